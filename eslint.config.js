@@ -1,0 +1,23 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'artifacts/**', 'server/drizzle/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // The domain is pure: no frameworks, no I/O, no clock (STYLE.md).
+    files: ['server/src/domain/**/*.ts'],
+    ignores: ['server/src/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['koa*', '@koa/*', 'drizzle-orm*', 'bullmq', 'pg', '@electric-sql/*', 'sharp', 'node:fs*', '../adapters/*', '../http/*', '../usecases/*'] }],
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Time is a parameter in the domain.' }],
+    },
+  },
+);

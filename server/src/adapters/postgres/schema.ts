@@ -1,0 +1,228 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** The five-level grid plus departments. `path` is '/210200/210202/…/<code>/' so a subtree is a prefix. */
+export const orgNodes = pgTable(
+  'org_nodes',
+  {
+    code: text('code').primaryKey(),
+    parentCode: text('parent_code'),
+    level: text('level').notNull(),
+    name: text('name').notNull(),
+    path: text('path').notNull(),
+    polygon: jsonb('polygon').$type<[number, number][]>(),
+    boundary: jsonb('boundary').$type<[number, number][][][]>(),
+    centroidLat: doublePrecision('centroid_lat'),
+    centroidLng: doublePrecision('centroid_lng'),
+  },
+  (t) => [
+    index('org_nodes_parent_idx').on(t.parentCode),
+    index('org_nodes_path_idx').using('btree', t.path.op('text_pattern_ops')),
+    check('org_nodes_level_check', sql`${t.level} in ('city','district','street','community','grid','department')`),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    openid: text('openid'),
+    name: text('name').notNull(),
+    mobile: text('mobile'),
+    roles: text('roles').array().notNull(),
+    orgNodeCode: text('org_node_code').references(() => orgNodes.code),
+    /** Grid inspectors work in A/B rotation; the inspector code is grid code + slot. */
+    dutySlot: text('duty_slot'),
+    staffCode: text('staff_code'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_openid_uq').on(t.openid),
+    uniqueIndex('users_staff_code_uq').on(t.staffCode),
+    index('users_org_node_idx').on(t.orgNodeCode),
+  ],
+);
+
+export const categories = pgTable('categories', {
+  code: text('code').primaryKey(),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  bigClassCode: text('big_class_code').notNull(),
+  bigClassName: text('big_class_name').notNull(),
+  standardRef: text('standard_ref').notNull(),
+  departmentCode: text('department_code').references(() => orgNodes.code),
+  urgent: boolean('urgent').notNull().default(false),
+  common: boolean('common').notNull().default(false),
+  keywords: jsonb('keywords').$type<string[]>().notNull().default([]),
+  hint: text('hint'),
+  confusableWith: jsonb('confusable_with').$type<string[]>().notNull().default([]),
+});
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseNo: text('case_no').notNull(),
+    source: text('source').notNull(),
+    reporterId: uuid('reporter_id').references(() => users.id),
+    anonymous: boolean('anonymous').notNull().default(false),
+    categoryCode: text('category_code').notNull().references(() => categories.code),
+    standardRef: text('standard_ref').notNull(),
+    description: text('description').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+    address: text('address'),
+    gridCode: text('grid_code').references(() => orgNodes.code),
+    communityCode: text('community_code').references(() => orgNodes.code),
+    streetCode: text('street_code').references(() => orgNodes.code),
+    districtCode: text('district_code').notNull().references(() => orgNodes.code),
+    locationPath: text('location_path').notNull(),
+    state: text('state').notNull(),
+    complexity: text('complexity'),
+    responsibleCode: text('responsible_code').references(() => orgNodes.code),
+    responsiblePath: text('responsible_path'),
+    clockStartedAt: ts('clock_started_at'),
+    dueAt: ts('due_at'),
+    clockCalendar: text('clock_calendar'),
+    nationalDueAt: ts('national_due_at'),
+    nationalCalendar: text('national_calendar'),
+    pendingExtension: jsonb('pending_extension').$type<{ hours: number; reason: string; requestedBy: string }>(),
+    extendedHours: real('extended_hours').notNull().default(0),
+    reworkCount: integer('rework_count').notNull().default(0),
+    returnCount: integer('return_count').notNull().default(0),
+    escalationCount: integer('escalation_count').notNull().default(0),
+    mergedIntoId: uuid('merged_into_id'),
+    ratingScore: integer('rating_score'),
+    ratingComment: text('rating_comment'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    closedAt: ts('closed_at'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('cases_case_no_uq').on(t.caseNo),
+    index('cases_state_idx').on(t.state),
+    index('cases_dup_idx').on(t.categoryCode, t.createdAt),
+    index('cases_location_path_idx').using('btree', t.locationPath.op('text_pattern_ops')),
+    index('cases_responsible_path_idx').using('btree', t.responsiblePath.op('text_pattern_ops')),
+    index('cases_reporter_idx').on(t.reporterId),
+    index('cases_due_idx').on(t.dueAt),
+    check(
+      'cases_state_check',
+      sql`${t.state} in ('submitted','registered','rejected','merged','dispatched','in_progress','handled','closed','suspended')`,
+    ),
+    check('cases_complexity_check', sql`${t.complexity} is null or ${t.complexity} in ('simple','complex','urgent')`),
+    check('cases_rating_check', sql`${t.ratingScore} is null or ${t.ratingScore} between 1 and 5`),
+  ],
+);
+
+/** Append-only: every transition is an event; nothing is updated or deleted here. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    seq: integer('seq').notNull(),
+    action: text('action').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    actorRole: text('actor_role').notNull(),
+    at: ts('at').notNull(),
+    note: text('note'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [uniqueIndex('case_events_case_seq_uq').on(t.caseId, t.seq)],
+);
+
+export const casePhotos = pgTable(
+  'case_photos',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    eventSeq: integer('event_seq').notNull(),
+    kind: text('kind').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    bytes: integer('bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('case_photos_case_idx').on(t.caseId), check('case_photos_kind_check', sql`${t.kind} in ('before','after')`)],
+);
+
+/** Reporters whose duplicate was merged follow the surviving case. */
+export const caseFollowers = pgTable(
+  'case_followers',
+  {
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    since: ts('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('case_followers_user_idx').on(t.userId)],
+);
+
+export const caseDuplicateCandidates = pgTable(
+  'case_duplicate_candidates',
+  {
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    candidateId: uuid('candidate_id').notNull().references(() => cases.id),
+    distanceM: real('distance_m').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.candidateId] })],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+/** Per-day counter behind the readable case number DL20261127-000123. */
+export const caseCounters = pgTable('case_counters', {
+  day: text('day').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** Transactional outbox: written with each transition, delivered after commit by the relay. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    caseId: uuid('case_id'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at').notNull(),
+    publishedAt: ts('published_at'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`)],
+);
+
+export const appMeta = pgTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});

@@ -1,0 +1,153 @@
+import { eq } from 'drizzle-orm';
+import type { Role } from '@finecity/types';
+import type { Policy, OrgNodeSeedData } from '../../policy.js';
+import type { Db, Tx } from './database.js';
+import { appMeta, categories, orgNodes, users } from './schema.js';
+
+/**
+ * Loads the Dalian seed on first start: the org tree, departments, categories, one staff account per
+ * node, the A/B inspectors of every grid, and a few demo residents. Runs once, in one transaction.
+ */
+export async function seedIfEmpty(db: Db, policy: Policy): Promise<boolean> {
+  const done = await db.select().from(appMeta).where(eq(appMeta.key, 'seed'));
+  if (done.length > 0) return false;
+  await db.transaction(async (tx) => {
+    const nodes = nodeRows(policy);
+    await insertChunks(tx, orgNodes, nodes);
+    await insertChunks(tx, categories, categoryRows(policy));
+    const { rows, demo } = userRows(policy, nodes);
+    await insertChunks(tx, users, rows);
+    await tx.insert(appMeta).values([
+      { key: 'seed', value: { at: new Date().toISOString(), nodes: nodes.length, users: rows.length } },
+      { key: 'demoAccounts', value: demo },
+    ]);
+  });
+  return true;
+}
+
+type NodeRow = typeof orgNodes.$inferInsert;
+
+function nodeRows(policy: Policy): NodeRow[] {
+  const byCode = new Map<string, NodeRow>();
+  const rows: NodeRow[] = [];
+  const add = (n: Omit<OrgNodeSeedData, 'level'> & { level: string }) => {
+    const parent = n.parentCode ? byCode.get(n.parentCode) : undefined;
+    if (n.parentCode && !parent) throw new Error(`org tree: ${n.code} comes before its parent ${n.parentCode}`);
+    const row: NodeRow = {
+      code: n.code,
+      parentCode: n.parentCode,
+      level: n.level,
+      name: n.name,
+      path: `${parent?.path ?? '/'}${n.code}/`,
+      polygon: n.polygon ?? null,
+      boundary: n.boundary ?? null,
+      centroidLat: n.centroid?.lat ?? null,
+      centroidLng: n.centroid?.lng ?? null,
+    };
+    byCode.set(n.code, row);
+    rows.push(row);
+  };
+  for (const n of policy.orgTree) add(n);
+  const city = policy.orgTree.find((n) => n.level === 'city');
+  if (!city) throw new Error('org tree has no city node');
+  for (const d of policy.categories.departments) add({ code: d.code, parentCode: city.code, level: 'department', name: d.name });
+  return rows;
+}
+
+function categoryRows(policy: Policy): (typeof categories.$inferInsert)[] {
+  return policy.categories.categories.map((c) => ({
+    code: c.code,
+    kind: c.kind,
+    name: c.name,
+    bigClassCode: c.bigClassCode,
+    bigClassName: c.bigClassName,
+    standardRef: c.code.startsWith('DL-') ? 'DL-local' : policy.categories.standardRef,
+    departmentCode: c.department,
+    urgent: c.urgent,
+    common: c.common,
+    keywords: c.keywords,
+    hint: c.hint ?? null,
+    confusableWith: c.confusableWith,
+  }));
+}
+
+type UserRow = typeof users.$inferInsert;
+
+const STAFF_ROLE: Record<string, Role> = { city: 'city', district: 'district', street: 'street', community: 'community', department: 'department' };
+const STAFF_TITLE: Record<string, string> = {
+  city: '城管指挥中心调度员',
+  district: '城管指挥分中心调度员',
+  street: '城管工作人员',
+  community: '工作人员',
+  department: '处置人员',
+};
+
+function staff(node: NodeRow, role: Role, suffix: string, name: string, extra: Partial<UserRow> = {}): UserRow {
+  const staffCode = `${node.code}-${suffix}`;
+  return { openid: `staff-${staffCode}`, name, roles: [role], orgNodeCode: node.code, staffCode, ...extra };
+}
+
+function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: string[] } {
+  const rows: UserRow[] = [];
+  for (const n of nodes) {
+    if (n.level === 'grid') {
+      for (const slot of ['A', 'B'] as const) {
+        rows.push({ openid: `staff-${n.code}${slot}`, name: `网格员${slot}（${n.name}）`, roles: ['inspector'], orgNodeCode: n.code, staffCode: `${n.code}${slot}`, dutySlot: slot });
+      }
+      continue;
+    }
+    const role = STAFF_ROLE[n.level];
+    if (role) rows.push(staff(n, role, '01', `${n.name}${STAFF_TITLE[n.level]}`));
+  }
+  const city = nodes.find((n) => n.level === 'city')!;
+  const districts = nodes.filter((n) => n.level === 'district');
+  rows.push(staff(city, 'leader', 'LD', '市领导（演示）'));
+  for (const d of districts) rows.push(staff(d, 'leader', 'LD', `${d.name}领导（演示）`));
+  rows.push(staff(city, 'third_party', 'TP01', '第三方采集员01（演示）'));
+  rows.push(staff(city, 'admin', 'ADM', '系统管理员（演示）'));
+  for (let i = 1; i <= 3; i++) rows.push({ openid: `resident-0${i}`, name: `市民演示账号0${i}`, roles: ['resident'] });
+  return { rows, demo: demoOpenids(policy, nodes, rows) };
+}
+
+/** A small, useful set for the sandbox picker: every role and level, and A/B of sibling and distant grids. */
+function demoOpenids(policy: Policy, nodes: NodeRow[], rows: UserRow[]): string[] {
+  const grids = pickDemoGrids(nodes, policy.rules.demoAccounts.inspectorGrids);
+  const wanted = new Set<string>();
+  for (const g of grids) {
+    for (const n of nodes.filter((x) => g.path.startsWith(x.path))) wanted.add(n.code);
+  }
+  const out: string[] = [];
+  for (const r of rows) {
+    const code = r.orgNodeCode ?? '';
+    const isGridInspector = r.dutySlot && grids.some((g) => g.code === code);
+    const isChainStaff = !r.dutySlot && wanted.has(code);
+    const isDept = nodes.find((n) => n.code === code)?.level === 'department';
+    if (!r.orgNodeCode || isGridInspector || isChainStaff || isDept) out.push(r.openid!);
+  }
+  return out;
+}
+
+function pickDemoGrids(nodes: NodeRow[], count: number): NodeRow[] {
+  const grids = nodes.filter((n) => n.level === 'grid');
+  const first = grids[0]!;
+  const sameCommunity = grids.filter((g) => g.parentCode === first.parentCode).slice(0, 2);
+  const firstDistrict = first.path.split('/')[2];
+  const otherDistricts = grids.filter((g) => g.path.split('/')[2] !== firstDistrict);
+  const picked = [...sameCommunity];
+  const seen = new Set(picked.map((g) => g.path.split('/')[2]));
+  for (const g of otherDistricts) {
+    if (picked.length >= count) break;
+    const d = g.path.split('/')[2]!;
+    if (!seen.has(d)) {
+      seen.add(d);
+      picked.push(g);
+    }
+  }
+  return picked;
+}
+
+async function insertChunks<T extends Parameters<Tx['insert']>[0]>(tx: Tx, table: T, rows: T['$inferInsert'][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx.insert(table).values(rows.slice(i, i + 500));
+  }
+}

@@ -1,0 +1,24 @@
+import type { CaseAction, Complexity } from '@finecity/types';
+import type { CaseClock } from './case-model.js';
+
+/**
+ * Commands carry everything decide() needs, already resolved by the use case (target nodes,
+ * computed clocks), so the machine stays pure and small.
+ */
+export type CaseCommand =
+  | { action: 'register'; note?: string }
+  | { action: 'reject'; note: string }
+  | { action: 'merge'; intoCaseId: string; intoCaseNo: string; note?: string }
+  | { action: 'dispatch'; targetCode: string; targetLevel: string; complexity: Complexity; clock: CaseClock; note?: string }
+  | { action: 'sign'; note?: string }
+  | { action: 'return'; note: string }
+  | { action: 'escalate'; parentCode: string; note: string }
+  | { action: 'handle'; photoIds: string[]; note?: string }
+  | { action: 'request-extension'; hours: number; note: string }
+  | { action: 'decide-extension'; approved: boolean; extendedClock?: CaseClock; note?: string }
+  | { action: 'suspend'; note: string }
+  | { action: 'verify'; passed: boolean; reworkClock?: CaseClock; note?: string }
+  | { action: 'reopen'; note: string }
+  | { action: 'rate'; score: number; comment?: string };
+
+export type CommandOf<A extends CaseAction> = Extract<CaseCommand, { action: A }>;

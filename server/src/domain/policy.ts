@@ -1,0 +1,66 @@
+import type { CaseAction, Role } from '@finecity/types';
+
+/**
+ * Who may do what, and where (DESIGN.md "Users"). One declarative table read by the code and the tests.
+ *
+ * Scopes, always relative to the caller's org node and its subtree:
+ * - `own`: the caller reported the case or follows it (a merged duplicate's reporter);
+ * - `area`: the case lies in the caller's subtree, or is currently held by a unit in it;
+ * - `held`: the case is currently held (responsible) by a unit in the caller's subtree.
+ * A case outside the scope does not exist for the caller (404); inside it, a missing permission is 403.
+ */
+export type Scope = 'own' | 'area' | 'held';
+export type Permission = 'case.read' | 'report.create' | CaseAction;
+
+type Grants = Partial<Record<Permission, Scope>>;
+
+const HANDLING: Grants = { sign: 'held', return: 'held', escalate: 'held', handle: 'held', 'request-extension': 'held' };
+const SUPERVISING: Grants = { dispatch: 'area', 'decide-extension': 'area', verify: 'area' };
+const PLATFORM: Grants = { register: 'area', reject: 'area', merge: 'area', suspend: 'area' };
+
+export const POLICY: Readonly<Record<Role, Grants>> = {
+  resident: { 'case.read': 'own', 'report.create': 'own', reopen: 'own', rate: 'own' },
+  inspector: { 'case.read': 'area', 'report.create': 'own', ...HANDLING },
+  community: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING },
+  street: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, suspend: 'area' },
+  district: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM },
+  city: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM },
+  department: { 'case.read': 'held', ...HANDLING },
+  // 第三方采集员: find (发现) and re-check fixes (复核) in the area they are contracted for.
+  third_party: { 'case.read': 'area', 'report.create': 'own', verify: 'area' },
+  leader: { 'case.read': 'area' },
+  admin: { 'case.read': 'area' },
+};
+
+/** The facts about a case and a caller that scopes are judged on. */
+export interface ScopeFacts {
+  isReporterOrFollower: boolean;
+  /** Case location or current holder lies within the caller's subtree. */
+  inArea: boolean;
+  /** Current holder lies within the caller's subtree. */
+  heldInArea: boolean;
+}
+
+export function scopeHolds(scope: Scope, f: ScopeFacts): boolean {
+  if (scope === 'own') return f.isReporterOrFollower;
+  if (scope === 'area') return f.inArea;
+  return f.heldInArea;
+}
+
+export function grantFor(roles: readonly Role[], permission: Permission, f: ScopeFacts): boolean {
+  return roles.some((r) => {
+    const scope = POLICY[r][permission];
+    return scope !== undefined && scopeHolds(scope, f);
+  });
+}
+
+/** Visible at all? Out-of-scope cases answer 404, never 403, so their existence does not leak. */
+export function canSee(roles: readonly Role[], f: ScopeFacts): boolean {
+  if (grantFor(roles, 'case.read', f)) return true;
+  // A reporter always sees their own report, whatever staff role they also hold.
+  return f.isReporterOrFollower;
+}
+
+export function rolesWith(permission: Permission): Role[] {
+  return (Object.keys(POLICY) as Role[]).filter((r) => POLICY[r][permission] !== undefined);
+}

@@ -1,0 +1,103 @@
+import type { CaseDto, CaseEventDto, CaseSource, CaseState, ClockLevel, Complexity, DeadlineDto, OrgLevel, PhotoDto, Role } from '@finecity/types';
+import type { CaseRow } from '../../adapters/postgres/case-repo.js';
+import type { casePhotos } from '../../adapters/postgres/schema.js';
+import type { UrlSigner } from '../../adapters/auth/signed-urls.js';
+import type { CaseView } from '../../usecases/read-cases.js';
+import type { Deps } from '../../usecases/deps.js';
+
+type PhotoRow = typeof casePhotos.$inferSelect;
+
+export interface PresentCtx {
+  deps: Deps;
+  signer: UrlSigner;
+  now: Date;
+}
+
+export function presentPhoto(p: PhotoRow, c: PresentCtx): PhotoDto {
+  return { id: p.id, kind: p.kind as PhotoDto['kind'], url: c.signer.photoUrl(p.id, 'full', c.now), thumbUrl: c.signer.photoUrl(p.id, 'thumb', c.now), width: p.width, height: p.height };
+}
+
+function deadline(r: CaseRow, c: PresentCtx): DeadlineDto | null {
+  if (!r.dueAt || !r.clockStartedAt) return null;
+  const clock = { startedAt: r.clockStartedAt, dueAt: r.dueAt, calendar: (r.clockCalendar ?? 'natural') as 'natural' | 'working' };
+  let level: ClockLevel;
+  let used = 0;
+  if (r.state === 'suspended') level = 'paused';
+  else if (['closed', 'rejected', 'merged'].includes(r.state)) level = 'stopped';
+  else ({ level, used } = c.deps.sla.status(clock, c.now));
+  return {
+    dueAt: r.dueAt.toISOString(),
+    nationalDueAt: r.nationalDueAt?.toISOString() ?? null,
+    startedAt: r.clockStartedAt.toISOString(),
+    calendar: clock.calendar,
+    level,
+    used: Math.round(used * 1000) / 1000,
+  };
+}
+
+export function presentCaseSummary(r: CaseRow, nodes: CaseView['nodes'], c: PresentCtx): CaseDto {
+  const ref = (code: string | null) => {
+    const n = code ? nodes.get(code) : undefined;
+    return n ? { code: n.code, name: n.name, level: n.level as OrgLevel } : null;
+  };
+  const cat = c.deps.policy.categories.categories.find((x) => x.code === r.categoryCode);
+  return {
+    id: r.id,
+    caseNo: r.caseNo,
+    state: r.state as CaseState,
+    source: r.source as CaseSource,
+    category: { code: r.categoryCode, name: cat?.name ?? r.categoryCode, standardRef: r.standardRef },
+    description: r.description,
+    anonymous: r.anonymous,
+    location: { lat: r.lat, lng: r.lng, address: r.address },
+    grid: ref(r.gridCode),
+    community: ref(r.communityCode),
+    street: ref(r.streetCode),
+    district: ref(r.districtCode),
+    responsible: ref(r.responsibleCode),
+    complexity: r.complexity as Complexity | null,
+    deadline: deadline(r, c),
+    pendingExtension: r.pendingExtension ? { hours: r.pendingExtension.hours, reason: r.pendingExtension.reason } : null,
+    reworkCount: r.reworkCount,
+    rating: r.ratingScore ? { score: r.ratingScore, comment: r.ratingComment } : null,
+    mergedIntoId: r.mergedIntoId,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+    version: r.version,
+  };
+}
+
+export function presentCase(v: CaseView, c: PresentCtx): CaseDto {
+  const photosBySeq = new Map<number, PhotoDto[]>();
+  for (const p of v.photos) photosBySeq.set(p.eventSeq, [...(photosBySeq.get(p.eventSeq) ?? []), presentPhoto(p, c)]);
+  return {
+    ...presentCaseSummary(v.row, v.nodes, c),
+    duplicateCandidates: v.viewerIsStaff ? v.duplicates : undefined,
+    photos: v.photos.map((p) => presentPhoto(p, c)),
+    events: v.events.map((e) => presentEvent(e, v, photosBySeq.get(e.seq) ?? [])),
+    allowedActions: v.allowedActions,
+  };
+}
+
+function presentEvent(e: CaseView['events'][number], v: CaseView, photos: PhotoDto[]): CaseEventDto {
+  // An anonymous reporter stays anonymous to staff; residents see units and roles, not staff names.
+  const hideReporter = e.action === 'submit' && v.row.anonymous && !v.viewerIsReporter;
+  const showName = !hideReporter && (v.viewerIsStaff || e.actorId === v.row.reporterId);
+  return {
+    seq: e.seq,
+    action: e.action as CaseEventDto['action'],
+    fromState: e.fromState as CaseState | null,
+    toState: e.toState as CaseState,
+    actor: { id: hideReporter ? null : e.actorId, role: e.actorRole as Role, ...(showName && e.actorName ? { name: e.actorName } : hideReporter ? { name: '匿名' } : {}) },
+    at: e.at.toISOString(),
+    note: e.note,
+    photos,
+    data: publicData(e.data),
+  };
+}
+
+function publicData(d: Record<string, unknown>): Record<string, unknown> {
+  const { photoIds: _photoIds, ...rest } = d;
+  return rest;
+}

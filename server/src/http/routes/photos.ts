@@ -1,0 +1,24 @@
+import type Router from '@koa/router';
+import type { AppDeps } from '../../deps.js';
+import { AppError } from '../../domain/errors.js';
+import type { ApiRegistry } from '../openapi.js';
+import { uuidParam } from '../schemas/queries.js';
+import { parse } from '../validate.js';
+
+/** Processed photos only (originals are never kept); URLs are signed by the case presenter. */
+export function photoRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
+  for (const variant of ['full', 'thumb'] as const) {
+    const path = variant === 'full' ? '/api/v1/photos/:id' : '/api/v1/photos/:id/thumb';
+    api.add({ method: 'get', path, summary: `A case photo (${variant}), by the signed URL given in a case`, tag: 'photos', auth: false, responses: { 200: 'image', 403: 'bad or expired signature', 404: 'no such photo' } });
+    router.get(path, async (ctx) => {
+      const id = parse(uuidParam, ctx.params.id);
+      const { exp, sig } = ctx.query as Record<string, string | undefined>;
+      if (!exp || !sig || !deps.signer.verify(id, variant, exp, sig, deps.clock.now())) throw new AppError('auth.forbidden', '图片链接无效或已过期');
+      const photo = await deps.photos.read(id, variant);
+      if (!photo) throw new AppError('not_found', '图片不存在');
+      ctx.type = photo.contentType;
+      ctx.set('Cache-Control', 'private, max-age=86400, immutable');
+      ctx.body = photo.body;
+    });
+  }
+}

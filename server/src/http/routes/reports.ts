@@ -1,0 +1,45 @@
+import type Router from '@koa/router';
+import { PHOTO_LIMITS } from '@finecity/types';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { AppDeps } from '../../deps.js';
+import { AppError } from '../../domain/errors.js';
+import { getCase } from '../../usecases/read-cases.js';
+import { reportCase } from '../../usecases/report-case.js';
+import { currentUser, requireUser } from '../auth.js';
+import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
+import type { ApiRegistry } from '../openapi.js';
+import { presentCase } from '../presenters/case-presenter.js';
+import { idempotencyKey, reportFields } from '../schemas/reports.js';
+import { parse } from '../validate.js';
+
+export function reportRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
+  const limiter = new RateLimiterMemory({ points: deps.config.reportsPerMinute, duration: 60 });
+  api.add({
+    method: 'post', path: '/api/v1/reports', tag: 'cases', auth: true,
+    summary: 'Report a problem: photos (1–9), category, WGS-84 point, description; becomes a submitted case',
+    multipart: { fields: reportFields, files: { name: 'photos', min: PHOTO_LIMITS.minPerReport, max: PHOTO_LIMITS.maxPerReport } },
+    headers: { 'Idempotency-Key': 'Same key and body → the same case; same key, other body → 422' },
+    responses: {
+      201: '{case}', 400: 'invalid fields', 401: 'not logged in', 403: 'role may not report', 413: 'too many or too large photos',
+      415: 'not multipart, or not an image', 422: 'unknown category, outside Dalian, bad photo, reused key', 429: 'too many reports',
+    },
+  });
+  router.post('/api/v1/reports', requireUser(deps), async (ctx, next) => {
+    try {
+      await limiter.consume(currentUser(ctx).id);
+    } catch {
+      throw new AppError('rate_limited', '上报过于频繁，请稍后再试');
+    }
+    await next();
+  }, multipartPhotos({ field: 'photos', max: PHOTO_LIMITS.maxPerReport }), async (ctx) => {
+    const user = currentUser(ctx);
+    const key = parse(idempotencyKey, ctx.get('idempotency-key') || undefined);
+    const fields = parse(reportFields, { ...multipartFields(ctx) });
+    const files = uploadedFiles(ctx).map((f) => f.buffer);
+    const { caseId, replayed } = await reportCase(deps, user, fields, files, key);
+    const view = await getCase(deps, user, caseId);
+    if (replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.status = 201;
+    ctx.body = { case: presentCase(view, { deps, signer: deps.signer, now: deps.clock.now() }) };
+  });
+}

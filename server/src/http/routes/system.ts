@@ -1,0 +1,13 @@
+import type Router from '@koa/router';
+import type { ApiRegistry } from '../openapi.js';
+
+export function systemRoutes(router: Router, api: ApiRegistry): void {
+  api.add({ method: 'get', path: '/healthz', summary: 'Liveness: 200 once migrations and seed are done', tag: 'system', auth: false, responses: { 200: '{"status":"ok"}' } });
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  api.add({ method: 'get', path: '/api/v1/openapi.json', summary: 'This OpenAPI 3.1 document', tag: 'system', auth: false, responses: { 200: 'OpenAPI document' } });
+  router.get('/api/v1/openapi.json', (ctx) => {
+    ctx.body = api.document({ title: 'FineCity API', version: '1.0.0' });
+  });
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { COMPLEXITIES, TEXT_LIMITS, type CaseAction } from '@finecity/types';
+
+const note = z.string().trim().max(TEXT_LIMITS.note);
+const reason = (what: string) => z.string().trim().min(1, `请填写${what}`).max(TEXT_LIMITS.note);
+
+/** Bodies of POST /api/v1/cases/:id/actions/:action, one schema per action name (the contract). */
+export const ACTION_BODIES = {
+  register: z.object({ note: note.optional() }).strict(),
+  reject: z.object({ note: reason('不予受理的理由') }).strict(),
+  merge: z.object({ intoCaseId: z.uuid('intoCaseId 必须是案件 ID'), note: note.optional() }).strict(),
+  dispatch: z.object({ orgNodeCode: z.string().trim().min(1).max(40).optional(), complexity: z.enum(COMPLEXITIES).optional(), note: note.optional() }).strict(),
+  sign: z.object({ note: note.optional() }).strict(),
+  return: z.object({ note: reason('退回理由') }).strict(),
+  escalate: z.object({ note: reason('上报理由') }).strict(),
+  handle: z.object({ note: note.optional() }).strict(),
+  'request-extension': z.object({ hours: z.number().int().min(1).max(720), note: reason('延期理由') }).strict(),
+  'decide-extension': z.object({ approved: z.boolean(), note: note.optional() }).strict(),
+  suspend: z.object({ note: reason('挂账理由') }).strict(),
+  verify: z.object({ passed: z.boolean(), note: note.optional() }).strict(),
+  reopen: z.object({ note: reason('重新打开的理由') }).strict(),
+  rate: z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(TEXT_LIMITS.comment).optional() }).strict(),
+} satisfies Record<CaseAction, z.ZodType>;
+
+/** Multipart variant for actions that carry photos: text fields arrive as strings. */
+export const handleFields = z.object({ note: note.optional() });

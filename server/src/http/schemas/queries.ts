@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { CASE_STATES, PAGE_SIZE_MAX } from '@finecity/types';
+
+const int = (min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? dflt);
+
+export const caseListQuery = z.object({
+  state: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',') : undefined))
+    .pipe(z.array(z.enum(CASE_STATES)).optional()),
+  categoryCode: z.string().max(20).optional(),
+  q: z.string().trim().max(50).optional(),
+  orgNodeCode: z.string().max(40).optional(),
+  mine: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  page: int(1, 10_000, 1),
+  pageSize: int(1, PAGE_SIZE_MAX, 20),
+});
+
+export const loginBody = z.object({ code: z.string().trim().min(1, '缺少登录凭证 code').max(200) }).strict();
+
+export const uuidParam = z.uuid('案件 ID 格式不正确');

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { TEXT_LIMITS } from '@finecity/types';
+
+const numberIn = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, `${what}必须是数字`)
+    .transform(Number)
+    .pipe(z.number().gte(min, `${what}超出范围`).lte(max, `${what}超出范围`));
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', ''])
+  .default('false')
+  .transform((v) => ['true', '1', 'on'].includes(v));
+
+/** Multipart text fields of POST /api/v1/reports (coordinates are WGS-84, as wx.getLocation type 'wgs84'). */
+export const reportFields = z.object({
+  categoryCode: z.string().trim().min(1, '请选择问题类别').max(20),
+  description: z.string().trim().min(1, '请描述问题').max(TEXT_LIMITS.description),
+  lat: numberIn(-90, 90, '纬度'),
+  lng: numberIn(-180, 180, '经度'),
+  address: z.string().trim().max(TEXT_LIMITS.address).optional(),
+  anonymous: flag,
+});
+
+export const idempotencyKey = z
+  .string()
+  .trim()
+  .min(8, 'Idempotency-Key 至少 8 个字符')
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'Idempotency-Key 只能包含字母、数字和 _.:-')
+  .optional();

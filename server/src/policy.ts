@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Policy as data (config/*.json), validated at boot. Everything the city may change without a code
+ * change lives here: categories and their departments, clocks, holidays, the org tree, duplicate rules.
+ */
+const point = z.tuple([z.number(), z.number()]);
+
+const orgNodeSchema = z.object({
+  code: z.string().min(1),
+  parentCode: z.string().nullable(),
+  level: z.enum(['city', 'district', 'street', 'community', 'grid']),
+  name: z.string().min(1),
+  polygon: z.array(point).min(4).optional(),
+  boundary: z.array(z.array(z.array(point))).optional(),
+  centroid: z.object({ lat: z.number(), lng: z.number() }).optional(),
+  inspectors: z.array(z.string()).optional(),
+});
+export type OrgNodeSeedData = z.infer<typeof orgNodeSchema>;
+
+const categorySchema = z.object({
+  code: z.string().regex(/^(\d{5}|DL-[A-Z0-9-]+)$/),
+  kind: z.enum(['matter', 'component']),
+  name: z.string().min(1),
+  bigClassCode: z.string(),
+  bigClassName: z.string(),
+  keywords: z.array(z.string()).default([]),
+  department: z.string().min(1),
+  common: z.boolean().default(false),
+  urgent: z.boolean().default(false),
+  hint: z.string().optional(),
+  confusableWith: z.array(z.string()).default([]),
+});
+export type CategoryData = z.infer<typeof categorySchema>;
+
+const categoriesFileSchema = z.object({
+  standardRef: z.string(),
+  categories: z.array(categorySchema).min(1),
+  departments: z.array(z.object({ code: z.string().min(1), name: z.string().min(1) })).min(1),
+});
+
+const rulesSchema = z.object({
+  duplicates: z.object({ distanceM: z.number().positive().max(5000), windowHours: z.number().positive().max(24 * 90) }),
+  caseNoPrefix: z.string().regex(/^[A-Z]{1,4}$/),
+  demoAccounts: z.object({ inspectorGrids: z.number().int().min(2).max(20) }),
+});
+
+const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/);
+const calendarKind = z.enum(['natural', 'working']);
+const hours = z.object({ simple: z.number().positive(), complex: z.number().positive(), urgent: z.number().positive() });
+const override = z.object({ calendar: calendarKind.optional(), hours: hours.partial().optional() });
+const limitOverride = z.object({ dalian: override.optional(), national: override.optional() });
+const timeLimitsSchema = z.object({
+  warn: z.object({ yellow: z.number().gt(0).lt(1), red: z.number().gt(0).lt(1) }).refine((w) => w.yellow < w.red, 'yellow must come before red'),
+  workingHours: z.array(z.tuple([hhmm, hhmm])).min(1),
+  defaults: z.object({ dalian: z.object({ calendar: calendarKind, hours }), national: z.object({ calendar: calendarKind, hours }) }),
+  byBigClass: z.record(z.string().regex(/^\d{2}$/), limitOverride).default({}),
+  byCategory: z.record(z.string(), limitOverride).default({}),
+});
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const holidaysSchema = z.object({
+  timezone: z.literal('Asia/Shanghai'),
+  years: z.record(z.string().regex(/^\d{4}$/), z.object({ holidays: z.array(day), workdays: z.array(day) })),
+});
+
+export interface Policy {
+  orgTree: OrgNodeSeedData[];
+  categories: z.infer<typeof categoriesFileSchema>;
+  rules: z.infer<typeof rulesSchema>;
+  timeLimits: z.infer<typeof timeLimitsSchema>;
+  holidays: z.infer<typeof holidaysSchema>;
+}
+
+function readJson(dir: string, file: string): unknown {
+  const full = path.join(dir, file);
+  try {
+    return JSON.parse(fs.readFileSync(full, 'utf8'));
+  } catch (err) {
+    throw new Error(`Cannot read policy file ${full}: ${(err as Error).message}`);
+  }
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, file: string, problems: string[]): T | undefined {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  for (const i of r.error.issues.slice(0, 10)) problems.push(`${file}: ${i.path.join('.')}: ${i.message}`);
+  return undefined;
+}
+
+export function loadPolicy(configDir: string): Readonly<Policy> {
+  const problems: string[] = [];
+  const tree = check(z.object({ nodes: z.array(orgNodeSchema).min(1) }), readJson(configDir, 'org-tree.json'), 'org-tree.json', problems);
+  const categories = check(categoriesFileSchema, readJson(configDir, 'categories.json'), 'categories.json', problems);
+  const rules = check(rulesSchema, readJson(configDir, 'rules.json'), 'rules.json', problems);
+  const timeLimits = check(timeLimitsSchema, readJson(configDir, 'time-limits.json'), 'time-limits.json', problems);
+  const holidays = check(holidaysSchema, readJson(configDir, 'holidays.json'), 'holidays.json', problems);
+  if (categories) crossCheckCategories(categories, problems);
+  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays });
+}
+
+function crossCheckCategories(c: z.infer<typeof categoriesFileSchema>, problems: string[]): void {
+  const depts = new Set(c.departments.map((d) => d.code));
+  const codes = new Set<string>();
+  for (const cat of c.categories) {
+    if (codes.has(cat.code)) problems.push(`categories.json: duplicate code ${cat.code}`);
+    codes.add(cat.code);
+    if (!depts.has(cat.department)) problems.push(`categories.json: ${cat.code} names unknown department ${cat.department}`);
+  }
+}

@@ -1,0 +1,35 @@
+import type { Complexity, Role } from '@finecity/types';
+import type { Db } from '../adapters/postgres/database.js';
+import type { PhotoStore } from '../adapters/storage/photo-store.js';
+import type { CaseClock } from '../domain/case-model.js';
+import type { Locator } from '../domain/locate.js';
+import type { Clock, WeChatAuth } from '../domain/ports.js';
+import type { Policy } from '../policy.js';
+
+/** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
+export interface SlaClock {
+  compute(categoryCode: string, complexity: Complexity, start: Date): CaseClock;
+  status(clock: Pick<CaseClock, 'startedAt' | 'dueAt' | 'calendar'>, now: Date): { level: 'green' | 'yellow' | 'red' | 'overdue'; used: number };
+  extend(clock: CaseClock, hours: number): CaseClock;
+}
+
+export interface Deps {
+  db: Db;
+  dbKind: 'pglite' | 'postgres';
+  policy: Readonly<Policy>;
+  locator: Locator;
+  sla: SlaClock;
+  photos: PhotoStore;
+  wechat: WeChatAuth;
+  clock: Clock;
+}
+
+/** The caller, as loaded for each request from the token's user id. */
+export interface CurrentUser {
+  id: string;
+  name: string;
+  roles: Role[];
+  orgNodeCode: string | null;
+  /** The org node's subtree prefix, '/210200/210202/…/'; null for residents. */
+  orgPath: string | null;
+}

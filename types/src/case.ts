@@ -1,0 +1,62 @@
+// Names here are part of the public contract (mini-program, 12345 integration, assessment).
+
+export const ROLES = [
+  'resident',
+  'inspector',
+  'community',
+  'street',
+  'district',
+  'city',
+  'department',
+  'third_party',
+  'leader',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CASE_STATES = [
+  'submitted',
+  'registered',
+  'rejected',
+  'merged',
+  'dispatched',
+  'in_progress',
+  'handled',
+  'closed',
+  'suspended',
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+/** States in which a case still needs work; duplicates are searched among these. */
+export const OPEN_STATES: readonly CaseState[] = ['submitted', 'registered', 'dispatched', 'in_progress', 'handled', 'suspended'];
+
+export const CASE_ACTIONS = [
+  'register',
+  'reject',
+  'merge',
+  'dispatch',
+  'sign',
+  'return',
+  'escalate',
+  'handle',
+  'request-extension',
+  'decide-extension',
+  'suspend',
+  'verify',
+  'reopen',
+  'rate',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+export const COMPLEXITIES = ['simple', 'complex', 'urgent'] as const;
+export type Complexity = (typeof COMPLEXITIES)[number];
+
+export const ORG_LEVELS = ['city', 'district', 'street', 'community', 'grid', 'department'] as const;
+export type OrgLevel = (typeof ORG_LEVELS)[number];
+
+export const CASE_SOURCES = ['miniprogram', 'patrol', 'official_account', 'hotline_12345', 'third_party', 'open311'] as const;
+export type CaseSource = (typeof CASE_SOURCES)[number];
+
+/** Deadline colour as the clock runs: yellow at 50 %, red at 80 %, overdue past 100 % (Dalian policy). */
+export const CLOCK_LEVELS = ['none', 'green', 'yellow', 'red', 'overdue', 'paused', 'stopped'] as const;
+export type ClockLevel = (typeof CLOCK_LEVELS)[number];

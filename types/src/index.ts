@@ -1,0 +1,5 @@
+// Shared contracts between the server, the mini-program and the tests. No runtime dependencies.
+export * from './case.js';
+export * from './errors.js';
+export * from './dto.js';
+export * from './limits.js';
