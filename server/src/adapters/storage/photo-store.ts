@@ -1,0 +1,118 @@
+// Where processed photos live. Only the re-encoded variants are ever written: never an original.
+// Layout: <root>/ab/cd/<uuid>.jpg and <root>/ab/cd/<uuid>.thumb.webp (ab, cd = first hex pairs).
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../domain/errors.js';
+import type { ProcessedPhoto } from './photo-processor.js';
+
+export type PhotoVariant = 'full' | 'thumb';
+
+export interface PhotoStore {
+  put(id: string, photo: ProcessedPhoto): Promise<void>;
+  read(id: string, variant: PhotoVariant): Promise<{ body: Buffer; contentType: string } | null>;
+  remove(id: string): Promise<void>;
+}
+
+/** Canonical lowercase uuid: the only shape an id may take, so it can never name another path. */
+const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Every file a photo may have, with its content type; read() tries them in this order. */
+const FILES: Record<PhotoVariant, ReadonlyArray<{ suffix: string; contentType: string }>> = {
+  full: [{ suffix: '.jpg', contentType: 'image/jpeg' }],
+  thumb: [
+    { suffix: '.thumb.webp', contentType: 'image/webp' },
+    { suffix: '.thumb.jpg', contentType: 'image/jpeg' },
+  ],
+};
+
+export function diskPhotoStore(rootDir: string): PhotoStore {
+  const root = path.resolve(rootDir);
+  const dirOf = (id: string) => path.join(root, id.slice(0, 2), id.slice(2, 4));
+
+  return {
+    async put(id, photo) {
+      checkId(id);
+      const dir = dirOf(id);
+      await mkdir(dir, { recursive: true });
+      const thumbSuffix = photo.thumbContentType === 'image/webp' ? '.thumb.webp' : '.thumb.jpg';
+      // Thumb first, full last: if the full image exists, the photo is complete.
+      await writeAtomic(dir, `${id}${thumbSuffix}`, photo.thumb);
+      await writeAtomic(dir, `${id}.jpg`, photo.full);
+      await syncDir(dir);
+    },
+
+    async read(id, variant) {
+      checkId(id);
+      for (const file of FILES[variant]) {
+        const body = await readIfExists(path.join(dirOf(id), id + file.suffix));
+        if (body) return { body, contentType: file.contentType };
+      }
+      return null;
+    },
+
+    async remove(id) {
+      checkId(id);
+      const all = [...FILES.full, ...FILES.thumb];
+      await Promise.all(all.map((file) => unlinkIfExists(path.join(dirOf(id), id + file.suffix))));
+    },
+  };
+}
+
+function checkId(id: string): void {
+  if (!ID_PATTERN.test(id)) throw new AppError('request.invalid', '照片编号无效', { id });
+}
+
+/**
+ * Writes to a unique temp file in the same directory, flushes it, then renames over the target.
+ * rename() is atomic on one filesystem, so readers see the old file or the whole new one; on any
+ * failure the temp file is removed, so nothing half-written is ever left behind.
+ */
+async function writeAtomic(dir: string, name: string, data: Buffer): Promise<void> {
+  const target = path.join(dir, name);
+  const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'wx', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await unlinkIfExists(temp);
+    throw err;
+  }
+}
+
+/** Makes the renames themselves durable across a power loss. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readIfExists(file: string): Promise<Buffer | null> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+async function unlinkIfExists(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
