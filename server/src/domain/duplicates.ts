@@ -32,8 +32,10 @@ export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng
 
 /** A lat/lng box that contains the search circle, for an index-friendly pre-filter in SQL. */
 export function searchBox(p: { lat: number; lng: number }, radiusM: number) {
-  const dLat = radiusM / 111_320;
-  const dLng = radiusM / (111_320 * Math.max(0.01, Math.cos(rad(p.lat))));
+  // Same sphere as distanceM, plus 1 % slack, so the pre-filter never drops a point the circle holds.
+  const metresPerDegree = (EARTH_RADIUS_M * Math.PI) / 180;
+  const dLat = (radiusM * 1.01) / metresPerDegree;
+  const dLng = (radiusM * 1.01) / (metresPerDegree * Math.max(0.01, Math.cos(rad(p.lat))));
   return { minLat: p.lat - dLat, maxLat: p.lat + dLat, minLng: p.lng - dLng, maxLng: p.lng + dLng };
 }
 
@@ -50,7 +52,8 @@ export function findDuplicates(
   return candidates
     .filter((c) => c.id !== report.id && c.categoryCode === report.categoryCode && OPEN_STATES.includes(c.state))
     .filter((c) => c.createdAt.getTime() >= since && c.createdAt.getTime() <= report.createdAt.getTime())
-    .map((c) => ({ caseId: c.id, caseNo: c.caseNo, distanceM: Math.round(distanceM(report, c) * 10) / 10 }))
-    .filter((c) => c.distanceM <= rules.distanceM)
+    .map((c) => ({ caseId: c.id, caseNo: c.caseNo, exact: distanceM(report, c) }))
+    .filter((c) => c.exact <= rules.distanceM)
+    .map(({ exact, ...c }) => ({ ...c, distanceM: Math.round(exact * 10) / 10 }))
     .sort((a, b) => a.distanceM - b.distanceM);
 }

@@ -18,6 +18,7 @@ export function photoRoutes(router: Router, api: ApiRegistry, deps: AppDeps): vo
       if (!photo) throw new AppError('not_found', '图片不存在');
       ctx.type = photo.contentType;
       ctx.set('Cache-Control', 'private, max-age=86400, immutable');
+      ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.body = photo.body;
     });
   }
