@@ -78,7 +78,7 @@ function readJson(dir: string, file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(full, 'utf8'));
   } catch (err) {
-    throw new Error(`Cannot read policy file ${full}: ${(err as Error).message}`);
+    throw new Error(`Cannot read policy file ${full}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -65,6 +65,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       throw new Error(
         `The embedded database in ${dataDir} is already owned by another FineCity process. ` +
           'PGlite allows exactly one owner: stop the other process, or set DATABASE_URL to use a PostgreSQL server.',
+        { cause: err },
       );
     }
     throw err;
