@@ -51,11 +51,14 @@ export const users = pgTable(
     /** Grid inspectors work in A/B rotation; the inspector code is grid code + slot. */
     dutySlot: text('duty_slot'),
     staffCode: text('staff_code'),
+    /** Official-account openid once bound (openids are per app: wechat-platform.md §1). */
+    oaOpenid: text('oa_openid'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_openid_uq').on(t.openid),
     uniqueIndex('users_staff_code_uq').on(t.staffCode),
+    uniqueIndex('users_oa_openid_uq').on(t.oaOpenid),
     index('users_org_node_idx').on(t.orgNodeCode),
   ],
 );
@@ -114,6 +117,11 @@ export const cases = pgTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     closedAt: ts('closed_at'),
+    /** msgSecCheck said 'review': visible to dispatchers as needing a human look before registration. */
+    moderation: text('moderation'),
+    /** Last clock warning acted on (yellow/red/overdue) for the current clock, set by timers and the sweep. */
+    clockAlert: text('clock_alert'),
+    overdueAt: ts('overdue_at'),
     version: integer('version').notNull().default(1),
   },
   (t) => [
@@ -225,4 +233,98 @@ export const outbox = pgTable(
 export const appMeta = pgTable('app_meta', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
+});
+
+/* ---- Notifications, clocks and the official account (issue: notifications) ---- */
+
+/** WeChat identities beyond the mini-program openid: the official account's openid and follow state. */
+export const oaFollowers = pgTable('oa_followers', {
+  oaOpenid: text('oa_openid').primaryKey(),
+  userId: uuid('user_id').references(() => users.id),
+  subscribed: boolean('subscribed').notNull(),
+  changedAt: ts('changed_at').notNull(),
+});
+
+/** One-time subscribe-message consent credits (wx.requestSubscribeMessage "accept" → +1), per template. */
+export const subscriptionCredits = pgTable(
+  'subscription_credits',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id),
+    templateKey: text('template_key').notNull(),
+    credits: integer('credits').notNull().default(0),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.templateKey] }), check('subscription_credits_nonneg', sql`${t.credits} >= 0`)],
+);
+
+/** Every notification and its delivery: recipient, channel, template, payload, attempts, final result. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** event + recipient + channel: the same event never reaches the same person twice on one channel. */
+    dedupeKey: text('dedupe_key').notNull(),
+    event: text('event').notNull(),
+    caseId: uuid('case_id'),
+    recipientUserId: uuid('recipient_user_id').references(() => users.id),
+    recipientGroup: text('recipient_group'),
+    channels: jsonb('channels').$type<string[]>().notNull(),
+    channel: text('channel'),
+    templateKey: text('template_key').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_uq').on(t.dedupeKey),
+    index('notifications_case_idx').on(t.caseId),
+    check('notifications_status_check', sql`${t.status} in ('pending','sent','failed')`),
+  ],
+);
+
+export const notificationAttempts = pgTable(
+  'notification_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    notificationId: integer('notification_id').notNull(),
+    channel: text('channel').notNull(),
+    at: ts('at').notNull(),
+    outcome: text('outcome').notNull(),
+    errcode: text('errcode'),
+    errmsg: text('errmsg'),
+  },
+  (t) => [index('notification_attempts_n_idx').on(t.notificationId)],
+);
+
+/** Push-message replay protection (wechat-platform.md §5.4): a nonce+timestamp is accepted once. */
+export const wechatPushNonces = pgTable(
+  'wechat_push_nonces',
+  {
+    nonce: text('nonce').notNull(),
+    timestamp: integer('timestamp').notNull(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.nonce, t.timestamp] })],
+);
+
+/** A follower's photo or location waiting for its other half (photo + location → a report). */
+export const oaPendingReports = pgTable('oa_pending_reports', {
+  oaOpenid: text('oa_openid').primaryKey(),
+  mediaId: text('media_id'),
+  picUrl: text('pic_url'),
+  lat: doublePrecision('lat'),
+  lng: doublePrecision('lng'),
+  label: text('label'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Staff bind their official-account openid by sending a one-time code to the account. */
+export const oaBindCodes = pgTable('oa_bind_codes', {
+  code: text('code').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => users.id),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
 });
