@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { matchRoutes, onDutySlot, robotMarkdown, templateValues, type Route } from './notification-plan.js';
+
+const routes: Record<string, Route[]> = {
+  'case.verify': [{ audience: 'reporter', template: 'case_progress', when: { toState: 'closed' } }],
+  'case.dispatch': [
+    { audience: 'on_duty', template: 'case_task' },
+    { audience: 'holder', template: 'case_task', when: { holderLevel: ['community', 'street'] } },
+    { audience: 'group:city', template: 'case_task', when: { complexity: 'urgent' } },
+  ],
+};
+
+describe('who hears what', () => {
+  it('tells the reporter when verification closes the case, not when it sends it back for rework', () => {
+    expect(matchRoutes(routes, { topic: 'case.verify', toState: 'closed' })).toHaveLength(1);
+    expect(matchRoutes(routes, { topic: 'case.verify', toState: 'in_progress' })).toHaveLength(0);
+  });
+  it('tells the city group of urgent dispatches only, and holders above the grid only', () => {
+    const toGrid = matchRoutes(routes, { topic: 'case.dispatch', holderLevel: 'grid', complexity: 'simple' }).map((r) => r.audience);
+    expect(toGrid).toEqual(['on_duty']);
+    const urgentToStreet = matchRoutes(routes, { topic: 'case.dispatch', holderLevel: 'street', complexity: 'urgent' }).map((r) => r.audience);
+    expect(urgentToStreet).toEqual(['on_duty', 'holder', 'group:city']);
+  });
+  it('has no route for an event nobody configured', () => {
+    expect(matchRoutes(routes, { topic: 'case.sign' })).toEqual([]);
+  });
+});
+
+describe('message content', () => {
+  const facts = { caseNo: 'DL20261127-000123', category: '暴露垃圾', state: 'dispatched' as const, place: '桃源街道第3社区网格07', time: new Date('2026-11-27T01:00:00Z'), dueAt: new Date('2026-11-28T01:00:00Z'), note: null, holder: '桃源街道第3社区网格07' };
+  it('fills template fields from the case facts by the configured mapping', () => {
+    expect(templateValues({ character_string1: 'caseNo', phrase3: 'stateText', time4: 'dueAt' }, facts)).toEqual({
+      character_string1: 'DL20261127-000123',
+      phrase3: '已派遣',
+      time4: '2026-11-28T01:00:00.000Z',
+    });
+  });
+  it('writes the group robot a Chinese markdown card with the deadline in Dalian time', () => {
+    const md = robotMarkdown('case.dispatch', facts, null);
+    expect(md.split('\n')[0]).toBe('### 【新派遣案件】DL20261127-000123');
+    expect(md).toContain('> 时限：2026-11-28 09:00');
+  });
+  it('rotates A and B duty by day of the month in Asia/Shanghai', () => {
+    expect(onDutySlot(new Date('2026-11-26T17:00:00Z'))).toBe('B'); // 27th, 01:00 local
+    expect(onDutySlot(new Date('2026-11-27T17:00:00Z'))).toBe('A'); // 28th
+  });
+});
