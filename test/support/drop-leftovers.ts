@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   await admin.connect();
   try {
     const left = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'finecity_t\\_%' escape '\\'");
-    for (const r of left.rows) await admin.query(`drop database if exists "${r.datname}" with (force)`);
+    // Without FORCE: a database another run is still using has connections and is left alone.
+    for (const r of left.rows) await admin.query(`drop database if exists "${r.datname}"`).catch(() => undefined);
   } finally {
     await admin.end();
   }

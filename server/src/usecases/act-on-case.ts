@@ -28,7 +28,7 @@ export type ActionInput =
  * One user intent on a case: lock, authorize, resolve, decide, save state + event + outbox together.
  * Photos are checked and stored before the transaction and removed again if it fails.
  */
-export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, input: ActionInput, files: Buffer[] = []): Promise<void> {
+export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, input: ActionInput, files: Buffer[] = []): Promise<CaseRow> {
   if (input.action === 'handle' && files.length === 0) throw new AppError('photo.missing', '办结需上传处置后照片');
   if (input.action !== 'handle' && files.length > 0) throw new AppError('request.invalid', '该操作不接受照片');
   // Authorize before touching any photo, so an out-of-scope caller learns nothing and stores nothing.
@@ -39,14 +39,14 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
   });
   const stored = files.length ? await storePhotos(deps, files) : [];
   try {
-    await deps.db.transaction((tx) => transition(deps, tx, user, caseId, input, stored));
+    return await deps.db.transaction((tx) => transition(deps, tx, user, caseId, input, stored));
   } catch (err) {
     await Promise.all(stored.map((p) => deps.photos.remove(p.id)));
     throw err;
   }
 }
 
-async function transition(deps: Deps, tx: Tx, user: CurrentUser, caseId: string, input: ActionInput, stored: StoredPhoto[]): Promise<void> {
+async function transition(deps: Deps, tx: Tx, user: CurrentUser, caseId: string, input: ActionInput, stored: StoredPhoto[]): Promise<CaseRow> {
   const now = deps.clock.now();
   const row = await findCase(tx, caseId, true);
   if (!row) throw new AppError('case.not_found', '案件不存在');
@@ -63,7 +63,8 @@ async function transition(deps: Deps, tx: Tx, user: CurrentUser, caseId: string,
   });
   await insertPhotos(tx, stored.map((p) => ({ ...p.meta, caseId, eventSeq: next.version, kind: 'after', createdAt: now })));
   if (cmd.action === 'merge') await moveFollowers(tx, row, cmd.intoCaseId, now);
-  await recordEffects(tx, caseId, decision.effects, now);
+  await recordEffects(tx, caseId, next.version, decision.effects, now);
+  return next;
 }
 
 async function nodePath(tx: Tx, code: string): Promise<string> {

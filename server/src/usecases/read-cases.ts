@@ -4,7 +4,7 @@ import type { CaseRow } from '../adapters/postgres/case-repo.js';
 import { findCase } from '../adapters/postgres/case-repo.js';
 import { caseDuplicateCandidates, caseEvents, caseFollowers, casePhotos, cases, orgNodes, users } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
-import { POLICY } from '../domain/policy.js';
+import { POLICY, canSee } from '../domain/policy.js';
 import { allowedActions, authorize, scopeFacts } from './access.js';
 import type { CurrentUser, Deps } from './deps.js';
 
@@ -44,11 +44,21 @@ export async function getCase(deps: Deps, user: CurrentUser, id: string): Promis
     nodes,
     events: events.map((x) => ({ ...x.e, actorName: x.actorName })),
     photos,
-    duplicates,
+    duplicates: await visibleOnly(deps, user, duplicates),
     allowedActions: allowedActions(user, facts, row, deps.clock.now()),
     viewerIsReporter: facts.isReporterOrFollower,
     viewerIsStaff: user.orgPath !== null,
   };
+}
+
+/** Duplicate candidates name other cases: show only those the caller may read. */
+async function visibleOnly(deps: Deps, user: CurrentUser, dups: CaseView['duplicates']): Promise<CaseView['duplicates']> {
+  const out: CaseView['duplicates'] = [];
+  for (const d of dups) {
+    const other = await findCase(deps.db, d.caseId);
+    if (other && canSee(user.roles, await scopeFacts(deps.db, user, other))) out.push(d);
+  }
+  return out;
 }
 
 export async function nodeNames(deps: Deps, rows: CaseRow[]): Promise<CaseView['nodes']> {

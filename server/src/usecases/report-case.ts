@@ -96,7 +96,7 @@ async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> 
   const category = deps.policy.categories.categories.find((c) => c.code === input.categoryCode)!;
   const row = await insertCase(tx, {
     caseNo,
-    source: user.roles.includes('resident') ? 'miniprogram' : (SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol'),
+    source: SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol',
     reporterId: user.id,
     anonymous: input.anonymous,
     categoryCode: input.categoryCode,
@@ -124,7 +124,7 @@ async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> 
     await tx.insert(idempotencyKeys).values({ userId: user.id, key: a.idempotencyKey, requestHash: a.requestHash, caseId: row.id, createdAt: now });
   }
   const dups = await attachDuplicates(deps, tx, row);
-  await recordEffects(tx, row.id, [{ kind: 'notify', topic: 'case.submit', payload: { caseId: row.id, version: 1, duplicates: dups } }], now);
+  await recordEffects(tx, row.id, 1, [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: dups } }], now);
   return row.id;
 }
 

@@ -71,6 +71,9 @@ export async function applyPatch(
       clockCalendar: c?.calendar ?? null,
       nationalDueAt: c?.nationalDueAt ?? null,
       nationalCalendar: c?.nationalCalendar ?? null,
+      // A new clock starts with no warnings sent (timers and the sweep set these).
+      clockAlert: null,
+      overdueAt: null,
     });
   }
   if (patch.pendingExtension !== undefined) set.pendingExtension = patch.pendingExtension;
@@ -100,9 +103,11 @@ export async function insertPhotos(tx: Tx, rows: (typeof casePhotos.$inferInsert
 }
 
 /** Effects are recorded with the transition (outbox); delivery happens after commit. */
-export async function recordEffects(tx: Tx, caseId: string, effects: Effect[], now: Date): Promise<void> {
+export async function recordEffects(tx: Tx, caseId: string, version: number, effects: Effect[], now: Date): Promise<void> {
   if (!effects.length) return;
-  await tx.insert(outbox).values(effects.map((e) => ({ topic: e.kind === 'notify' ? e.topic : e.kind, caseId, payload: e.payload, createdAt: now })));
+  await tx
+    .insert(outbox)
+    .values(effects.map((e) => ({ topic: e.kind === 'notify' ? e.topic : e.kind, caseId, payload: { ...e.payload, caseId, version }, createdAt: now })));
 }
 
 export async function addFollower(tx: Tx, caseId: string, userId: string, now: Date): Promise<void> {

@@ -105,6 +105,10 @@ function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: st
   for (const d of districts) rows.push(staff(d, 'leader', 'LD', `${d.name}领导（演示）`));
   rows.push(staff(city, 'third_party', 'TP01', '第三方采集员01（演示）'));
   rows.push(staff(city, 'admin', 'ADM', '系统管理员（演示）'));
+  // Fictitious sandbox mobiles for staff (SMS fallback and robot @-mentions); real ones come from HR data.
+  rows.forEach((r, i) => {
+    r.mobile = `1990${String(i + 1).padStart(7, '0')}`;
+  });
   for (let i = 1; i <= 3; i++) rows.push({ openid: `resident-0${i}`, name: `市民演示账号0${i}`, roles: ['resident'] });
   return { rows, demo: demoOpenids(policy, nodes, rows) };
 }

@@ -81,8 +81,9 @@ export function presentCase(v: CaseView, c: PresentCtx): CaseDto {
 }
 
 function presentEvent(e: CaseView['events'][number], v: CaseView, photos: PhotoDto[]): CaseEventDto {
-  // An anonymous reporter stays anonymous to staff; residents see units and roles, not staff names.
-  const hideReporter = e.action === 'submit' && v.row.anonymous && !v.viewerIsReporter;
+  // An anonymous reporter stays anonymous to staff in every event (submit, rate, reopen …);
+  // residents see units and roles, not staff names.
+  const hideReporter = v.row.anonymous && !v.viewerIsReporter && e.actorId !== null && e.actorId === v.row.reporterId;
   const showName = !hideReporter && (v.viewerIsStaff || e.actorId === v.row.reporterId);
   return {
     seq: e.seq,

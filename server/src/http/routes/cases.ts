@@ -4,7 +4,7 @@ import { CASE_ACTIONS, PHOTO_LIMITS, type CaseAction } from '@finecity/types';
 import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../domain/errors.js';
 import { actOnCase, type ActionInput } from '../../usecases/act-on-case.js';
-import { getCase, listCases, listTasks } from '../../usecases/read-cases.js';
+import { getCase, listCases, listTasks, nodeNames } from '../../usecases/read-cases.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
@@ -56,8 +56,15 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
     const action = ctx.params.action as CaseAction;
     const input = { action, ...(parse(ACTION_BODIES[action], ctx.state.actionBody) as object) } as ActionInput;
     const user = currentUser(ctx);
-    await actOnCase(deps, user, id, input, uploadedFiles(ctx).map((f) => f.buffer));
-    ctx.body = { case: presentCase(await getCase(deps, user, id), pctx()) };
+    const row = await actOnCase(deps, user, id, input, uploadedFiles(ctx).map((f) => f.buffer));
+    try {
+      ctx.body = { case: presentCase(await getCase(deps, user, id), pctx()) };
+    } catch (err) {
+      // The action handed the case away (a department returning or escalating it): the caller no
+      // longer sees it, but the action did happen — answer with the new state, nothing more.
+      if ((err as { code?: string }).code !== 'case.not_found') throw err;
+      ctx.body = { case: { ...presentCaseSummary(row, await nodeNames(deps, [row]), pctx()), allowedActions: [] } };
+    }
   });
 }
 

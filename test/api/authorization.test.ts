@@ -1,0 +1,441 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
+import { CASE_ACTIONS, OPEN_STATES, type CaseAction, type CaseDto, type CaseState, type OrgRefDto, type Role, type SandboxAccount } from '@finecity/types';
+import { TRANSITIONS, availableActions } from '../../server/src/domain/case-machine.js';
+import type { CaseSnapshot } from '../../server/src/domain/case-model.js';
+import { POLICY, type Permission, type Scope, type ScopeFacts } from '../../server/src/domain/policy.js';
+import { smallJpeg } from '../support/fixtures.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { act, auth, getCase, pick, report, reportOk, type ReportOpts, type Session } from '../support/flows.js';
+
+// DESIGN.md "Authorization is by role and by scope". Every expectation below is derived from POLICY
+// (server/src/domain/policy.ts) and the case machine, so changing either changes what is expected.
+
+type Position = 'own' | 'sibling' | 'parent';
+type Actor = 'registrar' | 'dispatcher' | 'holder' | 'verifier';
+interface Caller extends Session {
+  userId: string;
+  position: Position;
+  label: string;
+}
+interface Variant {
+  name: string;
+  /** How many PATH steps it takes before a case has this variant's shape. */
+  shapedAfter: number;
+  dispatchBody: () => Record<string, unknown>;
+  actors: () => Record<Actor, Caller>;
+}
+
+/** How a case in grid G1 moves on, and who moves it; a self-loop step (a detour) is only taken when needed. */
+const PATH: readonly { stage: string; state: CaseState; action: CaseAction; actor: Actor }[] = [
+  { stage: 'registered', state: 'registered', action: 'register', actor: 'registrar' },
+  { stage: 'dispatched', state: 'dispatched', action: 'dispatch', actor: 'dispatcher' },
+  { stage: 'in_progress', state: 'in_progress', action: 'sign', actor: 'holder' },
+  { stage: 'in_progress with an extension request', state: 'in_progress', action: 'request-extension', actor: 'holder' },
+  { stage: 'handled', state: 'handled', action: 'handle', actor: 'holder' },
+  { stage: 'closed', state: 'closed', action: 'verify', actor: 'verifier' },
+];
+/** A step that leaves the state as it was (it only changes what a guard looks at). */
+const isDetour = (i: number) => PATH[i]!.state === (PATH[i - 1]?.state ?? 'submitted');
+const STAGES = ['submitted', ...PATH.map((p) => p.stage)];
+const DISPATCHED = PATH.findIndex((p) => p.action === 'dispatch') + 1;
+const HELD_STAGES = STAGES.slice(DISPATCHED);
+/** Actions on a case while a unit holds it and works on it (open states from dispatch on). */
+const HELD_ACTIONS = CASE_ACTIONS.filter((a) => TRANSITIONS[a].from.some((st) => OPEN_STATES.includes(st) && PATH.slice(DISPATCHED - 1).some((p) => p.state === st)));
+/** The category flows.ts reports under unless told otherwise. */
+const REPORT_CATEGORY = '06010';
+/** Refusals that come after authorization: the dispatch or merge target, a guard inside a state. */
+const GUARD_CODES = new Set(['dispatch.target_invalid', 'case.merge_target_invalid', 'case.extension_pending', 'case.no_pending_extension', 'case.already_rated', 'case.reopen_window_passed']);
+
+let h: Harness;
+let photo: Buffer;
+let before: Buffer;
+let callers: Caller[];
+let reps: Caller[];
+let cityCode: string;
+let deptCode: string;
+let g1: SandboxAccount;
+let r1: Caller;
+let r2: Caller;
+let survivor: CaseDto;
+const by = (where: (c: Caller) => boolean): Caller => {
+  const c = callers.find(where);
+  if (!c) throw new Error('no such sandbox caller');
+  return c;
+};
+const staffOf = (role: Role, node: string) => by((c) => c.account.role === role && c.account.orgNodeCode === node);
+const g1District = () => g1.orgNodeCode!.slice(0, 6);
+
+const gridVariant: Variant = {
+  name: 'in grid G1',
+  shapedAfter: 0,
+  dispatchBody: () => ({}),
+  actors: () => ({
+    registrar: staffOf('district', g1District()),
+    dispatcher: staffOf('district', g1District()),
+    holder: by((c) => c.account.code === g1.code),
+    verifier: staffOf('community', g1.orgNodeCode!.slice(0, 11)),
+  }),
+};
+const deptVariant: Variant = {
+  name: 'in grid G1 held by a city department',
+  shapedAfter: DISPATCHED,
+  dispatchBody: () => ({ orgNodeCode: deptCode }),
+  actors: () => ({
+    registrar: staffOf('district', g1District()),
+    dispatcher: staffOf('city', cityCode),
+    holder: staffOf('department', deptCode),
+    verifier: staffOf('city', cityCode),
+  }),
+};
+
+/** Dalian codes nest by prefix (district 6, street 9, community 11, grid 15); departments hang under the city. */
+function ancestry(node: Pick<OrgRefDto, 'code' | 'level'> | null): string[] {
+  if (!node) return [];
+  if (node.level === 'city' || node.level === 'department') return [...new Set([cityCode, node.code])];
+  return [cityCode, ...[6, 9, 11, 15].filter((n) => n <= node.code.length).map((n) => node.code.slice(0, n))];
+}
+const locationOf = (c: CaseDto) => c.grid ?? c.community ?? c.street ?? c.district;
+const g1Chain = () => ancestry({ code: g1.orgNodeCode!, level: 'grid' });
+
+/** The scope facts of policy.ts, worked out from the case as the API shows it. All fixtures are R1's reports. */
+function facts(a: SandboxAccount, c: CaseDto, reporter: SandboxAccount | null = r1.account): ScopeFacts {
+  const node = a.orgNodeCode;
+  const held = !!node && ancestry(c.responsible).includes(node);
+  return { isReporterOrFollower: a.code === reporter?.code, inArea: held || (!!node && ancestry(locationOf(c)).includes(node)), heldInArea: held };
+}
+function holds(scope: Scope | undefined, f: ScopeFacts): boolean {
+  return scope === 'own' ? f.isReporterOrFollower : scope === 'area' ? f.inArea : scope === 'held' ? f.heldInArea : false;
+}
+const granted = (role: Role, p: Permission, f: ScopeFacts) => holds(POLICY[role][p], f);
+/** A reporter always sees their own report, whatever their role (DESIGN.md: residents follow their reports). */
+const readable = (role: Role, f: ScopeFacts) => granted(role, 'case.read', f) || f.isReporterOrFollower;
+
+function expectedOutcome(a: SandboxAccount, action: CaseAction, c: CaseDto): string {
+  const f = facts(a, c);
+  if (!readable(a.role, f)) return 'not_found';
+  return granted(a.role, action, f) ? 'allowed' : 'forbidden';
+}
+/** What an action call amounted to. An applied action must be answered 200, whatever the caller sees next. */
+async function outcomeOf(res: Response, fresh?: CaseDto): Promise<string> {
+  const code = res.body?.error?.code as string | undefined;
+  if (res.status === 200) return 'allowed';
+  const after = fresh && ((await getCase(h, r1, fresh.id)).body.case as CaseDto);
+  if (after && after.version !== fresh.version) return `applied, but answered ${res.status} ${code}`;
+  if (res.status === 404 && code === 'case.not_found') return 'not_found';
+  if (res.status === 403 && code === 'auth.forbidden') return 'forbidden';
+  if ((res.status === 409 || res.status === 422) && GUARD_CODES.has(code!)) return 'allowed';
+  return `${res.status} ${code}`;
+}
+
+function snapshotOf(c: CaseDto): CaseSnapshot {
+  return {
+    id: c.id, state: c.state, version: c.version, reporterId: null, categoryCode: c.category.code, complexity: c.complexity,
+    responsibleCode: c.responsible?.code ?? null, pendingExtension: c.pendingExtension ? { ...c.pendingExtension, requestedBy: '' } : null,
+    reworkCount: c.reworkCount, extendedHours: 0, ratingScore: c.rating?.score ?? null, closedAt: c.closedAt ? new Date(c.closedAt) : null,
+  };
+}
+const machineAllows = (c: CaseDto) => availableActions(snapshotOf(c), h.clock.now());
+
+function bodyFor(action: CaseAction): Record<string, unknown> {
+  const bodies: Record<CaseAction, Record<string, unknown>> = {
+    register: {}, reject: { note: '不属于城管受理范围' }, merge: { intoCaseId: survivor.id }, dispatch: {}, sign: {},
+    return: { note: '不属于本单位' }, escalate: { note: '需要上级协调' }, handle: { note: '已清理完毕' },
+    'request-extension': { hours: 24, note: '等待材料' }, 'decide-extension': { approved: true }, suspend: { note: '待资金到位' },
+    verify: { passed: true }, reopen: { note: '问题又出现了' }, rate: { score: 5 },
+  };
+  return bodies[action];
+}
+async function send(s: Session, action: CaseAction, caseId: string, body = bodyFor(action)): Promise<Response> {
+  if (action !== 'handle') return act(h, s, caseId, action, body);
+  return h.request.post(`/api/v1/cases/${caseId}/actions/handle`).set(auth(s)).field('note', String(body.note)).attach('photos', photo, { filename: 'after.jpg', contentType: 'image/jpeg' });
+}
+async function step(v: Variant, i: number, c: CaseDto): Promise<CaseDto> {
+  const p = PATH[i]!;
+  const res = await send(v.actors()[p.actor], p.action, c.id, p.action === 'dispatch' ? v.dispatchBody() : bodyFor(p.action));
+  if (res.status !== 200) throw new Error(`fixture step ${p.action} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.case as CaseDto;
+}
+const at = (a: SandboxAccount) => ({ lat: a.lat!, lng: a.lng!, photos: [before] });
+
+/** A case reported by R1 in G1 and moved along PATH to `stage`. */
+async function caseAt(v: Variant, stage: string, opts: Partial<ReportOpts> = {}): Promise<CaseDto> {
+  const target = STAGES.indexOf(stage);
+  let c = await reportOk(h, r1, { ...at(g1), ...opts });
+  for (let i = 0; i < target; i++) if (i === target - 1 || !isDetour(i)) c = await step(v, i, c);
+  return c;
+}
+/** A fresh case at the first stage of the variant where the machine accepts `action` (states and guards). */
+async function caseFor(v: Variant, action: CaseAction): Promise<CaseDto> {
+  let c = await reportOk(h, r1, at(g1));
+  for (let i = 0; i <= PATH.length; i++) {
+    if (i >= v.shapedAfter && machineAllows(c).includes(action)) return c;
+    const blockedByGuard = i >= v.shapedAfter && TRANSITIONS[action].from.includes(c.state);
+    if (i < PATH.length && (blockedByGuard || !isDetour(i))) c = await step(v, i, c);
+  }
+  throw new Error(`no stage of ${v.name} allows ${action}`);
+}
+
+/** Cases a permitted caller moved on, kept for a later test that needs a case of just that shape. */
+const spares: CaseDto[] = [];
+const shapeOf = (c: CaseDto) => JSON.stringify([c.state, c.responsible?.code ?? null, c.pendingExtension !== null, c.rating !== null]);
+/** A case like `like` as far as scope and machine can tell (state, holder, guards): a spare one, or a fresh one. */
+async function caseLike(v: Variant, action: CaseAction, like: CaseDto): Promise<CaseDto> {
+  const i = spares.findIndex((c) => shapeOf(c) === shapeOf(like));
+  return i >= 0 ? spares.splice(i, 1)[0]! : caseFor(v, action);
+}
+
+function positionOf(a: SandboxAccount): Position {
+  if (a.role === 'resident') return a.code === r1.account.code ? 'own' : 'sibling';
+  if (a.role === 'department') return a.orgNodeCode === deptCode ? 'own' : 'sibling';
+  if (a.orgNodeCode === g1.orgNodeCode) return 'own';
+  return g1Chain().includes(a.orgNodeCode!) ? 'parent' : 'sibling';
+}
+const sharedPrefix = (a: SandboxAccount) => {
+  const code = a.orgNodeCode ?? '';
+  let n = 0;
+  while (n < code.length && code[n] === g1.orgNodeCode![n]) n++;
+  return n;
+};
+
+beforeAll(async () => {
+  h = await startHarness();
+  photo = await smallJpeg({ color: '#22aa44' });
+  before = await smallJpeg();
+  g1 = pick(h, 'inspector', (a) => a.duty === 'A');
+  cityCode = pick(h, 'city').orgNodeCode!;
+  // The city department that handles what the fixtures report.
+  deptCode = h.deps.policy.categories.categories.find((c) => c.code === REPORT_CATEGORY)!.department!;
+  callers = await Promise.all(h.accounts.map(async (account) => {
+    const { token, user } = await h.login(account.code);
+    return { token, account, userId: user.id, position: 'own' as Position, label: '' };
+  }));
+  const residents = callers.filter((c) => c.account.role === 'resident');
+  [r1, r2] = [residents[0]!, residents[1]!];
+  for (const c of callers) {
+    c.position = positionOf(c.account);
+    c.label = `${c.account.role}/${c.position} ${c.account.orgNodeCode ?? c.account.name}${c.account.duty ?? ''}`;
+  }
+  // One representative per (role, position), the nearest to G1: the sibling grid G2 before another district's.
+  const nearestFirst = [...callers].sort((a, b) => sharedPrefix(b.account) - sharedPrefix(a.account));
+  reps = nearestFirst.filter((c, i) => nearestFirst.findIndex((x) => x.account.role === c.account.role && x.position === c.position) === i);
+  survivor = await reportOk(h, r1, at(g1));
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe.each([
+  { name: gridVariant.name, variant: gridVariant, stages: STAGES },
+  { name: deptVariant.name, variant: deptVariant, stages: HELD_STAGES },
+])('reading a case $name', ({ variant, stages }) => {
+  it.each(stages)('GET /cases/:id at stage "%s": 200 with the allowedActions POLICY and the machine give the caller, else 404 (never 403)', async (stage) => {
+    const c = await caseAt(variant, stage);
+    const expected: Record<string, unknown> = {};
+    const actual: Record<string, unknown> = {};
+    await Promise.all(reps.map(async (s) => {
+      const f = facts(s.account, c);
+      expected[s.label] = readable(s.account.role, f)
+        ? { status: 200, allowedActions: machineAllows(c).filter((a) => granted(s.account.role, a, f)).sort() }
+        : { status: 404, code: 'case.not_found' };
+      const res = await getCase(h, s, c.id);
+      actual[s.label] = res.status === 200 ? { status: 200, allowedActions: [...(res.body.case as CaseDto).allowedActions!].sort() } : { status: res.status, code: res.body.error?.code };
+    }));
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe.each([
+  { name: gridVariant.name, variant: gridVariant, actions: CASE_ACTIONS },
+  { name: deptVariant.name, variant: deptVariant, actions: HELD_ACTIONS },
+])('acting on a case $name', ({ variant, actions }) => {
+  it.each(actions)('POST %s: 404 case.not_found out of scope, 403 auth.forbidden in scope without the grant, accepted (200, or a guard\'s 409/422) with it', async (action) => {
+    const shared = await caseFor(variant, action);
+    const expected = Object.fromEntries(reps.map((s) => [s.label, expectedOutcome(s.account, action, shared)]));
+    const refused = reps.filter((s) => expected[s.label] !== 'allowed');
+    const allowed = reps.filter((s) => expected[s.label] === 'allowed');
+    // An accepted action moves the case on: the first caller who may act gets the shared case once the
+    // others have tried it, every further one a case of the same shape.
+    const fresh = Promise.all(allowed.slice(1).map(() => caseLike(variant, action, shared)));
+    const actual: Record<string, string> = {};
+    await Promise.all(refused.map(async (s) => {
+      actual[s.label] = await outcomeOf(await send(s, action, shared.id));
+    }));
+    const afterRefusals = ((await getCase(h, r1, shared.id)).body.case as CaseDto).version;
+    const targets = [shared, ...(await fresh)];
+    await Promise.all(allowed.map(async (s, i) => {
+      const res = await send(s, action, targets[i]!.id);
+      if (res.status === 200) {
+        expect(TRANSITIONS[action].to).toContain((res.body.case as CaseDto).state);
+        spares.push(res.body.case as CaseDto);
+      }
+      actual[s.label] = await outcomeOf(res, targets[i]);
+    }));
+    expect(actual).toEqual(expected);
+    expect(afterRefusals).toBe(shared.version);
+  });
+});
+
+const readableIds = (s: Caller, cs: CaseDto[]) => cs.filter((c) => readable(s.account.role, facts(s.account, c))).map((c) => c.caseNo).sort();
+const listed = async (s: Caller, query: string) => ((await h.request.get(`/api/v1/cases?${query}`).set(auth(s))).body.items as CaseDto[]).map((c) => c.caseNo).sort();
+const tasksOf = async (s: Caller) => (await h.request.get('/api/v1/tasks').set(auth(s))).body.items as CaseDto[];
+
+describe('listing cases and tasks', () => {
+  it('GET /cases lists a case iff the caller may read it, and an orgNodeCode filter never widens that', async () => {
+    const marker = `LIST${Date.now()}`;
+    // Visibility turns on location and holder: no holder yet, the grid or the department holding it, closed.
+    const shapes = [[gridVariant, 'submitted'], [gridVariant, 'dispatched'], [gridVariant, 'closed'], [deptVariant, 'dispatched'], [deptVariant, 'closed']] as const;
+    const cases = await Promise.all(shapes.map(([v, st]) => caseAt(v, st, { description: `${marker} 路边有暴露垃圾` })));
+    // Every fixture lies in G1, so filtering by G1 must give each caller exactly what they may read, no more.
+    const expected = Object.fromEntries(callers.map((s) => [s.label, { all: readableIds(s, cases), inG1: readableIds(s, cases) }]));
+    const actual = Object.fromEntries(await Promise.all(callers.map(async (s) => [s.label, {
+      all: await listed(s, `q=${marker}&pageSize=100`),
+      inG1: await listed(s, `q=${marker}&orgNodeCode=${g1.orgNodeCode}&pageSize=100`),
+    }] as const)));
+    expect(actual).toEqual(expected);
+  });
+
+  it('GET /tasks never shows an inspector a case held by another grid', async () => {
+    const g2 = by((c) => c.account.role === 'inspector' && c.position === 'sibling' && c.account.orgNodeCode!.startsWith(g1.orgNodeCode!.slice(0, 11)));
+    const inG1 = await caseAt(gridVariant, 'dispatched');
+    const district = staffOf('district', g2.account.orgNodeCode!.slice(0, 6));
+    const reported = await reportOk(h, r1, at(g2.account));
+    await send(district, 'register', reported.id);
+    const inG2 = (await send(district, 'dispatch', reported.id)).body.case as CaseDto;
+    expect(inG2.responsible?.code).toBe(g2.account.orgNodeCode);
+    const inspectors = callers.filter((s) => s.account.role === 'inspector');
+    const actual = Object.fromEntries(await Promise.all(inspectors.map(async (s) => {
+      const items = await tasksOf(s);
+      return [s.label, { heldElsewhere: items.filter((c) => c.responsible?.code !== s.account.orgNodeCode).map((c) => c.caseNo), ids: items.map((c) => c.id).filter((id) => id === inG1.id || id === inG2.id) }] as const;
+    })));
+    const expected = Object.fromEntries(inspectors.map((s) => [s.label, { heldElsewhere: [], ids: [inG1, inG2].filter((c) => c.responsible?.code === s.account.orgNodeCode).map((c) => c.id) }]));
+    expect(actual).toEqual(expected);
+  });
+
+  it('GET /tasks lists only cases the caller may read, and shows a department what it holds', async () => {
+    const held = await caseAt(deptVariant, 'dispatched');
+    const tasks = new Map(await Promise.all(callers.map(async (s) => [s, await tasksOf(s)] as const)));
+    // Tasks come from the caller's area or unit, never from having reported a case.
+    const unreadable = (s: Caller) => tasks.get(s)!.filter((c) => !readable(s.account.role, facts(s.account, c, null))).map((c) => c.caseNo);
+    expect(Object.fromEntries(callers.map((s) => [s.label, unreadable(s)]))).toEqual(Object.fromEntries(callers.map((s) => [s.label, []])));
+    const depts = callers.filter((s) => s.account.role === 'department');
+    expect(Object.fromEntries(depts.map((s) => [s.label, tasks.get(s)!.some((c) => c.id === held.id)])))
+      .toEqual(Object.fromEntries(depts.map((s) => [s.label, s.account.orgNodeCode === held.responsible?.code])));
+  });
+});
+
+describe('who may report', () => {
+  it('POST /reports files a report for each role POLICY lets report and answers 403 auth.forbidden to the others', async () => {
+    const oneOfEach = reps.filter((s, i) => reps.findIndex((x) => x.account.role === s.account.role) === i);
+    const expected = Object.fromEntries(oneOfEach.map((s) => {
+      const f = { isReporterOrFollower: true, inArea: g1Chain().includes(s.account.orgNodeCode ?? ''), heldInArea: false };
+      return [s.account.role, granted(s.account.role, 'report.create', f) ? '201' : '403 auth.forbidden'];
+    }));
+    const actual = Object.fromEntries(await Promise.all(oneOfEach.map(async (s) => {
+      const res = await report(h, s, at(g1));
+      return [s.account.role, res.status === 201 ? '201' : `${res.status} ${res.body.error?.code}`] as const;
+    })));
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('residents, departments and anonymity', () => {
+  it('answers 404 to a resident for a case they did not report, and never lists it for them', async () => {
+    const c = await caseAt(gridVariant, 'closed');
+    expect((await getCase(h, r1, c.id)).status).toBe(200);
+    const res = await getCase(h, r2, c.id);
+    expect([res.status, res.body.error.code]).toEqual([404, 'case.not_found']);
+    for (const action of ['rate', 'reopen'] as const) expect(await outcomeOf(await send(r2, action, c.id))).toBe('not_found');
+    expect(await listed(r2, `q=${c.caseNo}`)).toEqual([]);
+    expect(await listed(r2, `q=${c.caseNo}&mine=true`)).toEqual([]);
+    expect(await listed(r1, `q=${c.caseNo}&mine=true`)).toEqual([c.caseNo]);
+  });
+
+  it('answers a case outside the caller\'s scope exactly like a case that does not exist', async () => {
+    const c = await caseAt(gridVariant, 'dispatched');
+    const sibling = by((s) => s.account.role === 'inspector' && s.position === 'sibling');
+    const answers = async (id: string) => {
+      const got = await getCase(h, sibling, id);
+      const signed = await send(sibling, 'sign', id);
+      return [got.status, got.body.error?.code, got.body.error?.message, signed.status, signed.body.error?.code, signed.body.error?.message];
+    };
+    expect(await answers(c.id)).toEqual(await answers(crypto.randomUUID()));
+  });
+
+  it('never names, among the duplicate candidates it shows, a case the caller cannot read', async () => {
+    // A category of its own, so that the earlier report is the one candidate of the later one.
+    const categoryCode = h.deps.policy.categories.categories.find((c) => c.common && !c.urgent && c.code !== REPORT_CATEGORY)!.code;
+    const earlier = await reportOk(h, r1, { ...at(g1), categoryCode });
+    const later = await caseAt(deptVariant, 'dispatched', { categoryCode });
+    const candidates = async (s: Session) => ((await getCase(h, s, later.id)).body.case as CaseDto | undefined)?.duplicateCandidates?.map((d) => d.caseId) ?? [];
+    expect(await candidates(deptVariant.actors().dispatcher)).toContain(earlier.id);
+    const actual = Object.fromEntries(await Promise.all(reps.map(async (s) => {
+      const named = (await candidates(s)).includes(earlier.id);
+      return [s.label, named ? `named, and reading it answers ${(await getCase(h, s, earlier.id)).status}` : 'not named'] as const;
+    })));
+    const expected = Object.fromEntries(reps.map((s) => [s.label, actual[s.label] === 'not named' ? 'not named' : 'named, and reading it answers 200']));
+    expect(actual).toEqual(expected);
+  });
+
+  it('shows a department only the case it holds, and hides it again once the department escalates it', async () => {
+    const held = await caseAt(deptVariant, 'dispatched');
+    const elsewhere = await caseAt(gridVariant, 'dispatched');
+    const depts = callers.filter((s) => s.account.role === 'department');
+    const status = (ok: boolean) => (ok ? 200 : 404);
+    const view = async (c: CaseDto) => Object.fromEntries(await Promise.all(depts.map(async (s) => [s.label, [(await getCase(h, s, c.id)).status, await listed(s, `q=${c.caseNo}`)]] as const)));
+    const expectedView = (c: CaseDto) => Object.fromEntries(depts.map((s) => [s.label, [status(readable(s.account.role, facts(s.account, c))), readableIds(s, [c])]]));
+    expect(await view(held)).toEqual(expectedView(held));
+    expect(await view(elsewhere)).toEqual(expectedView(elsewhere));
+    await send(deptVariant.actors().holder, 'escalate', held.id, { note: '需要市级协调' });
+    const escalated = (await getCase(h, r1, held.id)).body.case as CaseDto;
+    expect(escalated.responsible?.code).toBe(cityCode);
+    expect(await view(escalated)).toEqual(expectedView(escalated));
+  });
+
+  it('keeps an anonymous reporter anonymous to staff through the whole case, and shows the reporter their own identity', async () => {
+    const c = await caseAt(gridVariant, 'closed', { anonymous: true });
+    for (const action of ['rate', 'reopen'] as const) expect((await send(r1, action, c.id)).status).toBe(200);
+    const staff = reps.filter((s) => s.account.orgNodeCode && readable(s.account.role, facts(s.account, c)));
+    const seen = async (s: Session) => (await getCase(h, s, c.id)).body.case as CaseDto;
+    const actual = Object.fromEntries(await Promise.all(staff.map(async (s) => {
+      const view = await seen(s);
+      const leaks = view.events!.filter((e) => e.actor.id === r1.userId || e.actor.name === r1.account.name).map((e) => e.action);
+      return [s.label, { submittedBy: view.events!.find((e) => e.action === 'submit')!.actor, eventsNamingTheReporter: leaks }] as const;
+    })));
+    const anonymous = { submittedBy: { id: null, role: 'resident', name: '匿名' }, eventsNamingTheReporter: [] };
+    expect(actual).toEqual(Object.fromEntries(staff.map((s) => [s.label, anonymous])));
+    expect((await seen(r1)).events!.find((e) => e.action === 'submit')!.actor.id).toBe(r1.userId);
+  });
+});
+
+describe('authentication', () => {
+  const securedRoutes = async () => {
+    const doc = (await h.request.get('/api/v1/openapi.json')).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    return Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).filter(([, op]) => op.security?.length).map(([method]) => ({ method: method as 'get' | 'post', path: path.replace('{id}', crypto.randomUUID()) })));
+  };
+  const answers = async (authorization: string | null) => {
+    const out: Record<string, string> = {};
+    for (const r of await securedRoutes()) {
+      const req = h.request[r.method](r.path);
+      const res = await (authorization ? req.set('Authorization', authorization) : req);
+      out[`${r.method} ${r.path}`] = `${res.status} ${res.body.error?.code}`;
+    }
+    return out;
+  };
+
+  it('answers 401 auth.required on every route that declares bearer auth when no bearer token is sent', async () => {
+    const got = await answers(null);
+    expect(Object.keys(got)).toEqual(expect.arrayContaining([expect.stringMatching(/^get \/api\/v1\/cases\//), expect.stringMatching(/^post \/api\/v1\/reports$/)]));
+    expect(Object.values(got).filter((x) => x !== '401 auth.required')).toEqual([]);
+    expect(Object.values(await answers(`Basic ${r1.token}`)).filter((x) => x !== '401 auth.required')).toEqual([]);
+  });
+
+  it('answers 401 auth.invalid_token on every such route for a garbage or a tampered bearer token', async () => {
+    const [head, payload, sig] = r1.token.split('.');
+    const tampered = `${head}.${payload}.${sig![0] === 'A' ? 'B' : 'A'}${sig!.slice(1)}`;
+    for (const token of ['garbage', tampered]) {
+      expect(Object.values(await answers(`Bearer ${token}`)).filter((x) => x !== '401 auth.invalid_token')).toEqual([]);
+    }
+  });
+});
