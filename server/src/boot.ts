@@ -1,18 +1,24 @@
 import http from 'node:http';
 import { openPglite, openPostgres, migrate, type Database } from './adapters/postgres/database.js';
 import { seedIfEmpty } from './adapters/postgres/seed.js';
-import type { AppConfig } from './config.js';
+import { resolveApiBases, type AppConfig } from './config.js';
 import { buildDeps, type AppDeps } from './deps.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPolicy } from './policy.js';
-import { createWeChatSandbox } from './sandbox/wechat-sandbox.js';
+import { buildNotifier, type Notifier } from './notifier.js';
+import { createWeChatSandbox, sandboxOptionsFor, type WeChatSandbox } from './sandbox/wechat-sandbox.js';
 import path from 'node:path';
 
 export interface Running {
   url: string;
   sandboxUrl: string | null;
+  /** The running sandbox (its record and control), or null when it is off. */
+  sandbox: WeChatSandbox | null;
+  /** Where the adapters send: WeChat, WeCom and SMS hosts (config, else the sandbox's). */
+  apiBases: { wechat: string; wecom: string; sms: string };
   deps: AppDeps;
+  notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -28,16 +34,24 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
     await migrate(database);
     if (await seedIfEmpty(database.db, policy)) logger.info('seeded the Dalian org tree, categories and demo accounts');
     let sandboxUrl: string | null = null;
+    let sandbox: WeChatSandbox | null = null;
     if (config.sandbox.enabled) {
-      const sandbox = createWeChatSandbox({ mpAppId: config.wechat.mpAppId, mpAppSecret: config.wechat.mpAppSecret });
+      sandbox = createWeChatSandbox(sandboxOptionsFor(config, policy));
       const s = await sandbox.listen(config.sandbox.port, '127.0.0.1');
       closers.unshift(s.close);
       sandboxUrl = s.url;
     }
-    const apiBase = config.wechat.apiBase ?? sandboxUrl;
-    if (!apiBase) throw new Error('WECHAT_API_BASE is required when the sandbox is off');
-    const deps = buildDeps({ config, policy, database, logger, wechatApiBase: apiBase });
-    const app = createApp(deps, sandboxUrl ? { sandboxBase: () => sandboxUrl } : {});
+    const apiBases = resolveApiBases(config, sandboxUrl);
+    const deps = buildDeps({ config, policy, database, logger, wechatApiBase: apiBases.wechat });
+    // On PGlite the workers must live here: the database has exactly one owner process.
+    const notifier = await buildNotifier({
+      config, policy, database, sla: deps.sla, logger, apiBases, sandboxOn: !!sandbox, clock: deps.clock,
+      startWorkers: config.workers.enabled || database.kind === 'pglite',
+    });
+    closers.unshift(() => notifier.close());
+    deps.contentCheck = notifier.contentCheck;
+    const oaWiring = { officialAccount: { tokens: notifier.oaTokens } };
+    const app = createApp(deps, sandboxUrl && sandbox ? { sandboxBase: () => sandboxUrl, sandbox, ...oaWiring } : oaWiring);
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -45,7 +59,7 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
     });
     closers.unshift(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
-    return { url: `http://${config.host}:${port}`, sandboxUrl, deps, close: () => runAll(closers) };
+    return { url: `http://${config.host}:${port}`, sandboxUrl, sandbox, apiBases, deps, notifier, close: () => runAll(closers) };
   } catch (err) {
     await runAll(closers);
     throw err;

@@ -25,8 +25,23 @@ const envSchema = z.object({
   WECHAT_MP_APP_ID: z.string().min(1).optional(),
   WECHAT_MP_APP_SECRET: z.string().min(1).optional(),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  // Official-account message push (wechat-platform.md §5): Token is 3–32 letters or digits, EncodingAESKey 43.
+  WECHAT_OA_APP_ID: z.string().min(1).optional(),
+  WECHAT_OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_OA_TOKEN is 3–32 letters or digits').optional(),
+  WECHAT_OA_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_OA_AES_KEY (EncodingAESKey) is 43 letters or digits').optional(),
+  WECHAT_OA_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_OA_AES_KEY_PREVIOUS is 43 letters or digits').optional(),
+  // Outgoing notifications: the OA secret (stable token for template messages), WeCom and SMS hosts.
+  WECHAT_OA_APP_SECRET: z.string().min(1).optional(),
+  WECOM_API_BASE: z.string().url().optional(),
+  SMS_API_BASE: z.string().url().optional(),
+  SMS_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   REPORTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
+  WORKERS: bool.default(true),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(30_000),
+  WECOM_ROBOT_KEYS: z.string().optional(),
 });
 
 /** Documented in config/env.example; these are the sandbox app's public, made-up credentials. */
@@ -34,6 +49,11 @@ export const SANDBOX_DEFAULTS = {
   mpAppId: 'wxsandbox0000mp01',
   mpAppSecret: 'sandbox-mp-secret-not-a-real-secret',
   authSecret: 'finecity-sandbox-only-auth-secret-0123456789',
+  oaAppId: 'wxsandbox0000oa01',
+  oaToken: 'finecitysandboxtoken',
+  oaAesKey: 'FineCitySandboxOfficialAccountAesKey0123456',
+  oaAppSecret: 'sandbox-oa-secret-not-a-real-secret',
+  smsApiKey: 'sandbox-sms-key-not-a-real-key',
 } as const;
 
 export interface AppConfig {
@@ -48,8 +68,18 @@ export interface AppConfig {
   tokenTtlHours: number;
   sandbox: { enabled: boolean; port: number };
   wechat: { apiBase: string | null; mpAppId: string; mpAppSecret: string; timeoutMs: number };
+  /** Official-account push: AppID, Token, EncodingAESKey and, during a rotation, the previous key. */
+  officialAccount: { appId: string; token: string; aesKey: string; previousAesKey: string | null; appSecret: string };
+  /** WeCom API host (group robots); null → the sandbox's (resolveApiBases). */
+  wecom: { apiBase: string | null };
+  /** SMS gateway (provider-neutral HTTP API) and its key; apiBase null → the sandbox's. */
+  sms: { apiBase: string | null; apiKey: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reportsPerMinute: number;
+  redis: { url: string; prefix: string };
+  workers: { enabled: boolean; sweepIntervalMs: number };
+  /** WeCom group-robot webhook keys by org node code (secret: from the environment only). */
+  robotKeys: Readonly<Record<string, string>>;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -63,7 +93,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
   if (!e.WECHAT_SANDBOX) {
     if (!e.AUTH_SECRET) problems.push('AUTH_SECRET is required when WECHAT_SANDBOX is off');
     if (!e.WECHAT_MP_APP_ID || !e.WECHAT_MP_APP_SECRET) problems.push('WECHAT_MP_APP_ID and WECHAT_MP_APP_SECRET are required when WECHAT_SANDBOX is off');
+    // The sandbox defaults are public: a production push endpoint on them would accept forged messages.
+    if (!e.WECHAT_OA_APP_ID || !e.WECHAT_OA_TOKEN || !e.WECHAT_OA_AES_KEY) problems.push('WECHAT_OA_APP_ID, WECHAT_OA_TOKEN and WECHAT_OA_AES_KEY are required when WECHAT_SANDBOX is off');
     if (!e.WECHAT_API_BASE) problems.push('WECHAT_API_BASE is required when WECHAT_SANDBOX is off (https://api.weixin.qq.com)');
+    if (!e.WECHAT_OA_APP_SECRET) problems.push('WECHAT_OA_APP_SECRET is required when WECHAT_SANDBOX is off (official-account template messages)');
+    if (!e.WECOM_API_BASE) problems.push('WECOM_API_BASE is required when WECHAT_SANDBOX is off (https://qyapi.weixin.qq.com)');
+    if (!e.SMS_API_BASE || !e.SMS_API_KEY) problems.push('SMS_API_BASE and SMS_API_KEY are required when WECHAT_SANDBOX is off');
   }
   if (problems.length) throw new Error(`Invalid environment:\n  ${problems.join('\n  ')}`);
   const dataDir = path.resolve(e.DATA_DIR);
@@ -84,7 +119,46 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
       mpAppSecret: e.WECHAT_MP_APP_SECRET ?? SANDBOX_DEFAULTS.mpAppSecret,
       timeoutMs: e.WECHAT_TIMEOUT_MS,
     }),
+    officialAccount: Object.freeze({
+      appId: e.WECHAT_OA_APP_ID ?? SANDBOX_DEFAULTS.oaAppId,
+      token: e.WECHAT_OA_TOKEN ?? SANDBOX_DEFAULTS.oaToken,
+      aesKey: e.WECHAT_OA_AES_KEY ?? SANDBOX_DEFAULTS.oaAesKey,
+      previousAesKey: e.WECHAT_OA_AES_KEY_PREVIOUS ?? null,
+      appSecret: e.WECHAT_OA_APP_SECRET ?? SANDBOX_DEFAULTS.oaAppSecret,
+    }),
+    wecom: Object.freeze({ apiBase: e.WECOM_API_BASE ?? null }),
+    sms: Object.freeze({ apiBase: e.SMS_API_BASE ?? null, apiKey: e.SMS_API_KEY ?? SANDBOX_DEFAULTS.smsApiKey }),
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,
+    redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
+    workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS }),
+    robotKeys: Object.freeze(parseRobotKeys(e.WECOM_ROBOT_KEYS)),
   });
+}
+
+function parseRobotKeys(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (v && typeof v === 'object' && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+  } catch {
+    /* reported below */
+  }
+  throw new Error('Invalid environment:\n  WECOM_ROBOT_KEYS must be a JSON object of org node code → webhook key');
+}
+
+/**
+ * The hosts the adapters call: the configured ones, else the sandbox's (WeChat at its origin, WeCom under
+ * /qyapi, SMS at its origin). Adapters get these strings and nothing else of the sandbox.
+ */
+export function resolveApiBases(config: Pick<AppConfig, 'wechat' | 'wecom' | 'sms'>, sandboxUrl: string | null): { wechat: string; wecom: string; sms: string } {
+  const need = (v: string | null, name: string): string => {
+    if (!v) throw new Error(`${name} is required when the sandbox is off`);
+    return v.replace(/\/+$/, '');
+  };
+  return {
+    wechat: need(config.wechat.apiBase ?? sandboxUrl, 'WECHAT_API_BASE'),
+    wecom: need(config.wecom.apiBase ?? (sandboxUrl ? `${sandboxUrl}/qyapi` : null), 'WECOM_API_BASE'),
+    sms: need(config.sms.apiBase ?? sandboxUrl, 'SMS_API_BASE'),
+  };
 }

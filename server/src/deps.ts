@@ -6,7 +6,7 @@ import { diskPhotoStore } from './adapters/storage/photo-store.js';
 import { miniProgramClient } from './adapters/wechat/mini-program-client.js';
 import { calendarConfigFrom, makeCalendar, uncoveredYears } from './domain/calendar.js';
 import type { CaseClock } from './domain/case-model.js';
-import { clockStatus, computeDeadlines, extendDeadline } from './domain/deadlines.js';
+import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
 import { buildLocator } from './domain/locate.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
 import type { AppConfig } from './config.js';
@@ -34,6 +34,7 @@ export function buildSla(policy: Policy, logger?: Logger, now = new Date()): Sla
       return { startedAt: d.startedAt, dueAt: d.dueAt, calendar: d.calendar, nationalDueAt: d.nationalDueAt, nationalCalendar: d.nationalCalendar };
     },
     status: (clock, at) => clockStatus(calendar, clock, at, tl.warn),
+    warnings: (clock) => warningTimes(calendar, clock, tl.warn),
     extend(clock, hours) {
       const d = extendDeadline(calendar, { ...clock, hours: 0, nationalHours: 0 }, hours);
       return { ...clock, dueAt: d.dueAt };

@@ -65,7 +65,36 @@ const holidaysSchema = z.object({
   years: z.record(z.string().regex(/^\d{4}$/), z.object({ holidays: z.array(day), workdays: z.array(day) })),
 });
 
+const channelName = z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']);
+const notificationsSchema = z.object({
+  templates: z.record(
+    z.string(),
+    z.object({
+      subscribe: z.object({ templateId: z.string().min(1), page: z.string().min(1) }),
+      oaTemplate: z.object({ templateId: z.string().min(1) }),
+      sms: z.object({ templateCode: z.string().min(1) }),
+      fields: z.record(z.string().regex(/^[a-z_]+\d+$/), z.string()),
+    }),
+  ),
+  routes: z.record(
+    z.string(),
+    z.array(
+      z.object({
+        audience: z.union([z.enum(['reporter', 'on_duty', 'holder', 'parent']), z.enum(['group:grid', 'group:community', 'group:street', 'group:district', 'group:city'])]),
+        template: z.string(),
+        when: z.object({ toState: z.string().optional(), holderLevel: z.array(z.string()).optional(), complexity: z.string().optional() }).optional(),
+      }),
+    ),
+  ),
+  channelOrder: z.object({ resident: z.array(channelName), staff: z.array(channelName), group: z.array(channelName) }),
+  dutyFailover: z.object({ toBAfterMinutes: z.number().positive(), toCommunityAfterMinutes: z.number().positive() }),
+  robot: z.object({ perMinute: z.number().int().positive().max(20), digestAfter: z.number().int().positive() }),
+  schedules: z.object({ timezone: z.literal('Asia/Shanghai'), daily: z.string(), weekly: z.string(), monthly: z.string() }),
+});
+export type NotificationPolicy = z.infer<typeof notificationsSchema>;
+
 export interface Policy {
+  notifications: NotificationPolicy;
   orgTree: OrgNodeSeedData[];
   categories: z.infer<typeof categoriesFileSchema>;
   rules: z.infer<typeof rulesSchema>;
@@ -96,9 +125,15 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
   const rules = check(rulesSchema, readJson(configDir, 'rules.json'), 'rules.json', problems);
   const timeLimits = check(timeLimitsSchema, readJson(configDir, 'time-limits.json'), 'time-limits.json', problems);
   const holidays = check(holidaysSchema, readJson(configDir, 'holidays.json'), 'holidays.json', problems);
+  const notifications = check(notificationsSchema, readJson(configDir, 'notifications.json'), 'notifications.json', problems);
+  if (notifications) {
+    for (const [topic, routes] of Object.entries(notifications.routes)) {
+      for (const r of routes) if (!notifications.templates[r.template]) problems.push(`notifications.json: ${topic} names unknown template ${r.template}`);
+    }
+  }
   if (categories) crossCheckCategories(categories, problems);
-  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
-  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays });
+  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications });
 }
 
 function crossCheckCategories(c: z.infer<typeof categoriesFileSchema>, problems: string[]): void {

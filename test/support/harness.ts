@@ -5,12 +5,13 @@ import crypto from 'node:crypto';
 import supertest from 'supertest';
 import type { LoginResponse, SandboxAccount } from '@finecity/types';
 import { openPglite, openPostgres, type Database } from '../../server/src/adapters/postgres/database.js';
-import { loadConfig } from '../../server/src/config.js';
+import { loadConfig, resolveApiBases } from '../../server/src/config.js';
 import { buildDeps, type AppDeps } from '../../server/src/deps.js';
 import { createApp } from '../../server/src/http/app.js';
 import { createLogger } from '../../server/src/logger.js';
 import { loadPolicy } from '../../server/src/policy.js';
-import { createWeChatSandbox } from '../../server/src/sandbox/wechat-sandbox.js';
+import { buildNotifier, type Notifier } from '../../server/src/notifier.js';
+import { createWeChatSandbox, sandboxOptionsFor, type WeChatSandbox } from '../../server/src/sandbox/wechat-sandbox.js';
 import { readTemplateInfo, withDatabase } from './template.js';
 
 /** A clock the tests move by hand: deadlines, colours and the reopen window depend on it. */
@@ -35,6 +36,13 @@ export interface Harness {
   database: Database;
   photoDir: string;
   accounts: SandboxAccount[];
+  /** This file's WeChat sandbox (port 0): its record, state and control endpoints at sandboxUrl. */
+  sandbox: WeChatSandbox;
+  sandboxUrl: string;
+  /** Where the adapters send (resolveApiBases): WeChat, WeCom (/qyapi) and SMS. */
+  apiBases: { wechat: string; wecom: string; sms: string };
+  /** Present when started with `notifications`. */
+  notifier: Notifier | null;
   login(code: string): Promise<{ token: string; user: LoginResponse['user'] }>;
   close(): Promise<void>;
 }
@@ -64,15 +72,38 @@ async function openCopy(): Promise<{ database: Database; drop: () => Promise<voi
   };
 }
 
-export async function startHarness(opts: { clock?: TestClock } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  clock?: TestClock;
+  /**
+   * Start the notifier: real Redis (REDIS_URL), this file's own queue prefix, the channel adapters
+   * pointed at this file's sandbox, and the workers (relay, deliveries, timers, sweep).
+   */
+  notifications?: { workers?: boolean; sweepIntervalMs?: number; redisUrl?: string };
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const { database, drop } = await openCopy();
   const photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-photos-'));
-  const config = loadConfig({ NODE_ENV: 'test', PHOTO_DIR: photoDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', REPORTS_PER_MINUTE: '1000' });
-  const sandbox = createWeChatSandbox({ mpAppId: config.wechat.mpAppId, mpAppSecret: config.wechat.mpAppSecret });
+  const prefix = `fct${process.pid}${crypto.randomBytes(3).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test', PHOTO_DIR: photoDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', REPORTS_PER_MINUTE: '1000',
+    REDIS_URL: opts.notifications?.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: prefix,
+    SWEEP_INTERVAL_MS: String(opts.notifications?.sweepIntervalMs ?? 60_000),
+  });
+  const policy = loadPolicy('config');
+  const sandbox = createWeChatSandbox(sandboxOptionsFor(config, policy));
   const sb = await sandbox.listen(0);
+  const apiBases = resolveApiBases(config, sb.url);
   const clock = opts.clock ?? new TestClock();
-  const deps = buildDeps({ config, policy: loadPolicy('config'), database, logger: createLogger(config.logLevel), wechatApiBase: sb.url, clock });
-  const app = createApp(deps, { sandboxBase: () => sb.url });
+  const deps = buildDeps({ config, policy, database, logger: createLogger(config.logLevel), wechatApiBase: apiBases.wechat, clock });
+  const notifier = opts.notifications
+    ? await buildNotifier({
+        config, policy, database, sla: deps.sla, logger: deps.logger, apiBases, sandboxOn: true, clock,
+        startWorkers: opts.notifications.workers ?? true, schedules: false,
+      })
+    : null;
+  if (notifier) deps.contentCheck = notifier.contentCheck;
+  const app = createApp(deps, { sandboxBase: () => sb.url, sandbox, ...(notifier ? { officialAccount: { tokens: notifier.oaTokens } } : {}) });
   const request = supertest.agent(app.callback());
   const accounts = ((await request.get('/api/v1/sandbox/accounts')).body as { accounts: SandboxAccount[] }).accounts;
   return {
@@ -82,16 +113,42 @@ export async function startHarness(opts: { clock?: TestClock } = {}): Promise<Ha
     database,
     photoDir,
     accounts,
+    sandbox,
+    sandboxUrl: sb.url,
+    apiBases,
     async login(code) {
       const res = await supertest(app.callback()).post('/api/v1/auth/wechat').send({ code });
       if (res.status !== 200) throw new Error(`login ${code} failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as LoginResponse;
     },
+    notifier,
     async close() {
+      if (notifier) {
+        await notifier.close();
+        await clearPrefix(config.redis.url, prefix);
+      }
       await sb.close();
       await database.close();
       await drop();
       fs.rmSync(photoDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes this file's queues and keys from the shared Redis. */
+async function clearPrefix(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    /* Redis may be the thing a test stopped */
+  } finally {
+    r.disconnect();
+  }
 }

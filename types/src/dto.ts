@@ -21,6 +21,8 @@ export interface SandboxAccount {
   duty?: 'A' | 'B';
   lat?: number;
   lng?: number;
+  /** Set when the account's org node has a WeCom group robot (the sandbox inbox groups by it). */
+  groupNodeCode?: string;
 }
 
 export interface PhotoDto {
@@ -82,6 +84,8 @@ export interface CaseDto {
   reworkCount: number;
   rating: { score: number; comment: string | null } | null;
   mergedIntoId: string | null;
+  /** 'review': content security asked for a human look before registration (dispatchers see it). */
+  moderation: 'review' | null;
   duplicateCandidates?: { caseId: string; caseNo: string; distanceM: number }[];
   createdAt: string;
   updatedAt: string;

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   'case.extension_pending': 409,
   'dispatch.target_invalid': 422,
   'category.unknown': 422,
+  'content.rejected': 422,
   'location.outside_service_area': 422,
   'idempotency.key_reused': 422,
   'photo.missing': 422,

@@ -1,22 +1,46 @@
 import http from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
+import { SANDBOX_DEFAULTS, type AppConfig } from '../config.js';
+import { controlApi } from './control-api.js';
+import { injectFailures, parseJson } from './http-util.js';
+import { inboxPage } from './inbox-page.js';
+import { mediaApi } from './media-api.js';
+import type { MessageFilter, SandboxMessage } from './record.js';
+import { secCheckApi } from './sec-check-api.js';
+import { describeSms, SMS_PATH, smsApi } from './sms-api.js';
+import { SandboxState } from './state.js';
+import { sandboxTemplates, type NotificationTemplatesConfig } from './templates.js';
+import { describeSubscribe, describeTemplate, wechatApi } from './wechat-api.js';
+import { describeWebhook, WEBHOOK_PATH, wecomApi } from './wecom-api.js';
 
 /**
- * The project's stand-in for api.weixin.qq.com: same paths, same parameters, same error codes
- * (wechat-platform.md). Production code reaches it only through its configured base URL.
- *
- * Login codes: `sandbox:<openid>` logs in as that openid (reusable, so the demo picker works);
- * `sandbox-error:<errcode>` answers that WeChat error, for tests of the error paths; anything else is
- * what WeChat says of an unknown code, 40029.
+ * The project's stand-in for api.weixin.qq.com, qyapi.weixin.qq.com (under /qyapi) and an SMS gateway (/sms):
+ * same paths, same parameters, same validation and error codes (wechat-platform.md), a record of every
+ * message, an inbox page and control endpoints (control-api.ts). Production code reaches it only through
+ * its configured base URLs. Run it alone with `tsx server/src/sandbox/main.ts`.
  */
 export interface SandboxOptions {
   mpAppId: string;
   mpAppSecret: string;
+  oaAppId?: string;
+  oaAppSecret?: string;
+  smsApiKey?: string;
+  /** config/notifications.json (policy.notifications): the template ids the sandbox apps know. */
+  notifications?: NotificationTemplatesConfig;
+  /** Org node codes that have a WeCom group robot; absent → any `sbx-robot-<code>` key is a group. */
+  robotGroups?: Iterable<string>;
+  /** Org node code → name, for the inbox page. */
+  groupNames?: ReadonlyMap<string, string>;
+  /** Refuse subscribe messages without a credit granted through the control endpoint (43101). */
+  strictCredits?: boolean;
+  /** The sandbox's clock (token expiry, robot windows, record times). */
+  now?: () => number;
 }
 
 export interface SandboxCall {
   at: string;
+  method: string;
   path: string;
   query: Record<string, string>;
 }
@@ -24,38 +48,56 @@ export interface SandboxCall {
 export interface WeChatSandbox {
   app: Koa;
   calls: SandboxCall[];
+  state: SandboxState;
+  /** The record (what GET /sandbox/messages answers), oldest first. */
+  messages(filter?: MessageFilter): SandboxMessage[];
+  /** Whether an org node has a group robot in the sandbox. */
+  hasGroup(orgNodeCode: string): boolean;
   listen(port: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
+  const apps = [
+    { kind: 'mp' as const, appId: o.mpAppId, secret: o.mpAppSecret },
+    { kind: 'oa' as const, appId: o.oaAppId ?? SANDBOX_DEFAULTS.oaAppId, secret: o.oaAppSecret ?? SANDBOX_DEFAULTS.oaAppSecret },
+  ];
+  const state = new SandboxState(apps, sandboxTemplates(o.notifications), o.now ?? Date.now, o.strictCredits ?? false);
+  const groups = o.robotGroups ? new Set(o.robotGroups) : undefined;
   const app = new Koa();
   const router = new Router();
   const calls: SandboxCall[] = [];
 
   app.use(async (ctx, next) => {
-    calls.push({ at: new Date().toISOString(), path: ctx.path, query: { ...(ctx.query as Record<string, string>), secret: '***' } });
+    const query = { ...(ctx.query as Record<string, string>) };
+    if (query.secret) query.secret = '***';
+    calls.push({ at: new Date(state.now()).toISOString(), method: ctx.method, path: ctx.path, query });
     if (calls.length > 5000) calls.splice(0, calls.length - 5000);
     await next();
   });
-
-  router.get('/sns/jscode2session', (ctx) => {
-    const q = ctx.query as Record<string, string | undefined>;
-    if (q.appid !== o.mpAppId) return void (ctx.body = { errcode: 40013, errmsg: 'invalid appid' });
-    if (q.secret !== o.mpAppSecret) return void (ctx.body = { errcode: 40125, errmsg: 'invalid appsecret' });
-    if (q.grant_type !== 'authorization_code') return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
-    const code = q.js_code ?? '';
-    const forced = /^sandbox-error:(-?\d+)$/.exec(code);
-    if (forced) return void (ctx.body = { errcode: Number(forced[1]), errmsg: 'sandbox injected error' });
-    const m = /^sandbox:([A-Za-z0-9_-]{1,64})$/.exec(code);
-    if (!m) return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
-    ctx.body = { openid: m[1], session_key: 'c2FuZGJveC1zZXNzaW9uLWtleQ==' };
-  });
-
+  app.use(parseJson());
+  app.use(
+    injectFailures(state, {
+      '/cgi-bin/message/subscribe/send': describeSubscribe,
+      '/cgi-bin/message/template/send': describeTemplate,
+      [WEBHOOK_PATH]: describeWebhook,
+      [SMS_PATH]: describeSms,
+    }),
+  );
+  wechatApi(router, state);
+  secCheckApi(router, state);
+  mediaApi(router, state);
+  wecomApi(router, state, { ...(groups ? { groups } : {}) });
+  smsApi(router, state, { apiKey: o.smsApiKey ?? SANDBOX_DEFAULTS.smsApiKey });
+  controlApi(router, state);
+  inboxPage(router, state, o.groupNames ?? new Map());
   app.use(router.routes()).use(router.allowedMethods());
 
   return {
     app,
     calls,
+    state,
+    messages: (f) => state.record.list(f),
+    hasGroup: (code) => (groups ? groups.has(code) : true),
     listen(port, host = '127.0.0.1') {
       const server = http.createServer(app.callback());
       return new Promise((resolve, reject) => {
@@ -64,10 +106,39 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
           const addr = server.address() as { port: number };
           resolve({
             url: `http://${host}:${addr.port}`,
-            close: () => new Promise<void>((r) => server.close(() => r())),
+            close: () =>
+              new Promise<void>((r) => {
+                server.close(() => r());
+                server.closeAllConnections();
+              }),
           });
         });
       });
     },
+  };
+}
+
+/** Levels whose org nodes have a group (issue: city and district fine-management groups, street, community, grid groups). */
+const GROUP_LEVELS = new Set(['city', 'district', 'street', 'community', 'grid']);
+
+/** Robot groups and names from the org tree (policy.orgTree): every node of a group level has a robot in the sandbox. */
+export function sandboxGroups(orgTree: readonly { code: string; level: string; name: string }[]): { robotGroups: string[]; groupNames: Map<string, string> } {
+  const nodes = orgTree.filter((n) => GROUP_LEVELS.has(n.level));
+  return { robotGroups: nodes.map((n) => n.code), groupNames: new Map(nodes.map((n) => [n.code, n.name])) };
+}
+
+/** The sandbox as boot.ts, the harness and main.ts start it: the configured apps, templates and org-tree groups. */
+export function sandboxOptionsFor(
+  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'>,
+  policy: { notifications: NotificationTemplatesConfig; orgTree: readonly { code: string; level: string; name: string }[] },
+): SandboxOptions {
+  return {
+    mpAppId: config.wechat.mpAppId,
+    mpAppSecret: config.wechat.mpAppSecret,
+    oaAppId: config.officialAccount.appId,
+    oaAppSecret: config.officialAccount.appSecret,
+    smsApiKey: config.sms.apiKey,
+    notifications: policy.notifications,
+    ...sandboxGroups(policy.orgTree),
   };
 }

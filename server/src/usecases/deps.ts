@@ -3,6 +3,7 @@ import type { Db } from '../adapters/postgres/database.js';
 import type { PhotoStore } from '../adapters/storage/photo-store.js';
 import type { CaseClock } from '../domain/case-model.js';
 import type { Locator } from '../domain/locate.js';
+import type { ContentCheck } from '../domain/notify-ports.js';
 import type { Clock, WeChatAuth } from '../domain/ports.js';
 import type { Policy } from '../policy.js';
 
@@ -11,6 +12,8 @@ export interface SlaClock {
   compute(categoryCode: string, complexity: Complexity, start: Date): CaseClock;
   status(clock: Pick<CaseClock, 'startedAt' | 'dueAt' | 'calendar'>, now: Date): { level: 'green' | 'yellow' | 'red' | 'overdue'; used: number };
   extend(clock: CaseClock, hours: number): CaseClock;
+  /** When the clock turns yellow, red and overdue (for the deadline timers). */
+  warnings(clock: Pick<CaseClock, 'startedAt' | 'dueAt' | 'calendar'>): { yellowAt: Date; redAt: Date; overdueAt: Date };
 }
 
 export interface Deps {
@@ -22,6 +25,8 @@ export interface Deps {
   photos: PhotoStore;
   wechat: WeChatAuth;
   clock: Clock;
+  /** msgSecCheck v2 on report text; absent → no check (e.g. a tool with no WeChat access). */
+  contentCheck?: ContentCheck;
 }
 
 /** The caller, as loaded for each request from the token's user id. */

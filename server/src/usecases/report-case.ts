@@ -3,7 +3,7 @@ import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { CaseSource, Role } from '@finecity/types';
 import { OPEN_STATES, PHOTO_LIMITS } from '@finecity/types';
 import { appendEvent, insertCase, insertPhotos, nextCaseNo, recordEffects } from '../adapters/postgres/case-repo.js';
-import { caseDuplicateCandidates, cases, idempotencyKeys, orgNodes } from '../adapters/postgres/schema.js';
+import { caseDuplicateCandidates, cases, idempotencyKeys, orgNodes, users } from '../adapters/postgres/schema.js';
 import type { Tx } from '../adapters/postgres/database.js';
 import { findDuplicates, searchBox, windowStart, type DupCase } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
@@ -40,6 +40,7 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
   if (files.length < PHOTO_LIMITS.minPerReport) throw new AppError('photo.missing', '请至少上传 1 张现场照片');
   if (files.length > PHOTO_LIMITS.maxPerReport) throw new AppError('photo.too_many', `最多上传 ${PHOTO_LIMITS.maxPerReport} 张照片`);
 
+  const moderation = await checkContent(deps, user, input.description);
   const requestHash = hashRequest(input, files);
   if (idempotencyKey) {
     const prior = await priorReport(deps, user.id, idempotencyKey, requestHash);
@@ -47,7 +48,7 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
   }
   const stored = await storePhotos(deps, files);
   try {
-    const caseId = await deps.db.transaction((tx) => insertReport(deps, tx, { user, input, where, stored, requestHash, idempotencyKey }));
+    const caseId = await deps.db.transaction((tx) => insertReport(deps, tx, { user, input, where, stored, requestHash, idempotencyKey, moderation }));
     return { caseId, replayed: false };
   } catch (err) {
     await Promise.all(stored.map((p) => deps.photos.remove(p.id)));
@@ -58,6 +59,19 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
     }
     throw err;
   }
+}
+
+/**
+ * Report text passes msgSecCheck v2 (wechat-platform.md §7.1): 'risky' is refused with a clear message,
+ * 'review' becomes a case that dispatchers see flagged. Only mini-program users have the openid it needs.
+ */
+async function checkContent(deps: Deps, user: CurrentUser, text: string): Promise<'review' | null> {
+  if (!deps.contentCheck) return null;
+  const u = (await deps.db.select({ openid: users.openid }).from(users).where(eq(users.id, user.id)))[0];
+  if (!u?.openid) return null;
+  const verdict = await deps.contentCheck.checkText(u.openid, text);
+  if (verdict === 'risky') throw new AppError('content.rejected', '问题描述包含不当内容，请修改后重新提交');
+  return verdict === 'review' ? 'review' : null;
 }
 
 function hashRequest(input: ReportInput, files: Buffer[]): string {
@@ -84,6 +98,7 @@ interface InsertArgs {
   stored: StoredPhoto[];
   requestHash: string;
   idempotencyKey?: string;
+  moderation: 'review' | null;
 }
 
 async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> {
@@ -112,6 +127,7 @@ async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> 
     locationPath: loc[0].path,
     state: 'submitted',
     complexity: category.urgent ? 'urgent' : null,
+    moderation: a.moderation,
     createdAt: now,
     updatedAt: now,
   });

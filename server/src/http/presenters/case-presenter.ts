@@ -61,6 +61,7 @@ export function presentCaseSummary(r: CaseRow, nodes: CaseView['nodes'], c: Pres
     reworkCount: r.reworkCount,
     rating: r.ratingScore ? { score: r.ratingScore, comment: r.ratingComment } : null,
     mergedIntoId: r.mergedIntoId,
+    moderation: r.moderation === 'review' ? 'review' : null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,

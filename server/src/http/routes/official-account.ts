@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { AppDeps } from '../../deps.js';
+import { AppError } from '../../domain/errors.js';
+import { stableAccessToken, type AccessTokenSource } from '../../adapters/wechat/access-token.js';
+import { OaMediaError, oaMediaClient, type OaMediaSource } from '../../adapters/wechat/oa-media.js';
+import { openPush, PushRefused, textReply, verifyUrl, type OpenedPush, type PushSecrets } from '../../adapters/wechat/push-crypto.js';
+import { issueBindCode } from '../../usecases/official-account-bind.js';
+import { nonceSeen, officialAccountPush, officialAccountSettingsSchema, recordNonce, type OfficialAccountSettings } from '../../usecases/official-account-push.js';
+import { currentUser, requireUser } from '../auth.js';
+import type { ApiRegistry } from '../openapi.js';
+import { pushQuery, toOaMessage } from '../schemas/official-account.js';
+
+export const OA_PUSH_PATH = '/wechat/official-account';
+/** WeChat's messages are a few hundred bytes; 64 KB leaves room and stops floods (§5.4 [design]). */
+const MAX_BODY_BYTES = 64 * 1024;
+/** ±300 s around our clock (wechat-platform.md §5.4 [design]). */
+const TIMESTAMP_WINDOW_S = 300;
+
+export interface OfficialAccountWiring {
+  /** Where photos are fetched; by default cgi-bin/media/get on the WeChat API base (or the sandbox). */
+  media?: OaMediaSource;
+  /**
+   * The official account's token source. Default: a stable token cached in this process; pass the shared
+   * Redis-backed one where it exists (wechat-platform.md §2: one token service per appid).
+   */
+  tokens?: AccessTokenSource;
+  settings?: OfficialAccountSettings;
+}
+
+export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: AppDeps, opts: { officialAccount?: OfficialAccountWiring; sandboxBase?: () => string }): void {
+  const wiring = opts.officialAccount ?? {};
+  const settings = wiring.settings ?? loadOfficialAccountSettings(deps);
+  const oa = deps.config.officialAccount;
+  const secrets: PushSecrets = { token: oa.token, appId: oa.appId, aesKeys: oa.previousAesKey ? [oa.aesKey, oa.previousAesKey] : [oa.aesKey] };
+  const media = wiring.media ?? defaultMedia(deps, wiring.tokens, deps.config.wechat.apiBase ?? opts.sandboxBase?.() ?? null);
+  const push = officialAccountPush(deps, settings, media);
+
+  api.add({
+    method: 'get', path: OA_PUSH_PATH, tag: 'wechat', auth: false, query: pushQuery,
+    summary: 'WeChat official-account URL check: signature over Token, timestamp, nonce; answers echostr (decrypted when msg_signature is given)',
+    responses: { 200: 'echostr, text/plain', 403: 'signature, msg_signature or AppID wrong' },
+  });
+  router.get(OA_PUSH_PATH, (ctx) => {
+    try {
+      ctx.body = verifyUrl(secrets, parseQuery(ctx));
+      ctx.type = 'text/plain';
+    } catch (err) {
+      throw refusal(deps, ctx, err);
+    }
+  });
+
+  api.add({
+    method: 'post', path: OA_PUSH_PATH, tag: 'wechat', auth: false, query: pushQuery,
+    summary: 'WeChat official-account message push (XML, plaintext or safe mode): photo + location → report, bind codes, follow events',
+    responses: { 200: 'passive reply XML (encrypted in safe mode) or "success"', 400: 'DTD or malformed XML', 403: 'signature, timestamp, replayed nonce or AppID', 413: 'body over 64 KB' },
+  });
+  router.post(OA_PUSH_PATH, async (ctx) => {
+    const body = await readRawBody(ctx, deps);
+    const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+    let opened: OpenedPush;
+    try {
+      opened = openPush(secrets, parseQuery(ctx), body, nowSeconds, { windowSeconds: TIMESTAMP_WINDOW_S, requireSafeMode: settings.requireSafeMode });
+      if (await nonceSeen(deps, opened.nonce, opened.timestamp)) throw new PushRefused('replayed_nonce');
+    } catch (err) {
+      throw refusal(deps, ctx, err);
+    }
+    const msg = toOaMessage(opened.fields);
+    const reply = await push.handle(msg);
+    await recordNonce(deps, opened.nonce, opened.timestamp);
+    if (!reply) {
+      ctx.type = 'text/plain';
+      ctx.body = 'success';
+      return;
+    }
+    ctx.type = 'application/xml';
+    ctx.body = textReply(secrets, { to: msg.openid, from: opened.fields.ToUserName!, content: reply, nowSeconds, aesKey: opened.aesKey });
+  });
+
+  api.add({
+    method: 'post', path: '/api/v1/me/official-account/bind-code', tag: 'auth', auth: true,
+    summary: 'Staff: a one-time 6-digit code (10 min) to send to the official account as "绑定 123456", binding that WeChat to this account',
+    responses: { 201: '{code, expiresAt, sendText}', 401: 'not logged in', 403: 'residents have nothing to bind' },
+  });
+  router.post('/api/v1/me/official-account/bind-code', requireUser(deps), async (ctx) => {
+    const { code, expiresAt } = await issueBindCode(deps, currentUser(ctx));
+    ctx.status = 201;
+    ctx.body = { code, expiresAt: expiresAt.toISOString(), sendText: `绑定 ${code}` };
+  });
+}
+
+function defaultMedia(deps: AppDeps, tokens: AccessTokenSource | undefined, apiBase: string | null): OaMediaSource {
+  // loadConfig requires WECHAT_API_BASE when the sandbox is off, so no base means no sandbox in a test app.
+  if (!apiBase) return { fetchMedia: () => Promise.reject(new OaMediaError(-1, 'no WeChat API base')) };
+  const oa = deps.config.officialAccount;
+  const t = tokens ?? stableAccessToken({ apiBase, appId: oa.appId, appSecret: oa.appSecret, timeoutMs: deps.config.wechat.timeoutMs, redis: null });
+  return oaMediaClient({ apiBase, tokens: t, timeoutMs: deps.config.wechat.timeoutMs });
+}
+
+export function loadOfficialAccountSettings(deps: Pick<AppDeps, 'config' | 'policy'>): OfficialAccountSettings {
+  const file = path.join(deps.config.configDir, 'official-account.json');
+  const parsed = officialAccountSettingsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (parsed.success && !deps.policy.categories.categories.some((c) => c.code === parsed.data.defaultCategory)) {
+    problems.push(`defaultCategory: ${parsed.data.defaultCategory} is not in categories.json`);
+  }
+  if (!parsed.success || problems.length) throw new Error(`Invalid ${file}:\n  ${problems.join('\n  ')}`);
+  return parsed.data;
+}
+
+function parseQuery(ctx: Context) {
+  const r = pushQuery.safeParse(ctx.query);
+  if (!r.success) throw new PushRefused('signature');
+  return r.data;
+}
+
+/** Not from WeChat, or not acceptable: no business effect, a log line, 403 (400 for XML we refuse). */
+function refusal(deps: AppDeps, ctx: Context, err: unknown): unknown {
+  if (!(err instanceof PushRefused)) return err;
+  deps.logger.warn('official-account push refused', { reason: err.reason, method: ctx.method, ip: ctx.ip, requestId: ctx.state.requestId });
+  if (err.reason === 'xml_doctype' || err.reason === 'xml_malformed') return new AppError('request.invalid', '消息格式不正确');
+  return new AppError('auth.forbidden', '消息推送校验失败');
+}
+
+/** The body as text, never through the JSON parser, refused past MAX_BODY_BYTES before it is all read. */
+async function readRawBody(ctx: Context, deps: AppDeps): Promise<string> {
+  const tooLarge = () => {
+    deps.logger.warn('official-account push refused', { reason: 'body_too_large', ip: ctx.ip, requestId: ctx.state.requestId });
+    return new AppError('request.too_large', '请求体过大');
+  };
+  if (Number(ctx.get('content-length') || 0) > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,108 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { body } from './http-util.js';
+import type { MessageFilter } from './record.js';
+import type { SandboxState } from './state.js';
+import { WECOM_PREFIX } from './wecom-api.js';
+
+/**
+ * The sandbox's own endpoints (not WeChat's): how tests and the demo steer it and read its record.
+ * - GET  /sandbox                             where its APIs listen
+ * - GET  /sandbox/messages?openid=&group=&phone=&channel=&since=&afterId=&limit=   the record, oldest first
+ * - POST /sandbox/control/fail {path, errcode?, errmsg?, httpStatus?, delayMs?, times?}
+ * - POST /sandbox/control/reset               forget record, follows, credits, windows, media, failures (not tokens)
+ * - POST /sandbox/control/follow {oaOpenid, subscribed}
+ * - POST /sandbox/control/subscribe-credit {openid, templateId, count, set?}   adds (or sets) credits
+ * - GET  /sandbox/control/subscribe-credit?openid=&templateId=
+ * - POST /sandbox/control/subscribe-mode {strict}
+ * - POST /sandbox/control/expire-tokens {appid?}
+ */
+const fail = z
+  .object({
+    path: z.string().startsWith('/'),
+    errcode: z.union([z.number().int(), z.string().min(1)]).optional(),
+    errmsg: z.string().optional(),
+    httpStatus: z.number().int().min(400).max(599).optional(),
+    delayMs: z.number().int().min(0).max(120_000).optional(),
+    times: z.number().int().min(1).max(10_000).default(1),
+  })
+  .refine((f) => f.errcode !== undefined || f.httpStatus !== undefined || f.delayMs !== undefined, 'give errcode, httpStatus or delayMs');
+const follow = z.object({ oaOpenid: z.string().min(1), subscribed: z.boolean() });
+const credit = z.object({ openid: z.string().min(1), templateId: z.string().min(1), count: z.number().int(), set: z.boolean().optional() });
+const mode = z.object({ strict: z.boolean() });
+const expire = z.object({ appid: z.string().optional() });
+const messages = z.object({
+  openid: z.string().optional(),
+  group: z.string().optional(),
+  phone: z.string().optional(),
+  channel: z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']).optional(),
+  since: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO time').optional(),
+  afterId: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
+
+/** Parses the sandbox message filters (also used by GET /api/v1/sandbox/messages). */
+export function parseMessageFilter(query: unknown): { ok: true; filter: MessageFilter } | { ok: false; error: string } {
+  const r = messages.safeParse(query);
+  return r.success ? { ok: true, filter: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+}
+
+function parsed<T>(ctx: Context, schema: z.ZodType<T>, input: unknown): T | undefined {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  ctx.status = 400;
+  ctx.body = { error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return undefined;
+}
+
+export function controlApi(router: Router, state: SandboxState): void {
+  router.get('/sandbox', (ctx) => {
+    ctx.body = {
+      wechatApiBase: ctx.origin,
+      wecomApiBase: `${ctx.origin}${WECOM_PREFIX}`,
+      smsApiBase: ctx.origin,
+      inbox: `${ctx.origin}/sandbox/inbox`,
+      apps: state.apps.map((a) => ({ kind: a.kind, appId: a.appId })),
+      strictCredits: state.strictCredits,
+    };
+  });
+  router.get('/sandbox/messages', (ctx) => {
+    const f = parsed(ctx, messages, ctx.query);
+    if (f) ctx.body = { messages: state.record.list(f) };
+  });
+  router.post('/sandbox/control/fail', (ctx) => {
+    const f = parsed(ctx, fail, body(ctx));
+    if (!f) return;
+    state.injectFailure(f.path, f);
+    ctx.body = { ok: true };
+  });
+  router.post('/sandbox/control/reset', (ctx) => {
+    state.reset();
+    ctx.body = { ok: true };
+  });
+  router.post('/sandbox/control/follow', (ctx) => {
+    const f = parsed(ctx, follow, body(ctx));
+    if (!f) return;
+    state.setFollow(f.oaOpenid, f.subscribed);
+    ctx.body = { ok: true };
+  });
+  router.post('/sandbox/control/subscribe-credit', (ctx) => {
+    const c = parsed(ctx, credit, body(ctx));
+    if (c) ctx.body = { openid: c.openid, templateId: c.templateId, count: state.addCredit(c.openid, c.templateId, c.count, c.set) };
+  });
+  router.get('/sandbox/control/subscribe-credit', (ctx) => {
+    const c = parsed(ctx, z.object({ openid: z.string().min(1), templateId: z.string().min(1) }), ctx.query);
+    if (c) ctx.body = { ...c, count: state.credit(c.openid, c.templateId), strict: state.strictCredits };
+  });
+  router.post('/sandbox/control/subscribe-mode', (ctx) => {
+    const m = parsed(ctx, mode, body(ctx));
+    if (!m) return;
+    state.strictCredits = m.strict;
+    ctx.body = { strict: state.strictCredits };
+  });
+  router.post('/sandbox/control/expire-tokens', (ctx) => {
+    const e = parsed(ctx, expire, body(ctx) ?? {});
+    if (e) ctx.body = { expired: state.expireTokens(e.appid) };
+  });
+}

@@ -1,0 +1,85 @@
+import type { Context, Middleware } from 'koa';
+import type { SandboxMessage } from './record.js';
+import type { SandboxState } from './state.js';
+
+/** WeChat answers HTTP 200 with `{errcode, errmsg}` for every business error. */
+export function wxReply(ctx: Context, errcode: number, errmsg: string, extra: Record<string, unknown> = {}): void {
+  ctx.status = 200;
+  ctx.body = { errcode, errmsg, ...extra };
+}
+
+export type Json = Record<string, unknown>;
+
+/** The JSON body of a POST (WeChat reads it whatever the content-type); `undefined` when it is not JSON. */
+export function body(ctx: Context): Json | undefined {
+  return ctx.state.json as Json | undefined;
+}
+
+const MAX_BODY = 2 * 1024 * 1024;
+
+/** Reads non-multipart POST bodies as JSON into ctx.state.json (47001 is for the route to answer). */
+export function parseJson(): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method === 'POST' && !ctx.is('multipart/form-data')) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const c of ctx.req as AsyncIterable<Buffer>) {
+        size += c.length;
+        if (size > MAX_BODY) return wxReply(ctx, 44002, 'request body too large');
+        chunks.push(c);
+      }
+      try {
+        const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        if (v && typeof v === 'object' && !Array.isArray(v)) ctx.state.json = v;
+      } catch {
+        /* left undefined: the route answers 47001 data format error */
+      }
+    }
+    await next();
+  };
+}
+
+/** What a message route would have recorded, read from the raw request: used to record injected refusals. */
+export type Describer = (query: Record<string, string | undefined>, json: Json | undefined) => Omit<SandboxMessage, 'id' | 'at' | 'errcode' | 'errmsg' | 'accepted'>;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Failure injection (POST /sandbox/control/fail): the next N calls to a path wait `delayMs`, then answer
+ * `errcode` (or `httpStatus`) instead of being handled. A delay alone lets the call through afterwards —
+ * the "timed out, yet delivered" case that makes WeChat sends ambiguous (wechat-platform.md §3.3).
+ */
+export function injectFailures(state: SandboxState, describers: Record<string, Describer>): Middleware {
+  return async (ctx, next) => {
+    if (ctx.path.startsWith('/sandbox/')) return next();
+    const f = state.takeFailure(ctx.path);
+    if (!f) return next();
+    if (f.delayMs) await sleep(f.delayMs);
+    if (f.errcode === undefined && f.httpStatus === undefined) return next();
+    const errmsg = f.errmsg ?? (f.httpStatus ? `http ${f.httpStatus}` : 'sandbox injected failure');
+    const describe = describers[ctx.path];
+    if (describe) {
+      const d = describe(ctx.query as Record<string, string | undefined>, body(ctx));
+      state.record.add({ ...d, at: new Date(state.now()).toISOString(), errcode: f.errcode ?? `http_${f.httpStatus}`, errmsg, accepted: false });
+    }
+    if (f.httpStatus) {
+      ctx.status = f.httpStatus;
+      ctx.type = 'text/plain';
+      ctx.body = errmsg;
+      return;
+    }
+    if (ctx.path.startsWith('/sms/')) ctx.body = { code: String(f.errcode), message: errmsg };
+    else wxReply(ctx, Number(f.errcode), errmsg);
+  };
+}
+
+/** The openid shape the sandbox accepts (demo openids, `sandbox:<openid>` logins); others are 40003. */
+export const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A `{key: {value}}` template payload flattened to `{key: value}`; null when it is not that shape. */
+export function flatData(data: unknown): Record<string, unknown> | null {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data as Json)) out[k] = v && typeof v === 'object' ? (v as Json).value : undefined;
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * The templates "added in the WeChat console" of the sandbox apps: the ids it knows (others → 40037), the
+ * data keys each declares, and titles and field labels in Chinese for the inbox page. Built from
+ * config/notifications.json, whose default ids are the sandbox's.
+ */
+export interface SandboxTemplate {
+  id: string;
+  /** The notifications.json key (case_progress …), for display. */
+  key: string;
+  title: string;
+  /** Data key → Chinese label (character_string1 → 案件编号). */
+  fields: Record<string, string>;
+}
+
+export interface SandboxTemplates {
+  mp: Map<string, SandboxTemplate>;
+  oa: Map<string, SandboxTemplate>;
+  sms: Map<string, SandboxTemplate>;
+}
+
+/** The part of config/notifications.json the sandbox reads (policy.notifications). */
+export interface NotificationTemplatesConfig {
+  templates: Record<
+    string,
+    { subscribe: { templateId: string }; oaTemplate: { templateId: string }; sms: { templateCode: string }; fields: Record<string, string> }
+  >;
+}
+
+const TITLES: Record<string, string> = {
+  case_progress: '案件进度通知',
+  case_task: '案件任务提醒',
+  clock_alert: '案件时限预警',
+};
+
+/** Labels of the semantic field names used in notifications.json. */
+const LABELS: Record<string, string> = {
+  caseNo: '案件编号',
+  category: '问题类型',
+  stateText: '办理状态',
+  levelText: '预警级别',
+  time: '时间',
+  dueAt: '办理时限',
+  note: '备注',
+  place: '地点',
+  holder: '责任单位',
+};
+
+export function sandboxTemplates(cfg?: NotificationTemplatesConfig): SandboxTemplates {
+  const t: SandboxTemplates = { mp: new Map(), oa: new Map(), sms: new Map() };
+  for (const [key, v] of Object.entries(cfg?.templates ?? {})) {
+    const fields = Object.fromEntries(Object.entries(v.fields).map(([k, name]) => [k, LABELS[name] ?? name]));
+    const base = { key, title: TITLES[key] ?? key, fields };
+    t.mp.set(v.subscribe.templateId, { id: v.subscribe.templateId, ...base });
+    t.oa.set(v.oaTemplate.templateId, { id: v.oaTemplate.templateId, ...base });
+    t.sms.set(v.sms.templateCode, { id: v.sms.templateCode, ...base });
+  }
+  return t;
+}
+
+/** Plain text of a template message as the reader sees it: the title, then one "label：value" per line. */
+export function renderTemplate(tpl: SandboxTemplate | undefined, data: Record<string, string>): string {
+  const lines = Object.entries(data).map(([k, v]) => `${fieldLabel(tpl, k)}：${v}`);
+  return [tpl?.title ?? '模板消息', ...lines].join('\n');
+}
+
+export function fieldLabel(tpl: SandboxTemplate | undefined, key: string): string {
+  return tpl?.fields[key] ?? LABELS[key] ?? key;
+}

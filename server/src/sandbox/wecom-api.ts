@@ -1,0 +1,78 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { body, wxReply, type Describer, type Json } from './http-util.js';
+import type { SandboxState } from './state.js';
+
+/**
+ * qyapi.weixin.qq.com's group-robot webhook (wechat-platform.md §6), served under WECOM_PREFIX so one sandbox
+ * origin stands in for both hosts. Keys are `sbx-robot-<orgNodeCode>`: the sandbox maps a key back to the
+ * group's org node for the record. Errcodes:
+ * - 93000 invalid webhook url: unknown key, or a node that has no group;
+ * - 45009 api freq out of limit: a 21st message within a rolling 60 s for one key. WeCom robots answer 45009
+ *   here; 130101 "send too fast, exceed 20 times per minute", which the reference also lists, is DingTalk's
+ *   robot code (its robots share the 20/min rule);
+ * - 40008 invalid message type; 44004 empty content; 40058 content over 2048 (text) / 4096 (markdown) bytes.
+ * `mentioned_mobile_list` works with text only; markdown ignores it (§6.2).
+ */
+export const WECOM_PREFIX = '/qyapi';
+export const WEBHOOK_PATH = `${WECOM_PREFIX}/cgi-bin/webhook/send`;
+const KEY = /^sbx-robot-([0-9A-Za-z_-]{1,40})$/;
+const LIMITS: Record<string, number> = { text: 2048, markdown: 4096, markdown_v2: 4096 };
+
+export interface RobotOptions {
+  /** Org node codes that have a group robot; absent → every `sbx-robot-<code>` key is accepted. */
+  groups?: ReadonlySet<string>;
+}
+
+export function robotGroup(key: string | undefined, groups?: ReadonlySet<string>): string | null {
+  const code = key ? KEY.exec(key)?.[1] : undefined;
+  if (!code || (groups && !groups.has(code))) return null;
+  return code;
+}
+
+function message(b: Json | undefined): { msgtype: string; content: string; mentions: string[] } {
+  const msgtype = String(b?.msgtype ?? '');
+  const part = (b?.[msgtype] ?? {}) as Json;
+  const mentions = msgtype === 'text' && Array.isArray(part.mentioned_mobile_list) ? part.mentioned_mobile_list.map(String) : [];
+  return { msgtype, content: typeof part.content === 'string' ? part.content : '', mentions };
+}
+
+export const describeWebhook: Describer = (q, b) => {
+  const m = message(b);
+  const group = robotGroup(q.key);
+  return { channel: 'wecom_robot', recipient: group ? { group } : {}, robot: q.key ?? '', msgtype: m.msgtype, content: m.content, mentions: m.mentions };
+};
+
+export function wecomApi(router: Router, state: SandboxState, o: RobotOptions): void {
+  router.post(WEBHOOK_PATH, (ctx) => webhookSend(ctx, state, o));
+}
+
+function webhookSend(ctx: Context, state: SandboxState, o: RobotOptions): void {
+  const key = ctx.query.key as string | undefined;
+  const group = robotGroup(key, o.groups);
+  const b = body(ctx);
+  const m = message(b);
+  const bytes = Buffer.byteLength(m.content, 'utf8');
+  const err: [number, string] | null =
+    (!group ? [93000, 'invalid webhook url, hint: key is not valid'] : null) ??
+    (!state.robotAllows(key!) ? [45009, 'api freq out of limit'] : null) ??
+    (!b ? [47001, 'data format error'] : null) ??
+    (!(m.msgtype in LIMITS) ? [40008, 'invalid message type'] : null) ??
+    (!m.content ? [44004, 'empty content'] : null) ??
+    (bytes > LIMITS[m.msgtype]! ? [40058, `${m.msgtype}.content exceed max length ${LIMITS[m.msgtype]}`] : null);
+  state.record.add({
+    channel: 'wecom_robot',
+    recipient: group ? { group } : {},
+    robot: key ?? '',
+    msgtype: m.msgtype,
+    content: m.content,
+    mentions: m.mentions,
+    at: new Date(state.now()).toISOString(),
+    errcode: err ? err[0] : 0,
+    errmsg: err ? err[1] : 'ok',
+    accepted: !err,
+  });
+  if (err) return wxReply(ctx, err[0], err[1]);
+  state.robotSent(key!);
+  wxReply(ctx, 0, 'ok');
+}

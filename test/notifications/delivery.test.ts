@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eq, isNull, sql } from 'drizzle-orm';
+import type { SandboxAccount } from '@finecity/types';
+import { outbox, users } from '../../server/src/adapters/postgres/schema.js';
+import { onDutySlot } from '../../server/src/domain/notification-plan.js';
+import { sendSummary } from '../../server/src/usecases/notifications/summaries.js';
+import { relayOnce } from '../../server/src/workers/outbox-relay.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
+import { attemptsOf, control, delivered, eventually, notificationsFor, setOaOpenid, settled } from './support.js';
+
+let h: Harness;
+let resident: Session;
+let dispatcher: Session;
+let grid: SandboxAccount;
+let onDuty: SandboxAccount;
+
+beforeAll(async () => {
+  h = await startHarness({ notifications: {} });
+  grid = pick(h, 'inspector');
+  onDuty = pick(h, 'inspector', (a) => a.orgNodeCode === grid.orgNodeCode && a.duty === onDutySlot(h.clock.now()));
+  resident = await as(h, pick(h, 'resident'));
+  dispatcher = await as(h, pick(h, 'district', (a) => a.orgNodeCode === grid.orgNodeCode!.slice(0, 6)));
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const at = () => ({ lat: grid.lat!, lng: grid.lng! });
+const consent = (templateId = 'sbx-sub-case-progress') => h.request.post('/api/v1/subscriptions').set(auth(resident)).send({ results: { [templateId]: 'accept' } });
+
+describe('who hears what', () => {
+  it('sends the reporter a subscribe message on registration, spending one consent credit', async () => {
+    expect((await consent()).body.credits['sbx-sub-case-progress']).toBe(1);
+    const c = await reportOk(h, resident, at());
+    await actOk(h, dispatcher, c.id, 'register');
+    const msg = await eventually(async () => delivered(h, { openid: resident.account.openid, channel: 'subscribe' }).find((m) => m.data && Object.values(m.data).includes(c.caseNo)), 20_000, 'subscribe message');
+    expect(msg.templateId).toBe('sbx-sub-case-progress');
+    expect(msg.page).toBe(`pages/case/index?id=${c.id}`);
+    expect(Object.values(msg.data!)).toContain('已受理');
+    const ns = await settled(h, c.id, 'case.register');
+    expect(ns.map((n) => [n.status, n.channel])).toEqual([['sent', 'subscribe']]);
+    expect((await consent()).body.credits['sbx-sub-case-progress']).toBe(1); // spent, then granted again
+  });
+
+  it('tells the on-duty inspector and the grid group of a dispatch, and nobody else', async () => {
+    await setOaOpenid(h, onDuty.openid, `oa-${onDuty.openid}`);
+    const c = await reportOk(h, resident, at());
+    await actOk(h, dispatcher, c.id, 'register');
+    await settled(h, c.id, 'case.register');
+    const before = h.sandbox.messages({ limit: 10_000 }).length;
+    await actOk(h, dispatcher, c.id, 'dispatch', {});
+    const ns = await settled(h, c.id, 'case.dispatch');
+    expect(ns.map((n) => n.recipientGroup ?? 'user').sort()).toEqual([grid.orgNodeCode, 'user'].sort());
+    const after = h.sandbox.messages({ limit: 10_000 }).slice(before).filter((m) => m.accepted);
+    expect(after.map((m) => m.channel).sort()).toEqual(['oa_template', 'wecom_robot']);
+    expect(after.find((m) => m.channel === 'oa_template')!.recipient.oaOpenid).toBe(`oa-${onDuty.openid}`);
+    expect(after.find((m) => m.channel === 'wecom_robot')!.recipient.group).toBe(grid.orgNodeCode);
+  });
+
+  it('falls back from a subscribe message to the official account on 43101 and zeroes the credit', async () => {
+    await consent();
+    await setOaOpenid(h, resident.account.openid, 'oa-resident-01');
+    await control(h, 'subscribe-mode', { strict: true });
+    try {
+      const c = await reportOk(h, resident, at());
+      await actOk(h, dispatcher, c.id, 'register');
+      const n = await eventually(async () => (await notificationsFor(h, c.id)).find((x) => x.event === 'case.register' && x.status !== 'pending'));
+      expect([n.status, n.channel]).toEqual(['sent', 'oa_template']);
+      expect((await attemptsOf(h, n.id)).map((a) => [a.channel, a.outcome, a.errcode])).toEqual([
+        ['subscribe', 'fallback', '43101'],
+        ['oa_template', 'sent', null],
+      ]);
+      expect((await consent()).body.credits['sbx-sub-case-progress']).toBe(1); // zeroed, then one new grant
+    } finally {
+      await control(h, 'subscribe-mode', { strict: false });
+      await setOaOpenid(h, resident.account.openid, null as unknown as string);
+    }
+  });
+
+  it('falls back from the official account to SMS on 43004 (not following)', async () => {
+    const staffOa = `oa-${onDuty.openid}`;
+    await control(h, 'follow', { oaOpenid: staffOa, subscribed: false });
+    try {
+      const c = await reportOk(h, resident, at());
+      await actOk(h, dispatcher, c.id, 'register');
+      await actOk(h, dispatcher, c.id, 'dispatch', {});
+      const n = await eventually(async () => (await notificationsFor(h, c.id)).find((x) => x.event === 'case.dispatch' && x.recipientUserId && x.status !== 'pending'));
+      const tries = (await attemptsOf(h, n.id)).map((a) => [a.channel, a.outcome, a.errcode]);
+      expect(tries).toContainEqual(['oa_template', 'fallback', '43004']);
+      expect([n.status, n.channel]).toEqual(['sent', 'sms']);
+    } finally {
+      await control(h, 'follow', { oaOpenid: staffOa, subscribed: true });
+    }
+  });
+
+  it('retries a transient error (-1) and delivers once; never retries a permanent one (40037)', async () => {
+    await control(h, 'fail', { path: '/cgi-bin/message/template/send', errcode: -1, times: 1 });
+    const c1 = await reportOk(h, resident, at());
+    await actOk(h, dispatcher, c1.id, 'register');
+    await actOk(h, dispatcher, c1.id, 'dispatch', {});
+    const n1 = await eventually(async () => (await notificationsFor(h, c1.id)).find((x) => x.event === 'case.dispatch' && x.recipientUserId && x.status === 'sent'), 30_000, 'retry');
+    expect((await attemptsOf(h, n1.id)).map((a) => [a.channel, a.outcome])).toEqual([['oa_template', 'transient'], ['oa_template', 'sent']]);
+    expect(delivered(h, { openid: `oa-${onDuty.openid}` }).filter((m) => m.data && Object.values(m.data).includes(c1.caseNo))).toHaveLength(1);
+
+    await control(h, 'fail', { path: '/cgi-bin/message/template/send', errcode: 40037, times: 1 });
+    const c2 = await reportOk(h, resident, at());
+    await actOk(h, dispatcher, c2.id, 'register');
+    await actOk(h, dispatcher, c2.id, 'dispatch', {});
+    const n2 = await eventually(async () => (await notificationsFor(h, c2.id)).find((x) => x.event === 'case.dispatch' && x.recipientUserId && x.status !== 'pending'));
+    const tries = (await attemptsOf(h, n2.id)).map((a) => [a.channel, a.outcome, a.errcode]);
+    expect(tries.filter((t) => t[0] === 'oa_template')).toEqual([['oa_template', 'permanent', '40037']]);
+    expect(n2.channel).toBe('sms');
+  });
+
+  it('never sends the same event to the same person twice when the outbox is published again', async () => {
+    const c = await reportOk(h, resident, at());
+    await actOk(h, dispatcher, c.id, 'register');
+    await actOk(h, dispatcher, c.id, 'dispatch', {});
+    await settled(h, c.id, 'case.dispatch');
+    const count = () => delivered(h).filter((m) => m.content.includes(c.caseNo) || Object.values(m.data ?? {}).includes(c.caseNo)).length;
+    const first = count();
+    await h.deps.db.update(outbox).set({ publishedAt: null }).where(eq(outbox.caseId, c.id));
+    await relayOnce({ db: h.deps.db, queues: h.notifier!.queues, sla: h.deps.sla, clock: h.clock, logger: h.deps.logger, failover: { toBAfterMinutes: 15, toCommunityAfterMinutes: 30 } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await h.deps.db.select().from(outbox).where(isNull(outbox.publishedAt))).toHaveLength(0);
+    expect(count()).toBe(first);
+  });
+
+  it('posts the 08:00 daily summary to the city and district groups with yesterday\'s figures', async () => {
+    h.clock.set('2026-11-26T00:00:00Z'); // 08:00 on the 26th: the report covers the 25th, when these cases were made
+    const { texts, label } = await sendSummary(h.notifier!.notify, 'daily');
+    expect(label).toBe('2026-11-25');
+    const district = grid.orgNodeCode!.slice(0, 6);
+    const cityMsg = await eventually(async () => delivered(h, { group: '210200', channel: 'wecom_robot' }).find((m) => m.content.includes('日报')), 20_000, 'city summary');
+    expect(cityMsg.content).toBe(texts['210200']);
+    expect(cityMsg.content).toMatch(/### 大连市城市精细化管理日报（2026-11-25）/);
+    const created = Number(/新增 \*\*(\d+)\*\* 件/.exec(texts[district]!)![1]);
+    const actual = await h.deps.db.execute(sql`select count(*)::int as n from cases where district_code = ${district}`);
+    expect(created).toBe((actual as unknown as { rows: { n: number }[] }).rows[0]!.n);
+    await eventually(async () => delivered(h, { group: district }).some((m) => m.content.includes('日报')) || undefined, 20_000, 'district summary');
+    await sendSummary(h.notifier!.notify, 'daily'); // a schedule firing twice posts once
+    await new Promise((r) => setTimeout(r, 500));
+    expect(delivered(h, { group: '210200' }).filter((m) => m.content.includes('日报'))).toHaveLength(1);
+  });
+
+  it('records staff with no bound account, no credit and a mobile: SMS as the last fallback', async () => {
+    const b = h.accounts.find((a) => a.orgNodeCode === grid.orgNodeCode && a.duty && a.duty !== onDuty.duty)!;
+    const row = (await h.deps.db.select().from(users).where(eq(users.openid, b.openid)))[0]!;
+    expect(row.mobile).toMatch(/^1990\d{7}$/);
+  });
+});
