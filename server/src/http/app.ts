@@ -6,14 +6,21 @@ import { ApiRegistry } from './openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { categoryRoutes } from './routes/categories.js';
+import { officialAccountRoutes, type OfficialAccountWiring } from './routes/official-account.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
-import { sandboxRoutes } from './routes/sandbox.js';
+import { sandboxRoutes, type SandboxView } from './routes/sandbox.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { systemRoutes } from './routes/system.js';
+import { serveH5 } from './static.js';
 
 export interface AppOptions {
   /** Set while the WeChat sandbox is on: its base URL, for GET /api/v1/sandbox. */
   sandboxBase?: () => string;
+  /** Set while the sandbox is on: its record and groups, for GET /api/v1/sandbox/messages and /accounts. */
+  sandbox?: SandboxView;
+  /** The official account's media source or access token (default: WeChat API base, no token yet). */
+  officialAccount?: OfficialAccountWiring;
 }
 
 /** Routes are thin: auth → validate → use case → presenter (STYLE.md habit 8). */
@@ -23,13 +30,16 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   const api = new ApiRegistry();
   systemRoutes(router, api);
   authRoutes(router, api, deps);
-  if (opts.sandboxBase) sandboxRoutes(router, api, deps, opts.sandboxBase);
+  if (opts.sandboxBase) sandboxRoutes(router, api, deps, opts.sandboxBase, opts.sandbox);
   categoryRoutes(router, api, deps);
   reportRoutes(router, api, deps);
   caseRoutes(router, api, deps);
   photoRoutes(router, api, deps);
+  officialAccountRoutes(router, api, deps, opts);
+  subscriptionRoutes(router, api, deps);
   app.use(errorMiddleware(deps.logger));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(serveH5()); // the mini-program's H5 build at /, after every API route
   return app;
 }

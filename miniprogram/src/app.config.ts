@@ -1,0 +1,16 @@
+export default defineAppConfig({
+  pages: ['pages/home/index', 'pages/login/index', 'pages/report/index', 'pages/mine/index', 'pages/case/index'],
+  subPackages: [
+    { root: 'packages/staff', pages: ['pages/inbox/index', 'pages/task/index', 'pages/console/index'] },
+    { root: 'packages/leader', pages: ['pages/dashboard/index'] },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#1677ff',
+    navigationBarTitleText: '随手拍 · 大连城市精细化管理',
+    navigationBarTextStyle: 'white',
+  },
+  permission: { 'scope.userLocation': { desc: '用于确定问题发生的位置，派给所在网格处理' } },
+  requiredPrivateInfos: ['getLocation'],
+  lazyCodeLoading: 'requiredComponents',
+})

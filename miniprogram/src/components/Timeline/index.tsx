@@ -1,0 +1,40 @@
+import { Image, Text, View } from '@tarojs/components'
+import type { CaseEventDto, PhotoDto } from '@finecity/types'
+import { actorLine, eventTitle } from '../../lib/labels'
+import { shortTime } from '../../lib/time'
+import Tap from '../Tap'
+
+export function PhotoRow({ photos, onPreview }: { photos: PhotoDto[]; onPreview: (p: PhotoDto) => void }) {
+  if (!photos.length) return null
+  return (
+    <View className='photo-row'>
+      {photos.map((p, i) => (
+        <Tap key={p.id} className='photo-row__item' label={`${p.kind === 'after' ? '处置后' : '上报'}照片 ${i + 1}`} onTap={() => onPreview(p)}>
+          <Image className={`thumb thumb--${p.kind}`} src={p.thumbUrl} mode='aspectFill' lazyLoad />
+        </Tap>
+      ))}
+    </View>
+  )
+}
+
+/** Every event, oldest first, with its photos (before photos on "上报", after photos on "处置完成"). */
+export default function Timeline({ events, onPreview }: { events: CaseEventDto[]; onPreview: (p: PhotoDto) => void }) {
+  return (
+    <View className='timeline' role='list'>
+      {events.map((e) => (
+        <View key={e.seq} className={`timeline__item timeline__item--${e.action}`} role='listitem'>
+          <View className='timeline__dot' />
+          <View className='timeline__body'>
+            <View className='timeline__head'>
+              <Text className='timeline__title'>{eventTitle(e)}</Text>
+              <Text className='muted'>{shortTime(e.at)}</Text>
+            </View>
+            <Text className='muted'>{actorLine(e)}</Text>
+            {e.note && <Text className='timeline__note'>{e.note}</Text>}
+            <PhotoRow photos={e.photos} onPreview={onPreview} />
+          </View>
+        </View>
+      ))}
+    </View>
+  )
+}

@@ -1,0 +1,91 @@
+import type { CaseAction, CaseEventDto, CaseState, ClockLevel, Complexity, OrgLevel, Role } from '@finecity/types'
+
+export const STATE_LABEL: Record<CaseState, string> = {
+  submitted: '待受理',
+  registered: '已受理',
+  rejected: '不予受理',
+  merged: '已合并',
+  dispatched: '已派遣',
+  in_progress: '处置中',
+  handled: '待核查',
+  closed: '已办结',
+  suspended: '挂账',
+}
+
+/** Chip tone per state: what a resident should read at a glance. */
+export const STATE_TONE: Record<CaseState, 'blue' | 'orange' | 'green' | 'grey'> = {
+  submitted: 'blue',
+  registered: 'blue',
+  rejected: 'grey',
+  merged: 'grey',
+  dispatched: 'orange',
+  in_progress: 'orange',
+  handled: 'orange',
+  closed: 'green',
+  suspended: 'grey',
+}
+
+export const ACTION_LABEL: Record<CaseAction | 'submit', string> = {
+  submit: '上报',
+  register: '受理',
+  reject: '不予受理',
+  merge: '合并',
+  dispatch: '派遣',
+  sign: '签收',
+  return: '退回',
+  escalate: '上报上级',
+  handle: '处置完成',
+  'request-extension': '申请延期',
+  'decide-extension': '审批延期',
+  suspend: '挂账',
+  verify: '核查',
+  reopen: '重新打开',
+  rate: '评价',
+}
+
+export const CLOCK_LABEL: Record<ClockLevel, string> = {
+  none: '未计时',
+  green: '正常',
+  yellow: '黄灯',
+  red: '红灯',
+  overdue: '已超时',
+  paused: '已暂停',
+  stopped: '已结束',
+}
+
+export const ROLE_LABEL: Record<Role, string> = {
+  resident: '市民',
+  inspector: '网格员',
+  community: '社区',
+  street: '街道',
+  district: '区平台',
+  city: '市平台',
+  department: '专业部门',
+  third_party: '第三方采集员',
+  leader: '领导',
+  admin: '管理员',
+}
+
+export const LEVEL_LABEL: Record<OrgLevel, string> = {
+  city: '市级',
+  district: '区级',
+  street: '街道',
+  community: '社区',
+  grid: '网格',
+  department: '专业部门',
+}
+
+export const COMPLEXITY_LABEL: Record<Complexity, string> = { simple: '简易（24 小时）', complex: '复杂（72 小时）', urgent: '紧急' }
+
+/** One line per timeline event, e.g. "派遣 · 网格员 张三" or "核查 · 不通过". */
+export function eventTitle(e: CaseEventDto): string {
+  let title = ACTION_LABEL[e.action]
+  if (e.action === 'verify') title += e.toState === 'closed' ? ' · 通过' : ' · 不通过，返工'
+  if (e.action === 'decide-extension') title += e.data.approved ? ' · 同意' : ' · 不同意'
+  return title
+}
+
+export function actorLine(e: CaseEventDto): string {
+  const role = e.actor.role === 'system' ? '系统' : ROLE_LABEL[e.actor.role]
+  return e.actor.name ? `${role} ${e.actor.name}` : role
+}

@@ -1,0 +1,72 @@
+import { Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import type { CaseDto } from '@finecity/types'
+import CaseCard from '../../../../components/CaseCard'
+import CaseView from '../../../../components/CaseView'
+import { TextField } from '../../../../components/Field'
+import Tap from '../../../../components/Tap'
+import { useRemote } from '../../../../hooks/use-remote'
+import { useRequiredUser } from '../../../../hooks/use-session'
+import { api, errorText } from '../../../../services/api'
+import { nav, ui, windowWidth } from '../../../../services/platform'
+import { QUEUES } from './queues'
+
+/**
+ * The dispatcher's desk. Wide screens (H5 on a desktop) show the queue and the chosen case side by side;
+ * phones open the case on its own page.
+ */
+export default function Console() {
+  const user = useRequiredUser('/packages/staff/pages/console/index')
+  const [queue, setQueue] = useState(QUEUES[0]!.key)
+  const [q, setQ] = useState('')
+  const [search, setSearch] = useState('')
+  const [selected, setSelected] = useState<CaseDto | null>(null)
+  const wide = windowWidth() >= 960
+  const current = QUEUES.find((x) => x.key === queue)!
+  const list = useRemote(async () => {
+    const page = await api.listCases({ pageSize: 50, ...current.query, q: search || undefined })
+    return { ...page, items: current.keep ? page.items.filter(current.keep) : page.items }
+  }, !!user, [queue, search])
+
+  const open = async (c: CaseDto) => {
+    if (!wide) return void nav.to(`/packages/staff/pages/task/index?id=${c.id}`)
+    try {
+      setSelected(await api.getCase(c.id))
+    } catch (err) {
+      ui.toast(errorText(err))
+    }
+  }
+  const changed = (c: CaseDto) => {
+    setSelected(c)
+    void list.reload()
+  }
+  return (
+    <View className={`page console ${wide ? 'console--wide' : ''}`}>
+      <View className='console__side'>
+        <View className='chips' role='tablist' aria-label='工作队列'>
+          {QUEUES.map((x) => (
+            <Tap key={x.key} id={`queue-${x.key}`} className={`chip chip--choice ${x.key === queue ? 'chip--on' : ''}`} label={x.label} onTap={() => { setQueue(x.key); setSelected(null) }}>
+              <Text>{x.label}</Text>
+            </Tap>
+          ))}
+        </View>
+        <View className='row console__search'>
+          <TextField id='console-search' label='搜索案件号或描述' value={q} placeholder='如 DL2026 或 井盖' onChange={setQ} />
+          <Tap id='console-search-go' className='btn btn--ghost' label='搜索' onTap={() => setSearch(q.trim())}><Text>搜索</Text></Tap>
+        </View>
+        <Text className='muted'>{list.data ? `共 ${list.data.items.length} 件` : '加载中…'}</Text>
+        {list.error && <Text className='error'>{list.error}</Text>}
+        {list.data?.items.map((c) => (
+          <View key={c.id} className={selected?.id === c.id ? 'console__item--on' : ''}>
+            <CaseCard c={c} onOpen={open} />
+          </View>
+        ))}
+      </View>
+      {wide && (
+        <View className='console__detail'>
+          {selected ? <CaseView c={selected} onChange={changed} /> : <Text className='muted'>从左侧选择一个案件</Text>}
+        </View>
+      )}
+    </View>
+  )
+}

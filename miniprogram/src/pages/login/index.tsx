@@ -1,0 +1,72 @@
+import { Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import { useLoad, useRouter } from '@tarojs/taro'
+import type { SandboxAccount } from '@finecity/types'
+import Tap from '../../components/Tap'
+import { ROLE_LABEL } from '../../lib/labels'
+import { api, errorText } from '../../services/api'
+import { IS_H5, nav, ui } from '../../services/platform'
+import { session } from '../../services/session'
+
+/**
+ * weapp: wx.login → the server's code2Session. H5: while the server runs its WeChat sandbox, a picker of
+ * the seeded demo accounts. Production H5 staff login (WeCom / official-account OAuth) is designed in the
+ * README, not faked here.
+ */
+export default function Login() {
+  const router = useRouter()
+  const next = router.params.next ? decodeURIComponent(router.params.next) : '/pages/home/index'
+  const [accounts, setAccounts] = useState<SandboxAccount[] | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  useLoad(() => {
+    api.sandboxAccounts().then(setAccounts, () => setAccounts(null))
+  })
+
+  const done = () => nav.relaunch(next)
+  const wechat = async () => {
+    setBusy(true)
+    try {
+      if (await session.loginWithWeChat()) done()
+    } catch (err) {
+      ui.toast(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const demo = async (a: SandboxAccount) => {
+    setBusy(true)
+    try {
+      await session.loginWithCode(a.code, a.duty)
+      done()
+    } catch (err) {
+      ui.toast(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <View className='page login'>
+      <Text className='login__title'>大连城市精细化管理</Text>
+      {!IS_H5 && <Tap id='wechat-login' className='btn btn--primary' disabled={busy} label='微信一键登录' onTap={wechat}><Text>微信一键登录</Text></Tap>}
+      {accounts && (
+        <View className='section'>
+          <Text className='section-title'>演示账号（沙箱）</Text>
+          <Text className='muted'>服务器开启了微信沙箱，可直接选择一个演示账号登录。</Text>
+          <View className='account-list' role='list'>
+            {accounts.map((a) => (
+              <Tap key={a.code} id={`acct-${a.openid}`} className='account-item' disabled={busy} label={`以${a.name}登录`} onTap={() => demo(a)}>
+                <Text className='account-item__name'>{a.name}</Text>
+                <Text className='chip chip--blue'>{ROLE_LABEL[a.role]}{a.duty ? ` · ${a.duty} 岗` : ''}</Text>
+              </Tap>
+            ))}
+          </View>
+        </View>
+      )}
+      {IS_H5 && accounts === null && (
+        <Text className='muted'>网页版正式登录需通过企业微信或公众号授权（见 README），当前服务器未开启沙箱。</Text>
+      )}
+    </View>
+  )
+}

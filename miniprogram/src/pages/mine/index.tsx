@@ -1,0 +1,44 @@
+import { Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import type { CaseState } from '@finecity/types'
+import CaseCard from '../../components/CaseCard'
+import Tap from '../../components/Tap'
+import { useRemote } from '../../hooks/use-remote'
+import { useRequiredUser } from '../../hooks/use-session'
+import { api } from '../../services/api'
+import { outbox } from '../../services/outbox'
+import { nav } from '../../services/platform'
+
+const FILTERS: { key: string; label: string; states?: CaseState[] }[] = [
+  { key: 'all', label: '全部' },
+  { key: 'open', label: '处理中', states: ['submitted', 'registered', 'dispatched', 'in_progress', 'handled', 'suspended'] },
+  { key: 'closed', label: '已办结', states: ['closed'] },
+  { key: 'other', label: '未受理/合并', states: ['rejected', 'merged'] },
+]
+
+export default function Mine() {
+  const user = useRequiredUser('/pages/mine/index')
+  const [filter, setFilter] = useState('all')
+  const states = FILTERS.find((f) => f.key === filter)?.states
+  const { data, error } = useRemote(() => api.listCases({ mine: true, state: states, pageSize: 50 }), !!user, [filter])
+  const pending = outbox.list()
+
+  return (
+    <View className='page mine'>
+      <View className='chips' role='tablist'>
+        {FILTERS.map((f) => (
+          <Tap key={f.key} id={`filter-${f.key}`} className={`chip chip--choice ${f.key === filter ? 'chip--on' : ''}`} label={f.label} onTap={() => setFilter(f.key)}><Text>{f.label}</Text></Tap>
+        ))}
+      </View>
+      {pending.map((p) => (
+        <View key={p.key} className='card card--pending'>
+          <Text>待发送：{p.fields.description}</Text>
+          <Text className='muted'>网络恢复后自动提交（已尝试 {p.attempts} 次）</Text>
+        </View>
+      ))}
+      {error && <Text className='error'>{error}</Text>}
+      {data && !data.items.length && <Text className='muted'>没有符合条件的上报</Text>}
+      {data?.items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
+    </View>
+  )
+}

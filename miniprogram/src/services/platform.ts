@@ -1,0 +1,243 @@
+// The only module that talks to Taro/wx APIs (STYLE.md: services/ is the platform boundary). Everything
+// above it — API client, session, outbox, pages — stays testable with a fake of this module.
+import Taro from '@tarojs/taro'
+import { PHOTO_LIMITS } from '@finecity/types'
+import { buildMultipart, newBoundary, sniffImageType, type MultipartFile } from '../lib/multipart'
+
+export const IS_H5 = process.env.TARO_ENV === 'h5'
+export const API_BASE: string = typeof FINECITY_API_BASE === 'string' ? FINECITY_API_BASE : ''
+
+export interface HttpResponse {
+  status: number
+  data: unknown
+  headers: Record<string, string>
+}
+
+/** Thrown when no HTTP answer came back at all (offline, DNS, timeout): the caller may retry. */
+export class NetworkError extends Error {
+  readonly retryable = true
+}
+
+export const storage = {
+  get<T>(key: string): T | undefined {
+    const v = Taro.getStorageSync(key) as T | ''
+    return v === '' || v === undefined || v === null ? undefined : v
+  },
+  set(key: string, value: unknown): void {
+    Taro.setStorageSync(key, value)
+  },
+  remove(key: string): void {
+    Taro.removeStorageSync(key)
+  },
+}
+
+export async function requestJson(method: 'GET' | 'POST', path: string, body?: unknown, header: Record<string, string> = {}): Promise<HttpResponse> {
+  try {
+    const res = await Taro.request({
+      url: API_BASE + path,
+      method,
+      data: body as Taro.request.Option['data'],
+      header: body === undefined ? header : { 'content-type': 'application/json', ...header },
+      dataType: 'json',
+      timeout: 15000,
+    })
+    return { status: res.statusCode, data: res.data, headers: (res.header ?? {}) as Record<string, string> }
+  } catch (err) {
+    throw new NetworkError(errMsg(err))
+  }
+}
+
+/** multipart/form-data with several files in one request (reports, handle with after-photos). */
+export async function postMultipart(path: string, fields: Record<string, string>, photoPaths: string[], header: Record<string, string> = {}): Promise<HttpResponse> {
+  return IS_H5 ? postMultipartH5(path, fields, photoPaths, header) : postMultipartWeapp(path, fields, photoPaths, header)
+}
+
+async function postMultipartH5(path: string, fields: Record<string, string>, photoPaths: string[], header: Record<string, string>): Promise<HttpResponse> {
+  let res: Response
+  try {
+    const form = new FormData()
+    for (const [k, v] of Object.entries(fields)) form.append(k, v)
+    for (const [i, p] of photoPaths.entries()) {
+      const blob = await (await fetch(p)).blob()
+      form.append('photos', blob, `photo-${i + 1}.${blob.type === 'image/png' ? 'png' : 'jpg'}`)
+    }
+    res = await fetch(API_BASE + path, { method: 'POST', body: form, headers: header })
+  } catch (err) {
+    throw new NetworkError(errMsg(err))
+  }
+  const text = await res.text()
+  const headers: Record<string, string> = {}
+  res.headers.forEach((v, k) => { headers[k] = v })
+  return { status: res.status, data: parseJson(text), headers }
+}
+
+async function postMultipartWeapp(path: string, fields: Record<string, string>, photoPaths: string[], header: Record<string, string>): Promise<HttpResponse> {
+  const fs = Taro.getFileSystemManager()
+  const files: MultipartFile[] = photoPaths.map((p, i) => {
+    const data = new Uint8Array(fs.readFileSync(p) as ArrayBuffer)
+    const contentType = sniffImageType(data)
+    return { field: 'photos', filename: `photo-${i + 1}.${contentType === 'image/png' ? 'png' : 'jpg'}`, contentType, data }
+  })
+  const boundary = newBoundary()
+  const body = buildMultipart(fields, files, boundary)
+  try {
+    const res = await Taro.request({
+      url: API_BASE + path,
+      method: 'POST',
+      data: body.buffer as ArrayBuffer,
+      header: { ...header, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      dataType: 'json',
+      timeout: 60000,
+    })
+    return { status: res.statusCode, data: res.data, headers: (res.header ?? {}) as Record<string, string> }
+  } catch (err) {
+    throw new NetworkError(errMsg(err))
+  }
+}
+
+export interface PickedPhoto {
+  path: string
+  size: number
+}
+
+/** Take or choose photos, compressed for upload (≤ 1600 px edge, JPEG), as the server re-encodes anyway. */
+export async function pickPhotos(max: number): Promise<PickedPhoto[]> {
+  const res = await Taro.chooseMedia({ count: max, mediaType: ['image'], sourceType: ['album', 'camera'], sizeType: ['compressed'] })
+  const out: PickedPhoto[] = []
+  for (const f of res.tempFiles.slice(0, max)) out.push(await compress(f.tempFilePath, f.size))
+  return out
+}
+
+async function compress(path: string, size: number): Promise<PickedPhoto> {
+  if (IS_H5) return compressInBrowser(path, size)
+  try {
+    const r = await Taro.compressImage({ src: path, quality: 75 })
+    return { path: r.tempFilePath, size }
+  } catch {
+    return { path, size }
+  }
+}
+
+async function compressInBrowser(path: string, size: number): Promise<PickedPhoto> {
+  try {
+    const img = await new Promise<HTMLImageElement>((resolve, reject) => {
+      const i = new Image()
+      i.onload = () => resolve(i)
+      i.onerror = () => reject(new Error('image decode failed'))
+      i.src = path
+    })
+    const scale = Math.min(1, PHOTO_LIMITS.maxEdge / Math.max(img.naturalWidth, img.naturalHeight))
+    const canvas = document.createElement('canvas')
+    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale))
+    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale))
+    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height)
+    const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.8))
+    if (!blob || blob.size >= size) return { path, size }
+    return { path: URL.createObjectURL(blob), size: blob.size }
+  } catch {
+    return { path, size }
+  }
+}
+
+/**
+ * Keep a picked photo beyond this page: H5 blob: URLs die with the tab, so they become data: URLs;
+ * weapp temp files are copied to USER_DATA_PATH.
+ */
+export async function persistPhoto(path: string): Promise<string> {
+  if (IS_H5) {
+    if (path.startsWith('data:')) return path
+    const blob = await (await fetch(path)).blob()
+    return new Promise((resolve, reject) => {
+      const r = new FileReader()
+      r.onload = () => resolve(String(r.result))
+      r.onerror = () => reject(r.error)
+      r.readAsDataURL(blob)
+    })
+  }
+  // FileSystemManager methods take callbacks only (no promise form).
+  return new Promise((resolve) => {
+    Taro.getFileSystemManager().saveFile({
+      tempFilePath: path,
+      success: (r) => resolve(r.savedFilePath),
+      fail: () => resolve(path),
+    })
+  })
+}
+
+export function discardPhoto(path: string): void {
+  if (IS_H5 || !path.includes('usr')) return
+  try {
+    Taro.getFileSystemManager().unlinkSync(path)
+  } catch {
+    /* already gone */
+  }
+}
+
+export interface Position {
+  lat: number
+  lng: number
+  accuracy?: number
+}
+
+/** WGS-84 in H5 (browser geolocation); GCJ-02 in the weapp, because that is what <map> draws. */
+export async function locate(): Promise<Position & { datum: 'wgs84' | 'gcj02' }> {
+  const datum = IS_H5 ? 'wgs84' : 'gcj02'
+  const r = await Taro.getLocation({ type: datum, isHighAccuracy: true })
+  return { lat: r.latitude, lng: r.longitude, accuracy: r.accuracy, datum }
+}
+
+/** weapp only: wx.login → a one-time code for POST /api/v1/auth/wechat. */
+export async function wechatLoginCode(): Promise<string | null> {
+  if (IS_H5) return null
+  const r = await Taro.login()
+  return r.code || null
+}
+
+export const nav = {
+  to: (url: string) => Taro.navigateTo({ url }).catch(() => Taro.redirectTo({ url })),
+  redirect: (url: string) => Taro.redirectTo({ url }),
+  relaunch: (url: string) => Taro.reLaunch({ url }),
+  back: () => Taro.navigateBack().catch(() => Taro.reLaunch({ url: '/pages/home/index' })),
+  preview: (urls: string[], current: string) => Taro.previewImage({ urls, current }),
+}
+
+export function windowWidth(): number {
+  try {
+    return Taro.getWindowInfo().windowWidth
+  } catch {
+    return Taro.getSystemInfoSync().windowWidth
+  }
+}
+
+export const ui = {
+  toast: (title: string, icon: 'success' | 'none' = 'none') => Taro.showToast({ title, icon, duration: 2500 }),
+  confirm: async (title: string, content: string): Promise<boolean> => (await Taro.showModal({ title, content, confirmText: '确定', cancelText: '取消' })).confirm,
+  setTitle: (title: string) => Taro.setNavigationBarTitle({ title }),
+}
+
+/** Subscribe-message consent on the submit tap (weapp). Template ids come from the notifications issue. */
+export async function askSubscribe(templateIds: string[]): Promise<void> {
+  if (IS_H5 || !templateIds.length) return
+  try {
+    await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)
+  } catch {
+    /* declined or unsupported: reporting goes on without notices */
+  }
+}
+
+export function onNetworkBack(cb: () => void): void {
+  Taro.onNetworkStatusChange((r) => { if (r.isConnected) cb() })
+}
+
+function errMsg(err: unknown): string {
+  if (err && typeof err === 'object' && 'errMsg' in err) return String((err as { errMsg: unknown }).errMsg)
+  return err instanceof Error ? err.message : String(err)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null
+  } catch {
+    return text
+  }
+}

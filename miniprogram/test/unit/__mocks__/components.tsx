@@ -1,0 +1,22 @@
+// Taro components as plain DOM elements, with Taro's event shapes (onInput → { detail: { value } }).
+import type { ReactNode } from 'react'
+
+type P = { children?: ReactNode; className?: string; id?: string; onClick?: () => void; [k: string]: unknown }
+
+const pass = ({ children, className, id, onClick, role, tabIndex, onKeyDown, ...rest }: P) => ({
+  children, className, id, onClick, role: role as string | undefined, tabIndex: tabIndex as number | undefined,
+  onKeyDown: onKeyDown as never, 'aria-label': rest['aria-label'] as string | undefined,
+})
+
+export const View = (p: P) => <div {...pass(p)} />
+export const Text = (p: P) => <span {...pass(p)} />
+export const Image = ({ src, className }: P) => <img src={src as string} className={className} alt='' />
+export const Map = () => <div data-testid='map' />
+export function Input({ id, value, onInput, nativeProps, type }: P) {
+  return <input id={id} type={type === 'number' ? 'number' : 'text'} value={value as string} {...(nativeProps as object)}
+    onChange={(e) => (onInput as (e: { detail: { value: string } }) => void)({ detail: { value: e.target.value } })} />
+}
+export function Textarea({ id, value, onInput, nativeProps }: P) {
+  return <textarea id={id} value={value as string} {...(nativeProps as object)}
+    onChange={(e) => (onInput as (e: { detail: { value: string } }) => void)({ detail: { value: e.target.value } })} />
+}

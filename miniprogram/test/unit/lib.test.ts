@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals'
+import { buildMultipart, sniffImageType, utf8 } from '../../src/lib/multipart'
+import { gcj02ToWgs84, wgs84ToGcj02 } from '../../src/lib/coords'
+import { searchCategories, confusables } from '../../src/lib/categories'
+import { computeFigures } from '../../src/lib/dashboard'
+import { byUrgency, countLevels } from '../../src/lib/inbox'
+import { newIdempotencyKey } from '../../src/lib/ids'
+import { dueText } from '../../src/lib/time'
+import { distanceM } from '../../src/lib/geo'
+import { aCase, categories } from './fixtures'
+
+const text = (b: Uint8Array) => Buffer.from(b).toString('latin1')
+
+describe('multipart body built by hand for the weapp', () => {
+  it('holds every field and every file in one body, UTF-8 encoded, with the closing boundary', () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])
+    const body = buildMultipart({ description: '井盖缺失', lat: '38.9' }, [
+      { field: 'photos', filename: 'a.jpg', contentType: sniffImageType(jpeg), data: jpeg },
+      { field: 'photos', filename: 'b.jpg', contentType: 'image/jpeg', data: jpeg },
+    ], 'XyZ')
+    const s = text(body)
+    expect(s).toContain(`name="description"\r\n\r\n${Buffer.from('井盖缺失').toString('latin1')}\r\n`)
+    expect(s.match(/name="photos"; filename=/g)).toHaveLength(2)
+    expect(s).toContain('Content-Type: image/jpeg')
+    expect(s.endsWith('--XyZ--\r\n')).toBe(true)
+    expect(Buffer.from(utf8('大连😀')).toString('utf8')).toBe('大连😀')
+  })
+})
+
+describe('coordinates', () => {
+  it('turns a GCJ-02 map pin back into the WGS-84 point the API wants, to within a metre', () => {
+    const wgs = { lat: 38.892326, lng: 121.6386 }
+    const gcj = wgs84ToGcj02(wgs)
+    expect(distanceM(wgs, gcj)).toBeGreaterThan(100) // the datum shift is real in Dalian
+    expect(distanceM(wgs, gcj02ToWgs84(gcj))).toBeLessThan(1)
+  })
+})
+
+describe('category search', () => {
+  it('lists common matters first and finds by keyword; confusable pairs resolve to categories', () => {
+    expect(searchCategories(categories, '').map((c) => c.code).slice(0, 2)).toEqual(['06010', '06011'])
+    expect(searchCategories(categories, '井盖').map((c) => c.code)).toEqual(['01001'])
+    expect(searchCategories(categories, '渣土').map((c) => c.code)).toEqual(['06011'])
+    expect(confusables(categories, categories[1]!).map((c) => c.name)).toEqual(['积存垃圾渣土'])
+  })
+})
+
+describe('inbox and dashboard figures', () => {
+  const now = new Date('2026-11-27T08:00:00Z')
+  const due = (level: 'green' | 'yellow' | 'red' | 'overdue', dueAt: string) => ({ dueAt, nationalDueAt: null, startedAt: '2026-11-27T00:00:00Z', calendar: 'natural' as const, level, used: 0.5 })
+  it('sorts overdue, then red, yellow, green, then by due time', () => {
+    const items = [aCase({ id: 'g', deadline: due('green', '2026-11-27T09:00:00Z') }), aCase({ id: 'o', deadline: due('overdue', '2026-11-27T07:00:00Z') }),
+      aCase({ id: 'r2', deadline: due('red', '2026-11-27T12:00:00Z') }), aCase({ id: 'r1', deadline: due('red', '2026-11-27T10:00:00Z') })]
+    expect(items.sort(byUrgency).map((c) => c.id)).toEqual(['o', 'r1', 'r2', 'g'])
+    expect(countLevels(items)).toEqual({ overdue: 1, red: 2, yellow: 0, green: 1 })
+  })
+  it('counts today, overdue and the on-time closure rate, and ranks the units below', () => {
+    const d1 = { code: '210202', name: '中山区', level: 'district' as const }
+    const d2 = { code: '210203', name: '西岗区', level: 'district' as const }
+    const cases = [
+      aCase({ id: 'a', district: d1, state: 'closed', closedAt: '2026-11-27T05:00:00Z', createdAt: '2026-11-27T01:00:00Z', deadline: due('green', '2026-11-28T00:00:00Z') }),
+      aCase({ id: 'b', district: d2, state: 'closed', closedAt: '2026-11-27T05:00:00Z', createdAt: '2026-11-20T01:00:00Z', deadline: due('green', '2026-11-21T00:00:00Z') }),
+      aCase({ id: 'c', district: d2, state: 'dispatched', createdAt: '2026-11-26T01:00:00Z', deadline: due('overdue', '2026-11-27T01:00:00Z') }),
+    ]
+    const f = computeFigures(cases, 'city', now)
+    expect(f).toMatchObject({ todayNew: 1, todayClosed: 2, overdue: 1, closed: 2, onTimeRate: 50 })
+    expect(f.units.map((u) => [u.name, u.onTimeRate, u.overdue])).toEqual([['中山区', 100, 0], ['西岗区', 0, 1]])
+  })
+})
+
+describe('small helpers', () => {
+  it('makes idempotency keys the server accepts', () => {
+    const k = newIdempotencyKey()
+    expect(k).toMatch(/^[A-Za-z0-9_.:-]{8,100}$/)
+    expect(newIdempotencyKey()).not.toBe(k)
+  })
+  it('says how long is left or how late it is', () => {
+    const d = { dueAt: '2026-11-27T10:30:00Z', nationalDueAt: null, startedAt: '2026-11-27T00:00:00Z', calendar: 'natural' as const, level: 'red' as const, used: 0.8 }
+    expect(dueText(d, new Date('2026-11-27T08:00:00Z'))).toBe('剩 2 小时 30 分')
+    expect(dueText({ ...d, level: 'overdue' }, new Date('2026-11-27T13:30:00Z'))).toBe('超时 3 小时 0 分')
+  })
+})

@@ -1,0 +1,159 @@
+/** @jest-environment jsdom */
+// Runs the REAL weapp bundle (dist/: Taro runtime + React + base.wxml compiled by the official wcc) in
+// miniprogram-simulate, with a hand-written App/Page/wx host. It renders pages, taps and types, and
+// asserts the wx.* calls. It is a smoke test of the shipped bundle, not a device test (no WXSS layout).
+const path = require('path')
+const simulate = require('miniprogram-simulate')
+
+const dist = path.resolve(__dirname, '../../dist')
+const storage = {}
+const calls = []
+const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).buffer
+const accounts = [{ code: 'sandbox:resident-01', openid: 'resident-01', role: 'resident', orgNodeCode: null, name: '市民演示账号01' }]
+const categories = { standardRef: 'GB/T', categories: [{ code: '06010', name: '暴露垃圾', bigClassCode: '06', bigClassName: '市容环境类', keywords: [], common: true, urgent: false, hint: '看垃圾装在哪里', confusableWith: [] }] }
+const aCase = { id: '11111111-1111-4111-8111-111111111111', caseNo: 'DL1', state: 'submitted' }
+
+function route(opts) {
+  const url = opts.url.replace('http://127.0.0.1:3000', '')
+  if (url === '/api/v1/sandbox/accounts') return { statusCode: 200, data: { accounts } }
+  if (url === '/api/v1/auth/wechat') return { statusCode: 200, data: { token: 't1', user: { id: 'u1', name: '市民演示账号01', roles: ['resident'], orgNodeCode: null } } }
+  if (url === '/api/v1/categories') return { statusCode: 200, data: categories }
+  if (url === '/api/v1/reports') return { statusCode: 201, data: { case: aCase } }
+  if (url.startsWith('/api/v1/cases')) return { statusCode: 200, data: { items: [], total: 0, page: 1, pageSize: 3 } }
+  return { statusCode: 404, data: { error: { code: 'not_found', message: 'no' } } }
+}
+const results = {
+  request: (o) => ({ ...route(o), header: {}, errMsg: 'request:ok' }),
+  navigateTo: () => ({ errMsg: 'navigateTo:ok' }),
+  redirectTo: () => ({ errMsg: 'redirectTo:ok' }),
+  reLaunch: () => ({ errMsg: 'reLaunch:ok' }),
+  showToast: () => ({ errMsg: 'showToast:ok' }),
+  login: () => ({ code: 'wx-code-1', errMsg: 'login:ok' }),
+  chooseMedia: () => ({ type: 'image', tempFiles: [{ tempFilePath: 'wxfile://tmp/a.jpg', size: 2048, fileType: 'image' }], errMsg: 'chooseMedia:ok' }),
+  compressImage: () => ({ tempFilePath: 'wxfile://tmp/a-small.jpg', errMsg: 'compressImage:ok' }),
+  getLocation: () => ({ latitude: 38.8912, longitude: 121.6446, accuracy: 20, errMsg: 'getLocation:ok' }),
+  requestSubscribeMessage: () => ({ errMsg: 'requestSubscribeMessage:ok' }),
+}
+const wxStub = {
+  getStorageSync: (k) => storage[k] ?? '',
+  setStorageSync: (k, v) => { storage[k] = v },
+  removeStorageSync: (k) => { delete storage[k] },
+  getSystemInfoSync: () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 812, pixelRatio: 2, SDKVersion: '3.0.0' }),
+  getWindowInfo: () => ({ windowWidth: 375, windowHeight: 812, pixelRatio: 2 }),
+  getDeviceInfo: () => ({ platform: 'devtools' }),
+  getAppBaseInfo: () => ({ SDKVersion: '3.0.0' }),
+  canIUse: () => true,
+  onNetworkStatusChange: () => {},
+  getFileSystemManager: () => ({
+    readFileSync: () => jpeg,
+    saveFile: (o) => o.success({ savedFilePath: `wxfile://usr/${o.tempFilePath.split('/').pop()}` }),
+    unlinkSync: () => {},
+  }),
+}
+for (const [name, result] of Object.entries(results)) {
+  wxStub[name] = (opts = {}) => {
+    calls.push([name, opts])
+    const res = result(opts)
+    // The base library returns a promise when no callback is given; Taro relies on it for some APIs.
+    if (!opts.success && !opts.fail && !opts.complete) return Promise.resolve(res)
+    Promise.resolve().then(() => {
+      if (opts.success) opts.success(res)
+      if (opts.complete) opts.complete(res)
+    })
+  }
+}
+
+let appCfg
+let currentRoute = ''
+let currentQuery = {}
+const pages = []
+global.App = (cfg) => { appCfg = cfg }
+global.getApp = () => appCfg
+global.getCurrentPages = () => pages
+global.Page = (cfg) => {
+  const route = currentRoute
+  const query = currentQuery
+  const methods = {}
+  for (const k of Object.keys(cfg)) if (typeof cfg[k] === 'function') methods[k] = cfg[k]
+  global.Component({
+    data: cfg.data || {},
+    methods,
+    lifetimes: {
+      attached() {
+        Object.assign(this, { route, __route__: route, options: query })
+        pages.push(this)
+        if (this.onLoad) this.onLoad(query)
+        if (this.onShow) this.onShow()
+      },
+    },
+  })
+}
+function mountPage(route, query = {}) {
+  currentRoute = route
+  currentQuery = query
+  const id = simulate.load(path.join(dist, route), route.replace(/\W/g, '-') + Math.random().toString(36).slice(2), { rootPath: dist, compiler: 'official' })
+  const comp = simulate.render(id)
+  comp.attach(document.createElement('div'))
+  return comp
+}
+const settle = () => simulate.sleep(300)
+const text = (c) => c.dom.textContent
+const made = (name) => calls.filter((c) => c[0] === name).map((c) => c[1])
+
+beforeAll(() => {
+  global.wx = Object.assign(global.wx || {}, wxStub)
+  require(path.join(dist, 'app.js'))
+  if (appCfg.onLaunch) appCfg.onLaunch.call(appCfg, { path: 'pages/home/index', query: {} })
+  if (appCfg.onShow) appCfg.onShow.call(appCfg, { path: 'pages/home/index', query: {} })
+})
+
+test('home renders 随手拍 first and opens the report page; a guest makes no API request', async () => {
+  const home = mountPage('pages/home/index')
+  await settle()
+  expect(text(home)).toContain('随手拍')
+  expect(made('request')).toHaveLength(0)
+  home.querySelector('#snap').dispatchEvent('tap')
+  await settle()
+  expect(made('navigateTo').map((o) => o.url)).toContain('/pages/report/index')
+})
+
+test('login offers wx.login and, with the sandbox on, the demo accounts', async () => {
+  const login = mountPage('pages/login/index')
+  await settle()
+  expect(text(login)).toContain('微信一键登录')
+  expect(text(login)).toContain('市民演示账号01')
+  login.querySelector('#acct-resident-01').dispatchEvent('tap')
+  await settle()
+  const auth = made('request').find((o) => o.url.endsWith('/api/v1/auth/wechat'))
+  expect(auth.data).toEqual({ code: 'sandbox:resident-01' })
+  expect(storage['finecity.session'].token).toBe('t1')
+  expect(made('reLaunch').map((o) => o.url)).toContain('/pages/home/index')
+})
+
+test('report: photo, GCJ-02 pin, category, text → one multipart wx.request with an Idempotency-Key', async () => {
+  const report = mountPage('pages/report/index')
+  await settle()
+  expect(made('getLocation')[0]).toMatchObject({ type: 'gcj02' })
+  report.querySelector('#pick-photos').dispatchEvent('tap')
+  await settle()
+  expect(made('compressImage')).toHaveLength(1)
+  const option = report.querySelectorAll('.category-option')[0]
+  option.dispatchEvent('tap')
+  await settle()
+  expect(text(report)).toContain('易混提示')
+  report.querySelector('#description').dispatchEvent('input', { detail: { value: '人行道上有垃圾' } })
+  await settle()
+  report.querySelector('#submit').dispatchEvent('tap')
+  await simulate.sleep(800)
+  const post = made('request').find((o) => o.url.endsWith('/api/v1/reports'))
+  expect(post).toBeDefined()
+  expect(post.method).toBe('POST')
+  expect(post.header['content-type']).toMatch(/^multipart\/form-data; boundary=/)
+  expect(post.header['Idempotency-Key']).toMatch(/^rpt-/)
+  expect(post.header.authorization).toBe('Bearer t1')
+  const body = Buffer.from(post.data).toString('latin1')
+  expect(body).toContain('name="categoryCode"\r\n\r\n06010')
+  expect(body).toMatch(/name="lat"\r\n\r\n38\.89/) // converted back to WGS-84 from the map's GCJ-02
+  expect(body).toContain('filename="photo-1.jpg"')
+  expect(made('redirectTo').map((o) => o.url)).toContain(`/pages/case/index?id=${aCase.id}`)
+})

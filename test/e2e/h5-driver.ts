@@ -1,0 +1,99 @@
+// The H5 driver: the mini-program's H5 build in Debian's Chromium (playwright-core, never a downloaded
+// browser), one browser context per user so each has its own storage, like separate phones.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { SandboxAccount } from '@finecity/types';
+import type { Driver, Screen } from './scenario.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Driver & { errors: string[] }> {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  async function as(account: SandboxAccount, opts: { wide?: boolean; at?: { lat: number; lng: number } } = {}): Promise<Screen> {
+    const ctx = await browser.newContext({
+      viewport: opts.wide ? { width: 1440, height: 900 } : { width: 375, height: 812 },
+      deviceScaleFactor: 1,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      ...(opts.at ? { geolocation: { latitude: opts.at.lat, longitude: opts.at.lng }, permissions: ['geolocation'] } : {}),
+    });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(`${account.openid}: ${e.message}`));
+    // Log in the way a person does: the demo-account picker.
+    await page.goto(`${baseUrl}/#/pages/login/index`);
+    await page.locator(`#acct-${account.openid}`).waitFor();
+    if (!contexts.slice(0, -1).length) await page.screenshot({ path: path.join(shotsDir, `login-${opts.wide ? 1440 : 375}.png`), fullPage: true });
+    await page.click(`#acct-${account.openid}`);
+    // Browser-side snippets are strings: this file is type-checked for Node, without the DOM library.
+    await page.waitForFunction("!!localStorage.getItem('finecity.session')");
+    const stored = await page.evaluate<string | null>("localStorage.getItem('finecity.session')");
+    if (!stored?.includes('token')) throw new Error(`login as ${account.openid} did not store a session`);
+    return screen(page, account, opts.wide ? 1440 : 375);
+  }
+
+  function screen(page: Page, account: SandboxAccount, width: number): Screen {
+    const visible = async (sel: string) => page.locator(sel).filter({ visible: true }).first();
+    return {
+      async open(route) {
+        await page.goto(`${baseUrl}/#${route}`);
+        await page.waitForLoadState('networkidle');
+      },
+      async tap(id) {
+        await (await visible(`#${id}`)).click();
+      },
+      async tapLabel(label) {
+        await (await visible(`[role="button"][aria-label*="${label}"]`)).click();
+      },
+      async fill(id, value) {
+        await (await visible(`#${id} input, #${id} textarea`)).fill(value);
+      },
+      async pickPhotos(id, files) {
+        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), (await visible(`#${id}`)).click()]);
+        await chooser.setFiles(files);
+      },
+      async waitText(text, timeoutMs = 15000) {
+        await page.getByText(text, { exact: false }).filter({ visible: true }).first().waitFor({ timeout: timeoutMs });
+      },
+      text: () => page.evaluate<string>('document.body.innerText'),
+      async query() {
+        const hash = new URL(page.url()).hash;
+        return Object.fromEntries(new URLSearchParams(hash.split('?')[1] ?? ''));
+      },
+      async loadedImages(cls) {
+        const count = () => page.evaluate<number>(`[...document.querySelectorAll('.${cls} img, img.${cls}')].filter((i) => i.complete && i.naturalWidth > 0).length`);
+        for (let i = 0; i < 40 && (await count()) === 0; i++) await page.waitForTimeout(250);
+        return count();
+      },
+      async shot(name) {
+        await page.waitForTimeout(300); // toasts and transitions settle
+        await page.screenshot({ path: path.join(shotsDir, `${name}-${width}.png`), fullPage: true });
+        if (width === 375) {
+          // Nothing may overflow sideways on the narrowest phones (320 px).
+          await page.setViewportSize({ width: 320, height: 812 });
+          await page.waitForTimeout(200);
+          const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+          await page.setViewportSize({ width: 375, height: 812 });
+          if (overflow > 0) errors.push(`${name}: ${overflow}px horizontal overflow at 320 px (${account.openid})`);
+        }
+      },
+    };
+  }
+
+  return {
+    errors,
+    as,
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+    },
+  };
+}
