@@ -68,6 +68,7 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
     new Worker('deadlines', (job) => deadlineJob(o, job), { connection: conn(), prefix: o.prefix, concurrency: 4 }),
     new Worker('schedules', (job) => sendSummary(o.notify, job.data.period as Period), { connection: conn(), prefix: o.prefix, concurrency: 1 }),
   ];
+  for (const w of workers) w.on('error', () => {}); // connection errors: BullMQ reconnects; the relay logs outages
   for (const w of workers) w.on('failed', (job, err) => o.logger.warn('job failed', { queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }));
   if (o.schedules) await installSchedules(o).catch((err: unknown) => o.logger.warn('schedules not installed yet (Redis down?)', { err: String(err) }));
   const relay = startRelay(o.relay);

@@ -21,7 +21,11 @@ export interface Queues {
 }
 
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB });
+  const make = (name: QueueName) => {
+    const q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB });
+    q.on('error', () => {}); // producers fail fast and are retried by their callers
+    return q;
+  };
   const q = { notifications: make('notifications'), deadlines: make('deadlines'), schedules: make('schedules') };
   return { ...q, close: async () => void (await Promise.all(Object.values(q).map((x) => x.close()))) };
 }
