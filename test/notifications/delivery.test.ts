@@ -55,7 +55,10 @@ describe('who hears what', () => {
     const after = h.sandbox.messages({ limit: 10_000 }).slice(before).filter((m) => m.accepted);
     expect(after.map((m) => m.channel).sort()).toEqual(['oa_template', 'wecom_robot']);
     expect(after.find((m) => m.channel === 'oa_template')!.recipient.oaOpenid).toBe(`oa-${onDuty.openid}`);
-    expect(after.find((m) => m.channel === 'wecom_robot')!.recipient.group).toBe(grid.orgNodeCode);
+    const card = after.find((m) => m.channel === 'wecom_robot')!;
+    expect(card.recipient.group).toBe(grid.orgNodeCode);
+    const dutyMobile = (await h.deps.db.select().from(users).where(eq(users.openid, onDuty.openid)))[0]!.mobile;
+    expect(card.mentions).toEqual([dutyMobile]);
   });
 
   it('falls back from a subscribe message to the official account on 43101 and zeroes the credit', async () => {

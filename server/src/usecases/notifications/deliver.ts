@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { CaseState } from '@finecity/types';
 import { notificationAttempts, notifications, subscriptionCredits, users } from '../../adapters/postgres/schema.js';
-import { robotMarkdown, templateValues, type MessageFacts } from '../../domain/notification-plan.js';
+import { onDutySlot, robotMarkdown, templateValues, type MessageFacts } from '../../domain/notification-plan.js';
 import type { ChannelName, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
 import type { NotifyDeps } from './context.js';
 import { robotGate } from './robot-gate.js';
@@ -97,6 +97,15 @@ async function hasCredit(d: NotifyDeps, userId: string, templateKey: string): Pr
   return (r[0]?.credits ?? 0) > 0;
 }
 
+/** In a grid's group, the on-duty inspector is @-mentioned by mobile (WeCom mentioned_mobile_list). */
+async function onDutyMobile(d: NotifyDeps, groupCode: string): Promise<string | null> {
+  const u = await d.db
+    .select({ mobile: users.mobile })
+    .from(users)
+    .where(and(eq(users.orgNodeCode, groupCode), eq(users.dutySlot, onDutySlot(d.clock.now()))));
+  return u[0]?.mobile ?? null;
+}
+
 export function factsOf(n: NotificationRow): MessageFacts {
   const f = (n.payload as { facts: Record<string, unknown> }).facts;
   return { ...(f as unknown as MessageFacts), state: f.state as CaseState, time: new Date(String(f.time)), dueAt: f.dueAt ? new Date(String(f.dueAt)) : null };
@@ -113,7 +122,9 @@ async function buildMessage(d: NotifyDeps, n: NotificationRow, ch: ChannelName):
   const data = templateValues(tpl.fields, facts);
   if (ch === 'wecom_robot') {
     const key = n.recipientGroup ? d.robotKey(n.recipientGroup) : null;
-    return key ? { channel: ch, to: key, text: robotMarkdown(n.event, facts, null), dedupeKey: n.dedupeKey } : null;
+    if (!key) return null;
+    const mobile = await onDutyMobile(d, n.recipientGroup!);
+    return { channel: ch, to: key, text: robotMarkdown(n.event, facts, null), mentionMobiles: mobile ? [mobile] : undefined, dedupeKey: n.dedupeKey };
   }
   if (!n.recipientUserId) return null;
   const u = (await d.db.select().from(users).where(eq(users.id, n.recipientUserId)))[0];
