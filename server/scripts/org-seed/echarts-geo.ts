@@ -3,6 +3,7 @@
  * `echarts.registerMap(name, <compressed GeoJSON>)`. The object literal is extracted as text and
  * parsed as JSON (never evaluated), then decoded with the algorithm of ECharts' parseGeoJson.
  */
+import { gcj02ToWgs84 as toWgs84 } from '../../src/domain/coords.js';
 
 export type LngLat = [number, number];
 export type MultiPolygon = LngLat[][][];
@@ -100,48 +101,8 @@ export function decodeFeatures(map: unknown): DecodedFeature[] {
   });
 }
 
-// GCJ-02 ("Mars coordinates") obfuscation, the widely published formula (Krasovsky ellipsoid).
-const GCJ_A = 6378245.0;
-const GCJ_EE = 0.006693421622965943;
-
-function gcjLat(x: number, y: number): number {
-  let r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
-  r += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3;
-  r += ((20 * Math.sin(y * Math.PI) + 40 * Math.sin((y / 3) * Math.PI)) * 2) / 3;
-  r += ((160 * Math.sin((y / 12) * Math.PI) + 320 * Math.sin((y * Math.PI) / 30)) * 2) / 3;
-  return r;
-}
-
-function gcjLng(x: number, y: number): number {
-  let r = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
-  r += ((20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2) / 3;
-  r += ((20 * Math.sin(x * Math.PI) + 40 * Math.sin((x / 3) * Math.PI)) * 2) / 3;
-  r += ((150 * Math.sin((x / 12) * Math.PI) + 300 * Math.sin((x / 30) * Math.PI)) * 2) / 3;
-  return r;
-}
-
-/** The GCJ-02 offset (degrees) that China's obfuscation adds to a WGS-84 point. */
-export function gcj02Offset(lng: number, lat: number): LngLat {
-  const rad = (lat / 180) * Math.PI;
-  const sin = Math.sin(rad);
-  const m = 1 - GCJ_EE * sin * sin;
-  const sqrtM = Math.sqrt(m);
-  const dLat = (gcjLat(lng - 105, lat - 35) * 180) / (((GCJ_A * (1 - GCJ_EE)) / (m * sqrtM)) * Math.PI);
-  const dLng = (gcjLng(lng - 105, lat - 35) * 180) / ((GCJ_A / sqrtM) * Math.cos(rad) * Math.PI);
-  return [dLng, dLat];
-}
-
-/**
- * GCJ-02 → WGS-84: the standard inverse (wgs ≈ gcj − offset), refined by fixed-point
- * iteration so that wgs + offset(wgs) reproduces the input to well under a metre.
- */
+/** GCJ-02 → WGS-84 for the AMap outlines, through the one converter the server also uses. */
 export function gcj02ToWgs84(lng: number, lat: number): LngLat {
-  let wLng = lng;
-  let wLat = lat;
-  for (let k = 0; k < 4; k++) {
-    const [dLng, dLat] = gcj02Offset(wLng, wLat);
-    wLng = lng - dLng;
-    wLat = lat - dLat;
-  }
-  return [wLng, wLat];
+  const p = toWgs84({ lng, lat });
+  return [p.lng, p.lat];
 }
