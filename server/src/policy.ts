@@ -66,6 +66,11 @@ const holidaysSchema = z.object({
 });
 
 const channelName = z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']);
+const routeSchema = z.object({
+  audience: z.union([z.enum(['reporter', 'on_duty', 'holder', 'parent']), z.enum(['group:grid', 'group:community', 'group:street', 'group:district', 'group:city'])]),
+  template: z.string(),
+  when: z.object({ toState: z.string().optional(), holderLevel: z.array(z.string()).optional(), complexity: z.string().optional() }).optional(),
+});
 const notificationsSchema = z.object({
   templates: z.record(
     z.string(),
@@ -76,16 +81,14 @@ const notificationsSchema = z.object({
       fields: z.record(z.string().regex(/^[a-z_]+\d+$/), z.string()),
     }),
   ),
-  routes: z.record(
-    z.string(),
-    z.array(
-      z.object({
-        audience: z.union([z.enum(['reporter', 'on_duty', 'holder', 'parent']), z.enum(['group:grid', 'group:community', 'group:street', 'group:district', 'group:city'])]),
-        template: z.string(),
-        when: z.object({ toState: z.string().optional(), holderLevel: z.array(z.string()).optional(), complexity: z.string().optional() }).optional(),
-      }),
-    ),
-  ),
+  routes: z.record(z.string(), z.array(routeSchema)),
+  /** Per-category and per-org-node replacements of a topic's routes (most specific wins). */
+  overrides: z
+    .object({
+      byCategory: z.record(z.string(), z.record(z.string(), z.array(z.any()))).default({}),
+      byNode: z.record(z.string(), z.record(z.string(), z.array(z.any()))).default({}),
+    })
+    .default({ byCategory: {}, byNode: {} }),
   channelOrder: z.object({ resident: z.array(channelName), staff: z.array(channelName), group: z.array(channelName) }),
   dutyFailover: z.object({ toBAfterMinutes: z.number().positive(), toCommunityAfterMinutes: z.number().positive() }),
   robot: z.object({ perMinute: z.number().int().positive().max(20), digestAfter: z.number().int().positive() }),
@@ -129,6 +132,15 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
   if (notifications) {
     for (const [topic, routes] of Object.entries(notifications.routes)) {
       for (const r of routes) if (!notifications.templates[r.template]) problems.push(`notifications.json: ${topic} names unknown template ${r.template}`);
+    }
+    for (const scope of [notifications.overrides.byCategory, notifications.overrides.byNode]) {
+      for (const [key, topics] of Object.entries(scope)) {
+        for (const [topic, list] of Object.entries(topics)) {
+          const r = z.array(routeSchema).safeParse(list);
+          if (!r.success) problems.push(`notifications.json: overrides ${key} ${topic}: ${r.error.issues[0]?.message}`);
+          else for (const x of r.data) if (!notifications.templates[x.template]) problems.push(`notifications.json: overrides ${key} ${topic} names unknown template ${x.template}`);
+        }
+      }
     }
   }
   if (categories) crossCheckCategories(categories, problems);

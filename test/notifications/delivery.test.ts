@@ -5,6 +5,7 @@ import { outbox, users } from '../../server/src/adapters/postgres/schema.js';
 import { onDutySlot } from '../../server/src/domain/notification-plan.js';
 import { sendSummary } from '../../server/src/usecases/notifications/summaries.js';
 import { relayOnce } from '../../server/src/workers/outbox-relay.js';
+import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
 import { attemptsOf, control, delivered, eventually, notificationsFor, setOaOpenid, settled } from './support.js';
@@ -145,6 +146,17 @@ describe('who hears what', () => {
     await sendSummary(h.notifier!.notify, 'daily'); // a schedule firing twice posts once
     await new Promise((r) => setTimeout(r, 500));
     expect(delivered(h, { group: '210200' }).filter((m) => m.content.includes('日报'))).toHaveLength(1);
+  });
+
+  it('refuses a report msgSecCheck calls risky, and flags one it sends to review for the dispatcher', async () => {
+    const risky = await h.request
+      .post('/api/v1/reports').set(auth(resident)).field('categoryCode', '06010').field('description', '路边垃圾 [risky]')
+      .field('lat', String(grid.lat)).field('lng', String(grid.lng)).attach('photos', await smallJpeg(), 'a.jpg');
+    expect([risky.status, risky.body.error?.code]).toEqual([422, 'content.rejected']);
+    const review = await reportOk(h, resident, { ...at(), description: '路边垃圾 [review]' });
+    expect(review.moderation).toBe('review');
+    const seen = await h.request.get(`/api/v1/cases/${review.id}`).set(auth(dispatcher));
+    expect(seen.body.case.moderation).toBe('review');
   });
 
   it('records staff with no bound account, no credit and a mobile: SMS as the last fallback', async () => {

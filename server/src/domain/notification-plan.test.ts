@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { matchRoutes, onDutySlot, robotMarkdown, templateValues, type Route } from './notification-plan.js';
+import { matchRoutes, onDutySlot, robotMarkdown, routesFor, templateValues, type Route } from './notification-plan.js';
 
 const routes: Record<string, Route[]> = {
   'case.verify': [{ audience: 'reporter', template: 'case_progress', when: { toState: 'closed' } }],
@@ -43,5 +43,19 @@ describe('message content', () => {
   it('rotates A and B duty by day of the month in Asia/Shanghai', () => {
     expect(onDutySlot(new Date('2026-11-26T17:00:00Z'))).toBe('B'); // 27th, 01:00 local
     expect(onDutySlot(new Date('2026-11-27T17:00:00Z'))).toBe('A'); // 28th
+  });
+});
+
+describe('per-category and per-node routes', () => {
+  const defaults: Record<string, Route[]> = { 'case.dispatch': [{ audience: 'on_duty', template: 'case_task' }] };
+  const overrides = {
+    byCategory: { '01001': { 'case.dispatch': [{ audience: 'group:district', template: 'case_task' } as Route] } },
+    byNode: { '210202': { 'case.dispatch': [{ audience: 'group:street', template: 'case_task' } as Route] } },
+  };
+  it('uses a category\'s own routes first, then the nearest org node\'s, then the defaults', () => {
+    const path = ['210202001010001', '21020200101', '210202001', '210202', '210200'];
+    expect(routesFor(defaults, overrides, 'case.dispatch', '01001', path)['case.dispatch']![0]!.audience).toBe('group:district');
+    expect(routesFor(defaults, overrides, 'case.dispatch', '06010', path)['case.dispatch']![0]!.audience).toBe('group:street');
+    expect(routesFor(defaults, overrides, 'case.dispatch', '06010', ['210203001010001', '210203'])['case.dispatch']![0]!.audience).toBe('on_duty');
   });
 });

@@ -19,6 +19,31 @@ export interface EventFacts {
   complexity?: string | null;
 }
 
+export interface RouteOverrides {
+  byCategory: Readonly<Record<string, Readonly<Record<string, readonly Route[]>>>>;
+  byNode: Readonly<Record<string, Readonly<Record<string, readonly Route[]>>>>;
+}
+
+/**
+ * The routes that apply to a topic for a case: a category's own list if configured, else the nearest
+ * org node's (the case's grid, then its community, street, district, city), else the defaults.
+ */
+export function routesFor(
+  defaults: Readonly<Record<string, readonly Route[]>>,
+  overrides: RouteOverrides,
+  topic: string,
+  categoryCode: string,
+  nodePathNearestFirst: readonly string[],
+): Readonly<Record<string, readonly Route[]>> {
+  const byCat = overrides.byCategory[categoryCode]?.[topic];
+  if (byCat) return { [topic]: byCat };
+  for (const code of nodePathNearestFirst) {
+    const byNode = overrides.byNode[code]?.[topic];
+    if (byNode) return { [topic]: byNode };
+  }
+  return defaults;
+}
+
 export function matchRoutes(routes: Readonly<Record<string, readonly Route[]>>, e: EventFacts): Route[] {
   return (routes[e.topic] ?? []).filter((r) => {
     const w = r.when;

@@ -52,3 +52,12 @@ describe('robot content', () => {
     );
   });
 });
+
+describe('secrets in failure messages', () => {
+  it('never keeps an access token, key or secret quoted by a library in an outcome', () => {
+    const o = outcomeOfError(new Error('socket hang up: POST http://127.0.0.1:1/cgi-bin/message/template/send?access_token=sbx_oa_SECRET123&x=1'));
+    expect(o.status).toBe('transient');
+    expect(JSON.stringify(o)).not.toContain('SECRET123');
+    expect(JSON.stringify(outcomeOf(40001, 'invalid credential, key=abc secret=xyz'))).not.toMatch(/abc|xyz/);
+  });
+});

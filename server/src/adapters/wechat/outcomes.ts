@@ -13,7 +13,13 @@ const FALLBACK = new Set([43101, 43004]);
 /** Robots: 45009 pauses the robot's queue at least a minute; 130101 reportedly blocks for 10 minutes (§6.3). */
 const RETRY_AFTER_MS: Record<number, number> = { 45009: 60_000, 130101: 600_000 };
 
-export function outcomeOf(errcode: number | string, errmsg: string): DeliveryOutcome {
+/** Tokens, keys and secrets never reach a log line or a delivery record (a library may quote its URL). */
+export function redactSecrets(text: string): string {
+  return text.replace(/\b(access_token|secret|appsecret|key|js_code)=([^&\s"'<>]+)/gi, '$1=***');
+}
+
+export function outcomeOf(errcode: number | string, rawErrmsg: string): DeliveryOutcome {
+  const errmsg = redactSecrets(rawErrmsg);
   // Transport: timeouts, network errors and 5xx are worth a retry; a 4xx without a WeChat answer is a wrong URL.
   if (typeof errcode === 'string') return { status: /^(timeout|network|http_5\d\d)$/.test(errcode) ? 'transient' : 'permanent', errcode, errmsg };
   if (TRANSIENT.has(errcode)) {
@@ -27,5 +33,5 @@ export function outcomeOf(errcode: number | string, errmsg: string): DeliveryOut
 /** A thrown failure as an outcome: WeChatCallError by its code; anything else is a transport problem. */
 export function outcomeOfError(err: unknown): DeliveryOutcome {
   if (err instanceof WeChatCallError) return outcomeOf(err.errcode, err.errmsg);
-  return { status: 'transient', errcode: 'network', errmsg: err instanceof Error ? err.message : String(err) };
+  return { status: 'transient', errcode: 'network', errmsg: redactSecrets(err instanceof Error ? err.message : String(err)) };
 }

@@ -3,6 +3,7 @@ import type { CaseState } from '@finecity/types';
 import { notificationAttempts, notifications, subscriptionCredits, users } from '../../adapters/postgres/schema.js';
 import { onDutySlot, robotMarkdown, templateValues, type MessageFacts } from '../../domain/notification-plan.js';
 import type { ChannelName, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
+import { redactSecrets } from '../../adapters/wechat/outcomes.js';
 import type { NotifyDeps } from './context.js';
 import { robotGate } from './robot-gate.js';
 
@@ -62,7 +63,7 @@ export async function send(d: NotifyDeps, ch: ChannelName, msg: OutgoingMessage)
   try {
     return await channel.send(msg);
   } catch (err) {
-    return { status: 'transient', errcode: 'exception', errmsg: String((err as Error)?.message ?? err) };
+    return { status: 'transient', errcode: 'exception', errmsg: redactSecrets(String((err as Error)?.message ?? err)) };
   }
 }
 

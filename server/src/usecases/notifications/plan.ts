@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CaseState } from '@finecity/types';
 import { caseEvents, caseFollowers, cases, categories, notifications, orgNodes, outbox, users } from '../../adapters/postgres/schema.js';
 import { jobId } from '../../adapters/queue/queues.js';
-import { matchRoutes, onDutySlot, type Audience, type MessageFacts, type Route } from '../../domain/notification-plan.js';
+import { matchRoutes, onDutySlot, routesFor, type Audience, type MessageFacts, type Route, type RouteOverrides } from '../../domain/notification-plan.js';
 import type { NotifyDeps } from './context.js';
 
 const STAFF_ROLES = ['inspector', 'community', 'street', 'district', 'city', 'department'];
@@ -26,7 +26,9 @@ export async function planFromOutbox(d: NotifyDeps, outboxId: number): Promise<n
   if (!c) return [];
   const holder = c.responsibleCode ? await node(d, c.responsibleCode) : null;
   const payload = row.payload as { toState?: CaseState; level?: string };
-  const routes = matchRoutes(d.policy.notifications.routes as Record<string, Route[]>, {
+  const nearestFirst = c.locationPath.split('/').filter(Boolean).reverse();
+  const table = routesFor(d.policy.notifications.routes as Record<string, Route[]>, d.policy.notifications.overrides as RouteOverrides, row.topic, c.categoryCode, nearestFirst);
+  const routes = matchRoutes(table, {
     topic: row.topic, toState: payload.toState, holderLevel: holder?.level ?? null, complexity: c.complexity,
   });
   if (!routes.length) return [];
