@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import type { LoginResponse, SandboxAccount } from '@finecity/types';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
+import { adminQuery, redact, withDatabase } from './db-admin.js';
 
 // ---- autocannon 9 (CommonJS, no bundled types): the small part used here --------------------------
 
@@ -345,28 +346,6 @@ function reportForm(o: { lat: number; lng: number; jpeg: Buffer }): { boundary: 
 
 // ---- helpers -----------------------------------------------------------------------------------------
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(text);
-  } finally {
-    await admin.end();
-  }
-}
 
 async function cleanup(): Promise<void> {
   const steps: [string, () => Promise<void>][] = [

@@ -21,6 +21,7 @@ import { cases, users } from '../../server/src/adapters/postgres/schema.js';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
 import { relayOnce, type RelayDeps } from '../../server/src/workers/outbox-relay.js';
+import { adminQuery, redact, withDatabase } from './db-admin.js';
 
 // ---- options ------------------------------------------------------------------------------------
 
@@ -368,28 +369,6 @@ function firstInt(result: unknown): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-function redact(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(text);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** Deletes every key of this run's prefix (BullMQ queues, token cache, robot limiter): SCAN, never KEYS. */
 async function dropPrefix(r: Redis): Promise<number> {
