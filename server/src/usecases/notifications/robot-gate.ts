@@ -1,5 +1,4 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { jobId } from '../../adapters/queue/queues.js';
 import type { NotifyDeps } from './context.js';
 
 /**
@@ -46,8 +45,11 @@ export function robotGate(d: NotifyDeps) {
   };
 }
 
+/**
+ * Schedules a flush of the robot's parked messages. Each call gets its own job (no fixed id): a flush
+ * that finds the list empty ends at once, and one that finds the robot still busy schedules another,
+ * so a parked message can never be stranded behind a job id that already ran.
+ */
 export async function scheduleFlush(d: NotifyDeps, robot: string, waitMs: number): Promise<void> {
-  const at = Date.now() + waitMs;
-  // One flush per robot per 3-second slot: parked messages of a burst share it.
-  await d.queues.notifications.add('robot-flush', { robot }, { jobId: jobId('robot-flush', robot, Math.ceil(at / 3000)), delay: waitMs + 50 });
+  await d.queues.notifications.add('robot-flush', { robot }, { delay: waitMs + 50, removeOnComplete: { age: 3600, count: 10_000 } });
 }
