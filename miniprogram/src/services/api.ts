@@ -1,6 +1,6 @@
 import type { CaseAction, CaseDto, CaseState, ErrorBody, ErrorCode, LoginResponse, Page, SandboxAccount } from '@finecity/types'
 import type { CategoryList } from '../lib/categories'
-import { postMultipart, requestJson, type HttpResponse } from './platform'
+import { postMultipart, requestJson, type HttpResponse, type SubscribeResult } from './platform'
 
 /** An answer from the API with its stable error code (types/src/errors.ts). */
 export class ApiError extends Error {
@@ -96,6 +96,11 @@ export const api = {
     const res = await postMultipart(`/api/v1/cases/${id}/actions/handle`, note ? { note } : {}, photoPaths, authHeader())
     return unwrap<{ case: CaseDto }>(res).case
   },
+  /** Subscribe-message template ids by purpose, e.g. { case_progress: '<templateId>' }. */
+  subscriptionTemplates: async () => (await get<{ templates: Record<string, string> }>('/api/v1/subscriptions/templates')).templates,
+  /** What the user answered to requestSubscribeMessage; each "accept" is one notice credit. */
+  recordSubscriptions: async (results: Partial<Record<string, SubscribeResult>>) =>
+    (await post<{ credits: Record<string, number> }>('/api/v1/subscriptions', { results })).credits,
 }
 
 /** A message fit for a toast, whatever went wrong. */

@@ -215,13 +215,26 @@ export const ui = {
   setTitle: (title: string) => Taro.setNavigationBarTitle({ title }),
 }
 
-/** Subscribe-message consent on the submit tap (weapp). Template ids come from the notifications issue. */
-export async function askSubscribe(templateIds: string[]): Promise<void> {
-  if (IS_H5 || !templateIds.length) return
+export type SubscribeResult = 'accept' | 'reject' | 'ban' | 'filter'
+const SUBSCRIBE_RESULTS: readonly string[] = ['accept', 'reject', 'ban', 'filter']
+
+/**
+ * wx.requestSubscribeMessage: what the user answered per template. WeChat accepts it only inside a tap,
+ * so call this synchronously from the tap handler (the API is invoked before this function's first await).
+ * H5 has no such API: resolves to {} there, as it does on refusal or failure — it never rejects.
+ */
+export async function requestSubscribe(templateIds: string[]): Promise<Partial<Record<string, SubscribeResult>>> {
+  if (IS_H5 || !templateIds.length) return {}
   try {
-    await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)
+    const r = (await Taro.requestSubscribeMessage({ tmplIds: templateIds } as unknown as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>
+    const out: Partial<Record<string, SubscribeResult>> = {}
+    for (const id of templateIds) {
+      const v = r?.[id]
+      if (typeof v === 'string' && SUBSCRIBE_RESULTS.includes(v)) out[id] = v as SubscribeResult
+    }
+    return out
   } catch {
-    /* declined or unsupported: reporting goes on without notices */
+    return {} // main switch off, unsupported base library, …: reporting goes on without notices
   }
 }
 

@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro'
 import { storageMap } from './__mocks__/taro'
 import { api, ApiError } from '../../src/services/api'
 import { flushOutbox, outbox, submitReport } from '../../src/services/outbox'
+import { requestSubscribe } from '../../src/services/platform'
 import { session } from '../../src/services/session'
 
 type FetchArgs = [string, { method: string; headers: Record<string, string>; body: FormData }]
@@ -40,6 +41,21 @@ describe('API client', () => {
   it('treats a missing sandbox as "no demo accounts", not an error', async () => {
     request.mockResolvedValueOnce({ statusCode: 404, data: { error: { code: 'not_found', message: '接口不存在' } }, header: {} })
     await expect(api.sandboxAccounts()).resolves.toBeNull()
+  })
+  it('reads subscribe template ids and posts the consent results', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { templates: { case_progress: 'tpl-1' } }, header: {} })
+    request.mockResolvedValueOnce({ statusCode: 200, data: { credits: { 'tpl-1': 2 } }, header: {} })
+    await expect(api.subscriptionTemplates()).resolves.toEqual({ case_progress: 'tpl-1' })
+    await expect(api.recordSubscriptions({ 'tpl-1': 'accept' })).resolves.toEqual({ 'tpl-1': 2 })
+    expect(request.mock.calls[0]![0]).toMatchObject({ url: '/api/v1/subscriptions/templates', method: 'GET' })
+    expect(request.mock.calls[1]![0]).toMatchObject({ url: '/api/v1/subscriptions', method: 'POST', data: { results: { 'tpl-1': 'accept' } }, header: { authorization: 'Bearer tok' } })
+  })
+})
+
+describe('subscribe-message consent in H5', () => {
+  it('has no requestSubscribeMessage there: resolves to no results without calling it', async () => {
+    await expect(requestSubscribe(['tpl-1'])).resolves.toEqual({})
+    expect(Taro.requestSubscribeMessage).not.toHaveBeenCalled()
   })
 })
 

@@ -11,7 +11,8 @@ import { gcj02ToWgs84, round6, type LatLng } from '../../lib/coords'
 import { useRequiredUser } from '../../hooks/use-session'
 import { api, errorText } from '../../services/api'
 import { submitReport } from '../../services/outbox'
-import { askSubscribe, IS_H5, locate, nav, storage, ui } from '../../services/platform'
+import { IS_H5, locate, nav, storage, ui } from '../../services/platform'
+import { prefetchSubscribeTemplates, subscribeOnTap } from '../../services/subscribe'
 
 const DRAFT = 'finecity.report-draft'
 
@@ -58,6 +59,7 @@ export default function Report() {
   useLoad(() => {
     api.categories().then((r) => setCategories(r.categories), (err) => ui.toast(errorText(err)))
     void findMe()
+    void prefetchSubscribeTemplates()
   })
   // weapp: tap the map to move the pin where the problem is.
   const movePin = (e: { detail: { latitude?: number; longitude?: number } }) => {
@@ -72,7 +74,9 @@ export default function Report() {
     if (!spot) return ui.toast('还没有定位，请点“重新定位”')
     if (!draft.categoryCode) return ui.toast('请选择问题类别')
     if (!draft.description.trim()) return ui.toast('请简单描述问题')
-    await askSubscribe([])
+    // Before any await: WeChat shows the consent dialog only within the tap. Its answer is posted in the
+    // background; a refusal or failure never stops the report.
+    await subscribeOnTap(['case_progress'])
     setSending(true)
     try {
       const r = await submitReport({ ...draft, description: draft.description.trim(), address: draft.address.trim() || undefined, lat: round6(spot.wgs.lat), lng: round6(spot.wgs.lng) }, photos)
