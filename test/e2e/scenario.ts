@@ -83,8 +83,9 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
 
   log('inspector signs and handles');
   const insp = await d.as(inspector, { at });
-  await insp.open('/packages/staff/pages/inbox/index');
-  await insp.waitText(caseNo);
+  // The dispatcher's screen may show 已派遣 a moment before the dispatch commits (a filter tab says it
+  // too): open the inbox again until the task is there, as an inspector would pull to refresh.
+  await untilShown(insp, '/packages/staff/pages/inbox/index', caseNo);
   await insp.shot('inbox');
   await insp.tapLabel(caseNo);
   await insp.waitText('签收');
@@ -136,4 +137,17 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
   await leader.waitText('按期结案率');
   await leader.shot('dashboard');
   return { caseId, caseNo };
+}
+
+/** Opens `route` until `text` shows (at most three tries): waits out a commit racing the UI. */
+async function untilShown(screen: Screen, route: string, text: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await screen.open(route);
+    try {
+      await screen.waitText(text, 10_000);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
