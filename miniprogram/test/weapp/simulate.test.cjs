@@ -96,7 +96,8 @@ function mountPage(route, query = {}) {
   comp.attach(document.createElement('div'))
   return comp
 }
-const settle = () => simulate.sleep(300)
+// Rendering goes through Taro's runtime and setData; on a loaded 2-core CI machine 300 ms was not always enough.
+const settle = () => simulate.sleep(1500)
 const text = (c) => c.dom.textContent
 const made = (name) => calls.filter((c) => c[0] === name).map((c) => c[1])
 
