@@ -101,6 +101,9 @@ describe('clocks that survive a lost Redis', () => {
     expect(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId).toBe(who(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId)?.id);
     expect(who(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId)?.openid).toBe(b.openid);
     expect(who(ns.find((n) => n.event === 'duty.failover_community')!.recipientUserId)?.roles).toEqual(['community']);
+    const facts = (ns[0]!.payload as { facts: { category: string; holder: string } }).facts;
+    expect(facts.category).toBe('暴露垃圾');
+    expect(facts.holder).toMatch(/网格\d+$/);
   });
 
   it('keeps accepting reports while Redis is down and delivers every notification after it returns', async () => {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { cases, notifications, outbox, users } from '../../adapters/postgres/schema.js';
+import { cases, categories, notifications, orgNodes, outbox, users } from '../../adapters/postgres/schema.js';
 import { jobId } from '../../adapters/queue/queues.js';
 import { onDutySlot } from '../../domain/notification-plan.js';
 import type { NotifyDeps } from './context.js';
@@ -69,6 +69,9 @@ export async function onFailover(d: NotifyDeps, job: FailoverJob): Promise<numbe
     job.step === 'b'
       ? await d.db.select({ id: users.id }).from(users).where(and(eq(users.orgNodeCode, grid), eq(users.dutySlot, offDuty)))
       : await d.db.select({ id: users.id }).from(users).where(and(eq(users.orgNodeCode, grid.slice(0, 11)), sql`'community' = any(${users.roles})`));
+  // People read these: the category's and the grid's names, not their codes.
+  const cat = (await d.db.select({ name: categories.name }).from(categories).where(eq(categories.code, c.categoryCode)))[0]?.name ?? c.categoryCode;
+  const gridName = (await d.db.select({ name: orgNodes.name }).from(orgNodes).where(eq(orgNodes.code, grid)))[0]?.name ?? grid;
   const ids: number[] = [];
   for (const u of who) {
     const rows = await d.db
@@ -76,7 +79,7 @@ export async function onFailover(d: NotifyDeps, job: FailoverJob): Promise<numbe
       .values({
         dedupeKey: `failover|${c.id}|v${c.version}|${job.step}|u-${u.id}`, event: `duty.failover_${job.step}`, caseId: c.id, recipientUserId: u.id,
         channels: d.policy.notifications.channelOrder.staff, templateKey: 'case_task', createdAt: d.clock.now(),
-        payload: { caseId: c.id, topic: `duty.failover_${job.step}`, facts: { caseNo: c.caseNo, category: c.categoryCode, state: c.state, place: c.address ?? grid, time: d.clock.now().toISOString(), dueAt: c.dueAt?.toISOString() ?? null, note: job.step === 'b' ? '值班网格员未及时签收，请协助处置' : '网格员未及时签收，请社区协调', holder: grid } },
+        payload: { caseId: c.id, topic: `duty.failover_${job.step}`, facts: { caseNo: c.caseNo, category: cat, state: c.state, place: c.address ?? gridName, time: d.clock.now().toISOString(), dueAt: c.dueAt?.toISOString() ?? null, note: job.step === 'b' ? '值班网格员未及时签收，请协助处置' : '网格员未及时签收，请社区协调', holder: gridName } },
       })
       .onConflictDoNothing({ target: notifications.dedupeKey })
       .returning({ id: notifications.id });
