@@ -45,6 +45,8 @@ const rulesSchema = z.object({
   duplicates: z.object({ distanceM: z.number().positive().max(5000), windowHours: z.number().positive().max(24 * 90) }),
   caseNoPrefix: z.string().regex(/^[A-Z]{1,4}$/),
   demoAccounts: z.object({ inspectorGrids: z.number().int().min(2).max(20) }),
+  /** An inspector's check-in within this many metres of the reported point counts as on site. */
+  checkIn: z.object({ radiusM: z.number().positive().max(5000) }).default({ radiusM: 200 }),
 });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/);

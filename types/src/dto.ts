@@ -5,6 +5,8 @@ export interface UserDto {
   name: string;
   roles: Role[];
   orgNodeCode: string | null;
+  /** Grid inspectors' A/B post and whether it is on duty today (Asia/Shanghai); null for everyone else. */
+  duty?: { slot: 'A' | 'B'; onDuty: boolean } | null;
 }
 
 export interface LoginResponse {
@@ -101,4 +103,55 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
+}
+
+/** Where a check-in was made (WGS-84) and how far from the reported point; sent with sign/handle. */
+export interface CheckInDto {
+  lat: number;
+  lng: number;
+  /** Metres from the case location, computed by the server. */
+  distanceM: number;
+  /** Within the on-site radius (config/rules.json checkIn.radiusM). */
+  onSite: boolean;
+}
+
+/** A unit of the org tree a case can be dispatched to (GET /api/v1/org/units). */
+export interface OrgUnitDto {
+  code: string;
+  name: string;
+  level: OrgLevel;
+  parentCode: string | null;
+  /** Has child units (grids, squads) to drill into. */
+  hasChildren: boolean;
+}
+
+export const STATS_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type StatsPeriod = (typeof STATS_PERIODS)[number];
+
+/** Figures of one scope over one period (Asia/Shanghai calendar periods). */
+export interface StatsFiguresDto {
+  /** Cases reported in the period. */
+  reported: number;
+  /** Cases closed in the period. */
+  closed: number;
+  /** Of those closed, closed before their Dalian due time (cases without a clock count as on time). */
+  closedOnTime: number;
+  /** 按期结案率 in %, one decimal; null when nothing closed. */
+  onTimeRate: number | null;
+  /** Open now (any open state) and overdue now (open, not suspended, past due). */
+  open: number;
+  overdue: number;
+}
+
+/** GET /api/v1/stats/overview: the caller's scope (or a node inside it) and the units one level below. */
+export interface StatsOverviewDto {
+  scope: OrgRefDto;
+  period: StatsPeriod;
+  from: string;
+  to: string;
+  asOf: string;
+  today: { reported: number; closed: number };
+  figures: StatsFiguresDto;
+  /** Units one level below the scope, ranked by on-time rate, then fewer overdue, then more closed. */
+  units: (OrgRefDto & StatsFiguresDto)[];
 }

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   'auth.forbidden': 403,
   'not_found': 404,
   'case.not_found': 404,
+  'org.not_found': 404,
   'case.transition_not_allowed': 409,
   'case.version_conflict': 409,
   'case.reopen_window_passed': 409,

@@ -1,4 +1,4 @@
-import type { CaseAction, Complexity } from '@finecity/types';
+import type { CaseAction, CheckInDto, Complexity } from '@finecity/types';
 import type { CaseClock } from './case-model.js';
 
 /**
@@ -10,10 +10,10 @@ export type CaseCommand =
   | { action: 'reject'; note: string }
   | { action: 'merge'; intoCaseId: string; intoCaseNo: string; note?: string }
   | { action: 'dispatch'; targetCode: string; targetLevel: string; complexity: Complexity; clock: CaseClock; note?: string }
-  | { action: 'sign'; note?: string }
+  | { action: 'sign'; note?: string; checkIn?: CheckInDto }
   | { action: 'return'; note: string }
   | { action: 'escalate'; parentCode: string; note: string }
-  | { action: 'handle'; photoIds: string[]; note?: string }
+  | { action: 'handle'; photoIds: string[]; note?: string; checkIn?: CheckInDto }
   | { action: 'request-extension'; hours: number; note: string }
   | { action: 'decide-extension'; approved: boolean; extendedClock?: CaseClock; note?: string }
   | { action: 'suspend'; note: string }

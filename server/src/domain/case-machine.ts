@@ -111,14 +111,14 @@ function apply(c: CaseSnapshot, cmd: CaseCommand, actor: Actor, now: Date): Appl
         effects: [startTimer(cmd.clock)],
       };
     case 'sign':
-      return { patch: { state: 'in_progress' }, data: { by: c.responsibleCode } };
+      return { patch: { state: 'in_progress' }, data: { by: c.responsibleCode, ...(cmd.checkIn ? { checkIn: cmd.checkIn } : {}) } };
     case 'return':
       return { patch: { state: 'registered', responsibleCode: null, clock: null, returnCount: 'increment' }, data: { from: c.responsibleCode }, effects: [stopTimer] };
     case 'escalate':
       return { patch: { state: 'dispatched', responsibleCode: cmd.parentCode, escalationCount: 'increment' }, data: { from: c.responsibleCode, to: cmd.parentCode } };
     case 'handle':
       if (cmd.photoIds.length === 0) throw new AppError('photo.missing', '办结需上传处置后照片');
-      return { patch: { state: 'handled' }, data: { photoIds: cmd.photoIds } };
+      return { patch: { state: 'handled' }, data: { photoIds: cmd.photoIds, ...(cmd.checkIn ? { checkIn: cmd.checkIn } : {}) } };
     default:
       return applyLater(c, cmd, actor, now);
   }

@@ -55,3 +55,19 @@ export function periodBounds(period: Period, now: Date): { start: Date; end: Dat
   const label = period === 'daily' ? fmt(start) : period === 'weekly' ? `${fmt(start)} 至 ${fmt(midnight - day)}` : fmt(start).slice(0, 7);
   return { start: new Date(start), end: new Date(midnight), label };
 }
+
+/**
+ * Start of the current Asia/Shanghai calendar period containing `now` (the dashboard's "this day / week
+ * (from Monday) / month / quarter / year so far").
+ */
+export function periodStart(period: 'day' | 'week' | 'month' | 'quarter' | 'year', now: Date): Date {
+  const local = new Date(now.getTime() + 8 * 3600_000);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth();
+  let utc = Date.UTC(y, m, local.getUTCDate());
+  if (period === 'week') utc -= ((local.getUTCDay() + 6) % 7) * 24 * 3600_000;
+  if (period === 'month') utc = Date.UTC(y, m, 1);
+  if (period === 'quarter') utc = Date.UTC(y, m - (m % 3), 1);
+  if (period === 'year') utc = Date.UTC(y, 0, 1);
+  return new Date(utc - 8 * 3600_000);
+}

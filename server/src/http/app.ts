@@ -1,4 +1,6 @@
+import zlib from 'node:zlib';
 import Koa from 'koa';
+import compress from 'koa-compress';
 import Router from '@koa/router';
 import type { AppDeps } from '../deps.js';
 import { errorMiddleware } from './errors.js';
@@ -6,6 +8,7 @@ import { ApiRegistry } from './openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { categoryRoutes } from './routes/categories.js';
+import { orgRoutes } from './routes/org.js';
 import { officialAccountRoutes, type OfficialAccountWiring } from './routes/official-account.js';
 import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
@@ -35,8 +38,12 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   reportRoutes(router, api, deps);
   caseRoutes(router, api, deps);
   photoRoutes(router, api, deps);
+  orgRoutes(router, api, deps);
   officialAccountRoutes(router, api, deps, opts);
   subscriptionRoutes(router, api, deps);
+  // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
+  // already compressed and pass through (koa-compress only touches compressible types).
+  app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));
   app.use(errorMiddleware(deps.logger));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Complexity } from '@finecity/types';
+import type { CheckInDto, Complexity } from '@finecity/types';
 import { OPEN_STATES } from '@finecity/types';
 import { addFollower, appendEvent, applyPatch, findCase, insertPhotos, recordEffects, toSnapshot, type CaseRow } from '../adapters/postgres/case-repo.js';
 import type { Tx } from '../adapters/postgres/database.js';
@@ -7,6 +7,7 @@ import { caseFollowers, orgNodes } from '../adapters/postgres/schema.js';
 import type { CaseCommand } from '../domain/case-commands.js';
 import { decide } from '../domain/case-machine.js';
 import type { CaseClock } from '../domain/case-model.js';
+import { distanceM } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
 import { authorize, scopeFacts } from './access.js';
 import type { CurrentUser, Deps } from './deps.js';
@@ -14,11 +15,12 @@ import { storePhotos, type StoredPhoto } from './photos.js';
 
 /** Validated request bodies, one per action (http/schemas/actions.ts). */
 export type ActionInput =
-  | { action: 'register' | 'sign'; note?: string }
+  | { action: 'register'; note?: string }
+  | { action: 'sign'; note?: string; lat?: number; lng?: number }
   | { action: 'reject' | 'return' | 'escalate' | 'suspend' | 'reopen'; note: string }
   | { action: 'merge'; intoCaseId: string; note?: string }
   | { action: 'dispatch'; orgNodeCode?: string; complexity?: Complexity; note?: string }
-  | { action: 'handle'; note?: string }
+  | { action: 'handle'; note?: string; lat?: number; lng?: number }
   | { action: 'request-extension'; hours: number; note: string }
   | { action: 'decide-extension'; approved: boolean; note?: string }
   | { action: 'verify'; passed: boolean; note?: string }
@@ -95,8 +97,10 @@ async function buildCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseRow,
     }
     case 'merge':
       return mergeCommand(tx, user, row, input);
+    case 'sign':
+      return { action: 'sign', note: input.note, checkIn: checkIn(deps, row, input) };
     case 'handle':
-      return { action: 'handle', photoIds: stored.map((p) => p.id), note: input.note };
+      return { action: 'handle', photoIds: stored.map((p) => p.id), note: input.note, checkIn: checkIn(deps, row, input) };
     case 'decide-extension': {
       const hours = row.pendingExtension?.hours ?? 0;
       const extendedClock = input.approved && row.pendingExtension ? deps.sla.extend(currentClock(row), hours) : undefined;
@@ -109,6 +113,13 @@ async function buildCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseRow,
     default:
       return input as CaseCommand;
   }
+}
+
+/** On-site check-in sent with sign/handle: where the inspector stood, and how far from the reported point. */
+function checkIn(deps: Deps, row: CaseRow, input: { lat?: number; lng?: number }): CheckInDto | undefined {
+  if (input.lat === undefined || input.lng === undefined) return undefined;
+  const d = Math.round(distanceM({ lat: input.lat, lng: input.lng }, { lat: row.lat, lng: row.lng }));
+  return { lat: input.lat, lng: input.lng, distanceM: d, onSite: d <= deps.policy.rules.checkIn.radiusM };
 }
 
 async function dispatchCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseRow, input: Extract<ActionInput, { action: 'dispatch' }>, now: Date): Promise<CaseCommand> {

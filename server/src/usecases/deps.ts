@@ -37,4 +37,6 @@ export interface CurrentUser {
   orgNodeCode: string | null;
   /** The org node's subtree prefix, '/210200/210202/…/'; null for residents. */
   orgPath: string | null;
+  /** Grid inspectors' A/B post (A on even days of the month, B on odd ones); null for everyone else. */
+  dutySlot: 'A' | 'B' | null;
 }

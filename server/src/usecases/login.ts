@@ -28,5 +28,5 @@ export async function loadUser(deps: Deps, id: string): Promise<CurrentUser | nu
     .where(eq(users.id, id));
   const r = rows[0];
   if (!r) return null;
-  return { id: r.u.id, name: r.u.name, roles: r.u.roles as Role[], orgNodeCode: r.u.orgNodeCode, orgPath: r.path ?? null };
+  return { id: r.u.id, name: r.u.name, roles: r.u.roles as Role[], orgNodeCode: r.u.orgNodeCode, orgPath: r.path ?? null, dutySlot: r.u.dutySlot === 'A' || r.u.dutySlot === 'B' ? r.u.dutySlot : null };
 }

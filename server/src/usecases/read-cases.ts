@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNotNull, like, or, sql, type SQL } from 'drizzle-orm';
-import type { CaseAction, CaseState } from '@finecity/types';
+import { and, asc, desc, eq, inArray, isNotNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
+import { OPEN_STATES, type CaseAction, type CaseState } from '@finecity/types';
 import type { CaseRow } from '../adapters/postgres/case-repo.js';
 import { findCase } from '../adapters/postgres/case-repo.js';
 import { caseDuplicateCandidates, caseEvents, caseFollowers, casePhotos, cases, orgNodes, users } from '../adapters/postgres/schema.js';
@@ -75,6 +75,8 @@ export interface CaseFilters {
   q?: string;
   orgNodeCode?: string;
   mine?: boolean;
+  pendingExtension?: boolean;
+  due?: ('green' | 'yellow' | 'red' | 'overdue')[];
   page: number;
   pageSize: number;
 }
@@ -97,12 +99,31 @@ export async function listCases(deps: Deps, user: CurrentUser, f: CaseFilters): 
     const node = (await deps.db.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.code, f.orgNodeCode)))[0];
     conds.push(node ? or(like(cases.locationPath, `${node.path}%`), like(cases.responsiblePath, `${node.path}%`))! : sql`false`);
   }
+  if (f.pendingExtension) conds.push(isNotNull(cases.pendingExtension));
+  if (f.due?.length) return byDeadlineColour(deps, and(...conds)!, f as CaseFilters & { due: NonNullable<CaseFilters['due']> });
   const where = and(...conds);
   const [rows, count] = await Promise.all([
     deps.db.select().from(cases).where(where).orderBy(desc(cases.createdAt)).limit(f.pageSize).offset((f.page - 1) * f.pageSize),
     deps.db.select({ n: sql<number>`count(*)::int` }).from(cases).where(where),
   ]);
   return { rows, total: count[0]?.n ?? 0, nodes: await nodeNames(deps, rows) };
+}
+
+/** Open cases a deadline-colour filter may scan; the oldest due come first, so the red ones are never cut. */
+const DUE_SCAN_MAX = 2000;
+
+/**
+ * Deadline colours depend on each clock's calendar (working hours, holidays), so the SLA clock judges
+ * them, not SQL: running clocks in the filter, most urgent first, coloured, then paged.
+ */
+async function byDeadlineColour(deps: Deps, where: SQL, f: CaseFilters & { due: NonNullable<CaseFilters['due']> }) {
+  const running = and(where, inArray(cases.state, [...OPEN_STATES]), ne(cases.state, 'suspended'), isNotNull(cases.dueAt), isNotNull(cases.clockStartedAt));
+  const candidates = await deps.db.select().from(cases).where(running).orderBy(asc(cases.dueAt), asc(cases.createdAt)).limit(DUE_SCAN_MAX);
+  const now = deps.clock.now();
+  const wanted = new Set<string>(f.due);
+  const hits = candidates.filter((r) => wanted.has(deps.sla.status({ startedAt: r.clockStartedAt!, dueAt: r.dueAt!, calendar: (r.clockCalendar ?? 'natural') as 'natural' | 'working' }, now).level));
+  const rows = hits.slice((f.page - 1) * f.pageSize, f.page * f.pageSize);
+  return { rows, total: hits.length, nodes: await nodeNames(deps, rows) };
 }
 
 /**

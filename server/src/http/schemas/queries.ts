@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATES, PAGE_SIZE_MAX } from '@finecity/types';
+import { CASE_STATES, PAGE_SIZE_MAX, STATS_PERIODS } from '@finecity/types';
 
 const int = (min: number, max: number, dflt: number) =>
   z
@@ -20,6 +20,14 @@ export const caseListQuery = z.object({
   q: z.string().trim().max(50).optional(),
   orgNodeCode: z.string().max(40).optional(),
   mine: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  /** Only cases with an extension request waiting for a decision. */
+  pendingExtension: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  /** Deadline colours of running clocks, e.g. "red,overdue" (computed by the SLA clock, exact). */
+  due: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',') : undefined))
+    .pipe(z.array(z.enum(['green', 'yellow', 'red', 'overdue'])).optional()),
   page: int(1, 10_000, 1),
   pageSize: int(1, PAGE_SIZE_MAX, 20),
 });
@@ -27,3 +35,9 @@ export const caseListQuery = z.object({
 export const loginBody = z.object({ code: z.string().trim().min(1, '缺少登录凭证 code').max(200) }).strict();
 
 export const uuidParam = z.uuid('案件 ID 格式不正确');
+
+const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
+
+export const unitsQuery = z.object({ parent: orgCode.optional() });
+
+export const statsQuery = z.object({ period: z.enum(STATS_PERIODS).default('month'), orgNodeCode: orgCode.optional() });
