@@ -231,6 +231,20 @@ describe('deadline filters, check-in, duty and the leader\'s figures', () => {
   });
 });
 
+describe('an inspector\'s patrol reports', () => {
+  it('are recorded with source patrol and listed by the source filter', async () => {
+    const found = await reportOk(h, inspector, { ...at(), description: '巡查发现井盖破损', categoryCode: '01002' });
+    expect(found.source).toBe('patrol');
+    const mine = await list(inspector, '?mine=true&source=patrol');
+    expect(mine.items.map((c) => c.id)).toEqual([found.id]);
+    expect((await list(resident, '?mine=true&source=patrol')).total).toBe(0);
+    expect((await list(resident, '?mine=true&source=miniprogram')).total).toBeGreaterThan(0);
+    const bad = await h.request.get('/api/v1/cases?source=fax').set(auth(inspector));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('request.invalid');
+  });
+});
+
 describe('compression', () => {
   it('compresses JSON for clients that accept gzip and leaves others plain', async () => {
     const gz = await h.request.get('/api/v1/categories').set('Accept-Encoding', 'gzip');

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
-import { OPEN_STATES, type CaseAction, type CaseState } from '@finecity/types';
+import { OPEN_STATES, type CaseAction, type CaseSource, type CaseState } from '@finecity/types';
 import type { CaseRow } from '../adapters/postgres/case-repo.js';
 import { findCase } from '../adapters/postgres/case-repo.js';
 import { caseDuplicateCandidates, caseEvents, caseFollowers, casePhotos, cases, orgNodes, users } from '../adapters/postgres/schema.js';
@@ -72,6 +72,7 @@ export async function nodeNames(deps: Deps, rows: CaseRow[]): Promise<CaseView['
 export interface CaseFilters {
   state?: CaseState[];
   categoryCode?: string;
+  source?: CaseSource;
   q?: string;
   orgNodeCode?: string;
   mine?: boolean;
@@ -94,6 +95,7 @@ export async function listCases(deps: Deps, user: CurrentUser, f: CaseFilters): 
   const conds: SQL[] = [f.mine ? or(eq(cases.reporterId, user.id), sql`${cases.id} in (select ${caseFollowers.caseId} from ${caseFollowers} where ${caseFollowers.userId} = ${user.id})`)! : visibleTo(user)];
   if (f.state?.length) conds.push(inArray(cases.state, f.state));
   if (f.categoryCode) conds.push(eq(cases.categoryCode, f.categoryCode));
+  if (f.source) conds.push(eq(cases.source, f.source));
   if (f.q) conds.push(or(like(cases.caseNo, `%${escapeLike(f.q)}%`), like(cases.description, `%${escapeLike(f.q)}%`), like(cases.address, `%${escapeLike(f.q)}%`))!);
   if (f.orgNodeCode) {
     const node = (await deps.db.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.code, f.orgNodeCode)))[0];

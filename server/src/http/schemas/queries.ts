@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATES, PAGE_SIZE_MAX, STATS_PERIODS } from '@finecity/types';
+import { CASE_SOURCES, CASE_STATES, PAGE_SIZE_MAX, STATS_PERIODS } from '@finecity/types';
 
 const int = (min: number, max: number, dflt: number) =>
   z
@@ -17,6 +17,8 @@ export const caseListQuery = z.object({
     .transform((v) => (v ? v.split(',') : undefined))
     .pipe(z.array(z.enum(CASE_STATES)).optional()),
   categoryCode: z.string().max(20).optional(),
+  /** The channel the report came in by, e.g. 'patrol' for an inspector's own finds. */
+  source: z.enum(CASE_SOURCES).optional(),
   q: z.string().trim().max(50).optional(),
   orgNodeCode: z.string().max(40).optional(),
   mine: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
