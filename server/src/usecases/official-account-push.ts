@@ -91,9 +91,8 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
         { categoryCode: settings.defaultCategory, description: `公众号上报（照片+位置）${label ? `：${label}` : ''}`, lat: pair.location.lat, lng: pair.location.lng, address: label ?? undefined, anonymous: false },
         [photo],
         pairKey(pair.photo, pair.location),
+        'official_account',
       );
-      // reportCase names the source by the reporter's role; this report came through the official account.
-      await deps.db.update(cases).set({ source: 'official_account' }).where(eq(cases.id, caseId));
       await keepOnly(deps, openid, null, pair.pending);
       const row = await deps.db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.id, caseId));
       return fillText(r.accepted, { caseNo: row[0]!.caseNo });

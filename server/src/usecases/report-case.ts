@@ -29,7 +29,11 @@ export interface ReportResult {
 const SOURCE_BY_ROLE: Partial<Record<Role, CaseSource>> = { resident: 'miniprogram', third_party: 'third_party' };
 
 /** A citizen's (or an inspector's patrol) report becomes a case in state `submitted`. */
-export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInput, files: Buffer[], idempotencyKey?: string): Promise<ReportResult> {
+/**
+ * `source` names the channel when it is not the reporter's own app (the official account); otherwise the
+ * reporter's role decides: residents report from the mini-program, staff report what they find on patrol.
+ */
+export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInput, files: Buffer[], idempotencyKey?: string, source?: CaseSource): Promise<ReportResult> {
   if (!grantFor(user.roles, 'report.create', { isReporterOrFollower: true, inArea: true, heldInArea: true })) {
     throw new AppError('auth.forbidden', '当前账号不能上报问题');
   }
@@ -48,7 +52,7 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
   }
   const stored = await storePhotos(deps, files);
   try {
-    const caseId = await deps.db.transaction((tx) => insertReport(deps, tx, { user, input, where, stored, requestHash, idempotencyKey, moderation }));
+    const caseId = await deps.db.transaction((tx) => insertReport(deps, tx, { user, input, where, stored, requestHash, idempotencyKey, moderation, source: source ?? SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol' }));
     return { caseId, replayed: false };
   } catch (err) {
     await Promise.all(stored.map((p) => deps.photos.remove(p.id)));
@@ -99,6 +103,7 @@ interface InsertArgs {
   requestHash: string;
   idempotencyKey?: string;
   moderation: 'review' | null;
+  source: CaseSource;
 }
 
 async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> {
@@ -111,7 +116,7 @@ async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> 
   const category = deps.policy.categories.categories.find((c) => c.code === input.categoryCode)!;
   const row = await insertCase(tx, {
     caseNo,
-    source: SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol',
+    source: a.source,
     reporterId: user.id,
     anonymous: input.anonymous,
     categoryCode: input.categoryCode,
