@@ -51,6 +51,22 @@ describe('H5 build in Chromium against a booted FineCity', () => {
     expect(await api.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 
+  it('sends the bundle brotli- or gzip-compressed from the build\'s precompressed files', async () => {
+    const html = await (await fetch(`${running.url}/`)).text();
+    const app = /src="(\/js\/app\.[0-9a-f]+\.js)"/.exec(html)?.[1];
+    expect(app).toBeDefined();
+    const plain = await fetch(`${running.url}${app}`, { headers: { 'accept-encoding': 'identity' } });
+    const raw = Buffer.from(await plain.arrayBuffer());
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    for (const encoding of ['br', 'gzip']) {
+      const res = await fetch(`${running.url}${app}`, { headers: { 'accept-encoding': encoding } });
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      expect(res.headers.get('vary')).toMatch(/accept-encoding/i);
+      expect(Number(res.headers.get('content-length'))).toBeLessThan(raw.length / 3);
+      expect(Buffer.from(await res.arrayBuffer()).equals(raw)).toBe(true); // fetch decodes it back
+    }
+  });
+
   it('walks a report to closure across resident, dispatcher and inspector; another grid never sees it', async () => {
     const driver = await h5Driver(running.url, SHOTS);
     try {

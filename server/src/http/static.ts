@@ -24,8 +24,11 @@ export function serveH5(root: string = H5_DIST) {
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || RESERVED.test(ctx.path) || !fs.existsSync(index)) return;
     const immutable = HASHED.test(ctx.path);
     try {
-      const sent = await send(ctx, ctx.path, { root, index: 'index.html', maxage: immutable ? 365 * 24 * 3600_000 : 0, immutable });
+      // brotli/gzip: the build writes .br/.gz siblings (miniprogram/scripts/ensure-build.mjs); send picks one
+      // by Accept-Encoding, and koa-compress leaves an already-encoded body alone.
+      const sent = await send(ctx, ctx.path, { root, index: 'index.html', maxage: immutable ? 365 * 24 * 3600_000 : 0, immutable, brotli: true, gzip: true });
       if (sent) {
+        ctx.vary('Accept-Encoding');
         if (!immutable) ctx.set('Cache-Control', 'no-cache');
         return;
       }
