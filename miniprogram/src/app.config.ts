@@ -1,7 +1,7 @@
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/login/index', 'pages/report/index', 'pages/mine/index', 'pages/case/index'],
   subPackages: [
-    { root: 'packages/staff', pages: ['pages/inbox/index', 'pages/task/index', 'pages/console/index'] },
+    { root: 'packages/staff', pages: ['pages/inbox/index', 'pages/task/index', 'pages/console/index', 'pages/patrol/index'] },
     { root: 'packages/leader', pages: ['pages/dashboard/index'] },
   ],
   window: {

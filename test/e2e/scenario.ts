@@ -78,6 +78,13 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
   await dispatcher.shot('console-incoming');
   await dispatcher.tap('act-register');
   await dispatcher.waitText('已受理');
+  // Pick the grid by drilling the dispatcher's units: street → community → grid.
+  const grid = inspector.orgNodeCode!;
+  await dispatcher.tap(`drill-${grid.slice(0, 9)}`);
+  await dispatcher.tap(`drill-${grid.slice(0, 11)}`);
+  await dispatcher.tap(`unit-${grid}`);
+  await dispatcher.waitText('将派往：');
+  await dispatcher.shot('console-dispatch');
   await dispatcher.tap('act-dispatch');
   await dispatcher.waitText('已派遣');
 
@@ -89,16 +96,23 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
   await insp.shot('inbox');
   await insp.tapLabel(caseNo);
   await insp.waitText('签收');
-  await insp.tap('act-sign');
-  await insp.waitText('处置中');
+  // On site first: the check-in point goes with the sign and the timeline shows how far it was.
   await insp.tap('check-in');
   await insp.waitText('已到达现场');
+  await insp.tap('act-sign');
+  await insp.waitText('处置中');
+  await insp.waitText('现场打卡：距问题点');
   await insp.pickPhotos('handle-photos', [f.afterPhoto]);
   await insp.waitText('处置后照片（1/9）');
   await insp.fill('action-note', '已清理完毕');
   await insp.shot('task');
   await insp.tap('act-handle');
   await insp.waitText('待核查');
+
+  log('the inspector\'s patrol page');
+  await insp.open('/packages/staff/pages/patrol/index');
+  await insp.waitText('我的巡查上报');
+  await insp.shot('patrol');
 
   log('the inspector of another grid never sees it');
   const other = await d.as(find(f, 'staff-210203001010001A'));

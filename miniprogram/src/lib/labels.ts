@@ -1,4 +1,4 @@
-import type { CaseAction, CaseEventDto, CaseState, ClockLevel, Complexity, OrgLevel, Role } from '@finecity/types'
+import type { CaseAction, CaseEventDto, CaseState, CheckInDto, ClockLevel, Complexity, OrgLevel, Role, UserDto } from '@finecity/types'
 
 export const STATE_LABEL: Record<CaseState, string> = {
   submitted: '待受理',
@@ -88,4 +88,26 @@ export function eventTitle(e: CaseEventDto): string {
 export function actorLine(e: CaseEventDto): string {
   const role = e.actor.role === 'system' ? '系统' : ROLE_LABEL[e.actor.role]
   return e.actor.name ? `${role} ${e.actor.name}` : role
+}
+
+/** "A 岗 · 今日值班" / "B 岗 · 今日备班" (UserDto.duty: the server knows today's rota). */
+export function dutyText(duty: NonNullable<UserDto['duty']>): string {
+  return `${duty.slot} 岗 · ${duty.onDuty ? '今日值班' : '今日备班'}`
+}
+
+/** "约 35 米" below a kilometre, "约 1.2 公里" above. */
+export function distanceText(m: number): string {
+  const r = Math.round(m)
+  return r < 1000 ? `约 ${r} 米` : `约 ${(r / 1000).toFixed(1)} 公里`
+}
+
+/** The check-in the server recorded with a sign/handle event (data.checkIn), if it holds one. */
+export function eventCheckIn(e: CaseEventDto): CheckInDto | null {
+  const c = e.data?.checkIn as Partial<CheckInDto> | undefined
+  return c && typeof c.distanceM === 'number' && typeof c.onSite === 'boolean' ? (c as CheckInDto) : null
+}
+
+/** "现场打卡：距问题点约 35 米" / "不在现场（约 1.2 公里）". */
+export function checkInLine(c: CheckInDto): string {
+  return c.onSite ? `现场打卡：距问题点${distanceText(c.distanceM)}` : `不在现场（${distanceText(c.distanceM)}）`
 }

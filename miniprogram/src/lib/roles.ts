@@ -8,5 +8,7 @@ export const has = (u: UserDto | null, roles: Role[]): boolean => !!u && u.roles
 export const isHandler = (u: UserDto | null): boolean => has(u, HANDLERS)
 /** Uses the wide staff console: queue, dispatch, extensions, verification. */
 export const usesConsole = (u: UserDto | null): boolean => has(u, CONSOLE)
+/** Grid inspectors report what they find on patrol (巡查上报; the server records source 'patrol'). */
+export const patrols = (u: UserDto | null): boolean => has(u, ['inspector'])
 export const isLeader = (u: UserDto | null): boolean => has(u, ['leader', 'city', 'district', 'street', 'admin'])
 export const isResidentOnly = (u: UserDto | null): boolean => !!u && u.roles.every((r) => r === 'resident')

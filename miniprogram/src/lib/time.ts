@@ -20,7 +20,3 @@ export function dueText(deadline: DeadlineDto | null, now: Date = new Date()): s
   const span = h >= 48 ? `${Math.floor(h / 24)} 天 ${h % 24} 小时` : h > 0 ? `${h} 小时 ${m} 分` : `${m} 分钟`
   return ms >= 0 ? `剩 ${span}` : `超时 ${span}`
 }
-
-export function sameLocalDay(a: Date, b: Date): boolean {
-  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate()
-}

@@ -1,5 +1,8 @@
-import type { CaseAction, CaseDto, CaseState, ErrorBody, ErrorCode, LoginResponse, Page, SandboxAccount } from '@finecity/types'
+import type {
+  CaseAction, CaseDto, CaseSource, CaseState, ClockLevel, ErrorBody, ErrorCode, LoginResponse, OrgUnitDto, Page, SandboxAccount, StatsOverviewDto, StatsPeriod, UserDto,
+} from '@finecity/types'
 import type { CategoryList } from '../lib/categories'
+import { round6, type LatLng } from '../lib/coords'
 import { postMultipart, requestJson, type HttpResponse, type SubscribeResult } from './platform'
 
 /** An answer from the API with its stable error code (types/src/errors.ts). */
@@ -21,11 +24,25 @@ export interface ReportFields {
 export interface CaseQuery {
   state?: CaseState[]
   categoryCode?: string
+  /** The channel it came in by, e.g. 'patrol' for an inspector's own finds. */
+  source?: CaseSource
   q?: string
   orgNodeCode?: string
   mine?: boolean
+  /** Only cases with an extension request waiting for a decision. */
+  pendingExtension?: boolean
+  /** Deadline colours, computed by the server (exact, unlike filtering a page client-side). */
+  due?: DueColour[]
   page?: number
   pageSize?: number
+}
+
+/** Colours of a running clock the server can filter by (GET /api/v1/cases?due=red,overdue). */
+export type DueColour = Extract<ClockLevel, 'green' | 'yellow' | 'red' | 'overdue'>
+
+export interface StatsQuery {
+  period?: StatsPeriod
+  orgNodeCode?: string
 }
 
 type ActionBody = Record<string, string | number | boolean | undefined>
@@ -51,20 +68,36 @@ function unwrap<T>(res: HttpResponse): T {
 const get = async <T>(path: string): Promise<T> => unwrap<T>(await requestJson('GET', path, undefined, authHeader()))
 const post = async <T>(path: string, body: unknown): Promise<T> => unwrap<T>(await requestJson('POST', path, body, authHeader()))
 
-export function caseQueryString(q: CaseQuery): string {
-  const parts: string[] = []
-  const add = (k: string, v: string | number | boolean | undefined) => {
-    if (v !== undefined && v !== '' && v !== false) parts.push(`${k}=${encodeURIComponent(String(v))}`)
-  }
-  add('state', q.state?.join(','))
-  add('categoryCode', q.categoryCode)
-  add('q', q.q)
-  add('orgNodeCode', q.orgNodeCode)
-  add('mine', q.mine)
-  add('page', q.page)
-  add('pageSize', q.pageSize)
+type QueryValue = string | number | boolean | undefined
+
+/** `?a=1&b=x` from the values that are set (undefined, '' and false are left out). */
+function queryString(pairs: [string, QueryValue][]): string {
+  const parts = pairs
+    .filter(([, v]) => v !== undefined && v !== '' && v !== false)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
   return parts.length ? `?${parts.join('&')}` : ''
 }
+
+export function caseQueryString(q: CaseQuery): string {
+  return queryString([
+    ['state', q.state?.join(',')],
+    ['categoryCode', q.categoryCode],
+    ['source', q.source],
+    ['q', q.q],
+    ['orgNodeCode', q.orgNodeCode],
+    ['mine', q.mine],
+    ['pendingExtension', q.pendingExtension],
+    ['due', q.due?.join(',')],
+    ['page', q.page],
+    ['pageSize', q.pageSize],
+  ])
+}
+
+/** The check-in point as the API takes it: WGS-84, 6 decimals (~0.1 m), both or neither. */
+const checkInBody = (at?: LatLng | null) => (at ? { lat: round6(at.lat), lng: round6(at.lng) } : {})
+
+const act = async (id: string, action: Exclude<CaseAction, 'handle'>, body: ActionBody = {}) =>
+  (await post<{ case: CaseDto }>(`/api/v1/cases/${id}/actions/${action}`, body)).case
 
 export const api = {
   login: (code: string) => post<LoginResponse>('/api/v1/auth/wechat', { code }),
@@ -87,15 +120,23 @@ export const api = {
     const res = await postMultipart('/api/v1/reports', form, photoPaths, { ...authHeader(), 'Idempotency-Key': idempotencyKey })
     return unwrap<{ case: CaseDto }>(res).case
   },
+  me: async () => (await get<{ user: UserDto }>('/api/v1/me')).user,
   getCase: async (id: string) => (await get<{ case: CaseDto }>(`/api/v1/cases/${id}`)).case,
   listCases: (q: CaseQuery = {}) => get<Page<CaseDto>>(`/api/v1/cases${caseQueryString(q)}`),
   tasks: async () => (await get<{ items: CaseDto[] }>('/api/v1/tasks')).items,
-  act: async (id: string, action: Exclude<CaseAction, 'handle'>, body: ActionBody = {}) =>
-    (await post<{ case: CaseDto }>(`/api/v1/cases/${id}/actions/${action}`, body)).case,
-  handle: async (id: string, note: string, photoPaths: string[]) => {
-    const res = await postMultipart(`/api/v1/cases/${id}/actions/handle`, note ? { note } : {}, photoPaths, authHeader())
+  act,
+  /** `at`: the inspector's on-site check-in (WGS-84); the server records it with its distance to the case. */
+  sign: (id: string, note?: string, at?: LatLng | null) => act(id, 'sign', { note, ...checkInBody(at) }),
+  handle: async (id: string, note: string, photoPaths: string[], at?: LatLng | null) => {
+    const fields: Record<string, string> = note ? { note } : {}
+    for (const [k, v] of Object.entries(checkInBody(at))) fields[k] = String(v) // multipart text fields
+    const res = await postMultipart(`/api/v1/cases/${id}/actions/handle`, fields, photoPaths, authHeader())
     return unwrap<{ case: CaseDto }>(res).case
   },
+  /** Units the caller may dispatch to: children of `parent` (default: the caller's own node) in their subtree. */
+  orgUnits: async (parent?: string) => (await get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['parent', parent]])}`)).items,
+  /** Figures of the caller's scope (or `orgNodeCode` inside it) over a period, with the units below ranked. */
+  statsOverview: (q: StatsQuery = {}) => get<StatsOverviewDto>(`/api/v1/stats/overview${queryString([['period', q.period], ['orgNodeCode', q.orgNodeCode]])}`),
   /** Subscribe-message template ids by purpose, e.g. { case_progress: '<templateId>' }. */
   subscriptionTemplates: async () => (await get<{ templates: Record<string, string> }>('/api/v1/subscriptions/templates')).templates,
   /** What the user answered to requestSubscribeMessage; each "accept" is one notice credit. */

@@ -209,8 +209,32 @@ export function windowWidth(): number {
   }
 }
 
+/**
+ * H5: Taro's toast is a plain <div> a screen reader never hears, so every toast is also put in a polite
+ * live region (role=status, visually hidden). WeChat's own toast is announced by the system.
+ */
+function announce(text: string): void {
+  if (!IS_H5 || typeof document === 'undefined') return
+  let live = document.getElementById('finecity-live')
+  if (!live) {
+    live = document.createElement('div')
+    live.id = 'finecity-live'
+    live.setAttribute('role', 'status')
+    live.setAttribute('aria-live', 'polite')
+    live.style.cssText = 'position:absolute;left:0;top:0;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap'
+    document.body.appendChild(live)
+  }
+  // Cleared first, so the same message twice in a row is read twice.
+  live.textContent = ''
+  const region = live
+  setTimeout(() => { region.textContent = text }, 50)
+}
+
 export const ui = {
-  toast: (title: string, icon: 'success' | 'none' = 'none') => Taro.showToast({ title, icon, duration: 2500 }),
+  toast: (title: string, icon: 'success' | 'none' = 'none') => {
+    announce(title)
+    return Taro.showToast({ title, icon, duration: 2500 })
+  },
   confirm: async (title: string, content: string): Promise<boolean> => (await Taro.showModal({ title, content, confirmText: '确定', cancelText: '取消' })).confirm,
   setTitle: (title: string) => Taro.setNavigationBarTitle({ title }),
 }

@@ -7,8 +7,6 @@ const KEY = 'finecity.session'
 interface Session {
   token: string
   user: UserDto
-  /** A/B duty slot of an inspector, known from the sandbox account list (UserDto has none yet). */
-  duty?: 'A' | 'B'
 }
 
 let current: Session | null = null
@@ -23,15 +21,29 @@ useToken(() => load()?.token ?? null)
 export const session = {
   user: (): UserDto | null => load()?.user ?? null,
   token: (): string | null => load()?.token ?? null,
-  duty: (): 'A' | 'B' | undefined => load()?.duty,
-  save(r: LoginResponse, duty?: 'A' | 'B'): UserDto {
-    current = { token: r.token, user: r.user, ...(duty ? { duty } : {}) }
+  save(r: LoginResponse): UserDto {
+    current = { token: r.token, user: r.user }
     storage.set(KEY, current)
     return r.user
   },
+  /**
+   * Re-read the user from GET /api/v1/me (e.g. today's A/B duty, which changes at midnight while a stored
+   * session lives on). Keeps the stored user when the request fails.
+   */
+  async refreshUser(): Promise<UserDto | null> {
+    const s = load()
+    if (!s) return null
+    try {
+      const user = await api.me()
+      if (current?.token === s.token) session.save({ token: s.token, user })
+      return user
+    } catch {
+      return s.user
+    }
+  },
   /** Sandbox demo account or any code the server's WeChat login accepts. */
-  async loginWithCode(code: string, duty?: 'A' | 'B'): Promise<UserDto> {
-    return session.save(await api.login(code), duty)
+  async loginWithCode(code: string): Promise<UserDto> {
+    return session.save(await api.login(code))
   },
   /** weapp: wx.login → code2Session on the server. Null in H5 (no WeChat login there). */
   async loginWithWeChat(): Promise<UserDto | null> {

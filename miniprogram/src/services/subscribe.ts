@@ -1,14 +1,17 @@
 // Subscribe-message consent (issues 3 and 4): template ids are fetched ahead of time, because WeChat only
 // shows the consent dialog when requestSubscribeMessage runs inside the tap itself — no await before it.
 import { api } from './api'
-import { requestSubscribe } from './platform'
+import { IS_H5, requestSubscribe } from './platform'
 
 let templates: Record<string, string> | null = null
 let loading: Promise<void> | null = null
 
-/** Fetch and cache the template ids (call when the page loads). Never rejects; a failure just means no prompt. */
+/**
+ * Fetch and cache the template ids (call when the page loads). Never rejects; a failure just means no prompt.
+ * A browser (H5) has no subscribe messages, so it asks the server for nothing.
+ */
 export function prefetchSubscribeTemplates(): Promise<void> {
-  if (templates) return Promise.resolve()
+  if (templates || IS_H5) return Promise.resolve()
   loading ??= api.subscriptionTemplates().then(
     (t) => { templates = t },
     (err) => { console.warn('subscribe templates not loaded', err) },

@@ -2,11 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { buildMultipart, sniffImageType, utf8 } from '../../src/lib/multipart'
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../../src/lib/coords'
 import { searchCategories, confusables } from '../../src/lib/categories'
-import { computeFigures } from '../../src/lib/dashboard'
 import { byUrgency, countLevels } from '../../src/lib/inbox'
 import { newIdempotencyKey } from '../../src/lib/ids'
 import { dueText } from '../../src/lib/time'
 import { distanceM } from '../../src/lib/geo'
+import { checkInLine, distanceText, dutyText, eventCheckIn } from '../../src/lib/labels'
+import { rateText, unitSummary } from '../../src/lib/stats'
 import { aCase, categories } from './fixtures'
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('latin1')
@@ -45,8 +46,7 @@ describe('category search', () => {
   })
 })
 
-describe('inbox and dashboard figures', () => {
-  const now = new Date('2026-11-27T08:00:00Z')
+describe('inbox order', () => {
   const due = (level: 'green' | 'yellow' | 'red' | 'overdue', dueAt: string) => ({ dueAt, nationalDueAt: null, startedAt: '2026-11-27T00:00:00Z', calendar: 'natural' as const, level, used: 0.5 })
   it('sorts overdue, then red, yellow, green, then by due time', () => {
     const items = [aCase({ id: 'g', deadline: due('green', '2026-11-27T09:00:00Z') }), aCase({ id: 'o', deadline: due('overdue', '2026-11-27T07:00:00Z') }),
@@ -54,17 +54,27 @@ describe('inbox and dashboard figures', () => {
     expect(items.sort(byUrgency).map((c) => c.id)).toEqual(['o', 'r1', 'r2', 'g'])
     expect(countLevels(items)).toEqual({ overdue: 1, red: 2, yellow: 0, green: 1 })
   })
-  it('counts today, overdue and the on-time closure rate, and ranks the units below', () => {
-    const d1 = { code: '210202', name: '中山区', level: 'district' as const }
-    const d2 = { code: '210203', name: '西岗区', level: 'district' as const }
-    const cases = [
-      aCase({ id: 'a', district: d1, state: 'closed', closedAt: '2026-11-27T05:00:00Z', createdAt: '2026-11-27T01:00:00Z', deadline: due('green', '2026-11-28T00:00:00Z') }),
-      aCase({ id: 'b', district: d2, state: 'closed', closedAt: '2026-11-27T05:00:00Z', createdAt: '2026-11-20T01:00:00Z', deadline: due('green', '2026-11-21T00:00:00Z') }),
-      aCase({ id: 'c', district: d2, state: 'dispatched', createdAt: '2026-11-26T01:00:00Z', deadline: due('overdue', '2026-11-27T01:00:00Z') }),
-    ]
-    const f = computeFigures(cases, 'city', now)
-    expect(f).toMatchObject({ todayNew: 1, todayClosed: 2, overdue: 1, closed: 2, onTimeRate: 50 })
-    expect(f.units.map((u) => [u.name, u.onTimeRate, u.overdue])).toEqual([['中山区', 100, 0], ['西岗区', 0, 1]])
+})
+
+describe('check-in, duty and figures in words', () => {
+  const event = (data: Record<string, unknown>) => ({ seq: 4, action: 'sign' as const, fromState: 'dispatched' as const, toState: 'in_progress' as const, actor: { id: 'u', role: 'inspector' as const }, at: '2026-11-27T08:00:00Z', note: null, photos: [], data })
+  it('reads the check-in the server recorded and says how far it was', () => {
+    expect(eventCheckIn(event({ checkIn: { lat: 38.9, lng: 121.6, distanceM: 34.6, onSite: true } }))).toMatchObject({ distanceM: 34.6, onSite: true })
+    expect(eventCheckIn(event({}))).toBeNull()
+    expect(eventCheckIn(event({ checkIn: { lat: 38.9 } }))).toBeNull()
+    expect(checkInLine({ lat: 38.9, lng: 121.6, distanceM: 34.6, onSite: true })).toBe('现场打卡：距问题点约 35 米')
+    expect(checkInLine({ lat: 38.9, lng: 121.6, distanceM: 1234, onSite: false })).toBe('不在现场（约 1.2 公里）')
+    expect(distanceText(999.6)).toBe('约 1.0 公里')
+  })
+  it('names the A/B post and whether it is on duty today', () => {
+    expect(dutyText({ slot: 'A', onDuty: true })).toBe('A 岗 · 今日值班')
+    expect(dutyText({ slot: 'B', onDuty: false })).toBe('B 岗 · 今日备班')
+  })
+  it('shows the on-time rate, or a dash when nothing closed, and reads a ranked unit aloud', () => {
+    expect(rateText(95.5)).toBe('95.5%')
+    expect(rateText(null)).toBe('—')
+    const u = { code: '210202', name: '中山区', level: 'district' as const, reported: 12, closed: 10, closedOnTime: 9, onTimeRate: 90, open: 5, overdue: 1 }
+    expect(unitSummary(u, 1)).toBe('第 1 名 中山区，按期结案率 90%，办结 10 件其中按期 9 件，上报 12 件，超时 1 件')
   })
 })
 

@@ -38,6 +38,57 @@ describe('API client', () => {
     await api.listCases({ state: ['submitted', 'registered'], q: '井盖', mine: true })
     expect((request.mock.calls[0]![0] as { url: string }).url).toBe('/api/v1/cases?state=submitted%2Cregistered&q=%E4%BA%95%E7%9B%96&mine=true')
   })
+  it('asks the server for pending extensions and deadline colours instead of filtering a page', async () => {
+    request.mockResolvedValue({ statusCode: 200, data: { items: [], total: 0, page: 1, pageSize: 50 }, header: {} })
+    await api.listCases({ pendingExtension: true, pageSize: 50 })
+    await api.listCases({ due: ['red', 'overdue'], q: 'DL2026' })
+    await api.listCases({ pendingExtension: false, due: [] })
+    const urls = request.mock.calls.map((c) => (c[0] as { url: string }).url)
+    expect(urls).toEqual(['/api/v1/cases?pendingExtension=true&pageSize=50', '/api/v1/cases?q=DL2026&due=red%2Coverdue', '/api/v1/cases'])
+  })
+  it('reads the units one may dispatch to, below the own node or a given parent', async () => {
+    const units = [{ code: '210202001', name: '海军广场街道', level: 'street', parentCode: '210202', hasChildren: true }]
+    request.mockResolvedValue({ statusCode: 200, data: { items: units }, header: {} })
+    await expect(api.orgUnits()).resolves.toEqual(units)
+    await api.orgUnits('DEPT-210202-CG')
+    expect(request.mock.calls.map((c) => c[0])).toMatchObject([
+      { url: '/api/v1/org/units', method: 'GET', header: { authorization: 'Bearer tok' } },
+      { url: '/api/v1/org/units?parent=DEPT-210202-CG', method: 'GET' },
+    ])
+  })
+  it('reads the stats overview of a period, optionally of a unit inside the scope', async () => {
+    request.mockResolvedValue({ statusCode: 200, data: { period: 'week' }, header: {} })
+    await api.statsOverview()
+    await api.statsOverview({ period: 'week', orgNodeCode: '210202001' })
+    expect(request.mock.calls.map((c) => (c[0] as { url: string }).url)).toEqual(['/api/v1/stats/overview', '/api/v1/stats/overview?period=week&orgNodeCode=210202001'])
+  })
+  it('re-reads the user (with today\'s duty) from /me and keeps it in the session', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { user: { id: 'u1', name: '网格员', roles: ['inspector'], orgNodeCode: 'G1', duty: { slot: 'B', onDuty: true } } }, header: {} })
+    await expect(session.refreshUser()).resolves.toMatchObject({ duty: { slot: 'B', onDuty: true } })
+    expect(request.mock.calls[0]![0]).toMatchObject({ url: '/api/v1/me', method: 'GET' })
+    expect(session.user()?.duty).toEqual({ slot: 'B', onDuty: true })
+    expect(session.token()).toBe('tok')
+    request.mockRejectedValueOnce({ errMsg: 'request:fail' })
+    await expect(session.refreshUser()).resolves.toMatchObject({ name: '网格员' })
+  })
+  it('sends the check-in point with sign (JSON), rounded to 6 decimals, and nothing without one', async () => {
+    request.mockResolvedValue({ statusCode: 200, data: { case: { id: 'id-1' } }, header: {} })
+    await api.sign('id-1', '到场', { lat: 38.89232612, lng: 121.63860049 })
+    await api.sign('id-1')
+    expect(request.mock.calls[0]![0]).toMatchObject({ url: '/api/v1/cases/id-1/actions/sign', method: 'POST', data: { note: '到场', lat: 38.892326, lng: 121.6386 } })
+    const plain = (request.mock.calls[1]![0] as { data: Record<string, unknown> }).data
+    expect(plain).not.toHaveProperty('lat')
+    expect(plain).not.toHaveProperty('lng')
+  })
+  it('sends the check-in point with handle as multipart text fields beside the after-photos', async () => {
+    fetchMock.mockImplementation(async (url: unknown) => (String(url).startsWith('blob:') ? photoBlob : answer(200, { case: { id: 'id-1', state: 'handled' } })))
+    await expect(api.handle('id-1', '已清理', ['blob:after-1'], { lat: 38.8923261, lng: 121.6386 })).resolves.toMatchObject({ state: 'handled' })
+    const post = fetchMock.mock.calls.find((c) => c[0] === '/api/v1/cases/id-1/actions/handle') as unknown as FetchArgs
+    expect(post[1].body.get('lat')).toBe('38.892326')
+    expect(post[1].body.get('lng')).toBe('121.6386')
+    expect(post[1].body.get('note')).toBe('已清理')
+    expect(post[1].body.getAll('photos')).toHaveLength(1)
+  })
   it('treats a missing sandbox as "no demo accounts", not an error', async () => {
     request.mockResolvedValueOnce({ statusCode: 404, data: { error: { code: 'not_found', message: '接口不存在' } }, header: {} })
     await expect(api.sandboxAccounts()).resolves.toBeNull()

@@ -28,7 +28,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function login(account) {
   const r = await fetch(`${API}/api/v1/auth/wechat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account.code }) });
   const body = await r.json();
-  await mp.callWxMethod('setStorageSync', 'finecity.session', { token: body.token, user: body.user, ...(account.duty ? { duty: account.duty } : {}) });
+  await mp.callWxMethod('setStorageSync', 'finecity.session', { token: body.token, user: body.user });
 }
 
 const driver = {

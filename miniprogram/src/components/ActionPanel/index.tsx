@@ -1,9 +1,11 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { COMPLEXITIES, PHOTO_LIMITS, type CaseAction, type CaseDto, type Complexity } from '@finecity/types'
+import type { LatLng } from '../../lib/coords'
 import { ACTION_LABEL, COMPLEXITY_LABEL } from '../../lib/labels'
 import { api, errorText } from '../../services/api'
 import { ui } from '../../services/platform'
+import DispatchPicker from '../DispatchPicker'
 import { TextArea, TextField } from '../Field'
 import PhotoPicker from '../PhotoPicker'
 import Tap from '../Tap'
@@ -16,10 +18,12 @@ const NEEDS_REASON: Partial<Record<CaseAction, string>> = {
 interface Props {
   c: CaseDto
   onDone: (c: CaseDto) => void
+  /** The inspector's on-site check-in (WGS-84), sent with sign and handle. */
+  checkIn?: LatLng | null
 }
 
 /** Everything the caller may do to this case now, as the server says (allowedActions), and nothing else. */
-export default function ActionPanel({ c, onDone }: Props) {
+export default function ActionPanel({ c, onDone, checkIn }: Props) {
   const allowed = new Set(c.allowedActions ?? [])
   const [note, setNote] = useState('')
   const [photos, setPhotos] = useState<string[]>([])
@@ -38,8 +42,10 @@ export default function ActionPanel({ c, onDone }: Props) {
     try {
       const trimmed = note.trim() || undefined
       const next = action === 'handle'
-        ? await api.handle(c.id, note.trim(), photos)
-        : await api.act(c.id, action, { ...(action === 'rate' ? { comment: trimmed } : { note: trimmed }), ...body })
+        ? await api.handle(c.id, note.trim(), photos, checkIn)
+        : action === 'sign'
+          ? await api.sign(c.id, trimmed, checkIn)
+          : await api.act(c.id, action, { ...(action === 'rate' ? { comment: trimmed } : { note: trimmed }), ...body })
       ui.toast(`${ACTION_LABEL[action]}成功`, 'success')
       setNote('')
       setPhotos([])
@@ -67,10 +73,10 @@ export default function ActionPanel({ c, onDone }: Props) {
           <Text className='field__label'>复杂程度</Text>
           <View className='chips'>
             {COMPLEXITIES.map((k) => (
-              <Tap key={k} className={`chip chip--choice ${k === complexity ? 'chip--on' : ''}`} label={COMPLEXITY_LABEL[k]} onTap={() => setComplexity(k)}><Text>{COMPLEXITY_LABEL[k]}</Text></Tap>
+              <Tap key={k} className={`chip chip--choice ${k === complexity ? 'chip--on' : ''}`} selected={k === complexity} label={COMPLEXITY_LABEL[k]} onTap={() => setComplexity(k)}><Text>{COMPLEXITY_LABEL[k]}</Text></Tap>
             ))}
           </View>
-          <TextField id='dispatch-target' label='派往单位编码（留空按网格自动派遣）' value={target} placeholder={c.grid?.code ?? '如 210202001010001'} onChange={setTarget} />
+          <DispatchPicker c={c} value={target} onChange={setTarget} />
         </View>
       )}
       {allowed.has('request-extension') && <TextField id='extension-hours' type='number' label='延期小时数' value={hours} onChange={setHours} />}
@@ -79,7 +85,7 @@ export default function ActionPanel({ c, onDone }: Props) {
           <Text className='field__label'>满意度</Text>
           <View className='chips' role='radiogroup' aria-label='满意度'>
             {[1, 2, 3, 4, 5].map((s) => (
-              <Tap key={s} id={`score-${s}`} className={`chip chip--choice ${s === score ? 'chip--on' : ''}`} label={`${s} 星`} onTap={() => setScore(s)}><Text>{'★'.repeat(s)}</Text></Tap>
+              <Tap key={s} id={`score-${s}`} className={`chip chip--choice ${s === score ? 'chip--on' : ''}`} role='radio' selected={s === score} label={`${s} 星`} onTap={() => setScore(s)}><Text aria-hidden='true'>{'★'.repeat(s)}</Text></Tap>
             ))}
           </View>
         </View>

@@ -5,9 +5,10 @@ import DeadlineBadge from '../DeadlineBadge'
 import StateChip from '../StateChip'
 import Tap from '../Tap'
 
+/** One case in a list; the whole card opens it, and screen readers read it by its text (WCAG 2.5.3). */
 export default function CaseCard({ c, onOpen, showDue = true }: { c: CaseDto; onOpen: (c: CaseDto) => void; showDue?: boolean }) {
   return (
-    <Tap className={`card case-card case-card--${c.deadline?.level ?? 'none'}`} label={`${c.category.name}，${c.caseNo}`} onTap={() => onOpen(c)}>
+    <Tap className={`card case-card case-card--${c.deadline?.level ?? 'none'}`} onTap={() => onOpen(c)}>
       <View className='case-card__head'>
         <Text className='case-card__title'>{c.category.name}</Text>
         <StateChip state={c.state} />

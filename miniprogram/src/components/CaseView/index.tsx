@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import type { CaseDto, PhotoDto } from '@finecity/types'
+import type { LatLng } from '../../lib/coords'
 import { LEVEL_LABEL } from '../../lib/labels'
 import { shortTime } from '../../lib/time'
 import { nav } from '../../services/platform'
@@ -8,8 +9,15 @@ import DeadlineBadge from '../DeadlineBadge'
 import StateChip from '../StateChip'
 import Timeline, { PhotoRow } from '../Timeline'
 
+interface Props {
+  c: CaseDto
+  onChange: (c: CaseDto) => void
+  /** The inspector's on-site check-in, sent with sign and handle (task page). */
+  checkIn?: LatLng | null
+}
+
 /** One case as everybody sees it: summary, who holds it at which level, photos, timeline, then actions. */
-export default function CaseView({ c, onChange }: { c: CaseDto; onChange: (c: CaseDto) => void }) {
+export default function CaseView({ c, onChange, checkIn }: Props) {
   const photos = c.photos ?? []
   const preview = (p: PhotoDto) => nav.preview(photos.map((x) => x.url), p.url)
   const before = photos.filter((p) => p.kind === 'before')
@@ -45,7 +53,7 @@ export default function CaseView({ c, onChange }: { c: CaseDto; onChange: (c: Ca
           )}
         </View>
       )}
-      <ActionPanel key={`${c.id}-${c.version}`} c={c} onDone={onChange} />
+      <ActionPanel key={`${c.id}-${c.version}`} c={c} onDone={onChange} checkIn={checkIn} />
       <View className='card'>
         <Text className='section-title'>办理过程</Text>
         <Timeline events={c.events ?? []} onPreview={preview} />

@@ -45,15 +45,21 @@ export default function CategoryPicker({ categories, value, onChange }: Props) {
         <View className='category-picker__panel'>
           <TextField id='category-search' label='搜索类别' value={query} placeholder='如：垃圾、井盖、占道' onChange={setQuery} />
           {!query && <Text className='muted'>常见问题</Text>}
-          <View className='category-picker__list' role='listbox' aria-label='问题类别'>
-            {results.map((c) => (
-              <Tap key={c.code} className={`category-option ${c.code === value ? 'category-option--on' : ''}`} label={c.name} onTap={() => pick(c)}>
-                <Text className='category-option__name'>{c.name}</Text>
-                <Text className='muted'>{c.bigClassName}</Text>
-              </Tap>
-            ))}
-            {!results.length && <Text className='muted'>没有找到，换个说法试试</Text>}
-          </View>
+          {/* A list of buttons, each named by its text (category, then its big class): Tab and Enter pick one. */}
+          {results.length > 0 ? (
+            <View className='category-picker__list' role='list' aria-label='问题类别'>
+              {results.map((c) => (
+                <View key={c.code} role='listitem'>
+                  <Tap className={`category-option ${c.code === value ? 'category-option--on' : ''}`} selected={c.code === value} onTap={() => pick(c)}>
+                    <Text className='category-option__name'>{c.name}</Text>
+                    <Text className='muted'>{c.bigClassName}</Text>
+                  </Tap>
+                </View>
+              ))}
+            </View>
+          ) : (
+            <Text className='muted'>没有找到，换个说法试试</Text>
+          )}
         </View>
       )}
     </View>

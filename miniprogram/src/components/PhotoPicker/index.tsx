@@ -1,6 +1,6 @@
 import { Image, Text, View } from '@tarojs/components'
 import { errorText } from '../../services/api'
-import { pickPhotos, ui } from '../../services/platform'
+import { IS_H5, pickPhotos, ui } from '../../services/platform'
 import Tap from '../Tap'
 
 interface Props {
@@ -26,15 +26,15 @@ export default function PhotoPicker({ id, label, paths, max, onChange }: Props) 
       <View className='photo-grid'>
         {paths.map((p, i) => (
           <View key={p} className='photo-grid__cell'>
-            <Image className='photo-grid__img' src={p} mode='aspectFill' />
+            <Image className='photo-grid__img' src={p} mode='aspectFill' {...(IS_H5 ? { nativeProps: { alt: `${label}第 ${i + 1} 张` } } : {})} />
             <Tap className='photo-grid__remove' label={`删除第 ${i + 1} 张照片`} onTap={() => onChange(paths.filter((x) => x !== p))}>
-              <Text>×</Text>
+              <Text aria-hidden='true'>×</Text>
             </Tap>
           </View>
         ))}
         {paths.length < max && (
-          <Tap id={id} className='photo-grid__add' label='拍照或从相册选择' onTap={add}>
-            <Text className='photo-grid__plus'>＋</Text>
+          <Tap id={id} className='photo-grid__add' onTap={add}>
+            <Text className='photo-grid__plus' aria-hidden='true'>＋</Text>
             <Text className='muted'>拍照/相册</Text>
           </Tap>
         )}

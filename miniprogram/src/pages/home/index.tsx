@@ -5,7 +5,7 @@ import type { CaseDto, UserDto } from '@finecity/types'
 import CaseCard from '../../components/CaseCard'
 import Tap from '../../components/Tap'
 import { ROLE_LABEL } from '../../lib/labels'
-import { isHandler, isLeader, usesConsole } from '../../lib/roles'
+import { isHandler, isLeader, patrols, usesConsole } from '../../lib/roles'
 import { api } from '../../services/api'
 import { flushOutbox, outbox } from '../../services/outbox'
 import { nav } from '../../services/platform'
@@ -33,8 +33,9 @@ export default function Home() {
   const open = (c: CaseDto) => nav.to(`/pages/case/index?id=${c.id}`)
   return (
     <View className='page home'>
-      <Tap id='snap' className='snap' label='随手拍，上报城市问题' onTap={() => nav.to('/pages/report/index')}>
-        <Text className='snap__icon'>拍</Text>
+      {/* Named by its visible text (the icon glyph is decoration): 随手拍 拍照上报身边的城市管理问题 */}
+      <Tap id='snap' className='snap' onTap={() => nav.to('/pages/report/index')}>
+        <Text className='snap__icon' aria-hidden='true'>拍</Text>
         <Text className='snap__title'>随手拍</Text>
         <Text className='snap__sub'>拍照上报身边的城市管理问题</Text>
       </Tap>
@@ -43,6 +44,7 @@ export default function Home() {
       {user && (isHandler(user) || usesConsole(user) || isLeader(user)) && (
         <View className='card entry-grid'>
           {isHandler(user) && <Tap id='entry-inbox' className='entry' label='我的任务' onTap={() => nav.to('/packages/staff/pages/inbox/index')}><Text>我的任务</Text></Tap>}
+          {patrols(user) && <Tap id='entry-patrol' className='entry' label='巡查上报' onTap={() => nav.to('/packages/staff/pages/patrol/index')}><Text>巡查上报</Text></Tap>}
           {usesConsole(user) && <Tap id='entry-console' className='entry' label='指挥工作台' onTap={() => nav.to('/packages/staff/pages/console/index')}><Text>指挥工作台</Text></Tap>}
           {isLeader(user) && <Tap id='entry-dashboard' className='entry' label='数据看板' onTap={() => nav.to('/packages/leader/pages/dashboard/index')}><Text>数据看板</Text></Tap>}
         </View>

@@ -37,7 +37,7 @@ export default function Login() {
   const demo = async (a: SandboxAccount) => {
     setBusy(true)
     try {
-      await session.loginWithCode(a.code, a.duty)
+      await session.loginWithCode(a.code)
       done()
     } catch (err) {
       ui.toast(errorText(err))
@@ -54,9 +54,9 @@ export default function Login() {
         <View className='section'>
           <Text className='section-title'>演示账号（沙箱）</Text>
           <Text className='muted'>服务器开启了微信沙箱，可直接选择一个演示账号登录。</Text>
-          <View className='account-list' role='list'>
+          <View className='account-list'>
             {accounts.map((a) => (
-              <Tap key={a.code} id={`acct-${a.openid}`} className='account-item' disabled={busy} label={`以${a.name}登录`} onTap={() => demo(a)}>
+              <Tap key={a.code} id={`acct-${a.openid}`} className='account-item' disabled={busy} onTap={() => demo(a)}>
                 <Text className='account-item__name'>{a.name}</Text>
                 <Text className='chip chip--blue'>{ROLE_LABEL[a.role]}{a.duty ? ` · ${a.duty} 岗` : ''}</Text>
               </Tap>

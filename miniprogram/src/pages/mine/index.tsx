@@ -25,9 +25,9 @@ export default function Mine() {
 
   return (
     <View className='page mine'>
-      <View className='chips' role='tablist'>
+      <View className='chips' role='tablist' aria-label='按状态筛选'>
         {FILTERS.map((f) => (
-          <Tap key={f.key} id={`filter-${f.key}`} className={`chip chip--choice ${f.key === filter ? 'chip--on' : ''}`} label={f.label} onTap={() => setFilter(f.key)}><Text>{f.label}</Text></Tap>
+          <Tap key={f.key} id={`filter-${f.key}`} className={`chip chip--choice ${f.key === filter ? 'chip--on' : ''}`} role='tab' selected={f.key === filter} onTap={() => setFilter(f.key)}><Text>{f.label}</Text></Tap>
         ))}
       </View>
       {pending.map((p) => (

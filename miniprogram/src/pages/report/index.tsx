@@ -1,6 +1,6 @@
 import { Map, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
-import { useLoad } from '@tarojs/taro'
+import { useLoad, useRouter } from '@tarojs/taro'
 import { PHOTO_LIMITS, TEXT_LIMITS } from '@finecity/types'
 import CategoryPicker from '../../components/CategoryPicker'
 import { TextArea, TextField } from '../../components/Field'
@@ -33,6 +33,8 @@ interface Spot {
 
 export default function Report() {
   const user = useRequiredUser('/pages/report/index')
+  // Opened from an inspector's patrol page: the same form; the server records the source 'patrol'.
+  const patrol = useRouter().params.from === 'patrol'
   const [categories, setCategories] = useState<CategoryDto[]>([])
   const [draft, setDraft] = useState<Draft>(() => storage.get<Draft>(DRAFT) ?? { categoryCode: '', description: '', address: '', anonymous: false })
   const [photos, setPhotos] = useState<string[]>([])
@@ -57,6 +59,7 @@ export default function Report() {
     }
   }
   useLoad(() => {
+    if (patrol) void ui.setTitle('巡查上报')
     api.categories().then((r) => setCategories(r.categories), (err) => ui.toast(errorText(err)))
     void findMe()
     void prefetchSubscribeTemplates()
@@ -79,7 +82,7 @@ export default function Report() {
     await subscribeOnTap(['case_progress'])
     setSending(true)
     try {
-      const r = await submitReport({ ...draft, description: draft.description.trim(), address: draft.address.trim() || undefined, lat: round6(spot.wgs.lat), lng: round6(spot.wgs.lng) }, photos)
+      const r = await submitReport({ ...draft, anonymous: draft.anonymous && !patrol, description: draft.description.trim(), address: draft.address.trim() || undefined, lat: round6(spot.wgs.lat), lng: round6(spot.wgs.lng) }, photos)
       storage.remove(DRAFT)
       if (r.status === 'sent') {
         ui.toast('上报成功', 'success')
@@ -115,10 +118,14 @@ export default function Report() {
       </View>
       <CategoryPicker categories={categories} value={draft.categoryCode} onChange={(code) => patch({ categoryCode: code })} />
       <TextArea id='description' label='问题描述' value={draft.description} maxlength={TEXT_LIMITS.description} placeholder='简单说说看到了什么' onChange={(v) => patch({ description: v })} />
-      <Tap id='anonymous' className={`toggle ${draft.anonymous ? 'toggle--on' : ''}`} label={`匿名上报，当前${draft.anonymous ? '开启' : '关闭'}`} onTap={() => patch({ anonymous: !draft.anonymous })}>
-        <Text>匿名上报</Text>
-        <Text className='toggle__state'>{draft.anonymous ? '已开启' : '未开启'}</Text>
-      </Tap>
+      {/* An inspector's patrol find is their work, never anonymous. */}
+      {!patrol && (
+        <Tap id='anonymous' className={`toggle ${draft.anonymous ? 'toggle--on' : ''}`} role='switch' selected={draft.anonymous} onTap={() => patch({ anonymous: !draft.anonymous })}>
+          <Text>匿名上报</Text>
+          {/* A screen reader hears the switch's own on/off state (aria-checked). */}
+          <Text className='toggle__state' aria-hidden='true'>{draft.anonymous ? '已开启' : '未开启'}</Text>
+        </Tap>
+      )}
       <Tap id='submit' className='btn btn--primary btn--block' disabled={sending} label='提交上报' onTap={submit}>
         <Text>{sending ? '提交中…' : '提交上报'}</Text>
       </Tap>

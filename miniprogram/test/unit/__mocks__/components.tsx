@@ -1,11 +1,14 @@
 // Taro components as plain DOM elements, with Taro's event shapes (onInput → { detail: { value } }).
-import type { ReactNode } from 'react'
+import type { CSSProperties, ReactNode } from 'react'
 
 type P = { children?: ReactNode; className?: string; id?: string; onClick?: () => void; [k: string]: unknown }
 
+const aria = (rest: Record<string, unknown>) => Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('aria-')))
+
 const pass = ({ children, className, id, onClick, role, tabIndex, onKeyDown, ...rest }: P) => ({
   children, className, id, onClick, role: role as string | undefined, tabIndex: tabIndex as number | undefined,
-  onKeyDown: onKeyDown as never, 'aria-label': rest['aria-label'] as string | undefined,
+  onKeyDown: onKeyDown as never, ...aria(rest),
+  style: rest.style as CSSProperties | undefined,
 })
 
 export const View = (p: P) => <div {...pass(p)} />

@@ -1,61 +1,53 @@
 import { Text, View } from '@tarojs/components'
-import type { CaseDto, UserDto } from '@finecity/types'
+import { useState } from 'react'
+import { STATS_PERIODS, type StatsPeriod } from '@finecity/types'
+import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
-import { computeFigures } from '../../../../lib/dashboard'
+import { PERIOD_CHIP, PERIOD_NAME, rateText, unitSummary } from '../../../../lib/stats'
+import { shortTime } from '../../../../lib/time'
 import { api } from '../../../../services/api'
 
-/** Cases read for the figures: 5 pages of 100, newest first (the API has no aggregate endpoint yet). */
-const MAX_PAGES = 5
-
-async function scopeCases(): Promise<{ items: CaseDto[]; total: number }> {
-  const items: CaseDto[] = []
-  let total = 0
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const p = await api.listCases({ page, pageSize: 100 })
-    total = p.total
-    items.push(...p.items)
-    if (items.length >= p.total || !p.items.length) break
-  }
-  return { items, total }
-}
-
-function viewerLevel(u: UserDto | null): 'city' | 'district' | 'street' | 'community' | 'other' {
-  const code = u?.orgNodeCode ?? ''
-  if (code.length === 6) return code.endsWith('00') ? 'city' : 'district'
-  if (code.length === 9) return 'street'
-  if (code.length === 11) return 'community'
-  return 'other'
-}
-
+/** The leader's view of their scope: one aggregate request per period (GET /api/v1/stats/overview). */
 export default function Dashboard() {
   const user = useRequiredUser('/packages/leader/pages/dashboard/index')
-  const { data, error } = useRemote(scopeCases, !!user)
-  const f = data ? computeFigures(data.items, viewerLevel(user)) : null
-  const max = Math.max(1, ...(f?.units.map((u) => u.total) ?? []))
+  const [period, setPeriod] = useState<StatsPeriod>('month')
+  const { data: s, error } = useRemote(() => api.statsOverview({ period }), !!user, [period])
+  const f = s?.figures
   return (
     <View className='page dashboard'>
+      <View className='chips' role='tablist' aria-label='统计周期'>
+        {STATS_PERIODS.map((p) => (
+          <Tap key={p} id={`period-${p}`} className={`chip chip--choice ${p === period ? 'chip--on' : ''}`} role='tab' selected={p === period} label={`按${PERIOD_CHIP[p]}统计`} onTap={() => setPeriod(p)}>
+            <Text>{PERIOD_CHIP[p]}</Text>
+          </Tap>
+        ))}
+      </View>
       {error && <Text className='error'>{error}</Text>}
-      {f && (
+      {s && f && (
         <>
+          <Text id='stats-scope' className='section-title'>{s.scope.name} · {PERIOD_NAME[s.period]}</Text>
           <View className='stats'>
-            <View className='stat' aria-label={`今日新增 ${f.todayNew}`}><Text className='stat__num'>{f.todayNew}</Text><Text className='muted'>今日新增</Text></View>
-            <View className='stat' aria-label={`今日办结 ${f.todayClosed}`}><Text className='stat__num'>{f.todayClosed}</Text><Text className='muted'>今日办结</Text></View>
-            <View className='stat stat--warn' aria-label={`超时 ${f.overdue}`}><Text className='stat__num'>{f.overdue}</Text><Text className='muted'>超时未办</Text></View>
-            <View className='stat' aria-label={`按期结案率 ${f.onTimeRate ?? '暂无'}`}><Text className='stat__num'>{f.onTimeRate === null ? '—' : `${f.onTimeRate}%`}</Text><Text className='muted'>按期结案率</Text></View>
+            <View className='stat' aria-label={`今日新增 ${s.today.reported} 件`}><Text className='stat__num'>{s.today.reported}</Text><Text className='muted'>今日新增</Text></View>
+            <View className='stat' aria-label={`今日办结 ${s.today.closed} 件`}><Text className='stat__num'>{s.today.closed}</Text><Text className='muted'>今日办结</Text></View>
+            <View className='stat stat--warn' aria-label={`超时未办 ${f.overdue} 件`}><Text className='stat__num'>{f.overdue}</Text><Text className='muted'>超时未办</Text></View>
+            <View className='stat' aria-label={`${PERIOD_NAME[s.period]}按期结案率 ${f.onTimeRate === null ? '暂无' : `${f.onTimeRate}%`}`}>
+              <Text className='stat__num'>{rateText(f.onTimeRate)}</Text><Text className='muted'>按期结案率（{PERIOD_NAME[s.period]}）</Text>
+            </View>
           </View>
-          <Text className='muted'>在办 {f.open} 件，已办结 {f.closed} 件{data && data.total > data.items.length ? `（按最近 ${data.items.length} 件统计，共 ${data.total} 件）` : ''}</Text>
+          <Text id='stats-period' className='muted'>
+            {PERIOD_NAME[s.period]}上报 {f.reported} 件，办结 {f.closed} 件（按期 {f.closedOnTime} 件）；当前在办 {f.open} 件。数据截至 {shortTime(s.asOf)}
+          </Text>
           <View className='card'>
             <Text className='section-title'>下级单位排名（按期结案率）</Text>
-            {!f.units.length && <Text className='muted'>暂无数据</Text>}
-            {f.units.map((u, i) => (
-              <View key={u.code} className='bar-row' aria-label={`第 ${i + 1} 名 ${u.name}，案件 ${u.total} 件，按期结案率 ${u.onTimeRate ?? '暂无'}`}>
+            {!s.units.length && <Text className='muted'>暂无数据</Text>}
+            {s.units.map((u, i) => (
+              <View key={u.code} className='bar-row' aria-label={unitSummary(u, i + 1)}>
                 <Text className='bar-row__name'>{i + 1}. {u.name}</Text>
                 <View className='bar'>
-                  <View className='bar__fill' style={{ width: `${Math.round((u.total / max) * 100)}%` }} />
-                  <View className='bar__fill bar__fill--closed' style={{ width: `${Math.round((u.closed / max) * 100)}%` }} />
+                  <View className='bar__fill bar__fill--closed' style={{ width: `${u.onTimeRate ?? 0}%` }} />
                 </View>
-                <Text className='bar-row__num'>{u.closed}/{u.total} · {u.onTimeRate === null ? '—' : `${u.onTimeRate}%`}{u.overdue ? ` · 超时 ${u.overdue}` : ''}</Text>
+                <Text className='bar-row__num'>{rateText(u.onTimeRate)} · 办结 {u.closed}（按期 {u.closedOnTime}）· 上报 {u.reported}{u.overdue ? ` · 超时 ${u.overdue}` : ''}</Text>
               </View>
             ))}
           </View>

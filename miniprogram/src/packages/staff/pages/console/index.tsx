@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
-import type { CaseDto } from '@finecity/types'
+import type { CaseDto, Page } from '@finecity/types'
 import CaseCard from '../../../../components/CaseCard'
 import CaseView from '../../../../components/CaseView'
 import { TextField } from '../../../../components/Field'
@@ -10,6 +10,8 @@ import { useRequiredUser } from '../../../../hooks/use-session'
 import { api, errorText } from '../../../../services/api'
 import { nav, ui, windowWidth } from '../../../../services/platform'
 import { QUEUES } from './queues'
+
+const countText = (p: Page<CaseDto>): string => `共 ${p.total} 件${p.total > p.items.length ? `，显示前 ${p.items.length} 件` : ''}`
 
 /**
  * The dispatcher's desk. Wide screens (H5 on a desktop) show the queue and the chosen case side by side;
@@ -23,10 +25,7 @@ export default function Console() {
   const [selected, setSelected] = useState<CaseDto | null>(null)
   const wide = windowWidth() >= 960
   const current = QUEUES.find((x) => x.key === queue)!
-  const list = useRemote(async () => {
-    const page = await api.listCases({ pageSize: 50, ...current.query, q: search || undefined })
-    return { ...page, items: current.keep ? page.items.filter(current.keep) : page.items }
-  }, !!user, [queue, search])
+  const list = useRemote(() => api.listCases({ pageSize: 50, ...current.query, q: search || undefined }), !!user, [queue, search])
 
   const open = async (c: CaseDto) => {
     if (!wide) return void nav.to(`/packages/staff/pages/task/index?id=${c.id}`)
@@ -45,7 +44,7 @@ export default function Console() {
       <View className='console__side'>
         <View className='chips' role='tablist' aria-label='工作队列'>
           {QUEUES.map((x) => (
-            <Tap key={x.key} id={`queue-${x.key}`} className={`chip chip--choice ${x.key === queue ? 'chip--on' : ''}`} label={x.label} onTap={() => { setQueue(x.key); setSelected(null) }}>
+            <Tap key={x.key} id={`queue-${x.key}`} className={`chip chip--choice ${x.key === queue ? 'chip--on' : ''}`} role='tab' selected={x.key === queue} label={x.label} onTap={() => { setQueue(x.key); setSelected(null) }}>
               <Text>{x.label}</Text>
             </Tap>
           ))}
@@ -54,7 +53,7 @@ export default function Console() {
           <TextField id='console-search' label='搜索案件号或描述' value={q} placeholder='如 DL2026 或 井盖' onChange={setQ} />
           <Tap id='console-search-go' className='btn btn--ghost' label='搜索' onTap={() => setSearch(q.trim())}><Text>搜索</Text></Tap>
         </View>
-        <Text className='muted'>{list.data ? `共 ${list.data.items.length} 件` : '加载中…'}</Text>
+        <Text className='muted'>{list.data ? countText(list.data) : '加载中…'}</Text>
         {list.error && <Text className='error'>{list.error}</Text>}
         {list.data?.items.map((c) => (
           <View key={c.id} className={selected?.id === c.id ? 'console__item--on' : ''}>

@@ -5,26 +5,29 @@ import CaseView from '../../../../components/CaseView'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
-import { gcj02ToWgs84 } from '../../../../lib/coords'
+import { gcj02ToWgs84, type LatLng } from '../../../../lib/coords'
 import { distanceM } from '../../../../lib/geo'
+import { distanceText } from '../../../../lib/labels'
 import { api, errorText } from '../../../../services/api'
 import { locate, ui } from '../../../../services/platform'
+
+/** A preview only: the server decides "on site" with its own radius. */
+const NEAR_M = 200
 
 export default function Task() {
   const id = useRouter().params.id ?? ''
   const user = useRequiredUser(`/packages/staff/pages/task/index?id=${id}`)
   const { data, setData, error } = useRemote(() => api.getCase(id), !!user && !!id)
-  const [checkIn, setCheckIn] = useState<string | null>(null)
+  const [checkIn, setCheckIn] = useState<{ at: LatLng; distanceM: number } | null>(null)
 
-  // On-site check-in: how far the inspector stands from the reported point (shown, not yet sent: the
-  // API has no check-in field; see the README).
+  // On-site check-in: the located WGS-84 point goes with sign and handle; the server records it with its
+  // own distance and on-site verdict (config checkIn.radiusM), which the timeline then shows.
   const checkInHere = async () => {
     if (!data) return
     try {
       const p = await locate()
-      const here = p.datum === 'wgs84' ? { lat: p.lat, lng: p.lng } : gcj02ToWgs84({ lat: p.lat, lng: p.lng })
-      const d = Math.round(distanceM(here, data.location))
-      setCheckIn(`${d <= 200 ? '已到达现场' : '距离问题点较远'}：约 ${d} 米`)
+      const at = p.datum === 'wgs84' ? { lat: p.lat, lng: p.lng } : gcj02ToWgs84({ lat: p.lat, lng: p.lng })
+      setCheckIn({ at, distanceM: distanceM(at, data.location) })
     } catch (err) {
       ui.toast(`定位失败：${errorText(err)}`)
     }
@@ -35,10 +38,14 @@ export default function Task() {
       {data && ['dispatched', 'in_progress'].includes(data.state) && (
         <View className='card row'>
           <Tap id='check-in' className='btn btn--ghost' label='现场打卡' onTap={checkInHere}><Text>现场打卡</Text></Tap>
-          {checkIn && <Text id='check-in-result' className='muted'>{checkIn}</Text>}
+          {checkIn && (
+            <Text id='check-in-result' className='muted'>
+              {checkIn.distanceM <= NEAR_M ? '已到达现场' : '距离问题点较远'}：{distanceText(checkIn.distanceM)}，{data.state === 'dispatched' ? '签收和' : ''}提交处置时一并记录
+            </Text>
+          )}
         </View>
       )}
-      {data && <CaseView c={data} onChange={setData} />}
+      {data && <CaseView c={data} onChange={setData} checkIn={checkIn?.at} />}
     </View>
   )
 }
