@@ -22,6 +22,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Scripts the end-to-end tests inject into the H5 page.
+    files: ['test/e2e/**/*.browser.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', getComputedStyle: 'readonly', NodeFilter: 'readonly' } },
+  },
+  {
     // The domain is pure: no frameworks, no I/O, no clock (STYLE.md).
     files: ['server/src/domain/**/*.ts'],
     ignores: ['server/src/domain/**/*.test.ts'],

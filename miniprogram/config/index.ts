@@ -10,6 +10,19 @@ const typesSrc = path.resolve(__dirname, '../../types/src')
 const isH5 = process.env.TARO_ENV === 'h5'
 // H5 is served by the API server itself (same origin); the weapp needs an absolute, allow-listed host.
 const apiBase = process.env.TARO_APP_API_BASE ?? (isH5 ? '' : 'http://127.0.0.1:3000')
+// WeChat's screen reader reads aria-role/aria-label/… on any component (无障碍访问), but Taro's weapp
+// templates bind none of them: without these, the roles and names Tap and Field set are dropped.
+// (H5 passes aria-* through to the DOM by itself.)
+const aria = (names: string[]) => Object.fromEntries(names.map((n) => [`aria-${n}`, '']))
+const weappA11y = ['@tarojs/plugin-inject', {
+  components: {
+    View: aria(['role', 'label', 'hidden', 'selected', 'checked', 'disabled']),
+    Text: aria(['hidden', 'label']),
+    Input: aria(['label']),
+    Textarea: aria(['label']),
+    Image: aria(['label', 'hidden']),
+  },
+}] as [string, object]
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- webpack-chain's Config, typed loosely by Taro
 function chainCommon (chain: any): void {
@@ -28,7 +41,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
     outputRoot: isH5 ? 'dist-h5' : 'dist',
-    plugins: [],
+    plugins: isH5 ? [] : [weappA11y],
     defineConstants: { FINECITY_API_BASE: JSON.stringify(apiBase) },
     copy: { patterns: [], options: {} },
     framework: 'react',

@@ -51,7 +51,9 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
         await (await visible(`#${id}`)).click();
       },
       async tapLabel(label) {
-        await (await visible(`[role="button"][aria-label*="${label}"]`)).click();
+        // By accessible name (aria-label or, for most tappables, their text), as a screen reader finds it.
+        const named = (role: 'button' | 'tab' | 'radio' | 'switch') => page.getByRole(role, { name: label });
+        await named('button').or(named('tab')).or(named('radio')).or(named('switch')).filter({ visible: true }).first().click();
       },
       async fill(id, value) {
         await (await visible(`#${id} input, #${id} textarea`)).fill(value);

@@ -24,9 +24,17 @@ describe('weapp build output', () => {
     for (const f of ['app.js', 'app.json', 'app.wxss', 'base.wxml']) expect(fs.existsSync(path.join(dist, f))).toBe(true)
     const app = appJson()
     const pages = [...app.pages, ...app.subPackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))]
-    expect(pages).toHaveLength(9)
+    expect(pages).toHaveLength(10)
     const missing = pages.flatMap((p) => ['.js', '.json', '.wxml'].map((x) => p + x)).filter((f) => !fs.existsSync(path.join(dist, f)))
     expect(missing).toEqual([])
+  })
+
+  it('binds WeChat\'s aria attributes in the templates, so Tap\'s roles, names and states reach the screen reader', () => {
+    // Taro's own templates bind none (config/index.ts adds them with @tarojs/plugin-inject).
+    const wxml = fs.readFileSync(path.join(dist, 'base.wxml'), 'utf8')
+    const view = wxml.match(/<view [^>]*bindtap="eh"[^>]*>/)?.[0] ?? ''
+    for (const a of ['aria-role', 'aria-label', 'aria-checked', 'aria-selected', 'aria-disabled', 'aria-hidden']) expect(view).toContain(`${a}="{{`)
+    expect(wxml.match(/<input [^>]*>/)?.[0]).toContain('aria-label="{{')
   })
 
   it('compiles every WXML and WXSS file with the official wcc/wcsc compilers', () => {
