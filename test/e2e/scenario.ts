@@ -150,6 +150,10 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
   await leader.open('/packages/leader/pages/dashboard/index');
   await leader.waitText('按期结案率');
   await leader.shot('dashboard');
+  // The leader looks into the street where the case was.
+  await leader.tap(`unit-${inspector.orgNodeCode!.slice(0, 9)}`);
+  await leader.waitText('返回上一级');
+  await leader.waitText('社区');
   return { caseId, caseNo };
 }
 

@@ -49,10 +49,12 @@ describe('leader dashboard', () => {
     expect(container.querySelector('#stats-period')?.textContent).toContain('本月上报 120 件，办结 100 件（按期 91 件）；当前在办 35 件')
 
     const rows = [...container.querySelectorAll('.bar-row')]
-    expect(rows.map((r) => r.getAttribute('aria-label'))).toEqual([
-      '第 1 名 海军广场街道，按期结案率 100%，办结 20 件其中按期 20 件，上报 40 件，超时 0 件',
-      '第 2 名 人民路街道，按期结案率 75%，办结 40 件其中按期 30 件，上报 50 件，超时 2 件',
-      '第 3 名 桃源街道，按期结案率 暂无，办结 0 件其中按期 0 件，上报 3 件，超时 1 件',
+    // Streets open their own figures: each row is a button named by what it shows.
+    expect(rows.map((r) => r.getAttribute('role'))).toEqual(['button', 'button', 'button'])
+    expect(rows.map((r) => r.textContent)).toEqual([
+      '1. 海军广场街道100% · 办结 20（按期 20）· 上报 40',
+      '2. 人民路街道75% · 办结 40（按期 30）· 上报 50 · 超时 2',
+      '3. 桃源街道— · 办结 0（按期 0）· 上报 3 · 超时 1',
     ])
     const bars = rows.map((r) => (r.querySelector('.bar__fill') as HTMLElement).style.width)
     expect(bars).toEqual(['100%', '75%', '0%'])
@@ -68,6 +70,45 @@ describe('leader dashboard', () => {
     await screen.findByText('中山区 · 本年')
     expect(urls()).toEqual(['/api/v1/stats/overview?period=month', '/api/v1/stats/overview?period=week', '/api/v1/stats/overview?period=year'])
     expect(screen.getByLabelText('本年按期结案率 91%')).toBeTruthy()
+  })
+
+  it('opens a ranked unit\'s own figures and goes back up, keeping the period', async () => {
+    request.mockImplementation((o: Req) => {
+      const q = new URL(o.url, 'http://h').searchParams
+      const base = overview((q.get('period') ?? 'month') as StatsPeriod)
+      if (q.get('orgNodeCode') !== '210202001') return Promise.resolve({ statusCode: 200, data: base, header: {} })
+      const street: StatsOverviewDto = {
+        ...base, scope: { code: '210202001', name: '海军广场街道', level: 'street' },
+        units: [{ code: '21020200101', name: '海军广场街道第1社区', level: 'community', ...figures(40, 20, 20, 8, 0) }],
+      }
+      return Promise.resolve({ statusCode: 200, data: street, header: {} })
+    })
+    render(<Dashboard />)
+    fireEvent.click(await screen.findByRole('button', { name: /海军广场街道/ }))
+    await screen.findByText('海军广场街道 · 本月')
+    expect(screen.getByRole('button', { name: /海军广场街道第1社区/ })).toBeTruthy()
+    fireEvent.click(screen.getByRole('tab', { name: '按周统计' }))
+    await screen.findByText('海军广场街道 · 本周')
+    fireEvent.click(screen.getByRole('button', { name: '返回上一级' }))
+    await screen.findByText('中山区 · 本周')
+    expect(urls()).toEqual([
+      '/api/v1/stats/overview?period=month',
+      '/api/v1/stats/overview?period=month&orgNodeCode=210202001',
+      '/api/v1/stats/overview?period=week&orgNodeCode=210202001',
+      '/api/v1/stats/overview?period=week',
+    ])
+  })
+
+  it('reads a grid\'s row without offering to open it (nothing is below a grid)', async () => {
+    request.mockImplementation(() => Promise.resolve({ statusCode: 200, header: {}, data: {
+      ...overview('month'), scope: { code: '21020200101', name: '海军广场街道第1社区', level: 'community' },
+      units: [{ code: '210202001010001', name: '网格01', level: 'grid', ...figures(4, 2, 2, 1, 0) }],
+    } }))
+    const { container } = render(<Dashboard />)
+    await screen.findByText('海军广场街道第1社区 · 本月')
+    const row = container.querySelector('.bar-row')!
+    expect(row.getAttribute('role')).toBeNull()
+    expect(row.getAttribute('aria-label')).toBe('第 1 名 网格01，按期结案率 100%，办结 2 件其中按期 2 件，上报 4 件，超时 0 件')
   })
 
   it('shows the server\'s refusal instead of figures', async () => {

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
-import { STATS_PERIODS, type StatsPeriod } from '@finecity/types'
+import { STATS_PERIODS, type OrgRefDto, type StatsPeriod } from '@finecity/types'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
@@ -8,11 +8,16 @@ import { PERIOD_CHIP, PERIOD_NAME, rateText, unitSummary } from '../../../../lib
 import { shortTime } from '../../../../lib/time'
 import { api } from '../../../../services/api'
 
-/** The leader's view of their scope: one aggregate request per period (GET /api/v1/stats/overview). */
+/**
+ * The leader's view of their scope: one aggregate request per period (GET /api/v1/stats/overview). A ranked
+ * unit opens its own figures (a city leader looks into a district, then its streets); 返回上一级 goes back.
+ */
 export default function Dashboard() {
   const user = useRequiredUser('/packages/leader/pages/dashboard/index')
   const [period, setPeriod] = useState<StatsPeriod>('month')
-  const { data: s, error } = useRemote(() => api.statsOverview({ period }), !!user, [period])
+  const [trail, setTrail] = useState<OrgRefDto[]>([])
+  const node = trail[trail.length - 1]?.code
+  const { data: s, error } = useRemote(() => api.statsOverview({ period, orgNodeCode: node }), !!user, [period, node])
   const f = s?.figures
   return (
     <View className='page dashboard'>
@@ -26,7 +31,10 @@ export default function Dashboard() {
       {error && <Text className='error'>{error}</Text>}
       {s && f && (
         <>
-          <Text id='stats-scope' className='section-title'>{s.scope.name} · {PERIOD_NAME[s.period]}</Text>
+          <View className='row'>
+            <Text id='stats-scope' className='section-title'>{s.scope.name} · {PERIOD_NAME[s.period]}</Text>
+            {trail.length > 0 && <Tap id='stats-up' className='link' onTap={() => setTrail(trail.slice(0, -1))}><Text>返回上一级</Text></Tap>}
+          </View>
           <View className='stats'>
             <View className='stat' aria-label={`今日新增 ${s.today.reported} 件`}><Text className='stat__num'>{s.today.reported}</Text><Text className='muted'>今日新增</Text></View>
             <View className='stat' aria-label={`今日办结 ${s.today.closed} 件`}><Text className='stat__num'>{s.today.closed}</Text><Text className='muted'>今日办结</Text></View>
@@ -41,15 +49,21 @@ export default function Dashboard() {
           <View className='card'>
             <Text className='section-title'>下级单位排名（按期结案率）</Text>
             {!s.units.length && <Text className='muted'>暂无数据</Text>}
-            {s.units.map((u, i) => (
-              <View key={u.code} className='bar-row' aria-label={unitSummary(u, i + 1)}>
-                <Text className='bar-row__name'>{i + 1}. {u.name}</Text>
-                <View className='bar'>
-                  <View className='bar__fill bar__fill--closed' style={{ width: `${u.onTimeRate ?? 0}%` }} />
-                </View>
-                <Text className='bar-row__num'>{rateText(u.onTimeRate)} · 办结 {u.closed}（按期 {u.closedOnTime}）· 上报 {u.reported}{u.overdue ? ` · 超时 ${u.overdue}` : ''}</Text>
-              </View>
-            ))}
+            {s.units.map((u, i) => {
+              const row = (
+                <>
+                  <Text className='bar-row__name'>{i + 1}. {u.name}</Text>
+                  <View className='bar' aria-hidden='true'>
+                    <View className='bar__fill bar__fill--closed' style={{ width: `${u.onTimeRate ?? 0}%` }} />
+                  </View>
+                  <Text className='bar-row__num'>{rateText(u.onTimeRate)} · 办结 {u.closed}（按期 {u.closedOnTime}）· 上报 {u.reported}{u.overdue ? ` · 超时 ${u.overdue}` : ''}</Text>
+                </>
+              )
+              // Grids have nothing below them: their row is read, not opened.
+              return u.level === 'grid'
+                ? <View key={u.code} className='bar-row' aria-label={unitSummary(u, i + 1)}>{row}</View>
+                : <Tap key={u.code} id={`unit-${u.code}`} className='bar-row bar-row--open' onTap={() => setTrail([...trail, u])}>{row}</Tap>
+            })}
           </View>
         </>
       )}
