@@ -19,6 +19,8 @@ function route(opts) {
   if (url === '/api/v1/auth/wechat') return { statusCode: 200, data: { token: 't1', user: { id: 'u1', name: '市民演示账号01', roles: ['resident'], orgNodeCode: null } } }
   if (url === '/api/v1/categories') return { statusCode: 200, data: categories }
   if (url === '/api/v1/reports') return { statusCode: 201, data: { case: aCase } }
+  if (url === '/api/v1/subscriptions/templates') return { statusCode: 200, data: { templates: { case_progress: 'tpl-progress' } } }
+  if (url === '/api/v1/subscriptions') return { statusCode: 200, data: { credits: { case_progress: 1 } } }
   if (url.startsWith('/api/v1/cases')) return { statusCode: 200, data: { items: [], total: 0, page: 1, pageSize: 3 } }
   return { statusCode: 404, data: { error: { code: 'not_found', message: 'no' } } }
 }
@@ -32,7 +34,7 @@ const results = {
   chooseMedia: () => ({ type: 'image', tempFiles: [{ tempFilePath: 'wxfile://tmp/a.jpg', size: 2048, fileType: 'image' }], errMsg: 'chooseMedia:ok' }),
   compressImage: () => ({ tempFilePath: 'wxfile://tmp/a-small.jpg', errMsg: 'compressImage:ok' }),
   getLocation: () => ({ latitude: 38.8912, longitude: 121.6446, accuracy: 20, errMsg: 'getLocation:ok' }),
-  requestSubscribeMessage: () => ({ errMsg: 'requestSubscribeMessage:ok' }),
+  requestSubscribeMessage: (o) => ({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries((o.tmplIds ?? []).map((id) => [id, 'accept'])) }),
 }
 const wxStub = {
   getStorageSync: (k) => storage[k] ?? '',
@@ -157,4 +159,9 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   expect(body).toMatch(/name="lat"\r\n\r\n38\.89/) // converted back to WGS-84 from the map's GCJ-02
   expect(body).toContain('filename="photo-1.jpg"')
   expect(made('redirectTo').map((o) => o.url)).toContain(`/pages/case/index?id=${aCase.id}`)
+  // The submit tap asked for subscribe-message consent with the prefetched template, and the answer went
+  // to the server.
+  expect(made('requestSubscribeMessage').map((o) => o.tmplIds)).toEqual([['tpl-progress']])
+  const consent = made('request').find((o) => o.url.endsWith('/api/v1/subscriptions'))
+  expect(consent?.data).toEqual({ results: { 'tpl-progress': 'accept' } })
 })

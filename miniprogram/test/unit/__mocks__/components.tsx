@@ -3,10 +3,11 @@ import type { CSSProperties, ReactNode } from 'react'
 
 type P = { children?: ReactNode; className?: string; id?: string; onClick?: () => void; [k: string]: unknown }
 
-const aria = (rest: Record<string, unknown>) => Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('aria-')))
+// WeChat's `aria-role` (the weapp build's role attribute) is the DOM's `role`: React would warn on it.
+const aria = (rest: Record<string, unknown>) => Object.fromEntries(Object.entries(rest).filter(([k]) => k.startsWith('aria-') && k !== 'aria-role'))
 
 const pass = ({ children, className, id, onClick, role, tabIndex, onKeyDown, ...rest }: P) => ({
-  children, className, id, onClick, role: role as string | undefined, tabIndex: tabIndex as number | undefined,
+  children, className, id, onClick, role: (role ?? rest['aria-role']) as string | undefined, tabIndex: tabIndex as number | undefined,
   onKeyDown: onKeyDown as never, ...aria(rest),
   style: rest.style as CSSProperties | undefined,
 })
