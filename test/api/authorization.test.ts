@@ -89,9 +89,13 @@ const deptVariant: Variant = {
   }),
 };
 
-/** Dalian codes nest by prefix (district 6, street 9, community 11, grid 15); departments hang under the city. */
+/**
+ * Dalian codes nest by prefix (district 6, street 9, community 11, grid 15); departments hang under the city,
+ * a district's quick squad (QS-<district>) under its district.
+ */
 function ancestry(node: Pick<OrgRefDto, 'code' | 'level'> | null): string[] {
   if (!node) return [];
+  if (node.level === 'department' && node.code.startsWith('QS-')) return [cityCode, node.code.slice(3), node.code];
   if (node.level === 'city' || node.level === 'department') return [...new Set([cityCode, node.code])];
   return [cityCode, ...[6, 9, 11, 15].filter((n) => n <= node.code.length).map((n) => node.code.slice(0, n))];
 }

@@ -49,8 +49,12 @@ describe('GET /api/v1/org/units', () => {
     const streets = await units(dispatcher);
     expect(streets.status).toBe(200);
     const items = streets.body.items as OrgUnitDto[];
-    expect(items.length).toBeGreaterThan(1);
-    for (const u of items) expect(u).toMatchObject({ level: 'street', parentCode: districtCode, hasChildren: true });
+    expect(items.length).toBeGreaterThan(2);
+    // Streets first, then the district's quick squad (a handling unit like a department).
+    const squad = items[items.length - 1]!;
+    expect(squad).toMatchObject({ code: `QS-${districtCode}`, level: 'department', parentCode: districtCode, hasChildren: false });
+    expect(squad.name).toMatch(/快速处置队$/);
+    for (const u of items.slice(0, -1)) expect(u).toMatchObject({ level: 'street', parentCode: districtCode, hasChildren: true });
     const street = items.find((u) => u.code === grid.orgNodeCode!.slice(0, 9))!;
     expect(street.name).toMatch(/街道|镇|乡/);
 
@@ -65,6 +69,16 @@ describe('GET /api/v1/org/units', () => {
     await actOk(h, dispatcher, c.id, 'register');
     const d = await actOk(h, dispatcher, c.id, 'dispatch', { orgNodeCode: grid.orgNodeCode, complexity: 'simple' });
     expect(d.responsible?.code).toBe(grid.orgNodeCode);
+    // 改派 to the quick squad: its handler finds it in the inbox and may sign or return it.
+    const toSquad = await actOk(h, dispatcher, c.id, 'dispatch', { orgNodeCode: squad.code });
+    expect(toSquad.responsible).toMatchObject({ code: squad.code, level: 'department' });
+    const squadStaff = await as(h, pick(h, 'department', (a) => a.orgNodeCode === squad.code));
+    const inbox = await h.request.get('/api/v1/tasks').set(auth(squadStaff));
+    expect(inbox.body.items.map((x: CaseDto) => x.id)).toEqual([c.id]);
+    expect(((await getCase(h, squadStaff, c.id)).body.case as CaseDto).allowedActions).toEqual(expect.arrayContaining(['sign', 'return']));
+    // Back to the grid so the rest of this file's story is unchanged.
+    await actOk(h, squadStaff, c.id, 'return', { note: '非本队职责' });
+    await actOk(h, dispatcher, c.id, 'dispatch', { orgNodeCode: grid.orgNodeCode, complexity: 'simple' });
     // Parked (挂账): its clock no longer runs, so the deadline filters below never list it.
     expect((await actOk(h, dispatcher, c.id, 'suspend', { note: '等待管线单位排期' })).state).toBe('suspended');
   });

@@ -60,7 +60,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   street: '街道',
   district: '区平台',
   city: '市平台',
-  department: '专业部门',
+  department: '处置单位',
   third_party: '第三方采集员',
   leader: '领导',
   admin: '管理员',
@@ -72,7 +72,8 @@ export const LEVEL_LABEL: Record<OrgLevel, string> = {
   street: '街道',
   community: '社区',
   grid: '网格',
-  department: '专业部门',
+  // City departments (市政, 园林 …) and each district's quick squad (快速处置队): both handle what they are sent.
+  department: '处置单位',
 }
 
 export const COMPLEXITY_LABEL: Record<Complexity, string> = { simple: '简易（24 小时）', complex: '复杂（72 小时）', urgent: '紧急' }

@@ -60,7 +60,7 @@ describe('dispatch picker', () => {
     await screen.findByRole('button', { name: '派往海军广场第1社区' })
     fireEvent.click(screen.getByRole('button', { name: '返回上一级单位' }))
     fireEvent.click(await screen.findByRole('button', { name: '派往中山区城管局' }))
-    expect(screen.getByText('将派往：中山区城管局（专业部门）')).toBeTruthy()
+    expect(screen.getByText('将派往：中山区城管局（处置单位）')).toBeTruthy()
     expect(screen.queryByRole('button', { name: '查看中山区城管局的下级单位' })).toBeNull()
     expect(unitRequests()).toHaveLength(2)
     fireEvent.click(screen.getByRole('button', { name: '派遣' }))

@@ -51,6 +51,10 @@ function nodeRows(policy: Policy): NodeRow[] {
   const city = policy.orgTree.find((n) => n.level === 'city');
   if (!city) throw new Error('org tree has no city node');
   for (const d of policy.categories.departments) add({ code: d.code, parentCode: city.code, level: 'department', name: d.name });
+  // Quick squads (快速处置队): one per district, a handling unit its dispatcher can task like a department.
+  for (const d of policy.orgTree.filter((n) => n.level === 'district')) {
+    add({ code: `QS-${d.code}`, parentCode: d.code, level: 'department', name: `${d.name}快速处置队` });
+  }
   return rows;
 }
 
@@ -125,7 +129,9 @@ function demoOpenids(policy: Policy, nodes: NodeRow[], rows: UserRow[]): string[
     const code = r.orgNodeCode ?? '';
     const isGridInspector = r.dutySlot && grids.some((g) => g.code === code);
     const isChainStaff = !r.dutySlot && wanted.has(code);
-    const isDept = nodes.find((n) => n.code === code)?.level === 'department';
+    const node = nodes.find((n) => n.code === code);
+    // City departments (the city is in every chain), and the quick squads of the demo grids' districts.
+    const isDept = node?.level === 'department' && wanted.has(node.parentCode ?? '');
     if (!r.orgNodeCode || isGridInspector || isChainStaff || isDept) out.push(r.openid!);
   }
   return out;
