@@ -28,7 +28,7 @@ export interface Running {
  */
 export async function boot(config: Readonly<AppConfig>, logger: Logger = createLogger(config.logLevel)): Promise<Running> {
   const policy = loadPolicy(config.configDir);
-  const database: Database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(path.join(config.dataDir, 'pglite'));
+  const database: Database = config.databaseUrl ? await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message })) : await openPglite(path.join(config.dataDir, 'pglite'));
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     await migrate(database);

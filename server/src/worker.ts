@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('worker.ts needs DATABASE_URL: on PGlite the workers run inside npm start');
   if (!config.wechat.apiBase) throw new Error('worker.ts needs WECHAT_API_BASE (and WECOM_API_BASE, SMS_API_BASE): it does not start a sandbox');
   const policy = loadPolicy(config.configDir);
-  const database = await openPostgres(config.databaseUrl);
+  const database = await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
   await migrate(database);
   const apiBases = resolveApiBases(config, null);
   const deps = buildDeps({ config, policy, database, logger, wechatApiBase: apiBases.wechat });

@@ -18,12 +18,37 @@ export interface Database {
 /** Migrations live beside the server sources; located from the working dir (see stack notes on import.meta). */
 export const MIGRATIONS_DIR = process.env.MIGRATIONS_DIR ?? path.resolve('server', 'drizzle');
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+export async function openPostgres(url: string, poolSize = 10, onIdleError: (err: Error) => void = defaultIdleError): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server drops (restart, failover, an admin terminating it) is emitted on the
+  // pool; unhandled, that one event would take the whole process down. The pool has already discarded
+  // the client and opens a new one for the next query.
+  pool.on('error', onIdleError);
   const db = drizzle(pool, { schema }) as unknown as Db;
-  return { db, kind: 'postgres', close: () => pool.end() };
+  return {
+    db,
+    kind: 'postgres',
+    close: async () => {
+      // pool.end() resolves once its clients are *asked* to end, before their sockets close; wait for
+      // each 'remove' (socket closed) so a caller that drops the database next finds no session left.
+      const open = pool.totalCount;
+      let removed = 0;
+      const gone = new Promise<void>((resolve) => {
+        if (open === 0) resolve();
+        pool.on('remove', () => {
+          if (++removed >= open) resolve();
+        });
+      });
+      await pool.end();
+      await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    },
+  };
+}
+
+function defaultIdleError(err: Error): void {
+  process.stderr.write(`postgres: an idle connection failed and was discarded: ${err.message}\n`);
 }
 
 /**
