@@ -98,6 +98,8 @@ describe('H5 accessibility audit: keyboard, names, 44 px targets, 320 px, reques
         await page.goto(`${running.url}/#/pages/login/index`);
         await page.locator(`#acct-${OPENID[who]}`).click();
         await page.waitForFunction("!!localStorage.getItem('finecity.session')");
+        // The login page relaunches to home after storing the session; a visit must not race that navigation.
+        await page.waitForFunction("location.hash.includes('pages/home')");
         await page.waitForLoadState('networkidle');
       }
       pages.set(who, page);

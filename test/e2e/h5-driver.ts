@@ -37,6 +37,10 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
     await page.waitForFunction("!!localStorage.getItem('finecity.session')");
     const stored = await page.evaluate<string | null>("localStorage.getItem('finecity.session')");
     if (!stored?.includes('token')) throw new Error(`login as ${account.openid} did not store a session`);
+    // The login page relaunches to home right after storing the session: wait until it has, or that
+    // navigation can land after the scenario's next open() on a loaded machine and replace its page.
+    await page.waitForFunction("location.hash.includes('pages/home')");
+    await page.waitForLoadState('networkidle');
     return screen(page, account, opts.wide ? 1440 : 375);
   }
 
