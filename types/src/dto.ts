@@ -147,8 +147,8 @@ export interface StatsFiguresDto {
 export interface StatsOverviewDto {
   scope: OrgRefDto;
   period: StatsPeriod;
+  /** Start of the period; it runs to asOf (now). */
   from: string;
-  to: string;
   asOf: string;
   today: { reported: number; closed: number };
   figures: StatsFiguresDto;

@@ -17,7 +17,7 @@ const figures = (reported: number, closed: number, closedOnTime: number, open: n
 function overview(period: StatsPeriod): StatsOverviewDto {
   return {
     scope: { code: '210202', name: '中山区', level: 'district' }, period,
-    from: '2026-11-01T00:00:00+08:00', to: '2026-12-01T00:00:00+08:00', asOf: '2026-11-27T08:00:00.000Z',
+    from: '2026-11-01T00:00:00+08:00', asOf: '2026-11-27T08:00:00.000Z',
     today: { reported: 6, closed: 4 },
     figures: { ...figures(120, 100, 91, 35, 3), onTimeRate: 91 },
     units: [

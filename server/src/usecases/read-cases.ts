@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATES, type CaseAction, type CaseSource, type CaseState } from '@finecity/types';
 import type { CaseRow } from '../adapters/postgres/case-repo.js';
-import { findCase } from '../adapters/postgres/case-repo.js';
+import { dalianClock, findCase } from '../adapters/postgres/case-repo.js';
 import { caseDuplicateCandidates, caseEvents, caseFollowers, casePhotos, cases, orgNodes, users } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
 import { POLICY, canSee } from '../domain/policy.js';
@@ -123,7 +123,10 @@ async function byDeadlineColour(deps: Deps, where: SQL, f: CaseFilters & { due: 
   const candidates = await deps.db.select().from(cases).where(running).orderBy(asc(cases.dueAt), asc(cases.createdAt)).limit(DUE_SCAN_MAX);
   const now = deps.clock.now();
   const wanted = new Set<string>(f.due);
-  const hits = candidates.filter((r) => wanted.has(deps.sla.status({ startedAt: r.clockStartedAt!, dueAt: r.dueAt!, calendar: (r.clockCalendar ?? 'natural') as 'natural' | 'working' }, now).level));
+  const hits = candidates.filter((r) => {
+    const clock = dalianClock(r);
+    return clock !== null && wanted.has(deps.sla.status(clock, now).level);
+  });
   const rows = hits.slice((f.page - 1) * f.pageSize, f.page * f.pageSize);
   return { rows, total: hits.length, nodes: await nodeNames(deps, rows) };
 }

@@ -84,7 +84,6 @@ export async function statsOverview(deps: Deps, user: CurrentUser, q: { period: 
     scope: { code: node.code, name: node.name, level: node.level },
     period: q.period,
     from: from.toISOString(),
-    to: now.toISOString(),
     asOf: now.toISOString(),
     today: { reported: total.todayReported, closed: total.todayClosed },
     figures: {

@@ -6,7 +6,7 @@ import Tap from '../../components/Tap'
 import { useRemote } from '../../hooks/use-remote'
 import { useRequiredUser } from '../../hooks/use-session'
 import { api } from '../../services/api'
-import { outbox } from '../../services/outbox'
+import PendingReports from '../../components/PendingReports'
 import { nav } from '../../services/platform'
 
 const FILTERS: { key: string; label: string; states?: CaseState[] }[] = [
@@ -21,7 +21,6 @@ export default function Mine() {
   const [filter, setFilter] = useState('all')
   const states = FILTERS.find((f) => f.key === filter)?.states
   const { data, error } = useRemote(() => api.listCases({ mine: true, state: states, pageSize: 50 }), !!user, [filter])
-  const pending = outbox.list()
 
   return (
     <View className='page mine'>
@@ -30,12 +29,7 @@ export default function Mine() {
           <Tap key={f.key} id={`filter-${f.key}`} className={`chip chip--choice ${f.key === filter ? 'chip--on' : ''}`} role='tab' selected={f.key === filter} onTap={() => setFilter(f.key)}><Text>{f.label}</Text></Tap>
         ))}
       </View>
-      {pending.map((p) => (
-        <View key={p.key} className='card card--pending'>
-          <Text>待发送：{p.fields.description}</Text>
-          <Text className='muted'>网络恢复后自动提交（已尝试 {p.attempts} 次）</Text>
-        </View>
-      ))}
+      <PendingReports />
       {error && <Text className='error'>{error}</Text>}
       {data && !data.items.length && <Text className='muted'>没有符合条件的上报</Text>}
       {data?.items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}

@@ -25,6 +25,12 @@ export function toSnapshot(r: CaseRow): CaseSnapshot {
   };
 }
 
+/** The Dalian clock a row carries (what the SLA clock colours), or null before dispatch. */
+export function dalianClock(r: CaseRow): { startedAt: Date; dueAt: Date; calendar: 'natural' | 'working' } | null {
+  if (!r.dueAt || !r.clockStartedAt) return null;
+  return { startedAt: r.clockStartedAt, dueAt: r.dueAt, calendar: (r.clockCalendar ?? 'natural') as 'natural' | 'working' };
+}
+
 export async function findCase(db: DbOrTx, id: string, forUpdate = false): Promise<CaseRow | null> {
   const q = db.select().from(cases).where(eq(cases.id, id));
   const rows = forUpdate ? await q.for('update') : await q;

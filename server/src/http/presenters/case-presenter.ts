@@ -1,5 +1,5 @@
 import type { CaseDto, CaseEventDto, CaseSource, CaseState, ClockLevel, Complexity, DeadlineDto, OrgLevel, PhotoDto, Role } from '@finecity/types';
-import type { CaseRow } from '../../adapters/postgres/case-repo.js';
+import { dalianClock, type CaseRow } from '../../adapters/postgres/case-repo.js';
 import type { casePhotos } from '../../adapters/postgres/schema.js';
 import type { UrlSigner } from '../../adapters/auth/signed-urls.js';
 import type { CaseView } from '../../usecases/read-cases.js';
@@ -18,17 +18,17 @@ export function presentPhoto(p: PhotoRow, c: PresentCtx): PhotoDto {
 }
 
 function deadline(r: CaseRow, c: PresentCtx): DeadlineDto | null {
-  if (!r.dueAt || !r.clockStartedAt) return null;
-  const clock = { startedAt: r.clockStartedAt, dueAt: r.dueAt, calendar: (r.clockCalendar ?? 'natural') as 'natural' | 'working' };
+  const clock = dalianClock(r);
+  if (!clock) return null;
   let level: ClockLevel;
   let used = 0;
   if (r.state === 'suspended') level = 'paused';
   else if (['closed', 'rejected', 'merged'].includes(r.state)) level = 'stopped';
   else ({ level, used } = c.deps.sla.status(clock, c.now));
   return {
-    dueAt: r.dueAt.toISOString(),
+    dueAt: clock.dueAt.toISOString(),
     nationalDueAt: r.nationalDueAt?.toISOString() ?? null,
-    startedAt: r.clockStartedAt.toISOString(),
+    startedAt: clock.startedAt.toISOString(),
     calendar: clock.calendar,
     level,
     used: Math.round(used * 1000) / 1000,

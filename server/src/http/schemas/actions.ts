@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { COMPLEXITIES, TEXT_LIMITS, type CaseAction } from '@finecity/types';
+import { latField, latNumber, lngField, lngNumber } from './coords.js';
 
 const note = z.string().trim().max(TEXT_LIMITS.note);
-const lat = z.number().gte(-90).lte(90);
-const lng = z.number().gte(-180).lte(180);
 /** Where the inspector checked in (WGS-84): both coordinates or neither. */
 const bothOrNeither = (v: { lat?: unknown; lng?: unknown }) => (v.lat === undefined) === (v.lng === undefined);
 const CHECK_IN_MSG = { message: '现场打卡需同时提供 lat 与 lng', path: ['lat'] };
@@ -15,10 +14,10 @@ export const ACTION_BODIES = {
   reject: z.object({ note: reason('不予受理的理由') }).strict(),
   merge: z.object({ intoCaseId: z.uuid('intoCaseId 必须是案件 ID'), note: note.optional() }).strict(),
   dispatch: z.object({ orgNodeCode: z.string().trim().min(1).max(40).optional(), complexity: z.enum(COMPLEXITIES).optional(), note: note.optional() }).strict(),
-  sign: z.object({ note: note.optional(), lat: lat.optional(), lng: lng.optional() }).strict().refine(bothOrNeither, CHECK_IN_MSG),
+  sign: z.object({ note: note.optional(), lat: latNumber.optional(), lng: lngNumber.optional() }).strict().refine(bothOrNeither, CHECK_IN_MSG),
   return: z.object({ note: reason('退回理由') }).strict(),
   escalate: z.object({ note: reason('上报理由') }).strict(),
-  handle: z.object({ note: note.optional(), lat: lat.optional(), lng: lng.optional() }).strict().refine(bothOrNeither, CHECK_IN_MSG),
+  handle: z.object({ note: note.optional(), lat: latNumber.optional(), lng: lngNumber.optional() }).strict().refine(bothOrNeither, CHECK_IN_MSG),
   'request-extension': z.object({ hours: z.number().int().min(1).max(720), note: reason('延期理由') }).strict(),
   'decide-extension': z.object({ approved: z.boolean(), note: note.optional() }).strict(),
   suspend: z.object({ note: reason('挂账理由') }).strict(),
@@ -28,8 +27,6 @@ export const ACTION_BODIES = {
 } satisfies Record<CaseAction, z.ZodType>;
 
 /** Multipart variant for actions that carry photos: text fields arrive as strings. */
-const coord = (min: number, max: number, what: string) =>
-  z.string().trim().regex(/^-?\d+(\.\d+)?$/, `${what}必须是数字`).transform(Number).pipe(z.number().gte(min, `${what}超出范围`).lte(max, `${what}超出范围`));
 export const handleFields = z
-  .object({ note: note.optional(), lat: coord(-90, 90, '纬度').optional(), lng: coord(-180, 180, '经度').optional() })
+  .object({ note: note.optional(), lat: latField.optional(), lng: lngField.optional() })
   .refine(bothOrNeither, CHECK_IN_MSG);

@@ -1,13 +1,7 @@
 import { z } from 'zod';
 import { TEXT_LIMITS } from '@finecity/types';
+import { latField, lngField } from './coords.js';
 
-const numberIn = (min: number, max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+(\.\d+)?$/, `${what}必须是数字`)
-    .transform(Number)
-    .pipe(z.number().gte(min, `${what}超出范围`).lte(max, `${what}超出范围`));
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', 'off', ''])
@@ -18,8 +12,8 @@ const flag = z
 export const reportFields = z.object({
   categoryCode: z.string().trim().min(1, '请选择问题类别').max(20),
   description: z.string().trim().min(1, '请描述问题').max(TEXT_LIMITS.description),
-  lat: numberIn(-90, 90, '纬度'),
-  lng: numberIn(-180, 180, '经度'),
+  lat: latField,
+  lng: lngField,
   address: z.string().trim().max(TEXT_LIMITS.address).optional(),
   anonymous: flag,
 });

@@ -4,7 +4,7 @@ import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
 import { api } from '../../../../services/api'
-import { outbox } from '../../../../services/outbox'
+import PendingReports from '../../../../components/PendingReports'
 import { nav } from '../../../../services/platform'
 
 /**
@@ -14,7 +14,6 @@ import { nav } from '../../../../services/platform'
 export default function Patrol() {
   const user = useRequiredUser('/packages/staff/pages/patrol/index')
   const { data, error } = useRemote(() => api.listCases({ mine: true, source: 'patrol', pageSize: 50 }), !!user)
-  const pending = user ? outbox.list() : []
   return (
     <View className='page patrol'>
       <Tap id='patrol-report' className='btn btn--primary btn--block' label='巡查发现问题，立即上报' onTap={() => nav.to('/pages/report/index?from=patrol')}>
@@ -22,12 +21,7 @@ export default function Patrol() {
       </Tap>
       <View className='section'>
         <Text className='section-title'>我的巡查上报{data ? `（${data.total} 件）` : ''}</Text>
-        {pending.map((p) => (
-          <View key={p.key} className='card card--pending'>
-            <Text>待发送：{p.fields.description}</Text>
-            <Text className='muted'>网络恢复后自动提交（已尝试 {p.attempts} 次）</Text>
-          </View>
-        ))}
+        {user && <PendingReports />}
         {error && <Text className='error'>{error}</Text>}
         {data && !data.items.length && <Text className='muted'>还没有巡查上报，巡查中发现问题请随手上报</Text>}
         {data?.items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
