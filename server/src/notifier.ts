@@ -11,7 +11,7 @@ import { wecomRobotChannel } from './adapters/wechat/wecom-robot-channel.js';
 import type { AppConfig } from './config.js';
 import type { ContentCheck } from './domain/notify-ports.js';
 import type { Logger } from './logger.js';
-import type { Policy } from './policy.js';
+import type { Policy } from './city-policy.js';
 import type { NotifyDeps } from './usecases/notifications/context.js';
 import type { SlaClock } from './usecases/deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/run-workers.js';

@@ -1,9 +1,9 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
 import { loadConfig, resolveApiBases } from './config.js';
-import { buildDeps } from './deps.js';
+import { buildDeps } from './composition.js';
 import { createLogger } from './logger.js';
 import { buildNotifier } from './notifier.js';
-import { loadPolicy } from './policy.js';
+import { loadPolicy } from './city-policy.js';
 
 /**
  * The workers alone (relay, deliveries, timers, sweep, schedules), for deployments on a PostgreSQL

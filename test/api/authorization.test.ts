@@ -3,13 +3,13 @@ import type { Response } from 'supertest';
 import { CASE_ACTIONS, OPEN_STATES, type CaseAction, type CaseDto, type CaseState, type OrgRefDto, type Role, type SandboxAccount } from '@finecity/types';
 import { TRANSITIONS, availableActions } from '../../server/src/domain/case-machine.js';
 import type { CaseSnapshot } from '../../server/src/domain/case-model.js';
-import { POLICY, type Permission, type Scope, type ScopeFacts } from '../../server/src/domain/policy.js';
+import { POLICY, type Permission, type Scope, type ScopeFacts } from '../../server/src/domain/authorization.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, auth, getCase, pick, report, reportOk, type ReportOpts, type Session } from '../support/flows.js';
 
 // DESIGN.md "Authorization is by role and by scope". Every expectation below is derived from POLICY
-// (server/src/domain/policy.ts) and the case machine, so changing either changes what is expected.
+// (server/src/domain/authorization.ts) and the case machine, so changing either changes what is expected.
 
 type Position = 'own' | 'sibling' | 'parent';
 type Actor = 'registrar' | 'dispatcher' | 'holder' | 'verifier';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { migrate, openPglite, openPostgres } from '../../server/src/adapters/postgres/database.js';
 import { seedIfEmpty } from '../../server/src/adapters/postgres/seed.js';
-import { loadPolicy } from '../../server/src/policy.js';
+import { loadPolicy } from '../../server/src/city-policy.js';
 import { TEMPLATE_INFO, TMP_DIR, templateHash, withDatabase, type TemplateInfo } from './template.js';
 
 /**

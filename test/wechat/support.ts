@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import { SANDBOX_DEFAULTS } from '../../server/src/config.js';
 import { stableAccessToken, type AccessTokenSource } from '../../server/src/adapters/wechat/access-token.js';
-import { loadPolicy } from '../../server/src/policy.js';
+import { loadPolicy } from '../../server/src/city-policy.js';
 import type { SandboxMessage } from '../../server/src/sandbox/record.js';
 import { createWeChatSandbox, sandboxGroups, type SandboxOptions, type WeChatSandbox } from '../../server/src/sandbox/wechat-sandbox.js';
 

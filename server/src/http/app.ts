@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import Koa from 'koa';
 import compress from 'koa-compress';
 import Router from '@koa/router';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../composition.js';
 import { errorMiddleware } from './errors.js';
 import { ApiRegistry } from './openapi.js';
 import { authRoutes } from './routes/auth.js';

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '../domain/errors.js';
-import type { AppDeps } from '../deps.js';
+import type { AppDeps } from '../composition.js';
 import { loadUser } from '../usecases/login.js';
 import type { CurrentUser } from '../usecases/deps.js';
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.js';
-import { loadPolicy } from '../policy.js';
+import { loadPolicy } from '../city-policy.js';
 import { createWeChatSandbox, sandboxOptionsFor } from './wechat-sandbox.js';
 
 /** The sandbox alone (`npx tsx server/src/sandbox/main.ts`), on WECHAT_SANDBOX_PORT, for any WeChat-speaking client. */

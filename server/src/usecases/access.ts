@@ -5,7 +5,7 @@ import type { DbOrTx } from '../adapters/postgres/database.js';
 import { availableActions } from '../domain/case-machine.js';
 import type { CaseAction } from '@finecity/types';
 import { AppError } from '../domain/errors.js';
-import { POLICY, canSee, grantFor, scopeHolds, type Permission, type ScopeFacts } from '../domain/policy.js';
+import { POLICY, canSee, grantFor, scopeHolds, type Permission, type ScopeFacts } from '../domain/authorization.js';
 import { toSnapshot } from '../adapters/postgres/case-repo.js';
 import type { CurrentUser } from './deps.js';
 

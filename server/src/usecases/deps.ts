@@ -5,7 +5,7 @@ import type { CaseClock } from '../domain/case-model.js';
 import type { Locator } from '../domain/locate.js';
 import type { ContentCheck } from '../domain/notify-ports.js';
 import type { Clock, WeChatAuth } from '../domain/ports.js';
-import type { Policy } from '../policy.js';
+import type { Policy } from '../city-policy.js';
 
 /** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
 export interface SlaClock {

@@ -4,7 +4,7 @@ import type { CaseRow } from '../adapters/postgres/case-repo.js';
 import { dalianClock, findCase } from '../adapters/postgres/case-repo.js';
 import { caseDuplicateCandidates, caseEvents, caseFollowers, casePhotos, cases, orgNodes, users } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
-import { POLICY, canSee } from '../domain/policy.js';
+import { POLICY, canSee } from '../domain/authorization.js';
 import { allowedActions, authorize, scopeFacts } from './access.js';
 import type { CurrentUser, Deps } from './deps.js';
 

@@ -7,7 +7,7 @@ import { caseDuplicateCandidates, cases, idempotencyKeys, orgNodes, users } from
 import type { Tx } from '../adapters/postgres/database.js';
 import { findDuplicates, searchBox, windowStart, type DupCase } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
-import { grantFor } from '../domain/policy.js';
+import { grantFor } from '../domain/authorization.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { storePhotos, type StoredPhoto } from './photos.js';
 import { shanghaiDay } from './time.js';

@@ -3,7 +3,7 @@ import { OPEN_STATES, type OrgLevel, type StatsFiguresDto, type StatsOverviewDto
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { cases, orgNodes } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
-import { POLICY } from '../domain/policy.js';
+import { POLICY } from '../domain/authorization.js';
 import { periodStart } from '../domain/summary.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { nodeInScope } from './org-units.js';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Role } from '@finecity/types';
-import type { Policy, OrgNodeSeedData } from '../../policy.js';
+import type { Policy, OrgNodeSeedData } from '../../city-policy.js';
 import type { Db, Tx } from './database.js';
 import { appMeta, categories, orgNodes, users } from './schema.js';
 

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { LoginResponse, UserDto } from '@finecity/types';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { onDutySlot } from '../../domain/notification-plan.js';
 import { loginWithWeChat } from '../../usecases/login.js';
 import type { CurrentUser } from '../../usecases/deps.js';

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { CASE_ACTIONS, PHOTO_LIMITS, type CaseAction } from '@finecity/types';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { actOnCase, type ActionInput } from '../../usecases/act-on-case.js';
 import { getCase, listCases, listTasks, nodeNames } from '../../usecases/read-cases.js';

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import type { ApiRegistry } from '../openapi.js';
 
 /** The category picker's data: GB/T 47678.5 matters, common ones flagged, confusable-pair hints. */

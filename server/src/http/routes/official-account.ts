@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { stableAccessToken, type AccessTokenSource } from '../../adapters/wechat/access-token.js';
 import { OaMediaError, oaMediaClient, type OaMediaSource } from '../../adapters/wechat/oa-media.js';

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { childUnits } from '../../usecases/org-units.js';
 import { statsOverview } from '../../usecases/stats.js';
 import { currentUser, requireUser } from '../auth.js';

@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import type { ApiRegistry } from '../openapi.js';
 import { uuidParam } from '../schemas/queries.js';

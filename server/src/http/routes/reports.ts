@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { PHOTO_LIMITS } from '@finecity/types';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { getCase } from '../../usecases/read-cases.js';
 import { reportCase } from '../../usecases/report-case.js';

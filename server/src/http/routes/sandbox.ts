@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Role, SandboxAccount } from '@finecity/types';
 import { appMeta, orgNodes, users } from '../../adapters/postgres/schema.js';
 import { resolveApiBases } from '../../config.js';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import type { ApiRegistry } from '../openapi.js';
 import { parse } from '../validate.js';
 

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../../deps.js';
+import type { AppDeps } from '../../composition.js';
 import { recordSubscribeResults } from '../../usecases/subscriptions.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';

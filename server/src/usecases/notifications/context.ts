@@ -3,7 +3,7 @@ import type { Db } from '../../adapters/postgres/database.js';
 import type { Queues } from '../../adapters/queue/queues.js';
 import type { Channel, ChannelName } from '../../domain/notify-ports.js';
 import type { Logger } from '../../logger.js';
-import type { Policy } from '../../policy.js';
+import type { Policy } from '../../city-policy.js';
 
 /** What the notification workers need; built in deps.ts, shared by plan, deliver, clocks and schedules. */
 export interface NotifyDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CASE_ACTIONS, ROLES, type CaseAction, type Role } from '@finecity/types';
-import { POLICY, canSee, grantFor, rolesWith, scopeHolds, type Permission, type Scope, type ScopeFacts } from './policy.js';
+import { POLICY, canSee, grantFor, rolesWith, scopeHolds, type Permission, type Scope, type ScopeFacts } from './authorization.js';
 
 const NONE: ScopeFacts = { isReporterOrFollower: false, inArea: false, heldInArea: false };
 const OWN: ScopeFacts = { ...NONE, isReporterOrFollower: true };

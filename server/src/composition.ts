@@ -11,7 +11,7 @@ import { buildLocator } from './domain/locate.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
 import type { AppConfig } from './config.js';
 import type { Logger } from './logger.js';
-import type { Policy } from './policy.js';
+import type { Policy } from './city-policy.js';
 import type { Deps, SlaClock } from './usecases/deps.js';
 
 /** The only place adapters are chosen (STYLE.md habit 9). */
