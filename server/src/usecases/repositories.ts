@@ -1,0 +1,263 @@
+import type { CaseSource, OrgLevel } from '@finecity/types';
+import type { CasePatch, Effect } from '../domain/case-machine.js';
+
+/**
+ * Persistence as the use cases see it: ports phrased in the domain's words. The implementations live in
+ * adapters/postgres/ and are chosen by the composition root; use cases never see SQL, drizzle or a schema.
+ *
+ * A use case that writes runs its work in one transaction: `uow.run(async (tx) => …)`, where `tx` hands out
+ * the same ports bound to that transaction. Reads that need no transaction use the ports on `Deps.store`.
+ */
+
+/** A case as stored: every column the use cases and presenters read. */
+export interface CaseRecord {
+  id: string;
+  caseNo: string;
+  source: string;
+  reporterId: string | null;
+  anonymous: boolean;
+  categoryCode: string;
+  standardRef: string;
+  description: string;
+  lat: number;
+  lng: number;
+  address: string | null;
+  gridCode: string | null;
+  communityCode: string | null;
+  streetCode: string | null;
+  districtCode: string;
+  locationPath: string;
+  state: string;
+  complexity: string | null;
+  responsibleCode: string | null;
+  responsiblePath: string | null;
+  clockStartedAt: Date | null;
+  dueAt: Date | null;
+  clockCalendar: string | null;
+  nationalDueAt: Date | null;
+  nationalCalendar: string | null;
+  pendingExtension: { hours: number; reason: string; requestedBy: string } | null;
+  extendedHours: number;
+  reworkCount: number;
+  returnCount: number;
+  escalationCount: number;
+  mergedIntoId: string | null;
+  ratingScore: number | null;
+  ratingComment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  moderation: string | null;
+  clockAlert: string | null;
+  overdueAt: Date | null;
+  version: number;
+}
+
+/** A case loaded for a decision: the row plus whether the caller follows it (one read). */
+export interface LoadedCase {
+  row: CaseRecord;
+  callerFollows: boolean;
+}
+
+export interface CaseEventRecord {
+  seq: number;
+  action: string;
+  fromState: string | null;
+  toState: string;
+  actorId: string | null;
+  actorRole: string;
+  actorName: string | null;
+  at: Date;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface PhotoMeta {
+  id: string;
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface PhotoRecord extends PhotoMeta {
+  caseId: string;
+  eventSeq: number;
+  kind: 'before' | 'after';
+  createdAt: Date;
+}
+
+export interface DuplicateRef {
+  caseId: string;
+  caseNo: string;
+  distanceM: number;
+  /** Where the other case lies and who holds it, so the caller's scope can be checked without a read. */
+  locationPath: string;
+  responsiblePath: string | null;
+  reporterId: string | null;
+}
+
+/** Everything a case page shows, read in one go (inside the action's transaction, or alone). */
+export interface CaseDetail {
+  events: CaseEventRecord[];
+  photos: PhotoRecord[];
+  duplicates: DuplicateRef[];
+}
+
+/** The event a decision appends, as the case machine phrased it. */
+export interface DecisionEvent {
+  action: string;
+  fromState: string | null;
+  toState: string;
+  actorId: string | null;
+  actorRole: string;
+  note: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface NewReport {
+  source: CaseSource;
+  reporterId: string;
+  reporterRole: string;
+  anonymous: boolean;
+  categoryCode: string;
+  standardRef: string;
+  description: string;
+  lat: number;
+  lng: number;
+  address: string | null;
+  gridCode: string | null;
+  communityCode: string | null;
+  streetCode: string | null;
+  districtCode: string;
+  locationPath: string;
+  complexity: 'urgent' | null;
+  moderation: 'review' | null;
+  photos: PhotoMeta[];
+  idempotency: { key: string; requestHash: string } | null;
+  at: Date;
+}
+
+/** Nearby open cases of the same category, for the duplicate check (domain/duplicates.ts decides). */
+export interface DuplicateQuery {
+  categoryCode: string;
+  since: Date;
+  box: { minLat: number; maxLat: number; minLng: number; maxLng: number };
+}
+
+export interface NearbyCase {
+  id: string;
+  caseNo: string;
+  categoryCode: string;
+  lat: number;
+  lng: number;
+  createdAt: Date;
+  state: string;
+}
+
+export interface CaseRepository {
+  /** Loads the case and locks it for the rest of the transaction, with the caller's follow flag. */
+  loadForUpdate(id: string, callerId: string): Promise<LoadedCase | null>;
+  /** Loads without a lock (reads). */
+  load(id: string, callerId: string): Promise<LoadedCase | null>;
+  /** Inserts a report: the case row, its submit event, its photos, the idempotency key. */
+  insertReport(r: NewReport): Promise<CaseRecord>;
+  /** Gives the case its readable per-day number. Run as the last statement before commit (see README). */
+  assignCaseNo(caseId: string, prefix: string, day: string): Promise<string>;
+  nearbyOpen(q: DuplicateQuery): Promise<NearbyCase[]>;
+  recordDuplicates(caseId: string, found: { caseId: string; distanceM: number }[]): Promise<void>;
+  /**
+   * Saves a decision: the patch (optimistic version check: two dispatchers acting at once cannot both win),
+   * its event at the new version, and any photos taken with it. Returns the saved row.
+   */
+  saveDecision(current: CaseRecord, patch: CasePatch, extra: { responsiblePath: string | null; now: Date }, event: DecisionEvent, photos: PhotoMeta[]): Promise<CaseRecord>;
+  addFollowers(caseId: string, userIds: string[], now: Date): Promise<void>;
+  followerIds(caseId: string): Promise<string[]>;
+  /** Events (with actor names), photos and duplicate candidates of one case. */
+  detail(caseId: string): Promise<CaseDetail>;
+}
+
+export interface IdempotencyKeys {
+  /** The case a key already produced, with the hash of the request that produced it. */
+  find(userId: string, key: string): Promise<{ caseId: string; requestHash: string } | null>;
+}
+
+/** The one outbox writer: every effect of a transition (notifications, timers) is written here, in its transaction. */
+export interface Outbox {
+  /** Effects of a case transition at a version. */
+  recordEffects(caseId: string, version: number, effects: Effect[], now: Date): Promise<void>;
+  /** A message that is not a case transition (clock alerts, sweeps). */
+  append(rows: { topic: string; caseId: string | null; payload: Record<string, unknown> }[], now: Date): Promise<void>;
+}
+
+export interface OrgNode {
+  code: string;
+  parentCode: string | null;
+  level: OrgLevel;
+  name: string;
+  /** '/210200/210202/…/<code>/': a subtree is a prefix. */
+  path: string;
+}
+
+/**
+ * The org tree is policy: held in memory, loaded once, refreshed by the admin actions that change it.
+ * Lookups are synchronous.
+ */
+export interface OrgDirectory {
+  get(code: string): OrgNode | undefined;
+  children(code: string): OrgNode[];
+  all(): readonly OrgNode[];
+  /** Reloads from the database (after an admin change to the tree). */
+  refresh(): Promise<void>;
+}
+
+/** The ports bound to one transaction. */
+export interface TxPorts {
+  cases: CaseRepository;
+  outbox: Outbox;
+  idempotency: IdempotencyKeys;
+}
+
+export interface UnitOfWork {
+  /** One transaction: commits when `work` resolves, rolls back when it throws. */
+  run<T>(work: (tx: TxPorts) => Promise<T>): Promise<T>;
+}
+
+/** Who may see what, as the case lists need it (from domain/authorization.ts). */
+export interface CaseVisibility {
+  userId: string;
+  /** The caller's subtree when a role reads by area (location or holder). */
+  areaPath: string | null;
+  /** The caller's subtree when a role reads only what its units hold. */
+  heldPath: string | null;
+}
+
+export interface CaseListFilter {
+  /** Only the caller's own reports and the cases they follow. */
+  mine?: boolean;
+  state?: string[];
+  categoryCode?: string;
+  source?: string;
+  q?: string;
+  /** Located in or held inside this subtree; null: a node that does not exist (matches nothing). */
+  underPath?: string | null;
+  pendingExtension?: boolean;
+}
+
+/** What an inbox collects for one unit: its held tasks, and what waits in its area. */
+export interface TaskQuery {
+  orgNodeCode: string;
+  orgPath: string;
+  held: boolean;
+  toRegister: boolean;
+  extensions: boolean;
+  toVerify: boolean;
+  limit: number;
+}
+
+export interface CaseQueries {
+  list(v: CaseVisibility, f: CaseListFilter, page: { limit: number; offset: number }): Promise<{ rows: CaseRecord[]; total: number }>;
+  /** Open cases with a running clock, soonest due first (the deadline-colour filters judge them). */
+  running(v: CaseVisibility, f: CaseListFilter, max: number): Promise<CaseRecord[]>;
+  tasks(q: TaskQuery): Promise<CaseRecord[]>;
+}
