@@ -12,7 +12,47 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** SQL statements sent so far; present only when counting was asked for (see countStatements). */
+  readonly statements?: number;
   close(): Promise<void>;
+}
+
+let countNext = false;
+const counted: Database[] = [];
+
+/**
+ * Opt-in statement counting, for the bench: every database opened after this call counts the SQL
+ * statements it sends (`database.statements`) and is listed by countedDatabases(). Off unless called,
+ * and then nothing changes. Counted: each statement drizzle sends (its logger sees every query,
+ * including BEGIN, COMMIT, ROLLBACK and SAVEPOINT on node-postgres), plus on PGlite the BEGIN and
+ * COMMIT/ROLLBACK that PGlite's own transaction() sends. Not counted: anything sent around drizzle,
+ * straight on the pg pool or the PGlite client.
+ */
+export function countStatements(): void {
+  countNext = true;
+}
+
+/** The databases opened since countStatements(), in order. */
+export function countedDatabases(): readonly Database[] {
+  return counted;
+}
+
+interface StatementCounter {
+  n: number;
+  logger: { logQuery(query: string, params: unknown[]): void };
+}
+
+function statementCounter(): StatementCounter | null {
+  if (!countNext) return null;
+  const c: StatementCounter = { n: 0, logger: { logQuery: () => void c.n++ } };
+  return c;
+}
+
+function counting(database: Database, counter: StatementCounter | null): Database {
+  if (!counter) return database;
+  Object.defineProperty(database, 'statements', { get: () => counter.n, enumerable: true });
+  counted.push(database);
+  return database;
 }
 
 /** Migrations live beside the server sources; located from the working dir (see stack notes on import.meta). */
@@ -26,8 +66,9 @@ export async function openPostgres(url: string, poolSize = 10, onIdleError: (err
   // pool; unhandled, that one event would take the whole process down. The pool has already discarded
   // the client and opens a new one for the next query.
   pool.on('error', onIdleError);
-  const db = drizzle(pool, { schema }) as unknown as Db;
-  return {
+  const counter = statementCounter();
+  const db = drizzle(pool, { schema, ...(counter && { logger: counter.logger }) }) as unknown as Db;
+  return counting({
     db,
     kind: 'postgres',
     close: async () => {
@@ -44,7 +85,7 @@ export async function openPostgres(url: string, poolSize = 10, onIdleError: (err
       await pool.end();
       await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     },
-  };
+  }, counter);
 }
 
 function defaultIdleError(err: Error): void {
@@ -63,15 +104,29 @@ export async function openPglite(dataDir: string | null, opts: { loadDataDir?: B
   if (dataDir) release = await lockDataDir(dataDir);
   try {
     const client = await PGlite.create(dataDir ? { dataDir, loadDataDir: opts.loadDataDir } : { loadDataDir: opts.loadDataDir });
-    const db = drizzle(client, { schema }) as unknown as Db;
-    return {
+    const counter = statementCounter();
+    const db = drizzle(client, { schema, ...(counter && { logger: counter.logger }) }) as unknown as Db;
+    if (counter) {
+      // drizzle hands PGlite transactions to client.transaction(), which sends BEGIN and COMMIT (or
+      // ROLLBACK) itself, unseen by drizzle's logger: count those two here.
+      const transaction = db.transaction.bind(db);
+      db.transaction = (async (fn, config) => {
+        counter.n++;
+        try {
+          return await transaction(fn, config);
+        } finally {
+          counter.n++;
+        }
+      }) as Db['transaction'];
+    }
+    return counting({
       db,
       kind: 'pglite',
       close: async () => {
         await client.close();
         if (release) await release();
       },
-    };
+    }, counter);
   } catch (err) {
     if (release) await release();
     throw err;
