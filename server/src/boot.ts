@@ -2,11 +2,11 @@ import http from 'node:http';
 import { openPglite, openPostgres, migrate, type Database } from './adapters/postgres/database.js';
 import { seedIfEmpty } from './adapters/postgres/seed.js';
 import { resolveApiBases, type AppConfig } from './config.js';
-import { buildDeps, type AppDeps } from './composition.js';
+import { compose, type AppDeps } from './composition.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './logger.js';
 import { loadPolicy } from './city-policy.js';
-import { buildNotifier, type Notifier } from './notifier.js';
+import type { Notifier } from './notifier.js';
 import { createWeChatSandbox, sandboxOptionsFor, type WeChatSandbox } from './sandbox/wechat-sandbox.js';
 import path from 'node:path';
 
@@ -42,15 +42,13 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
       sandboxUrl = s.url;
     }
     const apiBases = resolveApiBases(config, sandboxUrl);
-    const deps = buildDeps({ config, policy, database, logger, wechatApiBase: apiBases.wechat });
     // On PGlite the workers must live here: the database has exactly one owner process.
-    const notifier = await buildNotifier({
-      config, policy, database, sla: deps.sla, logger, apiBases, sandboxOn: !!sandbox, clock: deps.clock,
-      startWorkers: config.workers.enabled || database.kind === 'pglite',
+    const { deps, notifier, close } = await compose({
+      config, policy, database, logger, apiBases, sandboxOn: !!sandbox,
+      notifications: { workers: config.workers.enabled || database.kind === 'pglite' },
     });
-    closers.unshift(() => notifier.close());
-    deps.contentCheck = notifier.contentCheck;
-    const oaWiring = { officialAccount: { tokens: notifier.oaTokens } };
+    closers.unshift(close);
+    const oaWiring = { officialAccount: { tokens: notifier!.oaTokens } };
     const app = createApp(deps, sandboxUrl && sandbox ? { sandboxBase: () => sandboxUrl, sandbox, ...oaWiring } : oaWiring);
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
@@ -59,7 +57,7 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
     });
     closers.unshift(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
-    return { url: `http://${config.host}:${port}`, sandboxUrl, sandbox, apiBases, deps, notifier, close: () => runAll(closers) };
+    return { url: `http://${config.host}:${port}`, sandboxUrl, sandbox, apiBases, deps, notifier: notifier!, close: () => runAll(closers) };
   } catch (err) {
     await runAll(closers);
     throw err;

@@ -2,6 +2,10 @@ import type { Complexity } from '@finecity/types';
 import { hmacTokens, type TokenService } from './adapters/auth/tokens.js';
 import { hmacUrlSigner, type UrlSigner } from './adapters/auth/signed-urls.js';
 import type { Database } from './adapters/postgres/database.js';
+import { pgCaseQueries } from './adapters/postgres/case-repository.js';
+import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
+import { pgUnitOfWork, portsOn } from './adapters/postgres/unit-of-work.js';
+import { processPhoto } from './adapters/storage/photo-processor.js';
 import { diskPhotoStore } from './adapters/storage/photo-store.js';
 import { miniProgramClient } from './adapters/wechat/mini-program-client.js';
 import { calendarConfigFrom, makeCalendar, uncoveredYears } from './domain/calendar.js';
@@ -13,8 +17,9 @@ import type { AppConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Policy } from './city-policy.js';
 import type { Deps, SlaClock } from './usecases/deps.js';
+import { buildNotifier, type Notifier } from './notifier.js';
 
-/** The only place adapters are chosen (STYLE.md habit 9). */
+/** What the HTTP layer receives: the use cases' ports plus the request-level services. */
 export interface AppDeps extends Deps {
   config: Readonly<AppConfig>;
   tokens: TokenService;
@@ -42,32 +47,63 @@ export function buildSla(policy: Policy, logger?: Logger, now = new Date()): Sla
   };
 }
 
-export interface BuildOptions {
+export interface ComposeOptions {
   config: Readonly<AppConfig>;
   policy: Readonly<Policy>;
   database: Database;
   logger: Logger;
-  wechatApiBase: string;
+  /** Where the adapters send: WeChat, WeCom and SMS hosts (config, else the sandbox's). */
+  apiBases: { wechat: string; wecom: string; sms: string };
+  /** The sandbox is on: groups get sandbox robot keys. */
+  sandboxOn: boolean;
   clock?: Clock;
   wechat?: WeChatAuth;
+  /** Build the notifier (queues, channels) and, when `workers`, run the workers in this process. */
+  notifications: false | { workers: boolean; schedules?: boolean };
 }
 
-export function buildDeps(o: BuildOptions): AppDeps {
-  const { config } = o;
-  return {
+export interface Composition {
+  deps: AppDeps;
+  notifier: Notifier | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place adapters are chosen and wired. Everything is built here, once,
+ * in dependency order; nothing is patched in afterwards.
+ */
+export async function compose(o: ComposeOptions): Promise<Composition> {
+  const { config, database } = o;
+  const clock = o.clock ?? { now: () => new Date() };
+  const sla = buildSla(o.policy, o.logger);
+  const notifier = o.notifications
+    ? await buildNotifier({
+        config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
+        startWorkers: o.notifications.workers, schedules: o.notifications.schedules,
+      })
+    : null;
+  const store = portsOn(database.db, database.kind);
+  const deps: AppDeps = {
     config,
-    db: o.database.db,
-    dbKind: o.database.kind,
+    db: database.db,
+    dbKind: database.kind,
+    uow: pgUnitOfWork(database),
+    cases: store.cases,
+    caseQueries: pgCaseQueries(database.db),
+    idempotency: store.idempotency,
+    org: await pgOrgDirectory(database.db),
     policy: o.policy,
     locator: buildLocator(o.policy.orgTree),
-    sla: buildSla(o.policy, o.logger),
-    photos: diskPhotoStore(config.photoDir),
+    sla,
+    photos: { process: (upload) => processPhoto(upload), ...diskPhotoStore(config.photoDir) },
     wechat:
       o.wechat ??
-      miniProgramClient({ apiBase: o.wechatApiBase, appId: config.wechat.mpAppId, appSecret: config.wechat.mpAppSecret, timeoutMs: config.wechat.timeoutMs }),
-    clock: o.clock ?? { now: () => new Date() },
+      miniProgramClient({ apiBase: o.apiBases.wechat, appId: config.wechat.mpAppId, appSecret: config.wechat.mpAppSecret, timeoutMs: config.wechat.timeoutMs }),
+    clock,
+    contentCheck: notifier?.contentCheck,
     tokens: hmacTokens(config.authSecret, config.tokenTtlHours),
     signer: hmacUrlSigner(config.authSecret),
     logger: o.logger,
   };
+  return { deps, notifier, close: async () => notifier?.close() };
 }

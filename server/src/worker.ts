@@ -1,8 +1,7 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
 import { loadConfig, resolveApiBases } from './config.js';
-import { buildDeps } from './composition.js';
+import { compose } from './composition.js';
 import { createLogger } from './logger.js';
-import { buildNotifier } from './notifier.js';
 import { loadPolicy } from './city-policy.js';
 
 /**
@@ -18,8 +17,8 @@ async function main(): Promise<void> {
   const database = await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
   await migrate(database);
   const apiBases = resolveApiBases(config, null);
-  const deps = buildDeps({ config, policy, database, logger, wechatApiBase: apiBases.wechat });
-  const notifier = await buildNotifier({ config, policy, database, sla: deps.sla, logger, apiBases, sandboxOn: false, clock: deps.clock, startWorkers: true });
+  const { notifier: built } = await compose({ config, policy, database, logger, apiBases, sandboxOn: false, notifications: { workers: true } });
+  const notifier = built!;
   logger.info('FineCity workers are up', { redis: config.redis.url, prefix: config.redis.prefix });
   const stop = async () => {
     await notifier.close();

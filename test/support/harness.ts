@@ -6,11 +6,11 @@ import supertest from 'supertest';
 import type { LoginResponse, SandboxAccount } from '@finecity/types';
 import { openPglite, openPostgres, type Database } from '../../server/src/adapters/postgres/database.js';
 import { loadConfig, resolveApiBases } from '../../server/src/config.js';
-import { buildDeps, type AppDeps } from '../../server/src/composition.js';
+import { compose, type AppDeps } from '../../server/src/composition.js';
 import { createApp } from '../../server/src/http/app.js';
 import { createLogger } from '../../server/src/logger.js';
 import { loadPolicy } from '../../server/src/city-policy.js';
-import { buildNotifier, type Notifier } from '../../server/src/notifier.js';
+import type { Notifier } from '../../server/src/notifier.js';
 import { createWeChatSandbox, sandboxOptionsFor, type WeChatSandbox } from '../../server/src/sandbox/wechat-sandbox.js';
 import { readTemplateInfo, withDatabase } from './template.js';
 
@@ -95,14 +95,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const sb = await sandbox.listen(0);
   const apiBases = resolveApiBases(config, sb.url);
   const clock = opts.clock ?? new TestClock();
-  const deps = buildDeps({ config, policy, database, logger: createLogger(config.logLevel), wechatApiBase: apiBases.wechat, clock });
-  const notifier = opts.notifications
-    ? await buildNotifier({
-        config, policy, database, sla: deps.sla, logger: deps.logger, apiBases, sandboxOn: true, clock,
-        startWorkers: opts.notifications.workers ?? true, schedules: false,
-      })
-    : null;
-  if (notifier) deps.contentCheck = notifier.contentCheck;
+  const { deps, notifier } = await compose({
+    config, policy, database, logger: createLogger(config.logLevel), apiBases, sandboxOn: true, clock,
+    notifications: opts.notifications ? { workers: opts.notifications.workers ?? true, schedules: false } : false,
+  });
   const app = createApp(deps, { sandboxBase: () => sb.url, sandbox, ...(notifier ? { officialAccount: { tokens: notifier.oaTokens } } : {}) });
   const request = supertest.agent(app.callback());
   const accounts = ((await request.get('/api/v1/sandbox/accounts')).body as { accounts: SandboxAccount[] }).accounts;

@@ -2,19 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import { CASE_ACTIONS, ROLES, type CaseAction, type Role } from '@finecity/types';
 import { POLICY, canSee, grantFor, rolesWith, scopeHolds, type Permission, type Scope, type ScopeFacts } from './authorization.js';
 
-const NONE: ScopeFacts = { isReporterOrFollower: false, inArea: false, heldInArea: false };
+const NONE: ScopeFacts = { isReporterOrFollower: false, inArea: false, heldInArea: false, heldByOwnUnit: false };
 const OWN: ScopeFacts = { ...NONE, isReporterOrFollower: true };
 const AREA: ScopeFacts = { ...NONE, inArea: true };
 /** Held in the caller's subtree implies "in area" (holder-in-subtree is part of the area rule). */
 const HELD: ScopeFacts = { ...NONE, inArea: true, heldInArea: true };
+/** Held by the caller's own unit implies held in its subtree. */
+const HOLDER: ScopeFacts = { ...HELD, heldByOwnUnit: true };
 
-/** Every combination of facts that can actually occur: heldInArea ⇒ inArea. */
+/** Every combination of facts that can actually occur: heldByOwnUnit ⇒ heldInArea ⇒ inArea. */
 const CONSISTENT_FACTS: ScopeFacts[] = [false, true].flatMap((isReporterOrFollower) =>
   [
-    [false, false],
-    [true, false],
-    [true, true],
-  ].map(([inArea, heldInArea]) => ({ isReporterOrFollower, inArea: inArea!, heldInArea: heldInArea! })),
+    [false, false, false],
+    [true, false, false],
+    [true, true, false],
+    [true, true, true],
+  ].map(([inArea, heldInArea, heldByOwnUnit]) => ({ isReporterOrFollower, inArea: inArea!, heldInArea: heldInArea!, heldByOwnUnit: heldByOwnUnit! })),
 );
 
 const PERMISSIONS: Permission[] = ['case.read', 'report.create', ...CASE_ACTIONS];
@@ -31,13 +34,13 @@ describe('the policy table', () => {
     expect(grantsOf('resident').length).toBeGreaterThan(0);
     for (const [, scope] of grantsOf('resident')) expect(scope).toBe('own');
     for (const perm of PERMISSIONS) {
-      expect(grantFor(['resident'], perm, { isReporterOrFollower: false, inArea: true, heldInArea: true })).toBe(false);
+      expect(grantFor(['resident'], perm, { isReporterOrFollower: false, inArea: true, heldInArea: true, heldByOwnUnit: true })).toBe(false);
     }
   });
 
   it.each(['leader', 'admin'] as const)('%s is read-only: its only permission is case.read', (role) => {
     expect(grantsOf(role).map(([perm]) => perm)).toEqual(['case.read']);
-    for (const action of CASE_ACTIONS) expect(grantFor([role], action, HELD)).toBe(false);
+    for (const action of CASE_ACTIONS) expect(grantFor([role], action, HOLDER)).toBe(false);
   });
 
   it.each(['register', 'reject', 'merge'] as const)('only district and city may %s', (action) => {
@@ -54,17 +57,27 @@ describe('the policy table', () => {
 
   it('handling actions are only ever granted on cases the caller holds', () => {
     for (const action of HANDLING_ACTIONS) {
-      for (const role of rolesWith(action)) expect(POLICY[role][action]).toBe('held');
+      for (const role of rolesWith(action)) expect(['held', 'holder']).toContain(POLICY[role][action]);
+    }
+  });
+
+  it('only the holding unit signs and handles: a dispatcher above it does not', () => {
+    for (const action of ['sign', 'handle'] as const) {
+      for (const role of rolesWith(action)) {
+        expect(POLICY[role][action]).toBe('holder');
+        expect(grantFor([role], action, HELD)).toBe(false);
+        expect(grantFor([role], action, HOLDER)).toBe(true);
+      }
     }
   });
 
   it('departments see and act only on what they hold', () => {
-    for (const [, scope] of grantsOf('department')) expect(scope).toBe('held');
+    for (const [, scope] of grantsOf('department')) expect(['held', 'holder']).toContain(scope);
     expect(canSee(['department'], AREA)).toBe(false);
     expect(canSee(['department'], HELD)).toBe(true);
     for (const action of HANDLING_ACTIONS) {
       expect(grantFor(['department'], action, AREA)).toBe(false);
-      expect(grantFor(['department'], action, HELD)).toBe(true);
+      expect(grantFor(['department'], action, HOLDER)).toBe(true);
     }
   });
 
@@ -81,11 +94,11 @@ describe('the policy table', () => {
 
 describe('scopeHolds', () => {
   const ALL_FACTS: ScopeFacts[] = [false, true].flatMap((a) =>
-    [false, true].flatMap((b) => [false, true].map((c) => ({ isReporterOrFollower: a, inArea: b, heldInArea: c }))),
+    [false, true].flatMap((b) => [false, true].flatMap((c) => [false, true].map((d) => ({ isReporterOrFollower: a, inArea: b, heldInArea: c, heldByOwnUnit: d })))),
   );
-  const FACT_OF: Record<Scope, keyof ScopeFacts> = { own: 'isReporterOrFollower', area: 'inArea', held: 'heldInArea' };
+  const FACT_OF: Record<Scope, keyof ScopeFacts> = { own: 'isReporterOrFollower', area: 'inArea', held: 'heldInArea', holder: 'heldByOwnUnit' };
 
-  it.each(['own', 'area', 'held'] as const)('scope %s depends on its own fact only', (scope) => {
+  it.each(['own', 'area', 'held', 'holder'] as const)('scope %s depends on its own fact only', (scope) => {
     for (const f of ALL_FACTS) expect(scopeHolds(scope, f)).toBe(f[FACT_OF[scope]]);
   });
 });
@@ -104,7 +117,7 @@ describe('grantFor', () => {
 
   it('with several roles ORs them', () => {
     const roles: Role[] = ['resident', 'department'];
-    const both: ScopeFacts = { isReporterOrFollower: true, inArea: true, heldInArea: true };
+    const both: ScopeFacts = { isReporterOrFollower: true, inArea: true, heldInArea: true, heldByOwnUnit: true };
     // rate comes from the resident role, sign from the department role.
     expect(grantFor(['department'], 'rate', both)).toBe(false);
     expect(grantFor(['resident'], 'sign', both)).toBe(false);

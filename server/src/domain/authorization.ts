@@ -6,15 +6,17 @@ import type { CaseAction, Role } from '@finecity/types';
  * Scopes, always relative to the caller's org node and its subtree:
  * - `own`: the caller reported the case or follows it (a merged duplicate's reporter);
  * - `area`: the case lies in the caller's subtree, or is currently held by a unit in it;
- * - `held`: the case is currently held (responsible) by a unit in the caller's subtree.
+ * - `held`: the case is currently held (responsible) by a unit in the caller's subtree;
+ * - `holder`: the case is held by the caller's own unit. Signing for a task and handling it belong to
+ *   the people of the unit that holds it, never to a dispatcher above it.
  * A case outside the scope does not exist for the caller (404); inside it, a missing permission is 403.
  */
-export type Scope = 'own' | 'area' | 'held';
+export type Scope = 'own' | 'area' | 'held' | 'holder';
 export type Permission = 'case.read' | 'report.create' | CaseAction;
 
 type Grants = Partial<Record<Permission, Scope>>;
 
-const HANDLING: Grants = { sign: 'held', return: 'held', escalate: 'held', handle: 'held', 'request-extension': 'held' };
+const HANDLING: Grants = { sign: 'holder', return: 'held', escalate: 'held', handle: 'holder', 'request-extension': 'held' };
 const SUPERVISING: Grants = { dispatch: 'area', 'decide-extension': 'area', verify: 'area' };
 const PLATFORM: Grants = { register: 'area', reject: 'area', merge: 'area', suspend: 'area' };
 
@@ -39,11 +41,14 @@ export interface ScopeFacts {
   inArea: boolean;
   /** Current holder lies within the caller's subtree. */
   heldInArea: boolean;
+  /** The current holder is the caller's own unit (implies heldInArea). */
+  heldByOwnUnit: boolean;
 }
 
 export function scopeHolds(scope: Scope, f: ScopeFacts): boolean {
   if (scope === 'own') return f.isReporterOrFollower;
   if (scope === 'area') return f.inArea;
+  if (scope === 'holder') return f.heldByOwnUnit;
   return f.heldInArea;
 }
 

@@ -1,20 +1,18 @@
-import type { Role } from '@finecity/types';
-import type { CaseRow } from '../adapters/postgres/case-repo.js';
-import { isFollower } from '../adapters/postgres/case-repo.js';
-import type { DbOrTx } from '../adapters/postgres/database.js';
+import type { CaseAction, CaseState, Role } from '@finecity/types';
 import { availableActions } from '../domain/case-machine.js';
-import type { CaseAction } from '@finecity/types';
+import type { CaseSnapshot } from '../domain/case-model.js';
 import { AppError } from '../domain/errors.js';
 import { POLICY, canSee, grantFor, scopeHolds, type Permission, type ScopeFacts } from '../domain/authorization.js';
-import { toSnapshot } from '../adapters/postgres/case-repo.js';
 import type { CurrentUser } from './deps.js';
+import type { CaseRecord, CaseVisibility } from './repositories.js';
 
-export async function scopeFacts(db: DbOrTx, user: CurrentUser, row: CaseRow): Promise<ScopeFacts> {
+/** Where a case stands relative to the caller; `follows` comes with the case's own read. */
+export function scopeFacts(user: CurrentUser, row: Pick<CaseRecord, 'reporterId' | 'locationPath' | 'responsiblePath' | 'responsibleCode'>, follows: boolean): ScopeFacts {
   const p = user.orgPath;
   const heldInArea = !!p && !!row.responsiblePath?.startsWith(p);
   const inArea = heldInArea || (!!p && row.locationPath.startsWith(p));
-  const own = row.reporterId === user.id || (await isFollower(db, row.id, user.id));
-  return { isReporterOrFollower: own, inArea, heldInArea };
+  const heldByOwnUnit = heldInArea && row.responsibleCode !== null && row.responsibleCode === user.orgNodeCode;
+  return { isReporterOrFollower: row.reporterId === user.id || follows, inArea, heldInArea, heldByOwnUnit };
 }
 
 /** 404 when the case is outside the caller's scope (its existence must not leak), 403 when in scope but not allowed. */
@@ -28,6 +26,39 @@ export function authorize(user: CurrentUser, facts: ScopeFacts, permission: Perm
   return role;
 }
 
-export function allowedActions(user: CurrentUser, facts: ScopeFacts, row: CaseRow, now: Date): CaseAction[] {
+export function allowedActions(user: CurrentUser, facts: ScopeFacts, row: CaseRecord, now: Date): CaseAction[] {
   return availableActions(toSnapshot(row), now).filter((a) => grantFor(user.roles, a, facts));
+}
+
+/** What the case lists may show the caller (the same table, as paths). */
+export function visibilityOf(user: CurrentUser): CaseVisibility {
+  const scopes = new Set(user.roles.map((r) => POLICY[r]['case.read']));
+  return {
+    userId: user.id,
+    areaPath: user.orgPath && scopes.has('area') ? user.orgPath : null,
+    heldPath: user.orgPath && scopes.has('held') ? user.orgPath : null,
+  };
+}
+
+export function toSnapshot(r: CaseRecord): CaseSnapshot {
+  return {
+    id: r.id,
+    state: r.state as CaseState,
+    version: r.version,
+    reporterId: r.reporterId,
+    categoryCode: r.categoryCode,
+    complexity: r.complexity as CaseSnapshot['complexity'],
+    responsibleCode: r.responsibleCode,
+    pendingExtension: r.pendingExtension ?? null,
+    reworkCount: r.reworkCount,
+    extendedHours: r.extendedHours,
+    ratingScore: r.ratingScore,
+    closedAt: r.closedAt,
+  };
+}
+
+/** The Dalian clock a case carries (what the SLA clock colours), or null before dispatch. */
+export function dalianClock(r: CaseRecord): { startedAt: Date; dueAt: Date; calendar: 'natural' | 'working' } | null {
+  if (!r.dueAt || !r.clockStartedAt) return null;
+  return { startedAt: r.clockStartedAt, dueAt: r.dueAt, calendar: (r.clockCalendar ?? 'natural') as 'natural' | 'working' };
 }

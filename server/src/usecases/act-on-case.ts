@@ -1,17 +1,16 @@
-import { eq } from 'drizzle-orm';
 import type { CheckInDto, Complexity } from '@finecity/types';
 import { OPEN_STATES } from '@finecity/types';
-import { addFollower, appendEvent, applyPatch, findCase, insertPhotos, recordEffects, toSnapshot, type CaseRow } from '../adapters/postgres/case-repo.js';
-import type { Tx } from '../adapters/postgres/database.js';
-import { caseFollowers, orgNodes } from '../adapters/postgres/schema.js';
+import { canSee } from '../domain/authorization.js';
 import type { CaseCommand } from '../domain/case-commands.js';
 import { decide } from '../domain/case-machine.js';
 import type { CaseClock } from '../domain/case-model.js';
 import { distanceM } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
-import { authorize, scopeFacts } from './access.js';
+import { authorize, scopeFacts, toSnapshot } from './access.js';
+import { caseView, type CaseView } from './case-view.js';
 import type { CurrentUser, Deps } from './deps.js';
-import { storePhotos, type StoredPhoto } from './photos.js';
+import { processPhotos, removePhotos, storeProcessed, type StoredPhoto } from './photo-intake.js';
+import type { CaseRecord, TxPorts } from './repositories.js';
 
 /** Validated request bodies, one per action (http/schemas/actions.ts). */
 export type ActionInput =
@@ -27,55 +26,57 @@ export type ActionInput =
   | { action: 'rate'; score: number; comment?: string };
 
 /**
- * One user intent on a case: lock, authorize, resolve, decide, save state + event + outbox together.
- * Photos are checked and stored before the transaction and removed again if it fails.
+ * The case after an action, as the caller may now see it. `view` is null when the action handed the case
+ * out of the caller's sight (a department returning or escalating it): the action happened, and `row` is
+ * its new state.
  */
-export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, input: ActionInput, files: Buffer[] = []): Promise<CaseRow> {
+export interface ActionOutcome {
+  row: CaseRecord;
+  view: CaseView | null;
+}
+
+/**
+ * One user intent on a case, one transaction: load and lock the case once, authorize, decide, save the
+ * patch with its event, photos and outbox effects, and answer from the rows of that transaction.
+ * Photos are checked and re-encoded in memory first (a bad photo writes nothing), written to the store
+ * only once the caller is authorized, and removed again if the transaction fails.
+ */
+export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, input: ActionInput, files: Buffer[] = []): Promise<ActionOutcome> {
   if (input.action === 'handle' && files.length === 0) throw new AppError('photo.missing', '办结需上传处置后照片');
   if (input.action !== 'handle' && files.length > 0) throw new AppError('request.invalid', '该操作不接受照片');
-  // Authorize before touching any photo, so an out-of-scope caller learns nothing and stores nothing.
-  await deps.db.transaction(async (tx) => {
-    const row = await findCase(tx, caseId);
-    if (!row) throw new AppError('case.not_found', '案件不存在');
-    authorize(user, await scopeFacts(tx, user, row), input.action);
-  });
-  const stored = files.length ? await storePhotos(deps, files) : [];
+  const processed = files.length ? await processPhotos(deps, files) : [];
+  let stored: StoredPhoto[] = [];
   try {
-    return await deps.db.transaction((tx) => transition(deps, tx, user, caseId, input, stored));
+    return await deps.uow.run(async (tx) => {
+      const now = deps.clock.now();
+      const loaded = await tx.cases.loadForUpdate(caseId, user.id);
+      if (!loaded) throw new AppError('case.not_found', '案件不存在');
+      const { row } = loaded;
+      const role = authorize(user, scopeFacts(user, row, loaded.callerFollows), input.action);
+      if (processed.length) stored = await storeProcessed(deps, processed);
+      const cmd = await buildCommand(deps, tx, user, row, input, stored, now);
+      const decision = decide(toSnapshot(row), cmd, { id: user.id, role, orgNodeCode: user.orgNodeCode }, now);
+      const holder = decision.patch.responsibleCode;
+      const responsiblePath = holder ? (deps.org.get(holder)?.path ?? null) : null;
+      const e = decision.event;
+      const next = await tx.cases.saveDecision(
+        row, decision.patch, { responsiblePath, now },
+        { action: e.action, fromState: e.fromState, toState: e.toState, actorId: user.id, actorRole: role, note: e.note, data: e.data },
+        stored.map((p) => p.meta),
+      );
+      if (cmd.action === 'merge') await moveFollowers(tx, row, cmd.intoCaseId, now);
+      await tx.outbox.recordEffects(caseId, next.version, decision.effects, now);
+      const facts = scopeFacts(user, next, loaded.callerFollows);
+      if (!canSee(user.roles, facts)) return { row: next, view: null };
+      return { row: next, view: await caseView(tx.cases, user, next, facts, now) };
+    });
   } catch (err) {
-    await Promise.all(stored.map((p) => deps.photos.remove(p.id)));
+    await removePhotos(deps, stored);
     throw err;
   }
 }
 
-async function transition(deps: Deps, tx: Tx, user: CurrentUser, caseId: string, input: ActionInput, stored: StoredPhoto[]): Promise<CaseRow> {
-  const now = deps.clock.now();
-  const row = await findCase(tx, caseId, true);
-  if (!row) throw new AppError('case.not_found', '案件不存在');
-  const role = authorize(user, await scopeFacts(tx, user, row), input.action);
-  const cmd = await buildCommand(deps, tx, user, row, input, stored, now);
-  const decision = decide(toSnapshot(row), cmd, { id: user.id, role, orgNodeCode: user.orgNodeCode }, now);
-  const responsibleCode = decision.patch.responsibleCode;
-  const responsiblePath = responsibleCode ? await nodePath(tx, responsibleCode) : null;
-  const next = await applyPatch(tx, row, decision.patch, { responsiblePath, now });
-  const e = decision.event;
-  await appendEvent(tx, {
-    caseId, seq: next.version, action: e.action, fromState: e.fromState, toState: e.toState,
-    actorId: user.id, actorRole: role, at: now, note: e.note, data: e.data,
-  });
-  await insertPhotos(tx, stored.map((p) => ({ ...p.meta, caseId, eventSeq: next.version, kind: 'after', createdAt: now })));
-  if (cmd.action === 'merge') await moveFollowers(tx, row, cmd.intoCaseId, now);
-  await recordEffects(tx, caseId, next.version, decision.effects, now);
-  return next;
-}
-
-async function nodePath(tx: Tx, code: string): Promise<string> {
-  const rows = await tx.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.code, code));
-  if (!rows[0]) throw new AppError('dispatch.target_invalid', '目标单位不存在', { orgNodeCode: code });
-  return rows[0].path;
-}
-
-function currentClock(row: CaseRow): CaseClock {
+function currentClock(row: CaseRecord): CaseClock {
   if (!row.clockStartedAt || !row.dueAt || !row.nationalDueAt) throw new AppError('internal', 'case has no running clock');
   return {
     startedAt: row.clockStartedAt,
@@ -86,12 +87,12 @@ function currentClock(row: CaseRow): CaseClock {
   };
 }
 
-async function buildCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseRow, input: ActionInput, stored: StoredPhoto[], now: Date): Promise<CaseCommand> {
+async function buildCommand(deps: Deps, tx: TxPorts, user: CurrentUser, row: CaseRecord, input: ActionInput, stored: StoredPhoto[], now: Date): Promise<CaseCommand> {
   switch (input.action) {
     case 'dispatch':
-      return dispatchCommand(deps, tx, user, row, input, now);
+      return dispatchCommand(deps, user, row, input, now);
     case 'escalate': {
-      const parent = row.responsibleCode ? (await tx.select().from(orgNodes).where(eq(orgNodes.code, row.responsibleCode)))[0]?.parentCode : null;
+      const parent = row.responsibleCode ? deps.org.get(row.responsibleCode)?.parentCode : null;
       if (!parent) throw new AppError('case.transition_not_allowed', '已是最高一级，不能再上报');
       return { action: 'escalate', parentCode: parent, note: input.note };
     }
@@ -116,15 +117,15 @@ async function buildCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseRow,
 }
 
 /** On-site check-in sent with sign/handle: where the inspector stood, and how far from the reported point. */
-function checkIn(deps: Deps, row: CaseRow, input: { lat?: number; lng?: number }): CheckInDto | undefined {
+function checkIn(deps: Deps, row: CaseRecord, input: { lat?: number; lng?: number }): CheckInDto | undefined {
   if (input.lat === undefined || input.lng === undefined) return undefined;
   const d = Math.round(distanceM({ lat: input.lat, lng: input.lng }, { lat: row.lat, lng: row.lng }));
   return { lat: input.lat, lng: input.lng, distanceM: d, onSite: d <= deps.policy.rules.checkIn.radiusM };
 }
 
-async function dispatchCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseRow, input: Extract<ActionInput, { action: 'dispatch' }>, now: Date): Promise<CaseCommand> {
+function dispatchCommand(deps: Deps, user: CurrentUser, row: CaseRecord, input: Extract<ActionInput, { action: 'dispatch' }>, now: Date): CaseCommand {
   const targetCode = input.orgNodeCode ?? row.gridCode ?? row.districtCode;
-  const target = (await tx.select().from(orgNodes).where(eq(orgNodes.code, targetCode)))[0];
+  const target = deps.org.get(targetCode);
   // A dispatcher sends work down its own subtree only (a district cannot task a city department).
   if (!target || !user.orgPath || !target.path.startsWith(user.orgPath) || target.level === 'city') {
     throw new AppError('dispatch.target_invalid', '只能派遣到本级及下级单位', { orgNodeCode: targetCode });
@@ -134,20 +135,18 @@ async function dispatchCommand(deps: Deps, tx: Tx, user: CurrentUser, row: CaseR
   return { action: 'dispatch', targetCode: target.code, targetLevel: target.level, complexity, clock, note: input.note };
 }
 
-async function mergeCommand(tx: Tx, user: CurrentUser, row: CaseRow, input: Extract<ActionInput, { action: 'merge' }>): Promise<CaseCommand> {
-  const target = input.intoCaseId === row.id ? null : await findCase(tx, input.intoCaseId, true);
-  const visible = target ? (await scopeFacts(tx, user, target)).inArea : false;
-  const open = target ? OPEN_STATES.includes(target.state as (typeof OPEN_STATES)[number]) : false;
+async function mergeCommand(tx: TxPorts, user: CurrentUser, row: CaseRecord, input: Extract<ActionInput, { action: 'merge' }>): Promise<CaseCommand> {
+  const target = input.intoCaseId === row.id ? null : await tx.cases.loadForUpdate(input.intoCaseId, user.id);
+  const visible = target ? scopeFacts(user, target.row, target.callerFollows).inArea : false;
+  const open = target ? OPEN_STATES.includes(target.row.state as (typeof OPEN_STATES)[number]) : false;
   if (!target || !visible || !open) {
     throw new AppError('case.merge_target_invalid', '只能合并到本辖区内的在办案件', { intoCaseId: input.intoCaseId });
   }
-  return { action: 'merge', intoCaseId: target.id, intoCaseNo: target.caseNo, note: input.note };
+  return { action: 'merge', intoCaseId: target.row.id, intoCaseNo: target.row.caseNo, note: input.note };
 }
 
 /** The merged reporter, and whoever followed the merged case, now follow the surviving case. */
-async function moveFollowers(tx: Tx, merged: CaseRow, intoId: string, now: Date): Promise<void> {
-  if (merged.reporterId) await addFollower(tx, intoId, merged.reporterId, now);
-  const followers = await tx.select().from(caseFollowers).where(eq(caseFollowers.caseId, merged.id));
-  for (const f of followers) await addFollower(tx, intoId, f.userId, now);
+async function moveFollowers(tx: TxPorts, merged: CaseRecord, intoId: string, now: Date): Promise<void> {
+  const ids = await tx.cases.followerIds(merged.id);
+  await tx.cases.addFollowers(intoId, [...new Set([...(merged.reporterId ? [merged.reporterId] : []), ...ids])], now);
 }
-

@@ -1,11 +1,13 @@
 import type { Complexity, Role } from '@finecity/types';
 import type { Db } from '../adapters/postgres/database.js';
-import type { PhotoStore } from '../adapters/storage/photo-store.js';
 import type { CaseClock } from '../domain/case-model.js';
 import type { Locator } from '../domain/locate.js';
 import type { ContentCheck } from '../domain/notify-ports.js';
 import type { Clock, WeChatAuth } from '../domain/ports.js';
 import type { Policy } from '../city-policy.js';
+import type { Photos } from './photo-intake.js';
+import type { OfficialAccountStore, StatsQueries, SubscriptionCredits, UserDirectory } from './account-repositories.js';
+import type { CaseQueries, CaseRepository, IdempotencyKeys, OrgDirectory, UnitOfWork } from './repositories.js';
 
 /** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
 export interface SlaClock {
@@ -17,12 +19,26 @@ export interface SlaClock {
 }
 
 export interface Deps {
+  /** @deprecated transitional: use cases are moving to ports; nothing new may use it. */
   db: Db;
   dbKind: 'pglite' | 'postgres';
+  /** One transaction with the ports bound to it. */
+  uow: UnitOfWork;
+  /** Case reads outside a transaction. */
+  cases: CaseRepository;
+  caseQueries: CaseQueries;
+  idempotency: IdempotencyKeys;
+  /** The org tree, in memory. */
+  org: OrgDirectory;
+  users: UserDirectory;
+  subscriptions: SubscriptionCredits;
+  /** The official account's followers, pending halves, bind codes and push nonces. */
+  officialAccount: OfficialAccountStore;
+  stats: StatsQueries;
   policy: Readonly<Policy>;
   locator: Locator;
   sla: SlaClock;
-  photos: PhotoStore;
+  photos: Photos;
   wechat: WeChatAuth;
   clock: Clock;
   /** msgSecCheck v2 on report text; absent → no check (e.g. a tool with no WeChat access). */
@@ -33,6 +49,8 @@ export interface Deps {
 export interface CurrentUser {
   id: string;
   name: string;
+  /** The mini-program openid (msgSecCheck needs it); null for accounts without one. */
+  openid: string | null;
   roles: Role[];
   orgNodeCode: string | null;
   /** The org node's subtree prefix, '/210200/210202/…/'; null for residents. */

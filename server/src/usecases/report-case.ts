@@ -1,16 +1,15 @@
 import crypto from 'node:crypto';
-import { and, eq, gte, inArray, lte } from 'drizzle-orm';
 import type { CaseSource, Role } from '@finecity/types';
-import { OPEN_STATES, PHOTO_LIMITS } from '@finecity/types';
-import { appendEvent, insertCase, insertPhotos, nextCaseNo, recordEffects } from '../adapters/postgres/case-repo.js';
-import { caseDuplicateCandidates, cases, idempotencyKeys, orgNodes, users } from '../adapters/postgres/schema.js';
-import type { Tx } from '../adapters/postgres/database.js';
-import { findDuplicates, searchBox, windowStart, type DupCase } from '../domain/duplicates.js';
-import { AppError } from '../domain/errors.js';
+import { PHOTO_LIMITS } from '@finecity/types';
 import { grantFor } from '../domain/authorization.js';
-import type { CurrentUser, Deps } from './deps.js';
-import { storePhotos, type StoredPhoto } from './photos.js';
+import { findDuplicates, searchBox, windowStart } from '../domain/duplicates.js';
+import { AppError } from '../domain/errors.js';
 import { shanghaiDay } from './time.js';
+import { scopeFacts } from './access.js';
+import { caseView, type CaseView } from './case-view.js';
+import type { CurrentUser, Deps } from './deps.js';
+import { processPhotos, removePhotos, storeProcessed, type StoredPhoto } from './photo-intake.js';
+import type { CaseRecord, TxPorts } from './repositories.js';
 
 export interface ReportInput {
   categoryCode: string;
@@ -24,56 +23,89 @@ export interface ReportInput {
 export interface ReportResult {
   caseId: string;
   replayed: boolean;
+  /** The new case as the reporter sees it, from the rows of the report's own transaction. */
+  view: CaseView;
 }
 
 const SOURCE_BY_ROLE: Partial<Record<Role, CaseSource>> = { resident: 'miniprogram', third_party: 'third_party' };
 
-/** A citizen's (or an inspector's patrol) report becomes a case in state `submitted`. */
 /**
+ * A citizen's (or an inspector's patrol) report becomes a case in state `submitted`.
  * `source` names the channel when it is not the reporter's own app (the official account); otherwise the
  * reporter's role decides: residents report from the mini-program, staff report what they find on patrol.
  */
 export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInput, files: Buffer[], idempotencyKey?: string, source?: CaseSource): Promise<ReportResult> {
-  if (!grantFor(user.roles, 'report.create', { isReporterOrFollower: true, inArea: true, heldInArea: true })) {
+  if (!grantFor(user.roles, 'report.create', { isReporterOrFollower: true, inArea: true, heldInArea: true, heldByOwnUnit: true })) {
     throw new AppError('auth.forbidden', '当前账号不能上报问题');
   }
   const category = deps.policy.categories.categories.find((c) => c.code === input.categoryCode);
   if (!category) throw new AppError('category.unknown', '未知的问题类别', { categoryCode: input.categoryCode });
   const where = deps.locator.locate(input.lat, input.lng);
   if (!where) throw new AppError('location.outside_service_area', '该位置不在大连市服务范围内', { lat: input.lat, lng: input.lng });
+  const place = deps.org.get(where.gridCode ?? where.districtCode);
+  if (!place) throw new AppError('location.outside_service_area', '该位置尚未划入网格', { code: where.gridCode ?? where.districtCode });
   if (files.length < PHOTO_LIMITS.minPerReport) throw new AppError('photo.missing', '请至少上传 1 张现场照片');
   if (files.length > PHOTO_LIMITS.maxPerReport) throw new AppError('photo.too_many', `最多上传 ${PHOTO_LIMITS.maxPerReport} 张照片`);
 
-  const moderation = await checkContent(deps, user, input.description);
   const requestHash = hashRequest(input, files);
   if (idempotencyKey) {
-    const prior = await priorReport(deps, user.id, idempotencyKey, requestHash);
-    if (prior) return { caseId: prior, replayed: true };
+    const prior = await priorReport(deps, user, idempotencyKey, requestHash);
+    if (prior) return prior;
   }
-  const stored = await storePhotos(deps, files);
+  const moderation = await checkContent(deps, user, input.description);
+  const stored = await storeProcessed(deps, await processPhotos(deps, files));
   try {
-    const caseId = await deps.db.transaction((tx) => insertReport(deps, tx, { user, input, where, stored, requestHash, idempotencyKey, moderation, source: source ?? SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol' }));
-    return { caseId, replayed: false };
+    return await deps.uow.run(async (tx) => {
+      const now = deps.clock.now();
+      const row = await tx.cases.insertReport({
+        source: source ?? SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol',
+        reporterId: user.id,
+        reporterRole: user.roles[0]!,
+        anonymous: input.anonymous,
+        categoryCode: input.categoryCode,
+        standardRef: input.categoryCode.startsWith('DL-') ? 'DL-local' : deps.policy.categories.standardRef,
+        description: input.description,
+        lat: input.lat,
+        lng: input.lng,
+        address: input.address ?? null,
+        gridCode: where.gridCode,
+        communityCode: where.communityCode,
+        streetCode: where.streetCode,
+        districtCode: where.districtCode,
+        locationPath: place.path,
+        complexity: category.urgent ? 'urgent' : null,
+        moderation,
+        photos: stored.map((p) => p.meta),
+        idempotency: idempotencyKey ? { key: idempotencyKey, requestHash } : null,
+        at: now,
+      });
+      const dups = await attachDuplicates(deps, tx, row);
+      await tx.outbox.recordEffects(row.id, 1, [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: dups } }], now);
+      // Last statement before commit: the per-day counter row is locked only for the commit.
+      const numbered = { ...row, caseNo: await tx.cases.assignCaseNo(row.id, deps.policy.rules.caseNoPrefix, shanghaiDay(now)) };
+      const view = await caseView(tx.cases, user, numbered, scopeFacts(user, numbered, false), now);
+      return { caseId: row.id, replayed: false, view };
+    });
   } catch (err) {
-    await Promise.all(stored.map((p) => deps.photos.remove(p.id)));
+    await removePhotos(deps, stored);
     if (idempotencyKey && isUniqueViolation(err)) {
       // The same key raced in from a retry on a flaky connection: answer with the winner.
-      const prior = await priorReport(deps, user.id, idempotencyKey, requestHash);
-      if (prior) return { caseId: prior, replayed: true };
+      const prior = await priorReport(deps, user, idempotencyKey, requestHash);
+      if (prior) return prior;
     }
     throw err;
   }
 }
 
 /**
- * Report text passes msgSecCheck v2 (wechat-platform.md §7.1): 'risky' is refused with a clear message,
- * 'review' becomes a case that dispatchers see flagged. Only mini-program users have the openid it needs.
+ * Report text passes WeChat's msgSecCheck v2
+ * (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/msgSecCheck.html):
+ * 'risky' is refused with a clear message, 'review' becomes a case that dispatchers see flagged. Only
+ * mini-program users have the openid it needs.
  */
 async function checkContent(deps: Deps, user: CurrentUser, text: string): Promise<'review' | null> {
-  if (!deps.contentCheck) return null;
-  const u = (await deps.db.select({ openid: users.openid }).from(users).where(eq(users.id, user.id)))[0];
-  if (!u?.openid) return null;
-  const verdict = await deps.contentCheck.checkText(u.openid, text);
+  if (!deps.contentCheck || !user.openid) return null;
+  const verdict = await deps.contentCheck.checkText(user.openid, text);
   if (verdict === 'risky') throw new AppError('content.rejected', '问题描述包含不当内容，请修改后重新提交');
   return verdict === 'review' ? 'review' : null;
 }
@@ -85,88 +117,23 @@ function hashRequest(input: ReportInput, files: Buffer[]): string {
   return h.digest('hex');
 }
 
-async function priorReport(deps: Deps, userId: string, key: string, requestHash: string): Promise<string | null> {
-  const rows = await deps.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
-  const row = rows[0];
-  if (!row) return null;
-  if (row.requestHash !== requestHash) {
+async function priorReport(deps: Deps, user: CurrentUser, key: string, requestHash: string): Promise<ReportResult | null> {
+  const prior = await deps.idempotency.find(user.id, key);
+  if (!prior) return null;
+  if (prior.requestHash !== requestHash) {
     throw new AppError('idempotency.key_reused', '该幂等键已用于另一份不同的上报', { key });
   }
-  return row.caseId;
+  const loaded = await deps.cases.load(prior.caseId, user.id);
+  if (!loaded) return null;
+  const view = await caseView(deps.cases, user, loaded.row, scopeFacts(user, loaded.row, loaded.callerFollows), deps.clock.now());
+  return { caseId: prior.caseId, replayed: true, view };
 }
 
-interface InsertArgs {
-  user: CurrentUser;
-  input: ReportInput;
-  where: NonNullable<ReturnType<Deps['locator']['locate']>>;
-  stored: StoredPhoto[];
-  requestHash: string;
-  idempotencyKey?: string;
-  moderation: 'review' | null;
-  source: CaseSource;
-}
-
-async function insertReport(deps: Deps, tx: Tx, a: InsertArgs): Promise<string> {
-  const now = deps.clock.now();
-  const { input, where, user } = a;
-  const locCode = where.gridCode ?? where.districtCode;
-  const loc = await tx.select({ path: orgNodes.path }).from(orgNodes).where(eq(orgNodes.code, locCode));
-  if (!loc[0]) throw new AppError('location.outside_service_area', '该位置尚未划入网格', { code: locCode });
-  const caseNo = await nextCaseNo(tx, deps.policy.rules.caseNoPrefix, shanghaiDay(now));
-  const category = deps.policy.categories.categories.find((c) => c.code === input.categoryCode)!;
-  const row = await insertCase(tx, {
-    caseNo,
-    source: a.source,
-    reporterId: user.id,
-    anonymous: input.anonymous,
-    categoryCode: input.categoryCode,
-    standardRef: input.categoryCode.startsWith('DL-') ? 'DL-local' : deps.policy.categories.standardRef,
-    description: input.description,
-    lat: input.lat,
-    lng: input.lng,
-    address: input.address ?? null,
-    gridCode: where.gridCode,
-    communityCode: where.communityCode,
-    streetCode: where.streetCode,
-    districtCode: where.districtCode,
-    locationPath: loc[0].path,
-    state: 'submitted',
-    complexity: category.urgent ? 'urgent' : null,
-    moderation: a.moderation,
-    createdAt: now,
-    updatedAt: now,
-  });
-  await appendEvent(tx, {
-    caseId: row.id, seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id,
-    actorRole: user.roles[0]!, at: now, note: null, data: { photoIds: a.stored.map((p) => p.id) },
-  });
-  await insertPhotos(tx, a.stored.map((p) => ({ ...p.meta, caseId: row.id, eventSeq: 1, kind: 'before', createdAt: now })));
-  if (a.idempotencyKey) {
-    await tx.insert(idempotencyKeys).values({ userId: user.id, key: a.idempotencyKey, requestHash: a.requestHash, caseId: row.id, createdAt: now });
-  }
-  const dups = await attachDuplicates(deps, tx, row);
-  await recordEffects(tx, row.id, 1, [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: dups } }], now);
-  return row.id;
-}
-
-async function attachDuplicates(deps: Deps, tx: Tx, row: typeof cases.$inferSelect): Promise<number> {
+async function attachDuplicates(deps: Deps, tx: TxPorts, row: CaseRecord): Promise<number> {
   const rules = deps.policy.rules.duplicates;
-  const box = searchBox(row, rules.distanceM);
-  const near = (await tx
-    .select({ id: cases.id, caseNo: cases.caseNo, categoryCode: cases.categoryCode, lat: cases.lat, lng: cases.lng, createdAt: cases.createdAt, state: cases.state })
-    .from(cases)
-    .where(
-      and(
-        eq(cases.categoryCode, row.categoryCode),
-        gte(cases.createdAt, windowStart(row.createdAt, rules)),
-        inArray(cases.state, [...OPEN_STATES]),
-        gte(cases.lat, box.minLat), lte(cases.lat, box.maxLat), gte(cases.lng, box.minLng), lte(cases.lng, box.maxLng),
-      ),
-    )) as DupCase[];
+  const near = await tx.cases.nearbyOpen({ categoryCode: row.categoryCode, since: windowStart(row.createdAt, rules), box: searchBox(row, rules.distanceM) });
   const found = findDuplicates(row, near, rules);
-  if (found.length) {
-    await tx.insert(caseDuplicateCandidates).values(found.slice(0, 20).map((d) => ({ caseId: row.id, candidateId: d.caseId, distanceM: d.distanceM })));
-  }
+  await tx.cases.recordDuplicates(row.id, found.slice(0, 20));
   return found.length;
 }
 
@@ -174,4 +141,3 @@ function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
-

@@ -1,5 +1,6 @@
-import type { CaseSource, OrgLevel } from '@finecity/types';
+import type { CaseSource, CaseState, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
+import type { OfficialAccountStore } from './account-repositories.js';
 
 /**
  * Persistence as the use cases see it: ports phrased in the domain's words. The implementations live in
@@ -152,7 +153,7 @@ export interface NearbyCase {
   lat: number;
   lng: number;
   createdAt: Date;
-  state: string;
+  state: CaseState;
 }
 
 export interface CaseRepository {
@@ -216,6 +217,7 @@ export interface TxPorts {
   cases: CaseRepository;
   outbox: Outbox;
   idempotency: IdempotencyKeys;
+  officialAccount: OfficialAccountStore;
 }
 
 export interface UnitOfWork {

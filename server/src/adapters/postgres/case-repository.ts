@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNotNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import { OPEN_STATES } from '@finecity/types';
+import { OPEN_STATES, type CaseState } from '@finecity/types';
 import type { CasePatch } from '../../domain/case-machine.js';
 import { AppError } from '../../domain/errors.js';
 import type {
@@ -90,7 +90,7 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
     },
 
     async nearbyOpen(q: DuplicateQuery): Promise<NearbyCase[]> {
-      return db
+      const rows = await db
         .select({ id: cases.id, caseNo: cases.caseNo, categoryCode: cases.categoryCode, lat: cases.lat, lng: cases.lng, createdAt: cases.createdAt, state: cases.state })
         .from(cases)
         .where(
@@ -101,6 +101,7 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
             gte(cases.lat, q.box.minLat), lte(cases.lat, q.box.maxLat), gte(cases.lng, q.box.minLng), lte(cases.lng, q.box.maxLng),
           ),
         );
+      return rows.map((r) => ({ ...r, state: r.state as CaseState }));
     },
 
     async recordDuplicates(caseId, found) {

@@ -1,11 +1,9 @@
 import type { CaseDto, CaseEventDto, CaseSource, CaseState, ClockLevel, Complexity, DeadlineDto, OrgLevel, PhotoDto, Role } from '@finecity/types';
-import { dalianClock, type CaseRow } from '../../adapters/postgres/case-repo.js';
-import type { casePhotos } from '../../adapters/postgres/schema.js';
 import type { UrlSigner } from '../../adapters/auth/signed-urls.js';
-import type { CaseView } from '../../usecases/read-cases.js';
+import { dalianClock } from '../../usecases/access.js';
+import type { CaseView } from '../../usecases/case-view.js';
 import type { Deps } from '../../usecases/deps.js';
-
-type PhotoRow = typeof casePhotos.$inferSelect;
+import type { CaseRecord as CaseRow, PhotoRecord as PhotoRow } from '../../usecases/repositories.js';
 
 export interface PresentCtx {
   deps: Deps;
@@ -14,7 +12,7 @@ export interface PresentCtx {
 }
 
 export function presentPhoto(p: PhotoRow, c: PresentCtx): PhotoDto {
-  return { id: p.id, kind: p.kind as PhotoDto['kind'], url: c.signer.photoUrl(p.id, 'full', c.now), thumbUrl: c.signer.photoUrl(p.id, 'thumb', c.now), width: p.width, height: p.height };
+  return { id: p.id, kind: p.kind, url: c.signer.photoUrl(p.id, 'full', c.now), thumbUrl: c.signer.photoUrl(p.id, 'thumb', c.now), width: p.width, height: p.height };
 }
 
 function deadline(r: CaseRow, c: PresentCtx): DeadlineDto | null {
@@ -35,9 +33,9 @@ function deadline(r: CaseRow, c: PresentCtx): DeadlineDto | null {
   };
 }
 
-export function presentCaseSummary(r: CaseRow, nodes: CaseView['nodes'], c: PresentCtx): CaseDto {
+export function presentCaseSummary(r: CaseRow, c: PresentCtx): CaseDto {
   const ref = (code: string | null) => {
-    const n = code ? nodes.get(code) : undefined;
+    const n = code ? c.deps.org.get(code) : undefined;
     return n ? { code: n.code, name: n.name, level: n.level as OrgLevel } : null;
   };
   const cat = c.deps.policy.categories.categories.find((x) => x.code === r.categoryCode);
@@ -73,7 +71,7 @@ export function presentCase(v: CaseView, c: PresentCtx): CaseDto {
   const photosBySeq = new Map<number, PhotoDto[]>();
   for (const p of v.photos) photosBySeq.set(p.eventSeq, [...(photosBySeq.get(p.eventSeq) ?? []), presentPhoto(p, c)]);
   return {
-    ...presentCaseSummary(v.row, v.nodes, c),
+    ...presentCaseSummary(v.row, c),
     duplicateCandidates: v.viewerIsStaff ? v.duplicates : undefined,
     photos: v.photos.map((p) => presentPhoto(p, c)),
     events: v.events.map((e) => presentEvent(e, v, photosBySeq.get(e.seq) ?? [])),

@@ -4,7 +4,7 @@ import { CASE_ACTIONS, PHOTO_LIMITS, type CaseAction } from '@finecity/types';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { actOnCase, type ActionInput } from '../../usecases/act-on-case.js';
-import { getCase, listCases, listTasks, nodeNames } from '../../usecases/read-cases.js';
+import { getCase, listCases, listTasks } from '../../usecases/read-cases.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
@@ -23,16 +23,16 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
   api.add({ method: 'get', path: '/api/v1/cases', summary: 'Cases in the caller\'s scope, newest first (filters, pagination)', tag: 'cases', auth: true, query: caseListQuery, responses: { 200: '{items,total,page,pageSize}', 400: 'bad filter', 401: 'not logged in' } });
   router.get('/api/v1/cases', auth, async (ctx) => {
     const f = parse(caseListQuery, ctx.query);
-    const { rows, total, nodes } = await listCases(deps, currentUser(ctx), f);
+    const { rows, total } = await listCases(deps, currentUser(ctx), f);
     const p = pctx();
-    ctx.body = { items: rows.map((r) => presentCaseSummary(r, nodes, p)), total, page: f.page, pageSize: f.pageSize };
+    ctx.body = { items: rows.map((r) => presentCaseSummary(r, p)), total, page: f.page, pageSize: f.pageSize };
   });
 
   api.add({ method: 'get', path: '/api/v1/tasks', summary: 'The caller\'s inbox: what they must act on, by deadline', tag: 'cases', auth: true, responses: { 200: '{items}', 401: 'not logged in' } });
   router.get('/api/v1/tasks', auth, async (ctx) => {
-    const { rows, nodes } = await listTasks(deps, currentUser(ctx));
+    const { rows } = await listTasks(deps, currentUser(ctx));
     const p = pctx();
-    ctx.body = { items: rows.map((r) => presentCaseSummary(r, nodes, p)) };
+    ctx.body = { items: rows.map((r) => presentCaseSummary(r, p)) };
   });
 
   api.add({ method: 'get', path: '/api/v1/cases/:id', summary: 'One case with events, photos, deadline and the caller\'s allowedActions', tag: 'cases', auth: true, responses: { 200: '{case}', 400: 'bad id', 401: 'not logged in', 404: 'no such case in your scope' } });
@@ -55,16 +55,11 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
     const id = parse(uuidParam, ctx.params.id);
     const action = ctx.params.action as CaseAction;
     const input = { action, ...(parse(ACTION_BODIES[action], ctx.state.actionBody) as object) } as ActionInput;
-    const user = currentUser(ctx);
-    const row = await actOnCase(deps, user, id, input, uploadedFiles(ctx).map((f) => f.buffer));
-    try {
-      ctx.body = { case: presentCase(await getCase(deps, user, id), pctx()) };
-    } catch (err) {
-      // The action handed the case away (a department returning or escalating it): the caller no
-      // longer sees it, but the action did happen — answer with the new state, nothing more.
-      if ((err as { code?: string }).code !== 'case.not_found') throw err;
-      ctx.body = { case: { ...presentCaseSummary(row, await nodeNames(deps, [row]), pctx()), allowedActions: [] } };
-    }
+    const { row, view } = await actOnCase(deps, currentUser(ctx), id, input, uploadedFiles(ctx).map((f) => f.buffer));
+    // The answer comes from the action's own transaction. When the action handed the case out of the
+    // caller's sight (a department returning or escalating it), the action did happen: answer with the
+    // new state and nothing more.
+    ctx.body = { case: view ? presentCase(view, pctx()) : { ...presentCaseSummary(row, pctx()), allowedActions: [] } };
   });
 }
 

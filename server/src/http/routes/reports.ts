@@ -3,7 +3,6 @@ import { PHOTO_LIMITS } from '@finecity/types';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
-import { getCase } from '../../usecases/read-cases.js';
 import { reportCase } from '../../usecases/report-case.js';
 import { currentUser, requireUser } from '../auth.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
@@ -36,8 +35,7 @@ export function reportRoutes(router: Router, api: ApiRegistry, deps: AppDeps): v
     const key = parse(idempotencyKey, ctx.get('idempotency-key') || undefined);
     const fields = parse(reportFields, { ...multipartFields(ctx) });
     const files = uploadedFiles(ctx).map((f) => f.buffer);
-    const { caseId, replayed } = await reportCase(deps, user, fields, files, key);
-    const view = await getCase(deps, user, caseId);
+    const { replayed, view } = await reportCase(deps, user, fields, files, key);
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = 201;
     ctx.body = { case: presentCase(view, { deps, signer: deps.signer, now: deps.clock.now() }) };
