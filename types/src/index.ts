@@ -3,3 +3,4 @@ export * from './case.js';
 export * from './errors.js';
 export * from './dto.js';
 export * from './limits.js';
+export * from './requests.js';

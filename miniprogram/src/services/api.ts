@@ -1,9 +1,10 @@
 import type {
-  CaseAction, CaseDto, CaseSource, CaseState, ClockLevel, ErrorBody, ErrorCode, LoginResponse, OrgUnitDto, Page, SandboxAccount, StatsOverviewDto, StatsPeriod, UserDto,
+  ActionBodies, CaseAction, CaseDto, CaseListQuery, ErrorBody, ErrorCode, LoginRequest, LoginResponse, OrgUnitDto, Page, ReportFields, SandboxAccount, StatsOverviewDto,
+  StatsQuery, SubscriptionsRequest, UserDto,
 } from '@finecity/types'
 import type { CategoryList } from '../lib/categories'
 import { round6, type LatLng } from '../lib/coords'
-import { postMultipart, requestJson, type HttpResponse, type SubscribeResult } from './platform'
+import { postMultipart, requestJson, type HttpResponse } from './platform'
 
 /** An answer from the API with its stable error code (types/src/errors.ts). */
 export class ApiError extends Error {
@@ -11,41 +12,6 @@ export class ApiError extends Error {
     super(message)
   }
 }
-
-export interface ReportFields {
-  categoryCode: string
-  description: string
-  lat: number
-  lng: number
-  address?: string
-  anonymous: boolean
-}
-
-export interface CaseQuery {
-  state?: CaseState[]
-  categoryCode?: string
-  /** The channel it came in by, e.g. 'patrol' for an inspector's own finds. */
-  source?: CaseSource
-  q?: string
-  orgNodeCode?: string
-  mine?: boolean
-  /** Only cases with an extension request waiting for a decision. */
-  pendingExtension?: boolean
-  /** Deadline colours, computed by the server (exact, unlike filtering a page client-side). */
-  due?: DueColour[]
-  page?: number
-  pageSize?: number
-}
-
-/** Colours of a running clock the server can filter by (GET /api/v1/cases?due=red,overdue). */
-export type DueColour = Extract<ClockLevel, 'green' | 'yellow' | 'red' | 'overdue'>
-
-export interface StatsQuery {
-  period?: StatsPeriod
-  orgNodeCode?: string
-}
-
-type ActionBody = Record<string, string | number | boolean | undefined>
 
 let tokenSource: () => string | null = () => null
 /** The session installs how the client finds the bearer token (kept out of here to avoid a cycle). */
@@ -78,7 +44,7 @@ function queryString(pairs: [string, QueryValue][]): string {
   return parts.length ? `?${parts.join('&')}` : ''
 }
 
-export function caseQueryString(q: CaseQuery): string {
+export function caseQueryString(q: CaseListQuery): string {
   return queryString([
     ['state', q.state?.join(',')],
     ['categoryCode', q.categoryCode],
@@ -96,11 +62,14 @@ export function caseQueryString(q: CaseQuery): string {
 /** The check-in point as the API takes it: WGS-84, 6 decimals (~0.1 m), both or neither. */
 const checkInBody = (at?: LatLng | null) => (at ? { lat: round6(at.lat), lng: round6(at.lng) } : {})
 
-const act = async (id: string, action: Exclude<CaseAction, 'handle'>, body: ActionBody = {}) =>
-  (await post<{ case: CaseDto }>(`/api/v1/cases/${id}/actions/${action}`, body)).case
+/** The body argument may be left out when every field of that action's body is optional. */
+type BodyArg<A extends CaseAction> = object extends ActionBodies[A] ? [body?: ActionBodies[A]] : [body: ActionBodies[A]]
+
+const act = async <A extends Exclude<CaseAction, 'handle'>>(id: string, action: A, ...[body]: BodyArg<A>) =>
+  (await post<{ case: CaseDto }>(`/api/v1/cases/${id}/actions/${action}`, body ?? {})).case
 
 export const api = {
-  login: (code: string) => post<LoginResponse>('/api/v1/auth/wechat', { code }),
+  login: (code: string) => post<LoginResponse>('/api/v1/auth/wechat', { code } satisfies LoginRequest),
   sandboxAccounts: async (): Promise<SandboxAccount[] | null> => {
     const res = await requestJson('GET', '/api/v1/sandbox/accounts')
     if (res.status === 404) return null
@@ -122,7 +91,7 @@ export const api = {
   },
   me: async () => (await get<{ user: UserDto }>('/api/v1/me')).user,
   getCase: async (id: string) => (await get<{ case: CaseDto }>(`/api/v1/cases/${id}`)).case,
-  listCases: (q: CaseQuery = {}) => get<Page<CaseDto>>(`/api/v1/cases${caseQueryString(q)}`),
+  listCases: (q: CaseListQuery = {}) => get<Page<CaseDto>>(`/api/v1/cases${caseQueryString(q)}`),
   tasks: async () => (await get<{ items: CaseDto[] }>('/api/v1/tasks')).items,
   act,
   /** `at`: the inspector's on-site check-in (WGS-84); the server records it with its distance to the case. */
@@ -140,8 +109,8 @@ export const api = {
   /** Subscribe-message template ids by purpose, e.g. { case_progress: '<templateId>' }. */
   subscriptionTemplates: async () => (await get<{ templates: Record<string, string> }>('/api/v1/subscriptions/templates')).templates,
   /** What the user answered to requestSubscribeMessage; each "accept" is one notice credit. */
-  recordSubscriptions: async (results: Partial<Record<string, SubscribeResult>>) =>
-    (await post<{ credits: Record<string, number> }>('/api/v1/subscriptions', { results })).credits,
+  recordSubscriptions: async (results: SubscriptionsRequest['results']) =>
+    (await post<{ credits: Record<string, number> }>('/api/v1/subscriptions', { results } satisfies SubscriptionsRequest)).credits,
 }
 
 /** A message fit for a toast, whatever went wrong. */

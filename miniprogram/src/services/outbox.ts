@@ -1,8 +1,8 @@
 // Reports wait here until the server has them. Each keeps its Idempotency-Key for life, so a retry after
 // a lost answer returns the case already created instead of a second one.
-import type { CaseDto } from '@finecity/types'
+import type { CaseDto, ReportFields } from '@finecity/types'
 import { newIdempotencyKey } from '../lib/ids'
-import { api, ApiError, type ReportFields } from './api'
+import { api, ApiError } from './api'
 import { discardPhoto, NetworkError, persistPhoto, storage } from './platform'
 
 const KEY = 'finecity.outbox'

@@ -1,7 +1,7 @@
 // The only module that talks to Taro/wx APIs (STYLE.md: services/ is the platform boundary). Everything
 // above it — API client, session, outbox, pages — stays testable with a fake of this module.
 import Taro from '@tarojs/taro'
-import { PHOTO_LIMITS } from '@finecity/types'
+import { PHOTO_LIMITS, SUBSCRIBE_RESULTS, type SubscribeResult } from '@finecity/types'
 import { buildMultipart, newBoundary, sniffImageType, type MultipartFile } from '../lib/multipart'
 
 export const IS_H5 = process.env.TARO_ENV === 'h5'
@@ -239,22 +239,20 @@ export const ui = {
   setTitle: (title: string) => Taro.setNavigationBarTitle({ title }),
 }
 
-export type SubscribeResult = 'accept' | 'reject' | 'ban' | 'filter'
-const SUBSCRIBE_RESULTS: readonly string[] = ['accept', 'reject', 'ban', 'filter']
 
 /**
  * wx.requestSubscribeMessage: what the user answered per template. WeChat accepts it only inside a tap,
  * so call this synchronously from the tap handler (the API is invoked before this function's first await).
  * H5 has no such API: resolves to {} there, as it does on refusal or failure — it never rejects.
  */
-export async function requestSubscribe(templateIds: string[]): Promise<Partial<Record<string, SubscribeResult>>> {
+export async function requestSubscribe(templateIds: string[]): Promise<Record<string, SubscribeResult>> {
   if (IS_H5 || !templateIds.length) return {}
   try {
     const r = (await Taro.requestSubscribeMessage({ tmplIds: templateIds } as unknown as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>
-    const out: Partial<Record<string, SubscribeResult>> = {}
+    const out: Record<string, SubscribeResult> = {}
     for (const id of templateIds) {
       const v = r?.[id]
-      if (typeof v === 'string' && SUBSCRIBE_RESULTS.includes(v)) out[id] = v as SubscribeResult
+      if (typeof v === 'string' && (SUBSCRIBE_RESULTS as readonly string[]).includes(v)) out[id] = v as SubscribeResult
     }
     return out
   } catch {

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
-import { COMPLEXITIES, PHOTO_LIMITS, type CaseAction, type CaseDto, type Complexity } from '@finecity/types'
+import { COMPLEXITIES, PHOTO_LIMITS, type ActionBodies, type CaseAction, type CaseDto, type Complexity } from '@finecity/types'
 import type { LatLng } from '../../lib/coords'
 import { ACTION_LABEL, COMPLEXITY_LABEL } from '../../lib/labels'
 import { api, errorText } from '../../services/api'
@@ -45,7 +45,7 @@ export default function ActionPanel({ c, onDone, checkIn }: Props) {
         ? await api.handle(c.id, note.trim(), photos, checkIn)
         : action === 'sign'
           ? await api.sign(c.id, trimmed, checkIn)
-          : await api.act(c.id, action, { ...(action === 'rate' ? { comment: trimmed } : { note: trimmed }), ...body })
+          : await api.act(c.id, action, { ...(action === 'rate' ? { comment: trimmed } : { note: trimmed }), ...body } as ActionBodies[typeof action])
       ui.toast(`${ACTION_LABEL[action]}成功`, 'success')
       setNote('')
       setPhotos([])

@@ -1,15 +1,11 @@
 import type Router from '@koa/router';
-import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
 import { recordSubscribeResults } from '../../usecases/subscriptions.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
+import { subscriptionsBody as body } from '../schemas/subscriptions.js';
 import { parse } from '../validate.js';
-
-const body = z
-  .object({ results: z.record(z.string().min(1).max(64), z.enum(['accept', 'reject', 'ban', 'filter'])).refine((r) => Object.keys(r).length > 0 && Object.keys(r).length <= 5, '一次最多 5 个模板') })
-  .strict();
 
 export function subscriptionRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMPLEXITIES, TEXT_LIMITS, type CaseAction } from '@finecity/types';
+import { COMPLEXITIES, TEXT_LIMITS, type ActionBodies, type HandleBody } from '@finecity/types';
 import { latField, latNumber, lngField, lngNumber } from './coords.js';
 
 const note = z.string().trim().max(TEXT_LIMITS.note);
@@ -8,7 +8,7 @@ const bothOrNeither = (v: { lat?: unknown; lng?: unknown }) => (v.lat === undefi
 const CHECK_IN_MSG = { message: '现场打卡需同时提供 lat 与 lng', path: ['lat'] };
 const reason = (what: string) => z.string().trim().min(1, `请填写${what}`).max(TEXT_LIMITS.note);
 
-/** Bodies of POST /api/v1/cases/:id/actions/:action, one schema per action name (the contract). */
+/** Bodies of POST /api/v1/cases/:id/actions/:action, one schema per action name (the contract in @finecity/types). */
 export const ACTION_BODIES = {
   register: z.object({ note: note.optional() }).strict(),
   reject: z.object({ note: reason('不予受理的理由') }).strict(),
@@ -24,9 +24,9 @@ export const ACTION_BODIES = {
   verify: z.object({ passed: z.boolean(), note: note.optional() }).strict(),
   reopen: z.object({ note: reason('重新打开的理由') }).strict(),
   rate: z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(TEXT_LIMITS.comment).optional() }).strict(),
-} satisfies Record<CaseAction, z.ZodType>;
+} satisfies { [A in keyof ActionBodies]: z.ZodType<ActionBodies[A]> };
 
 /** Multipart variant for actions that carry photos: text fields arrive as strings. */
 export const handleFields = z
   .object({ note: note.optional(), lat: latField.optional(), lng: lngField.optional() })
-  .refine(bothOrNeither, CHECK_IN_MSG);
+  .refine(bothOrNeither, CHECK_IN_MSG) satisfies z.ZodType<HandleBody>;

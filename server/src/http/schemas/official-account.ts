@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import type { WeChatPushQuery } from '@finecity/types';
 import { AppError } from '../../domain/errors.js';
 import type { OaMessage } from '../../usecases/official-account-push.js';
 
-/** What WeChat puts on the push URL (wechat-platform.md §5). Bounded so nothing huge reaches a hash. */
+/** What WeChat puts on the push URL (WeChatPushQuery). Bounded so nothing huge reaches a hash. */
 const q = z.string().max(128).optional();
-export const pushQuery = z.object({ signature: q, timestamp: q, nonce: q, echostr: z.string().max(1024).optional(), encrypt_type: q, msg_signature: q, openid: q });
+export const pushQuery = z.object({
+  signature: q, timestamp: q, nonce: q, echostr: z.string().max(1024).optional(), encrypt_type: q, msg_signature: q, openid: q,
+}) satisfies z.ZodType<WeChatPushQuery>;
 
 const openid = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const createTime = z

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CASE_SOURCES, CASE_STATES, PAGE_SIZE_MAX, STATS_PERIODS } from '@finecity/types';
+import {
+  CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
+} from '@finecity/types';
 
 const int = (min: number, max: number, dflt: number) =>
   z
@@ -10,6 +12,7 @@ const int = (min: number, max: number, dflt: number) =>
     .optional()
     .transform((v) => v ?? dflt);
 
+/** GET /api/v1/cases (CaseListQuery on the wire), read with its defaults filled in. */
 export const caseListQuery = z.object({
   state: z
     .string()
@@ -29,17 +32,17 @@ export const caseListQuery = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',') : undefined))
-    .pipe(z.array(z.enum(['green', 'yellow', 'red', 'overdue'])).optional()),
+    .pipe(z.array(z.enum(DUE_COLOURS)).optional()),
   page: int(1, 10_000, 1),
   pageSize: int(1, PAGE_SIZE_MAX, 20),
-});
+}) satisfies z.ZodType<CaseListFilter>;
 
-export const loginBody = z.object({ code: z.string().trim().min(1, '缺少登录凭证 code').max(200) }).strict();
+export const loginBody = z.object({ code: z.string().trim().min(1, '缺少登录凭证 code').max(200) }).strict() satisfies z.ZodType<LoginRequest>;
 
 export const uuidParam = z.uuid('案件 ID 格式不正确');
 
 const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
 
-export const unitsQuery = z.object({ parent: orgCode.optional() });
+export const unitsQuery = z.object({ parent: orgCode.optional() }) satisfies z.ZodType<OrgUnitsQuery>;
 
-export const statsQuery = z.object({ period: z.enum(STATS_PERIODS).default('month'), orgNodeCode: orgCode.optional() });
+export const statsQuery = z.object({ period: z.enum(STATS_PERIODS).default('month'), orgNodeCode: orgCode.optional() }) satisfies z.ZodType<StatsFilter>;

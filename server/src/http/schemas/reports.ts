@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { TEXT_LIMITS } from '@finecity/types';
+import { TEXT_LIMITS, type ReportFields } from '@finecity/types';
 import { latField, lngField } from './coords.js';
-
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', 'off', ''])
@@ -16,7 +15,7 @@ export const reportFields = z.object({
   lng: lngField,
   address: z.string().trim().max(TEXT_LIMITS.address).optional(),
   anonymous: flag,
-});
+}) satisfies z.ZodType<ReportFields>;
 
 export const idempotencyKey = z
   .string()

@@ -1,10 +1,10 @@
-import type { CaseQuery } from '../../../../services/api'
+import type { CaseListQuery } from '@finecity/types'
 
 export interface Queue {
   key: string
   label: string
   /** The server does all the narrowing (state, pending extension, deadline colour): counts are exact. */
-  query: CaseQuery
+  query: CaseListQuery
 }
 
 export const QUEUES: Queue[] = [

@@ -1,0 +1,176 @@
+// Request shapes: what a client sends, declared once. The server's zod schemas (server/src/http/schemas)
+// `satisfies z.ZodType<…>` these, and the mini-program builds its requests from them.
+import type { CaseAction, CaseSource, CaseState, ClockLevel, Complexity } from './case.js';
+import type { StatsPeriod } from './dto.js';
+
+// ---- Case actions: POST /api/v1/cases/:id/actions/:action -----------------------------------------
+
+/** Where the inspector stood when signing or handling on site (WGS-84): both coordinates or neither. */
+export interface CheckInFields {
+  lat?: number;
+  lng?: number;
+}
+
+export interface RegisterBody {
+  note?: string;
+}
+/** A reason is required. */
+export interface RejectBody {
+  note: string;
+}
+export interface MergeBody {
+  /** The open case this one duplicates. */
+  intoCaseId: string;
+  note?: string;
+}
+export interface DispatchBody {
+  /** Target unit; without it the case goes to the grid it lies in. */
+  orgNodeCode?: string;
+  complexity?: Complexity;
+  note?: string;
+}
+export interface SignBody extends CheckInFields {
+  note?: string;
+}
+export interface ReturnBody {
+  note: string;
+}
+export interface EscalateBody {
+  note: string;
+}
+/** Sent as multipart text fields (numbers as decimal strings) with the after-photos in `photos`. */
+export interface HandleBody extends CheckInFields {
+  note?: string;
+}
+export interface RequestExtensionBody {
+  /** Whole hours, 1–720. */
+  hours: number;
+  note: string;
+}
+export interface DecideExtensionBody {
+  approved: boolean;
+  note?: string;
+}
+export interface SuspendBody {
+  note: string;
+}
+export interface VerifyBody {
+  passed: boolean;
+  note?: string;
+}
+export interface ReopenBody {
+  note: string;
+}
+export interface RateBody {
+  /** 1–5. */
+  score: number;
+  comment?: string;
+}
+
+/** The body of each case action, by action name. */
+export interface ActionBodies {
+  register: RegisterBody;
+  reject: RejectBody;
+  merge: MergeBody;
+  dispatch: DispatchBody;
+  sign: SignBody;
+  return: ReturnBody;
+  escalate: EscalateBody;
+  handle: HandleBody;
+  'request-extension': RequestExtensionBody;
+  'decide-extension': DecideExtensionBody;
+  suspend: SuspendBody;
+  verify: VerifyBody;
+  reopen: ReopenBody;
+  rate: RateBody;
+}
+
+/** A validated case action: the action name (from the path) with its body, discriminated on `action`. */
+export type ActionRequest = { [A in CaseAction]: { action: A } & ActionBodies[A] }[CaseAction];
+
+/** The request of one action, e.g. `ActionRequestOf<'dispatch'>`. */
+export type ActionRequestOf<A extends CaseAction> = Extract<ActionRequest, { action: A }>;
+
+// ---- Reports: POST /api/v1/reports ------------------------------------------------------------------
+
+/** Multipart text fields of a report (numbers and the flag travel as strings); photos go in `photos`. */
+export interface ReportFields {
+  categoryCode: string;
+  description: string;
+  /** WGS-84, as wx.getLocation({ type: 'wgs84' }) gives it. */
+  lat: number;
+  lng: number;
+  address?: string;
+  anonymous: boolean;
+}
+
+// ---- Queries ----------------------------------------------------------------------------------------
+
+/** Colours of a running clock the case list can filter by (`?due=red,overdue`). */
+export const DUE_COLOURS = ['green', 'yellow', 'red', 'overdue'] as const satisfies readonly ClockLevel[];
+export type DueColour = (typeof DUE_COLOURS)[number];
+
+/** GET /api/v1/cases: lists travel comma-separated, flags as 'true'/'false'. */
+export interface CaseListQuery {
+  state?: CaseState[];
+  categoryCode?: string;
+  /** The channel the report came in by, e.g. 'patrol' for an inspector's own finds. */
+  source?: CaseSource;
+  q?: string;
+  orgNodeCode?: string;
+  /** Only the caller's own reports and the cases they follow. */
+  mine?: boolean;
+  /** Only cases with an extension request waiting for a decision. */
+  pendingExtension?: boolean;
+  /** Deadline colours of running clocks (computed by the server, exact). */
+  due?: DueColour[];
+  page?: number;
+  pageSize?: number;
+}
+
+/** The case list query as the server reads it: defaults filled in (page 1, 20 a page, flags false). */
+export type CaseListFilter = CaseListQuery & Required<Pick<CaseListQuery, 'mine' | 'pendingExtension' | 'page' | 'pageSize'>>;
+
+/** GET /api/v1/org/units: children of `parent` (default: the caller's own unit). */
+export interface OrgUnitsQuery {
+  parent?: string;
+}
+
+/** GET /api/v1/stats/overview. */
+export interface StatsQuery {
+  period?: StatsPeriod;
+  orgNodeCode?: string;
+}
+
+/** The stats query as the server reads it: the period defaults to 'month'. */
+export type StatsFilter = StatsQuery & Required<Pick<StatsQuery, 'period'>>;
+
+// ---- Login and notices ------------------------------------------------------------------------------
+
+/** POST /api/v1/auth/wechat: a wx.login code (in the sandbox, "sandbox:<openid>"). */
+export interface LoginRequest {
+  code: string;
+}
+
+/** What the user answered per template in wx.requestSubscribeMessage. */
+export const SUBSCRIBE_RESULTS = ['accept', 'reject', 'ban', 'filter'] as const;
+export type SubscribeResult = (typeof SUBSCRIBE_RESULTS)[number];
+
+/** POST /api/v1/subscriptions: answers by template id, 1–5 templates; each "accept" is one credit. */
+export interface SubscriptionsRequest {
+  results: Record<string, SubscribeResult>;
+}
+
+/**
+ * Query of WeChat's push to the official-account URL (the signature check, and the encrypted mode's
+ * fields): https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html
+ */
+export interface WeChatPushQuery {
+  signature?: string;
+  timestamp?: string;
+  nonce?: string;
+  echostr?: string;
+  encrypt_type?: string;
+  msg_signature?: string;
+  openid?: string;
+}
