@@ -8,7 +8,7 @@ import { shanghaiDay } from './time.js';
 import { scopeFacts } from './access.js';
 import { caseView, type CaseView } from './case-view.js';
 import type { CurrentUser, Deps } from './deps.js';
-import { processPhotos, removePhotos, storeProcessed, type StoredPhoto } from './photo-intake.js';
+import { processPhotos, removePhotos, storeProcessed } from './photo-intake.js';
 import type { CaseRecord, TxPorts } from './repositories.js';
 
 export interface ReportInput {

@@ -1,5 +1,5 @@
 import type { CaseDto, CaseEventDto, CaseSource, CaseState, ClockLevel, Complexity, DeadlineDto, OrgLevel, PhotoDto, Role } from '@finecity/types';
-import type { UrlSigner } from '../../adapters/auth/signed-urls.js';
+import type { UrlSigner } from '../../usecases/service-ports.js';
 import { dalianClock } from '../../usecases/access.js';
 import type { CaseView } from '../../usecases/case-view.js';
 import type { Deps } from '../../usecases/deps.js';
