@@ -13,6 +13,7 @@ import type { CaseClock } from './domain/case-model.js';
 import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
 import { buildLocator } from './domain/locate.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
+import { beijingParts } from './domain/shanghai-time.js';
 import type { AppConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Policy } from './city-policy.js';
@@ -30,7 +31,7 @@ export interface AppDeps extends Deps {
 export function buildSla(policy: Policy, logger?: Logger, now = new Date()): SlaClock {
   const tl = policy.timeLimits;
   const calendar = makeCalendar(calendarConfigFrom(policy.holidays, tl.workingHours));
-  const year = new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
+  const year = beijingParts(now).year;
   const missing = uncoveredYears(calendarConfigFrom(policy.holidays, tl.workingHours), [year, year + 1]);
   if (missing.length) logger?.warn('holiday calendar does not cover these years; only weekends count as rest days', { years: missing });
   return {

@@ -1,12 +1,13 @@
 // Working-time calendar for the SLA clocks. The standards distinguish 自然时 (every hour counts) from
-// 工作时 (only working hours on working days, with public holidays and 调休 working weekends):
-// city-management-standards.md §5. Holidays come from the State Council notices in config/holidays.json.
+// 工作时 (only working hours on working days, with public holidays and 调休 working weekends), as the
+// 处置时限 of CJ/T 315-2009 and GB/T 30428.8 count them. Holidays come from the State Council notices in
+// config/holidays.json.
 //
-// Asia/Shanghai is UTC+8 all year with no DST, so local wall time is epoch ms + 8 h: no date library.
+// Asia/Shanghai is UTC+8 all year with no DST: days are counted by shanghai-time.ts, no date library.
+import { beijingDayIndex as dayIndexOf, beijingMidnight } from './shanghai-time.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 /** A scan that finds no working time in ten years means a broken config, not a long deadline. */
 const MAX_DAYS_SCANNED = 3660;
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -114,7 +115,7 @@ function addWorkingMs(periods: readonly Period[], isWorking: (i: number) => bool
   // One step per calendar day (never per minute): several hundred hours is a few months of days.
   for (let n = 0; n < MAX_DAYS_SCANNED; n++, index++) {
     if (!isWorking(index)) continue;
-    const midnight = index * DAY_MS - SHANGHAI_OFFSET_MS;
+    const midnight = beijingMidnight(index);
     for (const p of periods) {
       const segStart = Math.max(from, midnight + p.startMs);
       const segEnd = midnight + p.endMs;
@@ -133,7 +134,7 @@ function elapsedWorkingMs(periods: readonly Period[], isWorking: (i: number) => 
   const last = dayIndexOf(to);
   for (let index = dayIndexOf(from); index <= last; index++) {
     if (!isWorking(index)) continue;
-    const midnight = index * DAY_MS - SHANGHAI_OFFSET_MS;
+    const midnight = beijingMidnight(index);
     for (const p of periods) {
       total += Math.max(0, Math.min(to, midnight + p.endMs) - Math.max(from, midnight + p.startMs));
     }
@@ -144,10 +145,6 @@ function elapsedWorkingMs(periods: readonly Period[], isWorking: (i: number) => 
 function hoursToMs(hours: number): number {
   if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`hours must be a finite number >= 0, got ${hours}`);
   return Math.round(hours * HOUR_MS);
-}
-
-function dayIndexOf(epochMs: number): number {
-  return Math.floor((epochMs + SHANGHAI_OFFSET_MS) / DAY_MS);
 }
 
 function dayString(index: number): string {

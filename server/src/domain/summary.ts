@@ -1,7 +1,9 @@
 /**
- * The daily / weekly / monthly report the city and district fine-management groups read at 08:00
- * (DESIGN.md "Assessment"). Pure: figures in, markdown out, so the content is testable on a fixed clock.
+ * The daily / weekly / monthly report the city and district fine-management groups read at 08:00.
+ * Pure: figures in, markdown out, so the content is testable on a fixed clock.
  */
+import { beijingDate, startOfBeijing } from './shanghai-time.js';
+
 export interface UnitFigures {
   code: string;
   name: string;
@@ -42,32 +44,15 @@ export function renderSummary(period: Period, label: string, scopeName: string, 
 
 /** [start, end) of the period that ended at the most recent Asia/Shanghai midnight before `now`. */
 export function periodBounds(period: Period, now: Date): { start: Date; end: Date; label: string } {
-  const local = new Date(now.getTime() + 8 * 3600_000);
-  const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 8 * 3600_000;
-  const day = 24 * 3600_000;
-  let start = midnight - day;
-  if (period === 'weekly') start = midnight - 7 * day;
-  if (period === 'monthly') {
-    const prev = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() - 1, 1));
-    start = prev.getTime() - 8 * 3600_000;
-  }
-  const fmt = (t: number) => new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
-  const label = period === 'daily' ? fmt(start) : period === 'weekly' ? `${fmt(start)} 至 ${fmt(midnight - day)}` : fmt(start).slice(0, 7);
-  return { start: new Date(start), end: new Date(midnight), label };
-}
-
-/**
- * Start of the current Asia/Shanghai calendar period containing `now` (the dashboard's "this day / week
- * (from Monday) / month / quarter / year so far").
- */
-export function periodStart(period: 'day' | 'week' | 'month' | 'quarter' | 'year', now: Date): Date {
-  const local = new Date(now.getTime() + 8 * 3600_000);
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth();
-  let utc = Date.UTC(y, m, local.getUTCDate());
-  if (period === 'week') utc -= ((local.getUTCDay() + 6) % 7) * 24 * 3600_000;
-  if (period === 'month') utc = Date.UTC(y, m, 1);
-  if (period === 'quarter') utc = Date.UTC(y, m - (m % 3), 1);
-  if (period === 'year') utc = Date.UTC(y, 0, 1);
-  return new Date(utc - 8 * 3600_000);
+  const end = startOfBeijing('day', now);
+  const day = 24 * 3_600_000; // Beijing days are all 24 h long (no daylight saving)
+  const start =
+    period === 'daily' ? new Date(end.getTime() - day)
+    : period === 'weekly' ? new Date(end.getTime() - 7 * day)
+    : startOfBeijing('month', new Date(startOfBeijing('month', now).getTime() - 1));
+  const label =
+    period === 'daily' ? beijingDate(start)
+    : period === 'weekly' ? `${beijingDate(start)} 至 ${beijingDate(new Date(end.getTime() - day))}`
+    : beijingDate(start).slice(0, 7);
+  return { start, end, label };
 }

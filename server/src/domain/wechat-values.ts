@@ -7,6 +7,8 @@
  *
  * Pure: times are formatted from the value itself in Asia/Shanghai (UTC+8, no daylight saving), never from a clock.
  */
+import { formatBeijing } from './shanghai-time.js';
+
 export const WECHAT_VALUE_TYPES = [
   'thing', 'number', 'letter', 'symbol', 'character_string', 'time', 'date',
   'amount', 'phone_number', 'car_number', 'name', 'phrase', 'enum',
@@ -93,17 +95,6 @@ function nameValue(v: string): string {
   return /^[A-Za-z ]+$/.test(v) ? v.slice(0, 20).trim() : clip(v, 10);
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** The instant in Asia/Shanghai's wall clock (UTC+8 all year; China has no daylight saving). */
-function shanghai(d: Date): { date: string; time: string } {
-  const t = new Date(d.getTime() + 8 * 3600_000);
-  return {
-    date: `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`,
-    time: `${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}`,
-  };
-}
-
 /** An instant with an explicit zone (ISO 8601 with Z or ±hh:mm), as stored and carried by the server. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 /** A zone-less ISO local time, read as Shanghai wall-clock time. */
@@ -118,10 +109,7 @@ function timeValue(v: string): string {
   return v.split('~').map((part) => {
     const p = part.trim();
     const d = INSTANT.test(p) ? new Date(p) : null;
-    if (d && !Number.isNaN(d.getTime())) {
-      const s = shanghai(d);
-      return `${s.date} ${s.time}`;
-    }
+    if (d && !Number.isNaN(d.getTime())) return formatBeijing(d);
     const local = LOCAL_ISO.exec(p);
     return local ? `${local[1]} ${local[2]}` : p;
   }).join('~');

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { formatBeijing } from '../domain/shanghai-time.js';
 import type { SandboxMessage } from './record.js';
 import type { SandboxState } from './state.js';
 
@@ -14,11 +15,6 @@ const CHANNEL: Record<SandboxMessage['channel'], string> = {
 };
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function shanghaiTime(iso: string): string {
-  const t = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
-  return `${t.slice(0, 10)} ${t.slice(11, 19)}`;
-}
 
 interface Box {
   title: string;
@@ -52,7 +48,7 @@ function item(m: SandboxMessage): string {
   const status = m.accepted ? '<span class="ok">已送达</span>' : `<span class="bad">被拒绝 ${esc(String(m.errcode))} ${esc(m.errmsg)}</span>`;
   const mentions = m.mentions?.length ? `<div class="at">提醒：${m.mentions.map((p) => `@${esc(p)}`).join(' ')}</div>` : '';
   const page = m.page ? `<div class="page">点击打开：${esc(m.page)}</div>` : '';
-  return `<li class="${m.accepted ? '' : 'refused'}"><div class="meta">${shanghaiTime(m.at)} · ${CHANNEL[m.channel]}${m.templateId ? ` · 模板 ${esc(m.templateId)}` : ''} · ${status}</div><pre>${esc(m.content)}</pre>${mentions}${page}</li>`;
+  return `<li class="${m.accepted ? '' : 'refused'}"><div class="meta">${formatBeijing(new Date(m.at), { seconds: true })} · ${CHANNEL[m.channel]}${m.templateId ? ` · 模板 ${esc(m.templateId)}` : ''} · ${status}</div><pre>${esc(m.content)}</pre>${mentions}${page}</li>`;
 }
 
 function section(title: string, list: Box[], empty: string): string {

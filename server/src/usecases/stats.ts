@@ -4,7 +4,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { cases, orgNodes } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
 import { POLICY } from '../domain/authorization.js';
-import { periodStart } from '../domain/summary.js';
+import { startOfBeijing } from '../domain/shanghai-time.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { nodeInScope } from './org-units.js';
 
@@ -32,8 +32,8 @@ export async function statsOverview(deps: Deps, user: CurrentUser, q: { period: 
   if (!user.roles.some((r) => POLICY[r]['case.read'] === 'area')) throw new AppError('auth.forbidden', '当前账号不能查看辖区统计');
   const node = await nodeInScope(deps, user, q.orgNodeCode);
   const now = deps.clock.now();
-  const from = periodStart(q.period, now);
-  const today = periodStart('day', now);
+  const from = startOfBeijing(q.period, now);
+  const today = startOfBeijing('day', now);
   const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
   const count = (cond: SQL) => sql<number>`count(*) filter (where ${cond})::int`;
   const closedSince = (d: Date) => sql`${cases.state} = 'closed' and ${cases.closedAt} >= ${ts(d)}`;

@@ -1,4 +1,2 @@
-/** Asia/Shanghai has no daylight saving: the local day is UTC+8. */
-export function shanghaiDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-}
+// Transitional: the day key now lives in domain/shanghai-time.ts; this file goes once report-case.ts imports it from there.
+export { shanghaiDay } from '../domain/shanghai-time.js';
