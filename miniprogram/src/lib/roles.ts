@@ -11,4 +11,3 @@ export const usesConsole = (u: UserDto | null): boolean => has(u, CONSOLE)
 /** Grid inspectors report what they find on patrol (巡查上报; the server records source 'patrol'). */
 export const patrols = (u: UserDto | null): boolean => has(u, ['inspector'])
 export const isLeader = (u: UserDto | null): boolean => has(u, ['leader', 'city', 'district', 'street', 'admin'])
-export const isResidentOnly = (u: UserDto | null): boolean => !!u && u.roles.every((r) => r === 'resident')

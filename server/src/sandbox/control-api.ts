@@ -2,7 +2,6 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { body } from './http-util.js';
-import type { MessageFilter } from './record.js';
 import type { SandboxState } from './state.js';
 import { WECOM_PREFIX } from './wecom-api.js';
 
@@ -41,12 +40,6 @@ const messages = z.object({
   afterId: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
-
-/** Parses the sandbox message filters (also used by GET /api/v1/sandbox/messages). */
-export function parseMessageFilter(query: unknown): { ok: true; filter: MessageFilter } | { ok: false; error: string } {
-  const r = messages.safeParse(query);
-  return r.success ? { ok: true, filter: r.data } : { ok: false, error: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
-}
 
 function parsed<T>(ctx: Context, schema: z.ZodType<T>, input: unknown): T | undefined {
   const r = schema.safeParse(input);

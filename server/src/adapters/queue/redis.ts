@@ -12,12 +12,3 @@ export function workerConnection(url: string): Redis {
 export function producerConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, retryStrategy: (n) => Math.min(n * 200, 2000) });
 }
-
-export async function redisReady(r: Redis, timeoutMs = 3000): Promise<boolean> {
-  try {
-    await Promise.race([r.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), timeoutMs))]);
-    return true;
-  } catch {
-    return false;
-  }
-}
