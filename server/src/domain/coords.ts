@@ -1,9 +1,9 @@
 /**
  * China's GCJ-02 ("Mars coordinates") and WGS-84. Maps inside WeChat (Tencent Maps) show and send
  * GCJ-02; FineCity stores and locates in WGS-84. The obfuscation is the widely published formula on the
- * Krasovsky ellipsoid (the same math as server/scripts/org-seed/echarts-geo.ts, kept there for the seed).
- * It is defined only inside China: outside a rough bounding box points pass unchanged, as every published
- * implementation does.
+ * Krasovsky ellipsoid; this is the one copy for the server and its scripts (the org-seed generator converts
+ * the AMap outlines with it). It is defined only inside China: outside a rough bounding box points pass
+ * unchanged, as every published implementation does.
  */
 export interface LatLng {
   lat: number;
