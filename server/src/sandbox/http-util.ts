@@ -47,7 +47,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Failure injection (POST /sandbox/control/fail): the next N calls to a path wait `delayMs`, then answer
  * `errcode` (or `httpStatus`) instead of being handled. A delay alone lets the call through afterwards —
- * the "timed out, yet delivered" case that makes WeChat sends ambiguous (wechat-platform.md §3.3).
+ * the "timed out, yet delivered" case that makes WeChat sends ambiguous (the send API takes no idempotency key).
  */
 export function injectFailures(state: SandboxState, describers: Record<string, Describer>): Middleware {
   return async (ctx, next) => {

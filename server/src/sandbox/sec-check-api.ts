@@ -5,7 +5,8 @@ import { body, OPENID, wxReply } from './http-util.js';
 import type { SandboxState } from './state.js';
 
 /**
- * msgSecCheck v2 (wechat-platform.md §7.1). The sandbox's verdict, so tests and the demo can reach each one:
+ * msgSecCheck v2 (https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/sec-check/security.msgSecCheck.html).
+ * The sandbox's verdict, so tests and the demo can reach each one:
  * - `[risky]` in the text, or a word of RISKY below → `risky`;
  * - `[review]`, or a word of REVIEW → `review`;
  * - anything else → `pass` (label 100).

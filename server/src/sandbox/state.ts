@@ -37,13 +37,13 @@ export interface StoredMedia {
   createdAt: number;
 }
 
-/** The stable and classic tokens live 7200 s (wechat-platform.md §2). */
+/** The stable and classic tokens live 7200 s (https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken). */
 export const TOKEN_TTL_S = 7200;
-/** A stable token in normal mode is renewed only in its last 5 minutes; old and new overlap (§2). */
+/** A stable token in normal mode is renewed only in its last 5 minutes; old and new overlap (same page). */
 const RENEW_WINDOW_MS = 5 * 60_000;
 export const FORCE_REFRESH_PER_DAY = 20;
 export const FORCE_REFRESH_MIN_GAP_MS = 30_000;
-/** WeCom: 20 messages per robot per minute (§6.3); the sandbox uses a rolling 60 s window. */
+/** WeCom: 20 messages per robot per minute (https://developer.work.weixin.qq.com/document/path/91770); the sandbox uses a rolling 60 s window. */
 export const ROBOT_PER_MINUTE = 20;
 export const ROBOT_WINDOW_MS = 60_000;
 
@@ -94,7 +94,7 @@ export class SandboxState {
     return { token, expiresIn: TOKEN_TTL_S };
   }
 
-  /** force_refresh: at most 20 a day and 30 s apart (§2); null when allowed, else the reason. */
+  /** force_refresh: at most 20 a day and 30 s apart (stable-token page); null when allowed, else the reason. */
   forceRefreshRefusal(appId: string): string | null {
     const now = this.now();
     const recent = (this.forced.get(appId) ?? []).filter((t) => now - t < 24 * 3600_000);
@@ -106,7 +106,7 @@ export class SandboxState {
     return null;
   }
 
-  /** Classic cgi-bin/token: a new token each call, and the previous classic token stops working (§2). */
+  /** Classic cgi-bin/token: a new token each call, and the previous classic token stops working. */
   classicToken(app: SandboxApp): string {
     const prev = this.classic.get(app.appId);
     if (prev) this.tokens.delete(prev);
@@ -138,7 +138,7 @@ export class SandboxState {
   }
 
   private mint(app: SandboxApp): string {
-    // Real tokens run to ~150 characters; WeChat asks for 512 characters of storage (§2).
+    // Real tokens run to ~150 characters; WeChat asks for 512 characters of storage.
     const token = `sbx_${app.kind}_${crypto.randomBytes(72).toString('base64url')}`;
     this.tokens.set(token, { appId: app.appId, kind: app.kind, expiresAt: this.now() + TOKEN_TTL_S * 1000 });
     return token;

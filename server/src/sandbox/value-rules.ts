@@ -1,5 +1,6 @@
 /**
- * How WeChat judges a template value (wechat-platform.md §3.4). The sandbox applies these on its own —
+ * How WeChat judges a template value (the value rules per data type on the subscribe-message send page,
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html). The sandbox applies these on its own —
  * deliberately not through the server's normaliser (domain/wechat-values.ts), so a test that sends a
  * normalised value and sees it accepted checks one against the other. A failure answers 47003.
  */

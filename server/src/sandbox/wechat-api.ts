@@ -7,8 +7,12 @@ import { renderTemplate, type SandboxTemplate } from './templates.js';
 import { checkValue } from './value-rules.js';
 
 /**
- * api.weixin.qq.com as FineCity uses it: login (§1), tokens (§2), subscribe messages (§3.3) and official-account
- * template messages (§4), with WeChat's validation order and errcodes (wechat-platform.md).
+ * api.weixin.qq.com as FineCity uses it, with WeChat's validation order and errcodes: login
+ * (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session), tokens
+ * (https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken), subscribe messages
+ * (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html)
+ * and official-account template messages
+ * (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html).
  */
 export function wechatApi(router: Router, state: SandboxState): void {
   router.get('/sns/jscode2session', (ctx) => code2Session(ctx, state));
@@ -83,7 +87,7 @@ function dataCheck(tpl: SandboxTemplate, data: Record<string, unknown> | null, t
   return null;
 }
 
-/** The fields the reader sees: the template's keys, `first`/`remark` dropped (§4: no longer shown since May 2023). */
+/** The fields the reader sees: the template's keys, `first`/`remark` dropped (no longer shown since May 2023: https://mp.weixin.qq.com/s/hvLO4Vs75NXDA__SxuyKXw). */
 function shown(tpl: SandboxTemplate | undefined, data: Record<string, unknown> | null): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(data ?? {})) {
@@ -124,7 +128,8 @@ function subscribeSend(ctx: Context, state: SandboxState): void {
 }
 
 /**
- * One-time subscribe credits (§3.1). Default "trust the caller": the server keeps its own credit table, so
+ * One-time subscribe credits (one accept, one message:
+ * https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message-overview.html). Default "trust the caller": the server keeps its own credit table, so
  * the sandbox accepts any valid request (and still spends a credit it was told of). Strict mode
  * (POST /sandbox/control/subscribe-mode {strict:true}, or the `strictCredits` option) refuses a send
  * without a credit granted through POST /sandbox/control/subscribe-credit: 43101.

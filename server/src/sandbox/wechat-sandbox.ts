@@ -16,7 +16,8 @@ import { describeWebhook, WEBHOOK_PATH, wecomApi } from './wecom-api.js';
 
 /**
  * The project's stand-in for api.weixin.qq.com, qyapi.weixin.qq.com (under /qyapi) and an SMS gateway (/sms):
- * same paths, same parameters, same validation and error codes (wechat-platform.md), a record of every
+ * same paths, same parameters, same validation and error codes (as each API's page on developers.weixin.qq.com
+ * and developer.work.weixin.qq.com documents them), a record of every
  * message, an inbox page and control endpoints (control-api.ts). Production code reaches it only through
  * its configured base URLs. Run it alone with `tsx server/src/sandbox/main.ts`.
  */

@@ -4,15 +4,15 @@ import { body, wxReply, type Describer, type Json } from './http-util.js';
 import type { SandboxState } from './state.js';
 
 /**
- * qyapi.weixin.qq.com's group-robot webhook (wechat-platform.md §6), served under WECOM_PREFIX so one sandbox
+ * qyapi.weixin.qq.com's group-robot webhook (https://developer.work.weixin.qq.com/document/path/91770), served under WECOM_PREFIX so one sandbox
  * origin stands in for both hosts. Keys are `sbx-robot-<orgNodeCode>`: the sandbox maps a key back to the
  * group's org node for the record. Errcodes:
  * - 93000 invalid webhook url: unknown key, or a node that has no group;
  * - 45009 api freq out of limit: a 21st message within a rolling 60 s for one key. WeCom robots answer 45009
- *   here; 130101 "send too fast, exceed 20 times per minute", which the reference also lists, is DingTalk's
+ *   here; 130101 "send too fast, exceed 20 times per minute", which some guides also list, is DingTalk's
  *   robot code (its robots share the 20/min rule);
  * - 40008 invalid message type; 44004 empty content; 40058 content over 2048 (text) / 4096 (markdown) bytes.
- * `mentioned_mobile_list` works with text only; markdown ignores it (§6.2).
+ * `mentioned_mobile_list` works with text only; markdown ignores it (same page).
  */
 export const WECOM_PREFIX = '/qyapi';
 export const WEBHOOK_PATH = `${WECOM_PREFIX}/cgi-bin/webhook/send`;
