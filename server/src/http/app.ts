@@ -22,7 +22,7 @@ export interface AppOptions {
   sandboxBase?: () => string;
   /** Set while the sandbox is on: its record and groups, for GET /api/v1/sandbox/messages and /accounts. */
   sandbox?: SandboxView;
-  /** The official account's media source or access token (default: WeChat API base, no token yet). */
+  /** Replaces parts of the official account's ports the composition root gave (a test's own media server). */
   officialAccount?: OfficialAccountWiring;
 }
 

@@ -1,6 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { Role } from '@finecity/types';
-import { orgNodes, users } from '../adapters/postgres/schema.js';
+import type { SandboxAccount } from '@finecity/types';
+import type { UserRecord } from './account-repositories.js';
 import type { CurrentUser, Deps } from './deps.js';
 
 /**
@@ -9,24 +8,22 @@ import type { CurrentUser, Deps } from './deps.js';
  */
 export async function loginWithWeChat(deps: Deps, code: string): Promise<CurrentUser> {
   const { openid } = await deps.wechat.code2Session(code);
-  const existing = await deps.db.select({ id: users.id }).from(users).where(eq(users.openid, openid));
-  if (existing[0]) return (await loadUser(deps, existing[0].id))!;
-  const created = await deps.db
-    .insert(users)
-    .values({ openid, name: '微信用户', roles: ['resident'] })
-    .onConflictDoNothing({ target: users.openid })
-    .returning({ id: users.id });
-  const id = created[0]?.id ?? (await deps.db.select({ id: users.id }).from(users).where(eq(users.openid, openid)))[0]!.id;
-  return (await loadUser(deps, id))!;
+  const user = (await deps.users.byOpenid(openid)) ?? (await deps.users.enrolResident(openid, '微信用户'));
+  return asCurrentUser(deps, user);
 }
 
+/** The caller for one request: one read of the user; the org path comes from the in-memory tree. */
 export async function loadUser(deps: Deps, id: string): Promise<CurrentUser | null> {
-  const rows = await deps.db
-    .select({ u: users, path: orgNodes.path })
-    .from(users)
-    .leftJoin(orgNodes, eq(orgNodes.code, users.orgNodeCode))
-    .where(eq(users.id, id));
-  const r = rows[0];
-  if (!r) return null;
-  return { id: r.u.id, name: r.u.name, roles: r.u.roles as Role[], orgNodeCode: r.u.orgNodeCode, orgPath: r.path ?? null, dutySlot: r.u.dutySlot === 'A' || r.u.dutySlot === 'B' ? r.u.dutySlot : null };
+  const user = await deps.users.byId(id);
+  return user ? asCurrentUser(deps, user) : null;
+}
+
+function asCurrentUser(deps: Deps, u: UserRecord): CurrentUser {
+  const orgPath = u.orgNodeCode ? (deps.org.get(u.orgNodeCode)?.path ?? null) : null;
+  return { id: u.id, name: u.name, roles: u.roles, orgNodeCode: u.orgNodeCode, orgPath, dutySlot: u.dutySlot, openid: u.openid };
+}
+
+/** The seeded demo accounts, for the sandbox's login picker. */
+export function demoAccounts(deps: Deps): Promise<SandboxAccount[]> {
+  return deps.users.demoAccounts();
 }

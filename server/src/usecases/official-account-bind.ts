@@ -1,14 +1,13 @@
 import crypto from 'node:crypto';
-import { and, eq, isNull, lt, ne, or } from 'drizzle-orm';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { oaBindCodes, oaFollowers, users } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
 import { fillText } from '../domain/oa-pairing.js';
 import type { CurrentUser, Deps } from './deps.js';
 
 /**
- * Staff bind their WeChat (the official account's openid, which differs from the mini-program's,
- * wechat-platform.md §1) to their account: the mini-program asks for a one-time code, the staff member
+ * Staff bind their WeChat (the official account's openid, which differs from the mini-program's: an
+ * openid is per app, https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html)
+ * to their account: the mini-program asks for a one-time code, the staff member
  * sends it to the official account, and the push handler binds the sender's openid to the code's owner.
  */
 export const BIND_CODE_MINUTES = 10;
@@ -25,13 +24,10 @@ export async function issueBindCode(deps: Deps, user: CurrentUser): Promise<{ co
   const now = deps.clock.now();
   const expiresAt = new Date(now.getTime() + BIND_CODE_MINUTES * 60_000);
   // A new code replaces the caller's unused ones; codes a day past expiry free their number again.
-  await deps.db
-    .delete(oaBindCodes)
-    .where(or(and(eq(oaBindCodes.userId, user.id), isNull(oaBindCodes.usedAt)), lt(oaBindCodes.expiresAt, new Date(now.getTime() - 24 * 3600_000))));
+  await deps.officialAccount.clearBindCodes(user.id, new Date(now.getTime() - 24 * 3600_000));
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
-    const inserted = await deps.db.insert(oaBindCodes).values({ code, userId: user.id, expiresAt }).onConflictDoNothing().returning({ code: oaBindCodes.code });
-    if (inserted[0]) return { code, expiresAt };
+    if (await deps.officialAccount.insertBindCode(code, user.id, expiresAt)) return { code, expiresAt };
   }
   throw new AppError('service.unavailable', '绑定码生成失败，请稍后重试');
 }
@@ -40,20 +36,16 @@ type BindOutcome = { kind: 'bound'; name: string } | { kind: 'invalid' | 'expire
 
 async function bindByCode(deps: Deps, openid: string, code: string): Promise<BindOutcome> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (tx) => {
-    const row = (await tx.select().from(oaBindCodes).where(eq(oaBindCodes.code, code)).for('update'))[0];
+  return deps.uow.run<BindOutcome>(async ({ officialAccount: oa }) => {
+    const row = await oa.bindCodeForUpdate(code);
     if (!row) return { kind: 'invalid' };
-    const owner = (await tx.select({ name: users.name, oaOpenid: users.oaOpenid }).from(users).where(eq(users.id, row.userId)))[0]!;
     // WeChat retries a push it got no answer to: the same sender with a used code is already bound.
-    if (row.usedAt) return owner.oaOpenid === openid ? { kind: 'bound', name: owner.name } : { kind: 'used' };
+    if (row.usedAt) return row.ownerOaOpenid === openid ? { kind: 'bound', name: row.ownerName } : { kind: 'used' };
     if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
-    await tx.update(oaBindCodes).set({ usedAt: now }).where(eq(oaBindCodes.code, code));
+    await oa.markBindCodeUsed(code, now);
     // The openid moves to the staff account (from a resident made for this follower, if any).
-    await tx.update(users).set({ oaOpenid: null }).where(and(eq(users.oaOpenid, openid), ne(users.id, row.userId)));
-    await tx.update(users).set({ oaOpenid: openid }).where(eq(users.id, row.userId));
-    await tx.update(oaFollowers).set({ userId: null }).where(and(eq(oaFollowers.userId, row.userId), ne(oaFollowers.oaOpenid, openid)));
-    await tx.update(oaFollowers).set({ userId: row.userId }).where(eq(oaFollowers.oaOpenid, openid));
-    return { kind: 'bound', name: owner.name };
+    await oa.bindOpenid(row.userId, openid);
+    return { kind: 'bound', name: row.ownerName };
   });
 }
 

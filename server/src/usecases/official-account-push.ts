@@ -1,17 +1,17 @@
-import { and, eq, gte, isNull, like, lt, lte, sql } from 'drizzle-orm';
+import fs from 'node:fs';
+import path from 'node:path';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { cases, idempotencyKeys, oaFollowers, oaPendingReports, users, wechatPushNonces } from '../adapters/postgres/schema.js';
-import type { Db, Tx } from '../adapters/postgres/database.js';
-import type { OaMediaSource } from '../adapters/wechat/oa-media.js';
 import { gcj02ToWgs84 } from '../domain/coords.js';
 import { isAppError } from '../domain/errors.js';
 import { consumedBy, decidePair, fillText, halfToKeep, pairKey, bindCodeIn, type Half, type LocationHalf, type PhotoHalf } from '../domain/oa-pairing.js';
+import type { Policy } from '../city-policy.js';
 import type { Logger } from '../logger.js';
 import { bindOfficialAccount, bindFailureLimiter } from './official-account-bind.js';
 import type { Deps } from './deps.js';
 import { loadUser } from './login.js';
 import { reportCase } from './report-case.js';
+import type { OaMediaSource } from './service-ports.js';
 
 /** config/official-account.json */
 export const officialAccountSettingsSchema = z.object({
@@ -26,6 +26,18 @@ export const officialAccountSettingsSchema = z.object({
   }),
 });
 export type OfficialAccountSettings = z.infer<typeof officialAccountSettingsSchema>;
+
+/** Reads and checks config/official-account.json; its default category must be one of the city's. */
+export function loadOfficialAccountSettings(configDir: string, policy: Pick<Policy, 'categories'>): OfficialAccountSettings {
+  const file = path.join(configDir, 'official-account.json');
+  const parsed = officialAccountSettingsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (parsed.success && !policy.categories.categories.some((c) => c.code === parsed.data.defaultCategory)) {
+    problems.push(`defaultCategory: ${parsed.data.defaultCategory} is not in categories.json`);
+  }
+  if (!parsed.success || problems.length) throw new Error(`Invalid ${file}:\n  ${problems.join('\n  ')}`);
+  return parsed.data;
+}
 
 /** A verified push message, as the use case sees it. `at` is the message's CreateTime. */
 export type OaMessage = { openid: string; at: Date } & (
@@ -53,15 +65,14 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
   const bindLimiter = bindFailureLimiter();
 
   async function receiveHalf(openid: string, half: Half): Promise<string> {
-    const userId = await userIdFor(deps, openid);
+    const userId = await deps.users.idByOfficialAccountOpenid(openid);
     const consumed = userId ? await consumedCaseNo(deps, userId, half) : null;
     if (consumed) return fillText(r.accepted, { caseNo: consumed });
-    const decision = await deps.db.transaction(async (tx) => {
+    const decision = await deps.uow.run(async ({ officialAccount: oa }) => {
       // One follower's messages are decided one at a time, across processes too.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`oa-pending:${openid}`}))`);
-      const rows = await tx.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid));
-      const d = decidePair(rows[0] ? halfOf(rows[0]) : null, half, windowMs);
-      if (d.kind === 'wait') await savePending(tx, openid, d.half);
+      await oa.lockFollower(openid);
+      const d = decidePair(await oa.pendingHalf(openid), half, windowMs);
+      if (d.kind === 'wait') await oa.savePending(openid, d.half);
       return d;
     });
     if (decision.kind === 'wait') return fillText(half.kind === 'photo' ? r.photoReceived : r.locationReceived, { minutes: settings.pairWindowMinutes });
@@ -94,8 +105,8 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
         'official_account',
       );
       await keepOnly(deps, openid, null, pair.pending);
-      const row = await deps.db.select({ caseNo: cases.caseNo }).from(cases).where(eq(cases.id, caseId));
-      return fillText(r.accepted, { caseNo: row[0]!.caseNo });
+      const row = await deps.cases.load(caseId, user!.id);
+      return fillText(r.accepted, { caseNo: row!.row.caseNo });
     } catch (err) {
       if (!isAppError(err)) throw err;
       await keepOnly(deps, openid, halfToKeep(err.code, pair), pair.pending);
@@ -106,7 +117,7 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
   return {
     async handle(msg) {
       if (msg.type === 'event') return (await followEvent(deps, msg.openid, msg.event, msg.at)) ? r.welcome : null;
-      await ensureFollower(deps, msg.openid, msg.at);
+      await deps.officialAccount.noteFollower(msg.openid, msg.at);
       if (msg.type === 'image') return receiveHalf(msg.openid, { kind: 'photo', mediaId: msg.mediaId, picUrl: msg.picUrl, at: msg.at });
       if (msg.type === 'location') {
         const p = settings.locationCoords === 'gcj02' ? gcj02ToWgs84(msg) : { lat: msg.lat, lng: msg.lng };
@@ -119,87 +130,44 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
   };
 }
 
-function halfOf(row: typeof oaPendingReports.$inferSelect): Half | null {
-  if (row.mediaId) return { kind: 'photo', mediaId: row.mediaId, picUrl: row.picUrl, at: row.updatedAt };
-  if (row.lat !== null && row.lng !== null) return { kind: 'location', lat: row.lat, lng: row.lng, label: row.label, at: row.updatedAt };
-  return null;
-}
-
-/** The pending row holds one half; `updatedAt` is when the follower sent it (its CreateTime). */
-async function savePending(db: Db | Tx, openid: string, half: Half): Promise<void> {
-  const values =
-    half.kind === 'photo'
-      ? { mediaId: half.mediaId, picUrl: half.picUrl, lat: null, lng: null, label: null, updatedAt: half.at }
-      : { mediaId: null, picUrl: null, lat: half.lat, lng: half.lng, label: half.label, updatedAt: half.at };
-  await db.insert(oaPendingReports).values({ oaOpenid: openid, ...values }).onConflictDoUpdate({ target: oaPendingReports.oaOpenid, set: values });
-}
-
 /**
  * After a pair was tried: the pending half it used is removed unless it is `keep`, and `keep` waits.
  * Only the exact half that was read is removed, so a newer message saved meanwhile survives.
  */
 async function keepOnly(deps: Deps, openid: string, keep: Half | null, pending: Half): Promise<void> {
   if (keep === pending) return;
-  if (keep) return savePending(deps.db, openid, keep);
-  const same = pending.kind === 'photo' ? eq(oaPendingReports.mediaId, pending.mediaId) : and(isNull(oaPendingReports.mediaId), eq(oaPendingReports.updatedAt, pending.at));
-  await deps.db.delete(oaPendingReports).where(and(eq(oaPendingReports.oaOpenid, openid), same));
-}
-
-async function userIdFor(deps: Deps, openid: string): Promise<string | null> {
-  const rows = await deps.db.select({ id: users.id }).from(users).where(eq(users.oaOpenid, openid));
-  return rows[0]?.id ?? null;
+  if (keep) return deps.officialAccount.savePending(openid, keep);
+  await deps.officialAccount.dropPending(openid, pending);
 }
 
 /** A follower nobody knows yet becomes a resident, known by the official account's openid only. */
 async function residentFor(deps: Deps, openid: string): Promise<string> {
-  const created = await deps.db
-    .insert(users)
-    .values({ name: '公众号用户', roles: ['resident'], oaOpenid: openid })
-    .onConflictDoNothing({ target: users.oaOpenid })
-    .returning({ id: users.id });
-  const id = created[0]?.id ?? (await userIdFor(deps, openid))!;
-  await deps.db.update(oaFollowers).set({ userId: id }).where(and(eq(oaFollowers.oaOpenid, openid), isNull(oaFollowers.userId)));
+  const id = await deps.users.enrolOfficialAccountResident(openid, '公众号用户');
+  await deps.officialAccount.linkFollower(openid, id);
   return id;
 }
 
 async function consumedCaseNo(deps: Deps, userId: string, half: Half): Promise<string | null> {
-  const since = new Date(half.at.getTime() - RETRY_HORIZON_MS);
-  const rows = await deps.db
-    .select({ key: idempotencyKeys.key, caseNo: cases.caseNo })
-    .from(idempotencyKeys)
-    .innerJoin(cases, eq(cases.id, idempotencyKeys.caseId))
-    .where(and(eq(idempotencyKeys.userId, userId), like(idempotencyKeys.key, 'oa:%'), gte(idempotencyKeys.createdAt, since)));
+  const rows = await deps.officialAccount.reportsSince(userId, new Date(half.at.getTime() - RETRY_HORIZON_MS));
   const key = consumedBy(rows.map((x) => x.key), half);
   return key ? rows.find((x) => x.key === key)!.caseNo : null;
-}
-
-/** Any message proves the follower follows; the row is created once and then changed by events only. */
-async function ensureFollower(deps: Deps, openid: string, at: Date): Promise<void> {
-  await deps.db.insert(oaFollowers).values({ oaOpenid: openid, userId: await userIdFor(deps, openid), subscribed: true, changedAt: at }).onConflictDoNothing();
 }
 
 /** subscribe / unsubscribe; a retried older event never overwrites a newer one. Returns true on subscribe. */
 async function followEvent(deps: Deps, openid: string, event: string, at: Date): Promise<boolean> {
   if (event !== 'subscribe' && event !== 'unsubscribe') return false;
   const subscribed = event === 'subscribe';
-  await deps.db
-    .insert(oaFollowers)
-    .values({ oaOpenid: openid, userId: await userIdFor(deps, openid), subscribed, changedAt: at })
-    .onConflictDoUpdate({ target: oaFollowers.oaOpenid, set: { subscribed, changedAt: at }, setWhere: lte(oaFollowers.changedAt, at) });
+  await deps.officialAccount.recordFollow(openid, subscribed, at);
   return subscribed;
 }
 
-/* ---- replay protection (wechat-platform.md §5.4) ---- */
+/* ---- replay protection (https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Message_encryption_and_decryption_instructions.html) ---- */
 
 /** How long a nonce is remembered: twice the timestamp window, so a nonce cannot outlive its refusal. */
 const NONCE_TTL_MS = 600_000;
 
-export async function nonceSeen(deps: Deps, nonce: string, timestamp: number): Promise<boolean> {
-  const rows = await deps.db
-    .select({ n: wechatPushNonces.nonce })
-    .from(wechatPushNonces)
-    .where(and(eq(wechatPushNonces.nonce, nonce), eq(wechatPushNonces.timestamp, timestamp)));
-  return rows.length > 0;
+export function nonceSeen(deps: Deps, nonce: string, timestamp: number): Promise<boolean> {
+  return deps.officialAccount.nonceSeen(nonce, timestamp);
 }
 
 /**
@@ -208,7 +176,7 @@ export async function nonceSeen(deps: Deps, nonce: string, timestamp: number): P
  */
 export async function recordNonce(deps: Deps, nonce: string, timestamp: number): Promise<void> {
   const now = deps.clock.now();
-  await deps.db.insert(wechatPushNonces).values({ nonce, timestamp, receivedAt: now }).onConflictDoNothing();
-  await deps.db.delete(wechatPushNonces).where(lt(wechatPushNonces.receivedAt, new Date(now.getTime() - NONCE_TTL_MS)));
-  await deps.db.delete(oaPendingReports).where(lt(oaPendingReports.updatedAt, new Date(now.getTime() - RETRY_HORIZON_MS)));
+  await deps.officialAccount.rememberNonce(nonce, timestamp, now);
+  await deps.officialAccount.forgetNoncesBefore(new Date(now.getTime() - NONCE_TTL_MS));
+  await deps.officialAccount.dropPendingBefore(new Date(now.getTime() - RETRY_HORIZON_MS));
 }

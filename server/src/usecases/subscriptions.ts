@@ -1,12 +1,11 @@
-import { sql } from 'drizzle-orm';
-import { subscriptionCredits } from '../adapters/postgres/schema.js';
 import { AppError } from '../domain/errors.js';
 import type { CurrentUser, Deps } from './deps.js';
 
 /**
- * The mini-program reports what the user answered to wx.requestSubscribeMessage (wechat-platform.md
- * §3.2): each "accept" is one credit to send one message with that template. Answers other than
- * "accept" change nothing: WeChat keeps the user's choice itself.
+ * The mini-program reports what the user answered to wx.requestSubscribeMessage
+ * (https://developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/wx.requestSubscribeMessage.html):
+ * each "accept" is one credit to send one message with that template. Answers other than "accept" change
+ * nothing: WeChat keeps the user's choice itself.
  */
 export async function recordSubscribeResults(deps: Deps, user: CurrentUser, results: Record<string, string>): Promise<Record<string, number>> {
   const byTemplateId = new Map(Object.entries(deps.policy.notifications.templates).map(([key, t]) => [t.subscribe.templateId, key]));
@@ -15,16 +14,7 @@ export async function recordSubscribeResults(deps: Deps, user: CurrentUser, resu
   const now = deps.clock.now();
   const out: Record<string, number> = {};
   for (const [templateId, answer] of Object.entries(results)) {
-    const key = byTemplateId.get(templateId)!;
-    const rows = await deps.db
-      .insert(subscriptionCredits)
-      .values({ userId: user.id, templateKey: key, credits: answer === 'accept' ? 1 : 0, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [subscriptionCredits.userId, subscriptionCredits.templateKey],
-        set: { credits: sql`${subscriptionCredits.credits} + ${answer === 'accept' ? 1 : 0}`, updatedAt: now },
-      })
-      .returning({ credits: subscriptionCredits.credits });
-    out[templateId] = rows[0]?.credits ?? 0;
+    out[templateId] = await deps.subscriptions.add(user.id, byTemplateId.get(templateId)!, answer === 'accept' ? 1 : 0, now);
   }
   return out;
 }

@@ -1,13 +1,11 @@
 import crypto from 'node:crypto';
+import type { UrlSigner } from '../../usecases/service-ports.js';
 
 /**
  * Photo URLs are signed and expire: <image> tags in the mini-program cannot send a bearer header, and
  * a photo (a resident's doorway, a plate number) must not be fetchable by anyone who guesses an id.
  */
-export interface UrlSigner {
-  photoUrl(id: string, variant: 'full' | 'thumb', now: Date): string;
-  verify(id: string, variant: string, exp: string, sig: string, now: Date): boolean;
-}
+export type { UrlSigner };
 
 export function hmacUrlSigner(secret: string, ttlSeconds = 6 * 3600): UrlSigner {
   const mac = (s: string) => crypto.createHmac('sha256', `photo:${secret}`).update(s).digest('base64url').slice(0, 32);

@@ -1,11 +1,9 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { AppError } from '../../domain/errors.js';
+import type { TokenService } from '../../usecases/service-ports.js';
 
 /** Our own short-lived bearer token, bound to the user id (never to a client-sent openid). */
-export interface TokenService {
-  issue(userId: string): Promise<string>;
-  verify(token: string): Promise<string>;
-}
+export type { TokenService };
 
 export function hmacTokens(secret: string, ttlHours: number): TokenService {
   const key = new TextEncoder().encode(secret);

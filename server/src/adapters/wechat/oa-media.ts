@@ -1,4 +1,5 @@
 import { PHOTO_LIMITS } from '@finecity/types';
+import type { OaMediaSource } from '../../usecases/service-ports.js';
 import { withAccessToken, type AccessTokenSource } from './access-token.js';
 
 /**
@@ -7,9 +8,7 @@ import { withAccessToken, type AccessTokenSource } from './access-token.js';
  * base URL (api.weixin.qq.com or the sandbox) and the official account's token source, which is not the
  * mini-program's: openids and tokens are per appid (wechat-platform.md §1, §2).
  */
-export interface OaMediaSource {
-  fetchMedia(mediaId: string): Promise<Buffer>;
-}
+export type { OaMediaSource };
 
 export class OaMediaError extends Error {
   readonly errcode: number;

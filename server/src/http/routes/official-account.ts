@@ -1,41 +1,44 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
-import { stableAccessToken, type AccessTokenSource } from '../../adapters/wechat/access-token.js';
-import { OaMediaError, oaMediaClient, type OaMediaSource } from '../../adapters/wechat/oa-media.js';
-import { openPush, PushRefused, textReply, verifyUrl, type OpenedPush, type PushSecrets } from '../../adapters/wechat/push-crypto.js';
 import { issueBindCode } from '../../usecases/official-account-bind.js';
-import { nonceSeen, officialAccountPush, officialAccountSettingsSchema, recordNonce, type OfficialAccountSettings } from '../../usecases/official-account-push.js';
+import { nonceSeen, officialAccountPush, recordNonce, type OfficialAccountSettings } from '../../usecases/official-account-push.js';
+import type { OaMediaSource, OpenedPush, PushCodec } from '../../usecases/service-ports.js';
 import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
 import { pushQuery, toOaMessage } from '../schemas/official-account.js';
 
 export const OA_PUSH_PATH = '/wechat/official-account';
-/** WeChat's messages are a few hundred bytes; 64 KB leaves room and stops floods (§5.4 [design]). */
+/** WeChat's messages are a few hundred bytes; 64 KB leaves room and stops floods (our bound). */
 const MAX_BODY_BYTES = 64 * 1024;
-/** ±300 s around our clock (wechat-platform.md §5.4 [design]). */
+/** ±300 s around our clock (our bound against replays, with the nonce store). */
 const TIMESTAMP_WINDOW_S = 300;
 
-export interface OfficialAccountWiring {
-  /** Where photos are fetched; by default cgi-bin/media/get on the WeChat API base (or the sandbox). */
-  media?: OaMediaSource;
-  /**
-   * The official account's token source. Default: a stable token cached in this process; pass the shared
-   * Redis-backed one where it exists (wechat-platform.md §2: one token service per appid).
-   */
-  tokens?: AccessTokenSource;
-  settings?: OfficialAccountSettings;
+/** What the push endpoint is given by the composition root. */
+export interface OfficialAccountPorts {
+  /** Signatures, safe-mode AES and XML, with the account's secrets. */
+  codec: PushCodec;
+  /** Where photos are fetched (cgi-bin/media/get on the WeChat API base, or the sandbox). */
+  media: OaMediaSource;
+  /** config/official-account.json */
+  settings: OfficialAccountSettings;
 }
 
-export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: AppDeps, opts: { officialAccount?: OfficialAccountWiring; sandboxBase?: () => string }): void {
-  const wiring = opts.officialAccount ?? {};
-  const settings = wiring.settings ?? loadOfficialAccountSettings(deps);
-  const oa = deps.config.officialAccount;
-  const secrets: PushSecrets = { token: oa.token, appId: oa.appId, aesKeys: oa.previousAesKey ? [oa.aesKey, oa.previousAesKey] : [oa.aesKey] };
-  const media = wiring.media ?? defaultMedia(deps, wiring.tokens, deps.config.wechat.apiBase ?? opts.sandboxBase?.() ?? null);
+/** Parts of the ports to replace (a test's own media server). */
+export type OfficialAccountWiring = Partial<OfficialAccountPorts>;
+
+/** A refusal this route decides itself (the codec names its own). */
+class Refused extends Error {
+  readonly reason: 'signature' | 'replayed_nonce';
+  constructor(reason: 'signature' | 'replayed_nonce') {
+    super(`push refused: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: AppDeps, opts: { officialAccount?: OfficialAccountWiring }): void {
+  const { codec, media, settings } = { ...deps.oaPush, ...opts.officialAccount };
   const push = officialAccountPush(deps, settings, media);
 
   api.add({
@@ -45,10 +48,10 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
   });
   router.get(OA_PUSH_PATH, (ctx) => {
     try {
-      ctx.body = verifyUrl(secrets, parseQuery(ctx));
+      ctx.body = codec.verifyUrl(parseQuery(ctx));
       ctx.type = 'text/plain';
     } catch (err) {
-      throw refusal(deps, ctx, err);
+      throw refusal(deps, codec, ctx, err);
     }
   });
 
@@ -62,10 +65,10 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
     const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
     let opened: OpenedPush;
     try {
-      opened = openPush(secrets, parseQuery(ctx), body, nowSeconds, { windowSeconds: TIMESTAMP_WINDOW_S, requireSafeMode: settings.requireSafeMode });
-      if (await nonceSeen(deps, opened.nonce, opened.timestamp)) throw new PushRefused('replayed_nonce');
+      opened = codec.open(parseQuery(ctx), body, nowSeconds, { windowSeconds: TIMESTAMP_WINDOW_S, requireSafeMode: settings.requireSafeMode });
+      if (await nonceSeen(deps, opened.nonce, opened.timestamp)) throw new Refused('replayed_nonce');
     } catch (err) {
-      throw refusal(deps, ctx, err);
+      throw refusal(deps, codec, ctx, err);
     }
     const msg = toOaMessage(opened.fields);
     const reply = await push.handle(msg);
@@ -76,7 +79,7 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
       return;
     }
     ctx.type = 'application/xml';
-    ctx.body = textReply(secrets, { to: msg.openid, from: opened.fields.ToUserName!, content: reply, nowSeconds, aesKey: opened.aesKey });
+    ctx.body = codec.reply({ to: msg.openid, from: opened.fields.ToUserName!, content: reply, nowSeconds, aesKey: opened.aesKey });
   });
 
   api.add({
@@ -91,36 +94,18 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
   });
 }
 
-function defaultMedia(deps: AppDeps, tokens: AccessTokenSource | undefined, apiBase: string | null): OaMediaSource {
-  // loadConfig requires WECHAT_API_BASE when the sandbox is off, so no base means no sandbox in a test app.
-  if (!apiBase) return { fetchMedia: () => Promise.reject(new OaMediaError(-1, 'no WeChat API base')) };
-  const oa = deps.config.officialAccount;
-  const t = tokens ?? stableAccessToken({ apiBase, appId: oa.appId, appSecret: oa.appSecret, timeoutMs: deps.config.wechat.timeoutMs, redis: null });
-  return oaMediaClient({ apiBase, tokens: t, timeoutMs: deps.config.wechat.timeoutMs });
-}
-
-export function loadOfficialAccountSettings(deps: Pick<AppDeps, 'config' | 'policy'>): OfficialAccountSettings {
-  const file = path.join(deps.config.configDir, 'official-account.json');
-  const parsed = officialAccountSettingsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  if (parsed.success && !deps.policy.categories.categories.some((c) => c.code === parsed.data.defaultCategory)) {
-    problems.push(`defaultCategory: ${parsed.data.defaultCategory} is not in categories.json`);
-  }
-  if (!parsed.success || problems.length) throw new Error(`Invalid ${file}:\n  ${problems.join('\n  ')}`);
-  return parsed.data;
-}
-
 function parseQuery(ctx: Context) {
   const r = pushQuery.safeParse(ctx.query);
-  if (!r.success) throw new PushRefused('signature');
+  if (!r.success) throw new Refused('signature');
   return r.data;
 }
 
 /** Not from WeChat, or not acceptable: no business effect, a log line, 403 (400 for XML we refuse). */
-function refusal(deps: AppDeps, ctx: Context, err: unknown): unknown {
-  if (!(err instanceof PushRefused)) return err;
-  deps.logger.warn('official-account push refused', { reason: err.reason, method: ctx.method, ip: ctx.ip, requestId: ctx.state.requestId });
-  if (err.reason === 'xml_doctype' || err.reason === 'xml_malformed') return new AppError('request.invalid', '消息格式不正确');
+function refusal(deps: AppDeps, codec: PushCodec, ctx: Context, err: unknown): unknown {
+  const reason = err instanceof Refused ? err.reason : codec.refusal(err);
+  if (!reason) return err;
+  deps.logger.warn('official-account push refused', { reason, method: ctx.method, ip: ctx.ip, requestId: ctx.state.requestId });
+  if (reason === 'xml_doctype' || reason === 'xml_malformed') return new AppError('request.invalid', '消息格式不正确');
   return new AppError('auth.forbidden', '消息推送校验失败');
 }
 

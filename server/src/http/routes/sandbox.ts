@@ -1,10 +1,8 @@
 import type Router from '@koa/router';
-import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Role, SandboxAccount } from '@finecity/types';
-import { appMeta, orgNodes, users } from '../../adapters/postgres/schema.js';
 import { resolveApiBases } from '../../config.js';
 import type { AppDeps } from '../../composition.js';
+import { demoAccounts } from '../../usecases/login.js';
 import type { ApiRegistry } from '../openapi.js';
 import { parse } from '../validate.js';
 
@@ -53,27 +51,4 @@ export function sandboxRoutes(router: Router, api: ApiRegistry, deps: AppDeps, s
     // groupNodeCode: the account's org node has a WeCom group robot, whose messages the sandbox records under it.
     ctx.body = { accounts: accounts.map((a) => (a.orgNodeCode && view?.hasGroup(a.orgNodeCode) ? { ...a, groupNodeCode: a.orgNodeCode } : a)) };
   });
-}
-
-async function demoAccounts(deps: AppDeps): Promise<SandboxAccount[]> {
-  const meta = await deps.db.select().from(appMeta).where(eq(appMeta.key, 'demoAccounts'));
-  const openids = (meta[0]?.value as string[] | undefined) ?? [];
-  if (!openids.length) return [];
-  const rows = await deps.db
-    .select({ u: users, lat: orgNodes.centroidLat, lng: orgNodes.centroidLng })
-    .from(users)
-    .leftJoin(orgNodes, eq(orgNodes.code, users.orgNodeCode))
-    .where(inArray(users.openid, openids));
-  const order = new Map(openids.map((o, i) => [o, i]));
-  return rows
-    .sort((a, b) => (order.get(a.u.openid!) ?? 0) - (order.get(b.u.openid!) ?? 0))
-    .map(({ u, lat, lng }) => ({
-      code: `sandbox:${u.openid}`,
-      openid: u.openid!,
-      role: u.roles[0] as Role,
-      orgNodeCode: u.orgNodeCode,
-      name: u.name,
-      ...(u.dutySlot ? { duty: u.dutySlot as 'A' | 'B' } : {}),
-      ...(u.dutySlot && lat !== null && lng !== null ? { lat, lng } : {}),
-    }));
 }
