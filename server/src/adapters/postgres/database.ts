@@ -94,7 +94,7 @@ function defaultIdleError(err: Error): void {
 
 /**
  * PGlite is one serialized session with no guard on its data folder: two processes on one folder lose
- * writes (stack-notes-server §3). So the process that opens it takes an exclusive lock first, and a
+ * writes (PGlite is a single-connection database: https://pglite.dev/docs/pglite-socket). So the process that opens it takes an exclusive lock first, and a
  * second owner fails at once with a clear message.
  */
 export async function openPglite(dataDir: string | null, opts: { loadDataDir?: Blob } = {}): Promise<Database> {

@@ -51,7 +51,7 @@ export const users = pgTable(
     /** Grid inspectors work in A/B rotation; the inspector code is grid code + slot. */
     dutySlot: text('duty_slot'),
     staffCode: text('staff_code'),
-    /** Official-account openid once bound (openids are per app: wechat-platform.md §1). */
+    /** Official-account openid once bound (openids are per app: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session). */
     oaOpenid: text('oa_openid'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
@@ -299,7 +299,7 @@ export const notificationAttempts = pgTable(
   (t) => [index('notification_attempts_n_idx').on(t.notificationId)],
 );
 
-/** Push-message replay protection (wechat-platform.md §5.4): a nonce+timestamp is accepted once. */
+/** Push-message replay protection (our window; WeChat defines none): a nonce+timestamp is accepted once. */
 export const wechatPushNonces = pgTable(
   'wechat_push_nonces',
   {

@@ -4,7 +4,8 @@ import { callJson } from './http.js';
 import { WeChatCallError } from './wechat-call-error.js';
 
 /**
- * The access token of one appid: WeChat's stable token (`POST cgi-bin/stable_token`, wechat-platform.md §2),
+ * The access token of one appid: WeChat's stable token (`POST cgi-bin/stable_token`,
+ * https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken),
  * kept in Redis and shared by every process, so that one process fetches it and all use it. A Redis lock
  * (SET NX PX) makes a single process renew; the others keep using the old token, which stays valid during
  * WeChat's 5-minute overlap, or wait for the new one. Without Redis (null, or down) the cache is in-process.
@@ -19,7 +20,7 @@ export interface AccessTokenSource {
   readonly appId: string;
   /** A valid token: the shared one, or one fetched by a single process. */
   get(): Promise<AccessToken>;
-  /** After 40001/42001 with `stale`: drop it if it is still the cached one (no force_refresh, §2), and get another. */
+  /** After 40001/42001 with `stale`: drop it if it is still the cached one (no force_refresh: it is limited to 20 a day), and get another. */
   refresh(stale: string): Promise<AccessToken>;
 }
 
@@ -135,7 +136,7 @@ export function stableAccessToken(o: StableTokenOptions): AccessTokenSource {
 
 /**
  * Calls a token-taking WeChat API; on 40001/42001 refreshes the token once (without force) and calls again
- * (wechat-platform.md §2, §8). The second answer is final, whatever it is.
+ * (the stable-token page above). The second answer is final, whatever it is.
  */
 export async function withAccessToken<T extends { errcode?: number }>(tokens: AccessTokenSource, call: (token: string) => Promise<T>): Promise<T> {
   const t = await tokens.get();

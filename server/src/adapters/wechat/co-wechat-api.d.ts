@@ -1,4 +1,4 @@
-// co-wechat-api 3.11.0 ships no types: the part FineCity uses (stack-notes-server.md §7).
+// co-wechat-api 3.11.0 ships no types: the part FineCity uses (https://github.com/node-webot/co-wechat-api).
 declare module 'co-wechat-api' {
   interface CoWeChatToken {
     accessToken: string;

@@ -3,7 +3,8 @@ import { withAccessToken, type AccessTokenSource } from './access-token.js';
 import { callJson } from './http.js';
 
 /**
- * Text security through msgSecCheck v2 (`POST wxa/msg_sec_check`, wechat-platform.md §7.1): `result.suggest`
+ * Text security through msgSecCheck v2 (`POST wxa/msg_sec_check`, https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/sec-check/security.msgSecCheck.html):
+ * `result.suggest`
  * is the verdict. When the check itself fails — 40003/43104 (openid), 40129 (scene), 47001 (format), −1,
  * quota, a timeout, the network — the answer is 'review': a citizen is never refused because the check
  * could not run; a dispatcher reads the text instead.
@@ -18,7 +19,7 @@ export interface MsgSecCheckOptions {
 }
 
 const VERDICTS = new Set<ContentVerdict>(['pass', 'review', 'risky']);
-/** msgSecCheck takes at most 2500 characters (§7.1); a longer text is checked in its first 2500. */
+/** msgSecCheck takes at most 2500 characters; a longer text is checked in its first 2500. */
 const MAX_CHARS = 2500;
 
 export function msgSecCheck(o: MsgSecCheckOptions): ContentCheck {

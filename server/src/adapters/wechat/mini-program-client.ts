@@ -2,7 +2,8 @@ import { AppError } from '../../domain/errors.js';
 import type { WeChatAuth, WeChatIdentity } from '../../domain/ports.js';
 
 /**
- * Thin typed client for the mini-program server APIs (wechat-platform.md §1). It knows only a base URL:
+ * Thin typed client for the mini-program server APIs (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session).
+ * It knows only a base URL:
  * api.weixin.qq.com in production, the project's sandbox in the demo and the tests.
  */
 export interface MiniProgramClientOptions {
@@ -43,7 +44,7 @@ export function miniProgramClient(o: MiniProgramClientOptions): WeChatAuth {
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
         reply = await call(code);
       }
-      // session_key is a signing key: it is dropped here and never logged or returned (§1 rules).
+      // session_key is a signing key: it is dropped here and never logged or returned (WeChat's rule: it never leaves the server).
       if (!reply.errcode && reply.openid) return { openid: reply.openid, ...(reply.unionid ? { unionid: reply.unionid } : {}) };
       throw mapError(reply.errcode ?? -1);
     },

@@ -6,7 +6,7 @@ import { withAccessToken, type AccessTokenSource } from './access-token.js';
  * The official account's temporary media: `GET cgi-bin/media/get?access_token=…&media_id=…` answers the
  * file itself, or JSON `{errcode, errmsg}` (40007 invalid media_id; 40001/42001 token). It knows only a
  * base URL (api.weixin.qq.com or the sandbox) and the official account's token source, which is not the
- * mini-program's: openids and tokens are per appid (wechat-platform.md §1, §2).
+ * mini-program's: openids and tokens are per appid.
  */
 export type { OaMediaSource };
 

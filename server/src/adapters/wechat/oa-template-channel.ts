@@ -6,9 +6,9 @@ import { outcomeOfError } from './outcomes.js';
 import { WeChatCallError } from './wechat-call-error.js';
 
 /**
- * Official-account template messages (`cgi-bin/message/template/send`, wechat-platform.md §4) through
+ * Official-account template messages (`cgi-bin/message/template/send`, https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html) through
  * co-wechat-api. Its hosts are reassigned to the configured base URL, and it never fetches tokens itself
- * (`tokenFromCustom`, stack-notes-server.md §7): getToken reads the shared stable token (access-token.ts),
+ * (`tokenFromCustom`, https://github.com/node-webot/co-wechat-api): getToken reads the shared stable token (access-token.ts),
  * so every process uses the one token a single refresher keeps. On 40001/42001 this channel refreshes that
  * token once and sends again. 43004 (the staff member does not follow the account) → fallback.
  */

@@ -3,7 +3,7 @@ import { outcomeOf, outcomeOfError } from './outcomes.js';
 import { WeChatCallError } from './wechat-call-error.js';
 import { cutBytes, markdownToText } from './wecom-robot-channel.js';
 
-describe('WeChat errcodes as delivery outcomes (wechat-platform.md §8)', () => {
+describe('WeChat errcodes as delivery outcomes', () => {
   it.each([
     [-1, 'transient'],
     [45009, 'transient'],

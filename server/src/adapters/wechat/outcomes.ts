@@ -2,7 +2,8 @@ import type { DeliveryOutcome } from '../../domain/notify-ports.js';
 import { WeChatCallError } from './wechat-call-error.js';
 
 /**
- * WeChat / WeCom errcode → what the notifier does (wechat-platform.md §8; notify-ports.ts):
+ * WeChat / WeCom errcode → what the notifier does (codes from each API's page and https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html;
+ * the kinds in notify-ports.ts):
  * - transient (retry with backoff): −1 busy, 45009 quota/frequency, 45011, 40001/42001 still failing after one
  *   token refresh, 130101, timeouts, network errors and HTTP 5xx;
  * - fallback (this channel cannot reach this person; next channel now): 43101 no subscribe credit, 43004 not following;
@@ -10,7 +11,7 @@ import { WeChatCallError } from './wechat-call-error.js';
  */
 const TRANSIENT = new Set([-1, 45009, 45011, 40001, 42001, 130101]);
 const FALLBACK = new Set([43101, 43004]);
-/** Robots: 45009 pauses the robot's queue at least a minute; 130101 reportedly blocks for 10 minutes (§6.3). */
+/** Robots: 45009 pauses the robot's queue at least a minute; 130101 reportedly blocks for 10 minutes. */
 const RETRY_AFTER_MS: Record<number, number> = { 45009: 60_000, 130101: 600_000 };
 
 /** Tokens, keys and secrets never reach a log line or a delivery record (a library may quote its URL). */

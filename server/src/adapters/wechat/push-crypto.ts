@@ -4,7 +4,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /**
  * WeChat message push (消息推送) on the wire: signatures, safe-mode AES, and XML read and written safely.
- * Source of truth: wechat-platform.md §5 (developers.weixin.qq.com …/push/encryption.md).
+ * Sources: https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html (URL check)
+ * and https://developers.weixin.qq.com/doc/oplatform/developers/dev/push/encryption.md (safe mode).
  */
 
 /** Why a push was refused; the route logs it and answers 403 (400 for XML that is not allowed). */
@@ -19,13 +20,13 @@ export class PushRefused extends Error {
   }
 }
 
-/** sha1 of the lexicographically sorted parts joined with nothing (§5.1 and §5.2). */
+/** sha1 of the lexicographically sorted parts joined with nothing. */
 export function pushSignature(token: string, timestamp: string, nonce: string, encrypted?: string): string {
   if (encrypted !== undefined) return getSignature(token, timestamp, nonce, encrypted);
   return crypto.createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
 }
 
-/** Constant-time comparison (§5.4): a wrong signature takes as long to refuse as a right one to pass. */
+/** Constant-time comparison: a wrong signature takes as long to refuse as a right one to pass. */
 export function signatureMatches(expected: string, given: string | undefined): boolean {
   if (!given) return false;
   const a = Buffer.from(expected, 'utf8');
@@ -34,7 +35,7 @@ export function signatureMatches(expected: string, given: string | undefined): b
 }
 
 /**
- * Safe-mode decryption with the current key, then the previous one (key rotation, §5.2). The trailing
+ * Safe-mode decryption with the current key, then the previous one (key rotation). The trailing
  * id must be our AppID. Returns the plaintext and the key that worked, so the reply uses the same key.
  */
 export function decryptPush(aesKeys: readonly string[], appId: string, encrypted: string): { message: string; aesKey: string } {
@@ -62,7 +63,7 @@ export function encryptReply(o: { aesKey: string; appId: string; token: string; 
 
 /**
  * A DTD is how XXE and billion-laughs payloads get in; WeChat never sends one. Refused on the raw text,
- * before any parser sees it (§5.4).
+ * before any parser sees it.
  */
 export function assertNoDtd(xml: string): void {
   if (/<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i.test(xml)) throw new PushRefused('xml_doctype');
@@ -112,7 +113,7 @@ function cdata(s: string): string {
   return `<![CDATA[${s.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
-/** The query WeChat puts on every push URL (§5.1, §5.2). */
+/** The query WeChat puts on every push URL. */
 export interface PushQuery {
   signature?: string;
   timestamp?: string;
@@ -156,7 +157,7 @@ export interface OpenedPush {
 /**
  * A POSTed push, checked in the order that costs least to an attacker: signature, timestamp window
  * (±windowSeconds), DTD refused on the raw text, then in safe mode msg_signature before decrypting and
- * the AppID after (§5.2, §5.4). The nonce is checked by the caller, which holds the store.
+ * the AppID after. The nonce is checked by the caller, which holds the store.
  */
 export function openPush(s: PushSecrets, q: PushQuery, body: string, nowSeconds: number, o: { windowSeconds: number; requireSafeMode: boolean }): OpenedPush {
   const { timestamp, nonce } = q;

@@ -5,9 +5,10 @@ import { callJson } from './http.js';
 import { outcomeOf, outcomeOfError } from './outcomes.js';
 
 /**
- * Mini-program subscribe messages (`POST cgi-bin/message/subscribe/send`, wechat-platform.md §3.3). Values are
- * normalised per type first (§3.4), so 47003 means a bug, not a long address. The send has no idempotency
- * key: a timeout is reported transient, and the notifier's ledger decides about the retry (§3.3).
+ * Mini-program subscribe messages (`POST cgi-bin/message/subscribe/send`,
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html). Values are
+ * normalised per type first (the value rules on that page), so 47003 means a bug, not a long address. The send has no idempotency
+ * key: a timeout is reported transient, and the notifier's ledger decides about the retry.
  * 43101 (no credit) → fallback: the caller zeroes its credit and moves on.
  */
 export interface SubscribeChannelOptions {

@@ -3,9 +3,9 @@ import { callJson } from './http.js';
 import { outcomeOf, outcomeOfError } from './outcomes.js';
 
 /**
- * WeCom group robots (`POST cgi-bin/webhook/send?key=…`, wechat-platform.md §6). `msg.to` is the webhook key
+ * WeCom group robots (`POST cgi-bin/webhook/send?key=…`, https://developer.work.weixin.qq.com/document/path/91770). `msg.to` is the webhook key
  * — a secret: it goes into the URL and nowhere else. `msg.text` is markdown. Markdown cannot @-mention by
- * mobile (§6.2), so a message with `mentionMobiles` goes as text (the markdown flattened) with
+ * mobile, so a message with `mentionMobiles` goes as text (the markdown flattened) with
  * `mentioned_mobile_list`. Content is cut to the byte limits (text 2048, markdown 4096).
  * 45009 (over 20 a minute) → transient with retryAfterMs ≥ 60 s; 93000 (bad key) → permanent.
  */
