@@ -1,4 +1,4 @@
-import type { CheckInDto, Complexity } from '@finecity/types';
+import type { ActionRequest, CheckInDto, Complexity } from '@finecity/types';
 import { OPEN_STATES } from '@finecity/types';
 import { canSee } from '../domain/authorization.js';
 import type { CaseCommand } from '../domain/case-commands.js';
@@ -12,18 +12,8 @@ import type { CurrentUser, Deps } from './deps.js';
 import { processPhotos, removePhotos, storeProcessed, type StoredPhoto } from './photo-intake.js';
 import type { CaseRecord, TxPorts } from './repositories.js';
 
-/** Validated request bodies, one per action (http/schemas/actions.ts). */
-export type ActionInput =
-  | { action: 'register'; note?: string }
-  | { action: 'sign'; note?: string; lat?: number; lng?: number }
-  | { action: 'reject' | 'return' | 'escalate' | 'suspend' | 'reopen'; note: string }
-  | { action: 'merge'; intoCaseId: string; note?: string }
-  | { action: 'dispatch'; orgNodeCode?: string; complexity?: Complexity; note?: string }
-  | { action: 'handle'; note?: string; lat?: number; lng?: number }
-  | { action: 'request-extension'; hours: number; note: string }
-  | { action: 'decide-extension'; approved: boolean; note?: string }
-  | { action: 'verify'; passed: boolean; note?: string }
-  | { action: 'rate'; score: number; comment?: string };
+/** A validated action request (declared once, in @finecity/types). */
+export type ActionInput = ActionRequest;
 
 /**
  * The case after an action, as the caller may now see it. `view` is null when the action handed the case

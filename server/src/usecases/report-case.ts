@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { CaseSource, Role } from '@finecity/types';
+import type { CaseSource, ReportFields, Role } from '@finecity/types';
 import { PHOTO_LIMITS } from '@finecity/types';
 import { grantFor } from '../domain/authorization.js';
 import { findDuplicates, searchBox, windowStart } from '../domain/duplicates.js';
@@ -11,14 +11,8 @@ import type { CurrentUser, Deps } from './deps.js';
 import { processPhotos, removePhotos, storeProcessed } from './photo-intake.js';
 import type { CaseRecord, TxPorts } from './repositories.js';
 
-export interface ReportInput {
-  categoryCode: string;
-  description: string;
-  lat: number;
-  lng: number;
-  address?: string;
-  anonymous: boolean;
-}
+/** A validated report (declared once, in @finecity/types). */
+export type ReportInput = ReportFields;
 
 export interface ReportResult {
   caseId: string;
