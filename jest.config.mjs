@@ -1,7 +1,40 @@
-// Projects: `unit` (pure code beside the sources, no services), `integration` (test/: real PostgreSQL or
-// PGlite, the HTTP app, the sandbox), `miniprogram` (the mini-program's components and services in jsdom),
-// `weapp` (the built weapp bundle under miniprogram-simulate) and `e2e` (the H5 build in Chromium against
-// a booted server). Run through test/run.mjs, which builds the mini-program first when needed.
+// Projects: `unit` (pure code beside the sources, no services), `integration` (the test/ files that use a
+// database: real PostgreSQL or PGlite, the HTTP app, the sandbox), `services` (the other test/ files: the
+// WeChat sandbox, Redis and the channel adapters, no database), `miniprogram` (the mini-program's
+// components and services in jsdom), `weapp` (the built weapp bundle under miniprogram-simulate) and `e2e`
+// (the H5 build in Chromium against a booted server). Run through test/run.mjs, which builds the
+// mini-program first when needed and runs only `integration` a second time, on PostgreSQL.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+/** Modules that give a test a database: the harness (a copy of the seeded template), boot(), the postgres adapters. */
+const DATABASE_MODULE = /^(test\/support\/harness|server\/src\/boot|server\/src\/adapters\/postgres\/.+)$/;
+/** Does this test/ file reach a database module through its relative imports (followed within test/)? */
+function usesDatabase(file, seen = new Set()) {
+  if (seen.has(file)) return false;
+  seen.add(file);
+  const source = fs.readFileSync(file, 'utf8');
+  for (const m of source.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+?)(?:\.js)?['"]/g)) {
+    const target = path.resolve(path.dirname(file), m[1]);
+    const rel = path.relative(root, target).split(path.sep).join('/');
+    if (DATABASE_MODULE.test(rel)) return true;
+    if (rel.startsWith('test/') && fs.existsSync(`${target}.ts`) && usesDatabase(`${target}.ts`, seen)) return true;
+  }
+  return false;
+}
+const testFiles = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'e2e' || e.name === 'node_modules' ? [] : testFiles(p);
+    return e.name.endsWith('.test.ts') ? [p] : [];
+  });
+const serverTests = testFiles(path.join(root, 'test'));
+const asMatch = (files) => files.map((f) => `<rootDir>/${path.relative(root, f).split(path.sep).join('/')}`);
+const databaseTests = asMatch(serverTests.filter((f) => usesDatabase(f)));
+const serviceTests = asMatch(serverTests.filter((f) => !usesDatabase(f)));
+
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
 };
@@ -22,11 +55,11 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+      testMatch: databaseTests,
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
     },
+    { ...common, displayName: 'services', testMatch: serviceTests },
     {
       displayName: 'miniprogram',
       testEnvironment: 'jsdom',

@@ -3,17 +3,27 @@
 // server named by DATABASE_URL — and the mini-program: its unit tests, the weapp build checks and the H5
 // end-to-end run in Chromium. The mini-program builds (taro build h5/weapp) are made first when missing or
 // stale. The browser and miniprogram-ci projects run in a second Jest pass, after the server's tests, so
-// their CPU load does not skew the timing-sensitive notification tests on 2 cores. With DATABASE_URL set,
-// only the database-dependent projects run (the mini-program projects do not touch the database and
-// already ran in the PGlite pass). Writes one Jest JSON summary for both passes when JEST_JSON is set.
+// their CPU load does not skew the timing-sensitive notification tests on 2 cores.
+//
+// With DATABASE_URL set, only `integration` runs: it is the one project whose files open a database
+// (jest.config.mjs sorts test/ files by whether they reach the harness, boot() or the postgres adapters).
+// `unit`, `services`, `miniprogram` and `weapp` touch no database, so a second run would only count the same
+// tests twice. `e2e` boots its server from an explicit config without DATABASE_URL, i.e. always on PGlite,
+// so it too runs once, in the PGlite pass.
+//
+// With JEST_JSON set, writes one summary for all passes there (deleted first, so an earlier run's numbers
+// are never read back). A pass counts at least one failure whenever it did not succeed — a build that
+// failed, "no tests found", a crashed Jest, a missing or unreadable JSON — so the counts always agree with
+// this command's exit status.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
-const ALL = ['unit', 'integration', 'miniprogram', 'weapp', 'e2e'];
+const ALL = ['unit', 'integration', 'services', 'miniprogram', 'weapp', 'e2e'];
+const DATABASE = ['integration'];
 const HEAVY = new Set(['weapp', 'e2e']);
 const argv = process.argv.slice(2);
 const selIdx = argv.indexOf('--selectProjects');
-let projects = process.env.DATABASE_URL ? ['unit', 'integration'] : ALL;
+let projects = process.env.DATABASE_URL ? DATABASE : ALL;
 const rest = [];
 for (let i = 0; i < argv.length; i++) {
   if (i === selIdx) {
@@ -22,40 +32,60 @@ for (let i = 0; i < argv.length; i++) {
   } else rest.push(argv[i]);
 }
 
+const json = process.env.JEST_JSON;
+const partOf = (i) => `${json}.part${i}`;
+if (json) {
+  fs.rmSync(json, { force: true });
+  for (let i = 0; i < 2; i++) fs.rmSync(partOf(i), { force: true });
+}
+const sum = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 0, numFailedTestSuites: 0, numPassedTestSuites: 0, numTotalTestSuites: 0, testResults: [], success: false };
+/** Steps that failed outside any test (a build, a Jest run that failed with no failing test): one failure each. */
+const failedSteps = [];
+let status = 0;
+function finish() {
+  if (json) {
+    sum.numFailedTests += failedSteps.length;
+    sum.failedSteps = failedSteps;
+    sum.success = status === 0;
+    fs.writeFileSync(json, JSON.stringify(sum));
+  }
+  process.exit(status);
+}
+
 for (const type of [...(projects.includes('weapp') ? ['weapp'] : []), ...(projects.includes('e2e') ? ['h5'] : [])]) {
   const b = spawnSync(process.execPath, ['miniprogram/scripts/ensure-build.mjs', type], { stdio: 'inherit' });
-  if (b.status !== 0) process.exit(b.status ?? 1);
+  if (b.status !== 0) {
+    status = b.status || 1;
+    failedSteps.push(`mini-program ${type} build`);
+    finish();
+  }
 }
 
 const target = process.env.DATABASE_URL ? `PostgreSQL (${new URL(process.env.DATABASE_URL).host})` : 'PGlite (embedded)';
 process.stdout.write(`FineCity tests against ${target}; projects: ${projects.join(', ')}\n`);
 const passes = [projects.filter((p) => !HEAVY.has(p)), projects.filter((p) => HEAVY.has(p))].filter((p) => p.length);
-const json = process.env.JEST_JSON;
-let status = 0;
-const outputs = [];
 for (const [i, pass] of passes.entries()) {
   const args = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--ci', '--maxWorkers=2', '--selectProjects', ...pass];
-  const out = json ? `${json}.part${i}` : null;
+  const out = json ? partOf(i) : null;
   if (out) args.push('--json', `--outputFile=${out}`);
   args.push(...rest);
   const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-  if (r.status !== 0) status = r.status ?? 1;
-  if (out) outputs.push(out);
-}
-if (json) {
-  const sum = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 0, numFailedTestSuites: 0, numPassedTestSuites: 0, numTotalTestSuites: 0, testResults: [], success: status === 0 };
-  for (const f of outputs) {
-    let r;
-    try {
-      r = JSON.parse(fs.readFileSync(f, 'utf8'));
-    } catch {
-      sum.numRuntimeErrorTestSuites += 1; // a pass that wrote no summary counts as a failure
-      continue;
-    }
-    for (const k of Object.keys(sum)) if (typeof sum[k] === 'number') sum[k] += r[k] ?? 0;
-    sum.testResults.push(...r.testResults);
-    fs.rmSync(f, { force: true });
+  const ok = r.status === 0;
+  if (!ok) status = r.status || 1;
+  if (!out) continue;
+  let failures = 0;
+  try {
+    const part = JSON.parse(fs.readFileSync(out, 'utf8'));
+    for (const k of Object.keys(sum)) if (typeof sum[k] === 'number') sum[k] += part[k] ?? 0;
+    sum.testResults.push(...part.testResults);
+    failures = (part.numFailedTests ?? 0) + (part.numRuntimeErrorTestSuites ?? 0);
+  } catch {
+    failedSteps.push(`Jest pass ${pass.join('+')} exited ${r.status ?? r.signal} and wrote no readable summary`);
+    continue;
+  } finally {
+    fs.rmSync(out, { force: true });
   }
-  fs.writeFileSync(json, JSON.stringify(sum));
+  // Jest failed, yet no test or suite failed: "no tests found", a global setup or teardown that threw…
+  if (!ok && failures === 0) failedSteps.push(`Jest pass ${pass.join('+')} exited ${r.status ?? r.signal} with no failing test`);
 }
-process.exit(status);
+finish();

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The one validated, frozen view of the environment (STYLE.md habit 7). It fails fast and lists every
- * problem at once. Policy (categories, clocks, holidays, org tree) is data under config/: see policy.ts.
+ * The one validated, frozen view of the environment. It fails fast and lists every
+ * problem at once. Policy (categories, clocks, holidays, org tree) is data under config/: see city-policy.ts.
  */
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -25,7 +25,8 @@ const envSchema = z.object({
   WECHAT_MP_APP_ID: z.string().min(1).optional(),
   WECHAT_MP_APP_SECRET: z.string().min(1).optional(),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
-  // Official-account message push (wechat-platform.md §5): Token is 3–32 letters or digits, EncodingAESKey 43.
+  // Official-account message push (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html):
+  // Token is 3–32 letters or digits, EncodingAESKey 43.
   WECHAT_OA_APP_ID: z.string().min(1).optional(),
   WECHAT_OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WECHAT_OA_TOKEN is 3–32 letters or digits').optional(),
   WECHAT_OA_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_OA_AES_KEY (EncodingAESKey) is 43 letters or digits').optional(),

@@ -1,7 +1,7 @@
 import type { CaseAction, Role } from '@finecity/types';
 
 /**
- * Who may do what, and where (DESIGN.md "Users"). One declarative table read by the code and the tests.
+ * Who may do what, and where. One declarative table read by the code and the tests.
  *
  * Scopes, always relative to the caller's org node and its subtree:
  * - `own`: the caller reported the case or follows it (a merged duplicate's reporter);

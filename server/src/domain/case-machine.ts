@@ -5,7 +5,7 @@ import type { Actor, CaseClock, CaseSnapshot } from './case-model.js';
 import { AppError } from './errors.js';
 
 /**
- * The law of the case (DESIGN.md "The case"): for each action, the states it may start from and the
+ * The law of the case: for each action, the states it may start from and the
  * state it leads to. Nothing else in the code assigns a case's state.
  */
 export const TRANSITIONS: Readonly<Record<CaseAction, { from: readonly CaseState[]; to: readonly CaseState[] }>> = {
@@ -164,7 +164,7 @@ function decideExtension(c: CaseSnapshot, cmd: Extract<CaseCommand, { action: 'd
 
 function verify(c: CaseSnapshot, cmd: Extract<CaseCommand, { action: 'verify' }>, now: Date): Applied {
   if (cmd.passed) return { patch: { state: 'closed', closedAt: now }, data: { passed: true }, effects: [stopTimer] };
-  // 返工: back to the unit with a new handling clock, counted against it (standards §5).
+  // 返工: back to the unit with a new handling clock, counted against it (in its 返工率).
   if (!cmd.reworkClock) throw new AppError('internal', 'rework without a computed clock');
   return {
     patch: { state: 'in_progress', reworkCount: c.reworkCount + 1, clock: cmd.reworkClock },

@@ -1,6 +1,6 @@
-// The two SLA clocks of a case (city-management-standards.md §5 and §9.3): Dalian's (大连标准, simple
-// 24 h / complex 72 h, 城管110 urgent 4 h; §8) and the national-style 处置时限, each counted in its own
-// natural or working calendar. Limits are data (config/time-limits.json); this module only computes.
+// The two SLA clocks of a case: Dalian's (大连标准: simple 24 h / complex 72 h, 《大连市人民政府办公厅关于推进城市精细化管理的实施意见》（大政办发〔2018〕125号）;
+// urgent 4 h, 城管110's tier for serious safety hazards) and the national-style 处置时限 (CJ/T 315-2009,
+// GB/T 30428.8), each counted in its own natural or working calendar. Limits are data (config/time-limits.json); this module only computes.
 import type { ClockLevel, Complexity } from '@finecity/types';
 import type { Calendar, CalendarKind } from './calendar.js';
 
@@ -9,9 +9,9 @@ const HOUR_MS = 3_600_000;
 export type ClockName = 'dalian' | 'national';
 
 export interface WarnThresholds {
-  /** Share of the allowed time at which the case turns yellow (DESIGN.md: 50 %). */
+  /** Share of the allowed time at which the case turns yellow (50 % by default, config/time-limits.json). */
   yellow: number;
-  /** Share at which it turns red (DESIGN.md: 80 %). */
+  /** Share at which it turns red (80 % by default). */
   red: number;
 }
 
@@ -140,7 +140,7 @@ export function warningTimes(calendar: Calendar, d: RunningClock, warn: WarnThre
 }
 
 /**
- * An approved 延期 (standards §5: "the deadline moves"): the Dalian due date moves by the approved hours,
+ * An approved 延期 (the unit applies, the centre approves, the deadline moves): the Dalian due date moves by the approved hours,
  * counted from the current due date in the Dalian clock's calendar. The national clock is left alone
  * [design]: it stays the unextended benchmark, so 按期结案率 on the national clock shows what was done
  * within the standard limit while the extension itself is counted in 延期率.

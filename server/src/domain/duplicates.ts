@@ -2,7 +2,7 @@ import type { CaseState } from '@finecity/types';
 import { OPEN_STATES } from '@finecity/types';
 
 /**
- * Duplicate candidates (DESIGN.md "Duplicates"): open cases of the same category within a distance and
+ * Duplicate candidates: open cases of the same category within a distance and
  * a time window. The dispatcher decides; this only proposes.
  */
 export interface DuplicateRules {

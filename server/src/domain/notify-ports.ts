@@ -1,7 +1,7 @@
 /**
  * The notifier's outward port: one message to one recipient on one channel, and what came of it.
  * Adapters (server/src/adapters/wechat, adapters/sms) implement Channel; the notification worker
- * chooses the order and the fallbacks (wechat-platform.md §8, "Channel order").
+ * chooses the order and the fallbacks.
  */
 export type ChannelName = 'subscribe' | 'oa_template' | 'wecom_robot' | 'sms';
 
@@ -40,7 +40,7 @@ export interface Channel {
   send(msg: OutgoingMessage): Promise<DeliveryOutcome>;
 }
 
-/** Text security (msgSecCheck v2, wechat-platform.md §7.1). */
+/** Text security (msgSecCheck v2, https://developers.weixin.qq.com/minigame/dev/api-backend/open-api/sec-check/security.msgSecCheck.html). */
 export type ContentVerdict = 'pass' | 'review' | 'risky';
 export interface ContentCheck {
   checkText(openid: string, content: string): Promise<ContentVerdict>;

@@ -38,7 +38,7 @@ export function decidePair(pending: Half | null, incoming: Half, windowMs: numbe
 
 /**
  * The idempotency key of a pair, the same whichever half came first and however often WeChat retries
- * (it retries a push 3 times, wechat-platform.md §5.3). A photo is named by its MediaId, a location by
+ * (it retries a push 3 times when no answer comes within 5 s: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html). A photo is named by its MediaId, a location by
  * the second it was sent: both survive in the pending row, which has no MsgId column.
  */
 export function pairKey(photo: PhotoHalf, location: LocationHalf): string {

@@ -1,6 +1,6 @@
 /**
  * What the use cases need from the outside world, phrased in the domain's words. Adapters implement
- * these and deps.ts chooses them (STYLE.md habit 9).
+ * these and the composition root (composition.ts) chooses them.
  */
 export interface Clock {
   now(): Date;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { charCount, normaliseTemplateData, normaliseValue, valueTypeOf } from './wechat-values.js';
 
-describe('WeChat template value normalisation (wechat-platform.md §3.4)', () => {
+describe('WeChat template value normalisation', () => {
   it('reads the type from the data key prefix', () => {
     expect(valueTypeOf('thing2')).toBe('thing');
     expect(valueTypeOf('character_string1')).toBe('character_string');

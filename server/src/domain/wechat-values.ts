@@ -1,5 +1,6 @@
 /**
- * WeChat template values, normalised to the per-type rules before sending (wechat-platform.md §3.4): a value
+ * WeChat template values, normalised to the per-type rules before sending (the value rules on
+ * https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html): a value
  * that breaks its rule fails the WHOLE message with 47003, so every value is made legal here — truncated,
  * stripped or reformatted — rather than sent and refused. The type is the data key's prefix
  * (`thing2` → thing, `character_string1` → character_string). Keys of no known type (the official account's
@@ -26,10 +27,10 @@ export function valueTypeOf(key: string): WeChatValueType | null {
 
 const chars = (s: string): string[] => Array.from(s);
 const clip = (s: string, n: number): string => chars(s).slice(0, n).join('');
-/** Newlines and control characters become spaces; runs of whitespace collapse (§4: multi-line values are cut). */
+/** Newlines and control characters become spaces; runs of whitespace collapse (multi-line values are reported cut short). */
 const flat = (s: string): string => s.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, ' ').replace(/\s+/g, ' ').trim();
 
-/** The number of characters WeChat counts, as code points (§3.4 [verify]: we stay at or under the limit). */
+/** The number of characters WeChat counts, as code points (WeChat does not say how it counts: we stay at or under the limit). */
 export function charCount(s: string): number {
   return chars(s).length;
 }
@@ -101,7 +102,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d
 const LOCAL_ISO = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?$/;
 
 /**
- * time and date (§3.4: 24-hour time, optionally with the date; a range joins two values with "~"):
+ * time and date (24-hour time, optionally with the date; a range joins two values with "~"):
  * an instant becomes 'YYYY-MM-DD HH:mm' in Asia/Shanghai; a local value is kept. Anything else is left
  * as it is, so that WeChat's 47003 reports the upstream bug instead of a guessed time.
  */

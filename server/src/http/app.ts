@@ -26,7 +26,7 @@ export interface AppOptions {
   officialAccount?: OfficialAccountWiring;
 }
 
-/** Routes are thin: auth → validate → use case → presenter (STYLE.md habit 8). */
+/** Routes are thin: auth → validate → use case → presenter. */
 export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   const app = new Koa({ proxy: false });
   const router = new Router();

@@ -5,7 +5,7 @@ import { AppError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
 /**
- * One place maps error codes to HTTP (STYLE.md habit 5). An AppError is shown as
+ * One place maps error codes to HTTP. An AppError is shown as
  * `{error:{code,message,details}}`; anything else is a logged 500 with a request id, never a stack.
  */
 export function errorMiddleware(logger: Logger) {

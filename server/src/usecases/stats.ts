@@ -23,8 +23,7 @@ const rate = (onTime: number, closed: number): number | null => (closed ? Math.r
 
 /**
  * The leader's dashboard: the caller's area (or a node inside it) — today's reports and closures, the
- * period's figures, what is open and overdue now, and the units one level below ranked (DESIGN.md
- * "Assessment"). Counted in SQL, by where the problem is (location), so no case list is shipped to phones.
+ * period's figures, what is open and overdue now, and the units one level below ranked. Counted in SQL, by where the problem is (location), so no case list is shipped to phones.
  */
 export async function statsOverview(deps: Deps, user: CurrentUser, q: { period: StatsPeriod; orgNodeCode?: string }): Promise<StatsOverviewDto> {
   if (!user.roles.some((r) => POLICY[r]['case.read'] === 'area')) throw new AppError('auth.forbidden', '当前账号不能查看辖区统计');
