@@ -55,7 +55,7 @@ const DEPT_EXCEPTIONS: Partial<Record<DeptCode, string[]>> = {
   'DEPT-ZJ': ['05002'],
 };
 
-/** High-frequency matters: the catalogue notes' list, plus the rest of the §2.3 crosswalk favourites [design]. */
+/** High-frequency matters: the catalogue notes' list, plus the matters common in the GB/T 30428.2 → GB/T 47678.5 crosswalk [design]. */
 const COMMON = new Set([
   '06010', '06011', '06012', '06017', '06036', '06042', '06045', '07003', '09005', '09006',
   '09009', '09010', '07001', '01037', '06001', '06013', '06014', '09001',

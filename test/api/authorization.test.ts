@@ -8,7 +8,7 @@ import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, auth, getCase, pick, report, reportOk, type ReportOpts, type Session } from '../support/flows.js';
 
-// DESIGN.md "Authorization is by role and by scope". Every expectation below is derived from POLICY
+// Authorization is by role and by scope. Every expectation below is derived from POLICY
 // (server/src/domain/authorization.ts) and the case machine, so changing either changes what is expected.
 
 type Position = 'own' | 'sibling' | 'parent';
@@ -112,7 +112,7 @@ function holds(scope: Scope | undefined, f: ScopeFacts): boolean {
   return scope === 'own' ? f.isReporterOrFollower : scope === 'area' ? f.inArea : scope === 'held' ? f.heldInArea : false;
 }
 const granted = (role: Role, p: Permission, f: ScopeFacts) => holds(POLICY[role][p], f);
-/** A reporter always sees their own report, whatever their role (DESIGN.md: residents follow their reports). */
+/** A reporter always sees their own report, whatever their role (residents follow their reports). */
 const readable = (role: Role, f: ScopeFacts) => granted(role, 'case.read', f) || f.isReporterOrFollower;
 
 function expectedOutcome(a: SandboxAccount, action: CaseAction, c: CaseDto): string {

@@ -7,7 +7,7 @@ import { TEMPLATE_INFO, TMP_DIR, templateHash, withDatabase, type TemplateInfo }
 
 /**
  * Builds one migrated, seeded database per run; every test file then gets its own copy
- * (stack-notes-server §5): CREATE DATABASE … TEMPLATE on PostgreSQL, a dump restore on PGlite.
+ * (https://www.postgresql.org/docs/current/manage-ag-templatedbs.html): CREATE DATABASE … TEMPLATE on PostgreSQL, a dump restore on PGlite.
  */
 async function main(): Promise<void> {
   fs.mkdirSync(TMP_DIR, { recursive: true });

@@ -25,7 +25,7 @@ beforeEach(() => {
   p = `${prefix}:${++n}`;
 });
 
-describe('the shared stable access token (wechat-platform.md §2)', () => {
+describe('the shared stable access token', () => {
   it('is fetched once for two adapter processes sharing Redis, even when both ask at once', async () => {
     const a = tokensFor(s, MP, redis, p);
     const b = tokensFor(s, MP, redis, p);

@@ -25,7 +25,7 @@ const template = (body: Record<string, unknown>) =>
   s.post(`/cgi-bin/message/template/send?access_token=${oaToken}`, { touser: 'oa-staff-01', template_id: TPL.oaTask, data: { thing2: { value: '道路不洁' } }, ...body });
 const robot = (key: string, body: Record<string, unknown>) => s.post(`/qyapi/cgi-bin/webhook/send?key=${key}`, body);
 
-describe('the sandbox access tokens (wechat-platform.md §2)', () => {
+describe('the sandbox access tokens', () => {
   it('hands out the same stable token until its last five minutes, 7200 s long, then a new one while the old still works', async () => {
     const a = await s.post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: MP.appId, secret: MP.secret, force_refresh: false });
     expect(a.json.access_token).toBe(mpToken);
@@ -74,7 +74,7 @@ describe('the sandbox access tokens (wechat-platform.md §2)', () => {
   });
 });
 
-describe('subscribe messages (§3.3–3.5)', () => {
+describe('subscribe messages', () => {
   it('accepts a valid message and records it with the template’s labels', async () => {
     const r = await subscribe({ page: 'pages/case/index?id=1' });
     expect(r.json).toMatchObject({ errcode: 0, errmsg: 'ok' });
@@ -116,7 +116,7 @@ describe('subscribe messages (§3.3–3.5)', () => {
   });
 });
 
-describe('official-account template messages (§4)', () => {
+describe('official-account template messages', () => {
   it('delivers to a follower (oa- openids follow by default) with the mini-program page, and drops first/remark', async () => {
     const r = await template({ miniprogram: { appid: MP.appId, pagepath: 'packages/staff/task/index?id=9' }, data: { first: { value: '不再显示' }, thing2: { value: '道路不洁' } } });
     expect(r.json).toMatchObject({ errcode: 0 });
@@ -171,7 +171,7 @@ describe('media (素材) and msgSecCheck', () => {
   });
 });
 
-describe('WeCom group robots (§6)', () => {
+describe('WeCom group robots', () => {
   const key = `sbx-robot-${GRID.code}`;
 
   it('posts markdown and text with mobile mentions to the group of the key, recorded under its org node', async () => {

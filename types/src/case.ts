@@ -57,6 +57,6 @@ export type OrgLevel = (typeof ORG_LEVELS)[number];
 export const CASE_SOURCES = ['miniprogram', 'patrol', 'official_account', 'hotline_12345', 'third_party', 'open311'] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
 
-/** Deadline colour as the clock runs: yellow at 50 %, red at 80 %, overdue past 100 % (Dalian policy). */
+/** Deadline colour as the clock runs: yellow at 50 %, red at 80 %, overdue past 100 % (defaults of config/time-limits.json `warn`). */
 export const CLOCK_LEVELS = ['none', 'green', 'yellow', 'red', 'overdue', 'paused', 'stopped'] as const;
 export type ClockLevel = (typeof CLOCK_LEVELS)[number];

@@ -1,4 +1,4 @@
-// The only module that talks to Taro/wx APIs (STYLE.md: services/ is the platform boundary). Everything
+// The only module that talks to Taro/wx APIs (services/ is the platform boundary). Everything
 // above it — API client, session, outbox, pages — stays testable with a fake of this module.
 import Taro from '@tarojs/taro'
 import { PHOTO_LIMITS, SUBSCRIBE_RESULTS, type SubscribeResult } from '@finecity/types'

@@ -1,7 +1,7 @@
 import type { Channel, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
 
 /**
- * SMS, the last fallback (DESIGN.md "Notifications out"). SmsProvider is the provider-neutral seam: a real
+ * SMS, the last fallback. SmsProvider is the provider-neutral seam: a real
  * carrier or cloud SMS service is one more implementation. httpSmsProvider speaks FineCity's own small HTTP
  * API — `POST <base>/sms/send`, header `X-Api-Key`, `{phone, templateCode, params, outId}` →
  * `{code, message, messageId?}` — which the sandbox serves and a thin gateway can put in front of any carrier.
