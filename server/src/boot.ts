@@ -48,8 +48,7 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
       notifications: { workers: config.workers.enabled || database.kind === 'pglite' },
     });
     closers.unshift(close);
-    const oaWiring = { officialAccount: { tokens: notifier!.oaTokens } };
-    const app = createApp(deps, sandboxUrl && sandbox ? { sandboxBase: () => sandboxUrl, sandbox, ...oaWiring } : oaWiring);
+    const app = createApp(deps, sandboxUrl && sandbox ? { sandboxBase: () => sandboxUrl, sandbox } : {});
     const server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -4,10 +4,16 @@ import { hmacUrlSigner, type UrlSigner } from './adapters/auth/signed-urls.js';
 import type { Database } from './adapters/postgres/database.js';
 import { pgCaseQueries } from './adapters/postgres/case-repository.js';
 import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
+import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
+import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
+import { pgUserDirectory } from './adapters/postgres/user-repository.js';
 import { pgUnitOfWork, portsOn } from './adapters/postgres/unit-of-work.js';
 import { processPhoto } from './adapters/storage/photo-processor.js';
 import { diskPhotoStore } from './adapters/storage/photo-store.js';
+import { stableAccessToken } from './adapters/wechat/access-token.js';
 import { miniProgramClient } from './adapters/wechat/mini-program-client.js';
+import { oaMediaClient } from './adapters/wechat/oa-media.js';
+import { pushCodec } from './adapters/wechat/push-codec.js';
 import { calendarConfigFrom, makeCalendar, uncoveredYears } from './domain/calendar.js';
 import type { CaseClock } from './domain/case-model.js';
 import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
@@ -18,6 +24,8 @@ import type { AppConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { Policy } from './city-policy.js';
 import type { Deps, SlaClock } from './usecases/deps.js';
+import { loadOfficialAccountSettings } from './usecases/official-account-push.js';
+import type { OfficialAccountPorts } from './http/routes/official-account.js';
 import { buildNotifier, type Notifier } from './notifier.js';
 
 /** What the HTTP layer receives: the use cases' ports plus the request-level services. */
@@ -26,6 +34,8 @@ export interface AppDeps extends Deps {
   tokens: TokenService;
   signer: UrlSigner;
   logger: Logger;
+  /** The official account's push endpoint: its envelope, media source and settings. */
+  oaPush: OfficialAccountPorts;
 }
 
 export function buildSla(policy: Policy, logger?: Logger, now = new Date()): SlaClock {
@@ -93,6 +103,10 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     caseQueries: pgCaseQueries(database.db),
     idempotency: store.idempotency,
     org: await pgOrgDirectory(database.db),
+    users: pgUserDirectory(database.db),
+    subscriptions: pgSubscriptionCredits(database.db),
+    officialAccount: store.officialAccount,
+    stats: pgStatsQueries(database.db),
     policy: o.policy,
     locator: buildLocator(o.policy.orgTree),
     sla,
@@ -105,6 +119,16 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     tokens: hmacTokens(config.authSecret, config.tokenTtlHours),
     signer: hmacUrlSigner(config.authSecret),
     logger: o.logger,
+    oaPush: {
+      codec: pushCodec(config.officialAccount),
+      // The official account's token is not the mini-program's (one per appid): the notifier's shared one, else one cached here.
+      media: oaMediaClient({
+        apiBase: o.apiBases.wechat,
+        timeoutMs: config.wechat.timeoutMs,
+        tokens: notifier?.oaTokens ?? stableAccessToken({ apiBase: o.apiBases.wechat, appId: config.officialAccount.appId, appSecret: config.officialAccount.appSecret, timeoutMs: config.wechat.timeoutMs, redis: null }),
+      }),
+      settings: loadOfficialAccountSettings(config.configDir, o.policy),
+    },
   };
   return { deps, notifier, close: async () => notifier?.close() };
 }

@@ -99,7 +99,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config, policy, database, logger: createLogger(config.logLevel), apiBases, sandboxOn: true, clock,
     notifications: opts.notifications ? { workers: opts.notifications.workers ?? true, schedules: false } : false,
   });
-  const app = createApp(deps, { sandboxBase: () => sb.url, sandbox, ...(notifier ? { officialAccount: { tokens: notifier.oaTokens } } : {}) });
+  const app = createApp(deps, { sandboxBase: () => sb.url, sandbox });
   const request = supertest.agent(app.callback());
   const accounts = ((await request.get('/api/v1/sandbox/accounts')).body as { accounts: SandboxAccount[] }).accounts;
   return {

@@ -96,7 +96,7 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
     const user = await loadUser(deps, knownUserId ?? (await residentFor(deps, openid)));
     const label = pair.location.label?.slice(0, 200) || null;
     try {
-      const { caseId } = await reportCase(
+      const { view } = await reportCase(
         deps,
         user!,
         { categoryCode: settings.defaultCategory, description: `公众号上报（照片+位置）${label ? `：${label}` : ''}`, lat: pair.location.lat, lng: pair.location.lng, address: label ?? undefined, anonymous: false },
@@ -105,8 +105,7 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
         'official_account',
       );
       await keepOnly(deps, openid, null, pair.pending);
-      const row = await deps.cases.load(caseId, user!.id);
-      return fillText(r.accepted, { caseNo: row!.row.caseNo });
+      return fillText(r.accepted, { caseNo: view.row.caseNo });
     } catch (err) {
       if (!isAppError(err)) throw err;
       await keepOnly(deps, openid, halfToKeep(err.code, pair), pair.pending);

@@ -2,11 +2,12 @@ import type { TxPorts, UnitOfWork } from '../../usecases/repositories.js';
 import { pgCaseRepository } from './case-repository.js';
 import type { Database, DbOrTx } from './database.js';
 import { pgIdempotencyKeys } from './idempotency-repository.js';
+import { pgOfficialAccountStore } from './official-account-repository.js';
 import { pgOutbox } from './outbox-repository.js';
 
 /** The ports bound to one connection or transaction. */
 export function portsOn(db: DbOrTx, kind: Database['kind']): TxPorts {
-  return { cases: pgCaseRepository(db), outbox: pgOutbox(db, kind), idempotency: pgIdempotencyKeys(db) };
+  return { cases: pgCaseRepository(db), outbox: pgOutbox(db, kind), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */
