@@ -49,16 +49,19 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
       const holder = decision.patch.responsibleCode;
       const responsiblePath = holder ? (deps.org.get(holder)?.path ?? null) : null;
       const e = decision.event;
-      const next = await tx.cases.saveDecision(
-        row, decision.patch, { responsiblePath, now },
-        { action: e.action, fromState: e.fromState, toState: e.toState, actorId: user.id, actorRole: role, note: e.note, data: e.data },
-        stored.map((p) => p.meta),
-      );
-      if (cmd.action === 'merge') await moveFollowers(tx, row, cmd.intoCaseId, now);
-      await tx.outbox.recordEffects(caseId, next.version, decision.effects, now);
+      const event = { action: e.action, fromState: e.fromState, toState: e.toState, actorId: user.id, actorRole: role, note: e.note, data: e.data };
+      const photos = stored.map((p) => p.meta);
+      const next = await tx.cases.saveDecision(row, decision.patch, { responsiblePath, now }, event, photos, decision.effects);
+      if (cmd.action === 'merge') await tx.cases.moveFollowers(row.id, cmd.intoCaseId, now);
       const facts = scopeFacts(user, next, loaded.callerFollows);
       if (!canSee(user.roles, facts)) return { row: next, view: null };
-      return { row: next, view: await caseView(tx.cases, user, next, facts, now) };
+      // The answer is the timeline read with the lock plus what this decision added: no second read.
+      const detail = {
+        ...loaded.detail,
+        events: [...loaded.detail.events, { ...event, seq: next.version, actorName: user.name, at: now }],
+        photos: [...loaded.detail.photos, ...photos.map((p) => ({ ...p, caseId, eventSeq: next.version, kind: 'after' as const, createdAt: now }))],
+      };
+      return { row: next, view: caseView(user, next, detail, facts, now) };
     });
   } catch (err) {
     await removePhotos(deps, stored);
@@ -126,7 +129,7 @@ function dispatchCommand(deps: Deps, user: CurrentUser, row: CaseRecord, input: 
 }
 
 async function mergeCommand(tx: TxPorts, user: CurrentUser, row: CaseRecord, input: Extract<ActionInput, { action: 'merge' }>): Promise<CaseCommand> {
-  const target = input.intoCaseId === row.id ? null : await tx.cases.loadForUpdate(input.intoCaseId, user.id);
+  const target = input.intoCaseId === row.id ? null : await tx.cases.loadForUpdate(input.intoCaseId, user.id, false);
   const visible = target ? scopeFacts(user, target.row, target.callerFollows).inArea : false;
   const open = target ? OPEN_STATES.includes(target.row.state as (typeof OPEN_STATES)[number]) : false;
   if (!target || !visible || !open) {
@@ -135,8 +138,3 @@ async function mergeCommand(tx: TxPorts, user: CurrentUser, row: CaseRecord, inp
   return { action: 'merge', intoCaseId: target.row.id, intoCaseNo: target.row.caseNo, note: input.note };
 }
 
-/** The merged reporter, and whoever followed the merged case, now follow the surviving case. */
-async function moveFollowers(tx: TxPorts, merged: CaseRecord, intoId: string, now: Date): Promise<void> {
-  const ids = await tx.cases.followerIds(merged.id);
-  await tx.cases.addFollowers(intoId, [...new Set([...(merged.reporterId ? [merged.reporterId] : []), ...ids])], now);
-}

@@ -2,7 +2,7 @@ import type { CaseAction } from '@finecity/types';
 import { canSee, type ScopeFacts } from '../domain/authorization.js';
 import { allowedActions, scopeFacts } from './access.js';
 import type { CurrentUser } from './deps.js';
-import type { CaseEventRecord, CaseRecord, CaseRepository, PhotoRecord } from './repositories.js';
+import type { CaseDetail, CaseEventRecord, CaseRecord, PhotoRecord } from './repositories.js';
 
 /** One case as its page shows it to one caller. */
 export interface CaseView {
@@ -15,9 +15,8 @@ export interface CaseView {
   viewerIsStaff: boolean;
 }
 
-/** Reads what the page needs beyond the row (events, photos, duplicates) through `cases` — a transaction's or the pool's. */
-export async function caseView(cases: CaseRepository, user: CurrentUser, row: CaseRecord, facts: ScopeFacts, now: Date): Promise<CaseView> {
-  const d = await cases.detail(row.id);
+/** The page of one case for one caller, from rows already read (no query here). */
+export function caseView(user: CurrentUser, row: CaseRecord, d: CaseDetail, facts: ScopeFacts, now: Date): CaseView {
   return {
     row,
     events: d.events,

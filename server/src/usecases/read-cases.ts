@@ -13,7 +13,7 @@ export async function getCase(deps: Deps, user: CurrentUser, id: string): Promis
   if (!loaded) throw new AppError('case.not_found', '案件不存在');
   const facts = scopeFacts(user, loaded.row, loaded.callerFollows);
   authorize(user, facts, 'case.read');
-  return caseView(deps.cases, user, loaded.row, facts, deps.clock.now());
+  return caseView(user, loaded.row, loaded.detail, facts, deps.clock.now());
 }
 
 export interface CaseFilters {

@@ -9,7 +9,8 @@ import { scopeFacts } from './access.js';
 import { caseView, type CaseView } from './case-view.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { processPhotos, removePhotos, storeProcessed } from './photo-intake.js';
-import type { CaseRecord, TxPorts } from './repositories.js';
+import type { Effect } from '../domain/case-machine.js';
+import type { CaseDetail } from './repositories.js';
 
 /** A validated report (declared once, in @finecity/types). */
 export type ReportInput = ReportFields;
@@ -42,16 +43,12 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
   if (files.length > PHOTO_LIMITS.maxPerReport) throw new AppError('photo.too_many', `最多上传 ${PHOTO_LIMITS.maxPerReport} 张照片`);
 
   const requestHash = hashRequest(input, files);
-  if (idempotencyKey) {
-    const prior = await priorReport(deps, user, idempotencyKey, requestHash);
-    if (prior) return prior;
-  }
   const moderation = await checkContent(deps, user, input.description);
   const stored = await storeProcessed(deps, await processPhotos(deps, files));
   try {
     return await deps.uow.run(async (tx) => {
       const now = deps.clock.now();
-      const row = await tx.cases.insertReport({
+      const report = {
         source: source ?? SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol',
         reporterId: user.id,
         reporterRole: user.roles[0]!,
@@ -67,23 +64,37 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
         streetCode: where.streetCode,
         districtCode: where.districtCode,
         locationPath: place.path,
-        complexity: category.urgent ? 'urgent' : null,
+        complexity: category.urgent ? ('urgent' as const) : null,
         moderation,
         photos: stored.map((p) => p.meta),
         idempotency: idempotencyKey ? { key: idempotencyKey, requestHash } : null,
         at: now,
-      });
-      const dups = await attachDuplicates(deps, tx, row);
-      await tx.outbox.recordEffects(row.id, 1, [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: dups } }], now);
-      // Last statement before commit: the per-day counter row is locked only for the commit.
-      const numbered = { ...row, caseNo: await tx.cases.assignCaseNo(row.id, deps.policy.rules.caseNoPrefix, shanghaiDay(now)) };
-      const view = await caseView(tx.cases, user, numbered, scopeFacts(user, numbered, false), now);
-      return { caseId: row.id, replayed: false, view };
+      };
+      const rules = deps.policy.rules.duplicates;
+      const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), box: searchBox(input, rules.distanceM) };
+      const { row, nearby } = await tx.cases.insertReport(report, near);
+      const found = findDuplicates(row, nearby, rules).slice(0, 20);
+      const effects: Effect[] = [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: found.length } }];
+      // The last statement before commit numbers the case: the per-day counter row is locked only for the commit.
+      const caseNo = await tx.cases.completeReport(row.id, found, effects, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, now);
+      const numbered = { ...row, caseNo };
+      // The answer is built from the rows this transaction wrote: no read-back.
+      const detail: CaseDetail = {
+        events: [{ seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id, actorRole: report.reporterRole, actorName: user.name, at: now, note: null, data: { photoIds: report.photos.map((p) => p.id) } }],
+        photos: report.photos.map((p) => ({ ...p, caseId: row.id, eventSeq: 1, kind: 'before' as const, createdAt: now })),
+        duplicates: found.map((d) => {
+          const other = nearby.find((n) => n.id === d.caseId)!;
+          return { ...d, locationPath: other.locationPath, responsiblePath: other.responsiblePath, reporterId: other.reporterId };
+        }),
+      };
+      return { caseId: row.id, replayed: false, view: caseView(user, numbered, detail, scopeFacts(user, numbered, false), now) };
     });
   } catch (err) {
     await removePhotos(deps, stored);
     if (idempotencyKey && isUniqueViolation(err)) {
-      // The same key raced in from a retry on a flaky connection: answer with the winner.
+      // The key was used before (a retry on a flaky connection, or two racing): answer with the first
+      // report, or 422 if the key came with another body. Checked here, not before, so the common
+      // path (a new key) costs no extra read.
       const prior = await priorReport(deps, user, idempotencyKey, requestHash);
       if (prior) return prior;
     }
@@ -119,16 +130,8 @@ async function priorReport(deps: Deps, user: CurrentUser, key: string, requestHa
   }
   const loaded = await deps.cases.load(prior.caseId, user.id);
   if (!loaded) return null;
-  const view = await caseView(deps.cases, user, loaded.row, scopeFacts(user, loaded.row, loaded.callerFollows), deps.clock.now());
+  const view = caseView(user, loaded.row, loaded.detail, scopeFacts(user, loaded.row, loaded.callerFollows), deps.clock.now());
   return { caseId: prior.caseId, replayed: true, view };
-}
-
-async function attachDuplicates(deps: Deps, tx: TxPorts, row: CaseRecord): Promise<number> {
-  const rules = deps.policy.rules.duplicates;
-  const near = await tx.cases.nearbyOpen({ categoryCode: row.categoryCode, since: windowStart(row.createdAt, rules), box: searchBox(row, rules.distanceM) });
-  const found = findDuplicates(row, near, rules);
-  await tx.cases.recordDuplicates(row.id, found.slice(0, 20));
-  return found.length;
 }
 
 function isUniqueViolation(err: unknown): boolean {

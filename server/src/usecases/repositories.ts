@@ -54,10 +54,12 @@ export interface CaseRecord {
   version: number;
 }
 
-/** A case loaded for a decision: the row plus whether the caller follows it (one read). */
+/** A case loaded for a decision or a page: the row, whether the caller follows it, and its timeline (one read). */
 export interface LoadedCase {
   row: CaseRecord;
   callerFollows: boolean;
+  /** Events, photos and duplicate candidates; empty when loaded without detail. */
+  detail: CaseDetail;
 }
 
 export interface CaseEventRecord {
@@ -154,28 +156,34 @@ export interface NearbyCase {
   lng: number;
   createdAt: Date;
   state: CaseState;
+  locationPath: string;
+  responsiblePath: string | null;
+  reporterId: string | null;
 }
 
 export interface CaseRepository {
-  /** Loads the case and locks it for the rest of the transaction, with the caller's follow flag. */
-  loadForUpdate(id: string, callerId: string): Promise<LoadedCase | null>;
+  /** Loads the case and locks it for the rest of the transaction, with the caller's follow flag and, unless told not to, its timeline. */
+  loadForUpdate(id: string, callerId: string, withDetail?: boolean): Promise<LoadedCase | null>;
   /** Loads without a lock (reads). */
   load(id: string, callerId: string): Promise<LoadedCase | null>;
-  /** Inserts a report: the case row, its submit event, its photos, the idempotency key. */
-  insertReport(r: NewReport): Promise<CaseRecord>;
-  /** Gives the case its readable per-day number. Run as the last statement before commit (see README). */
-  assignCaseNo(caseId: string, prefix: string, day: string): Promise<string>;
-  nearbyOpen(q: DuplicateQuery): Promise<NearbyCase[]>;
-  recordDuplicates(caseId: string, found: { caseId: string; distanceM: number }[]): Promise<void>;
   /**
-   * Saves a decision: the patch (optimistic version check: two dispatchers acting at once cannot both win),
-   * its event at the new version, and any photos taken with it. Returns the saved row.
+   * Inserts a report (the case row, its submit event, its photos, the idempotency key) and, in the same
+   * statement, finds the open cases near it for the duplicate check. A reused idempotency key fails with
+   * a unique violation.
    */
-  saveDecision(current: CaseRecord, patch: CasePatch, extra: { responsiblePath: string | null; now: Date }, event: DecisionEvent, photos: PhotoMeta[]): Promise<CaseRecord>;
-  addFollowers(caseId: string, userIds: string[], now: Date): Promise<void>;
-  followerIds(caseId: string): Promise<string[]>;
-  /** Events (with actor names), photos and duplicate candidates of one case. */
-  detail(caseId: string): Promise<CaseDetail>;
+  insertReport(r: NewReport, near: DuplicateQuery): Promise<{ row: CaseRecord; nearby: NearbyCase[] }>;
+  /**
+   * Completes a report as the transaction's last statement: its duplicate candidates, its outbox effects,
+   * and its readable per-day number (so the per-day counter row is locked only for the commit; see README).
+   */
+  completeReport(caseId: string, duplicates: { caseId: string; distanceM: number }[], effects: Effect[], caseNo: { prefix: string; day: string }, now: Date): Promise<string>;
+  /**
+   * Saves a decision in one statement: the patch (optimistic version check: two dispatchers acting at once
+   * cannot both win), its event at the new version, any photos taken with it, and its outbox effects.
+   */
+  saveDecision(current: CaseRecord, patch: CasePatch, extra: { responsiblePath: string | null; now: Date }, event: DecisionEvent, photos: PhotoMeta[], effects: Effect[]): Promise<CaseRecord>;
+  /** The merged case's reporter and followers follow the surviving case. */
+  moveFollowers(fromCaseId: string, intoCaseId: string, now: Date): Promise<void>;
 }
 
 export interface IdempotencyKeys {

@@ -1,166 +1,180 @@
 import crypto from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, isNotNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATES, type CaseState } from '@finecity/types';
-import type { CasePatch } from '../../domain/case-machine.js';
+import type { CasePatch, Effect } from '../../domain/case-machine.js';
 import { AppError } from '../../domain/errors.js';
 import type {
   CaseDetail, CaseListFilter, CaseQueries, CaseRecord, CaseRepository, CaseVisibility, DecisionEvent, DuplicateQuery,
   LoadedCase, NearbyCase, NewReport, PhotoMeta, TaskQuery,
 } from '../../usecases/repositories.js';
+import { OUTBOX_CHANNEL, outboxRows } from './outbox-repository.js';
 import type { DbOrTx } from './database.js';
-import { caseCounters, caseDuplicateCandidates, caseEvents, caseFollowers, casePhotos, cases, idempotencyKeys, users } from './schema.js';
+import { caseFollowers, cases } from './schema.js';
 
 type Row = typeof cases.$inferSelect;
 const asRecord = (r: Row): CaseRecord => r as CaseRecord;
 
+/** `"case_no" as "caseNo", …`: raw statements answer with the record's own field names. */
+const CASE_FIELDS = sql.raw(
+  Object.entries(getTableColumns(cases))
+    .map(([field, col]) => `"${col.name}" as "${field}"`)
+    .join(', '),
+);
+const TIMESTAMP_FIELDS = Object.entries(getTableColumns(cases))
+  .filter(([, col]) => col.columnType === 'PgTimestamp')
+  .map(([field]) => field);
+
+/** Drivers parse top-level timestamps, but not those inside JSON; real columns may arrive as strings. */
+function caseFromRaw(r: Record<string, unknown>): CaseRecord {
+  const out = { ...r } as Record<string, unknown>;
+  for (const f of TIMESTAMP_FIELDS) if (typeof out[f] === 'string') out[f] = new Date(out[f] as string);
+  out.extendedHours = Number(out.extendedHours);
+  return out as unknown as CaseRecord;
+}
+
+const NO_DETAIL: CaseDetail = { events: [], photos: [], duplicates: [] };
+
+/** The timeline of the case `c` as JSON, read in the same statement as the case. */
+const DETAIL_JSON = sql`
+  (select coalesce(json_agg(json_build_object('seq', e.seq, 'action', e.action, 'fromState', e.from_state, 'toState', e.to_state,
+      'actorId', e.actor_id, 'actorRole', e.actor_role, 'actorName', u.name, 'at', e.at, 'note', e.note, 'data', e.data) order by e.seq), '[]')
+     from case_events e left join users u on u.id = e.actor_id where e.case_id = c.id) as "events",
+  (select coalesce(json_agg(json_build_object('id', p.id, 'caseId', p.case_id, 'eventSeq', p.event_seq, 'kind', p.kind, 'width', p.width,
+      'height', p.height, 'bytes', p.bytes, 'sha256', p.sha256, 'createdAt', p.created_at) order by p.event_seq, p.created_at), '[]')
+     from case_photos p where p.case_id = c.id) as "photos",
+  (select coalesce(json_agg(json_build_object('caseId', d.candidate_id, 'caseNo', o.case_no, 'distanceM', d.distance_m,
+      'locationPath', o.location_path, 'responsiblePath', o.responsible_path, 'reporterId', o.reporter_id)), '[]')
+     from case_duplicate_candidates d join cases o on o.id = d.candidate_id where d.case_id = c.id) as "duplicates"`;
+
+interface RawDetail {
+  events: (Omit<CaseDetail['events'][number], 'at'> & { at: string })[];
+  photos: (Omit<CaseDetail['photos'][number], 'createdAt'> & { createdAt: string })[];
+  duplicates: CaseDetail['duplicates'];
+}
+
+function detailFromRaw(r: RawDetail): CaseDetail {
+  return {
+    events: r.events.map((e) => ({ ...e, at: new Date(e.at), data: e.data ?? {} })),
+    photos: r.photos.map((p) => ({ ...p, createdAt: new Date(p.createdAt) })),
+    duplicates: r.duplicates,
+  };
+}
+
 /** The cases of the database, bound to a transaction (or to the pool for reads). */
-export function pgCaseRepository(db: DbOrTx): CaseRepository {
-  async function load(id: string, callerId: string, lock: boolean): Promise<LoadedCase | null> {
-    // The follow flag rides along in the same statement: one read per action.
-    const q = db
-      .select({ c: cases, follows: sql<boolean>`exists (select 1 from ${caseFollowers} where ${caseFollowers.caseId} = ${cases.id} and ${caseFollowers.userId} = ${callerId})` })
-      .from(cases)
-      .where(eq(cases.id, id));
-    const rows = lock ? await q.for('update', { of: cases }) : await q;
-    const r = rows[0];
-    return r ? { row: asRecord(r.c), callerFollows: !!r.follows } : null;
+export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseRepository {
+  async function load(id: string, callerId: string, lock: boolean, withDetail: boolean): Promise<LoadedCase | null> {
+    // One statement: the row, the caller's follow flag and (for a page or an action's answer) the timeline.
+    const res = await db.execute(sql`
+      select ${CASE_FIELDS},
+        exists (select 1 from case_followers f where f.case_id = c.id and f.user_id = ${callerId}) as "callerFollows"
+        ${withDetail ? sql`, ${DETAIL_JSON}` : sql``}
+      from cases c where c.id = ${id} ${lock ? sql`for update of c` : sql``}`);
+    const r = rowsOf<Record<string, unknown>>(res)[0];
+    if (!r) return null;
+    const { callerFollows, events, photos, duplicates, ...row } = r;
+    return {
+      row: caseFromRaw(row),
+      callerFollows: !!callerFollows,
+      detail: withDetail ? detailFromRaw({ events, photos, duplicates } as RawDetail) : NO_DETAIL,
+    };
   }
 
   return {
-    loadForUpdate: (id, callerId) => load(id, callerId, true),
-    load: (id, callerId) => load(id, callerId, false),
+    loadForUpdate: (id, callerId, withDetail = true) => load(id, callerId, true, withDetail),
+    load: (id, callerId) => load(id, callerId, false, true),
 
-    async insertReport(r: NewReport): Promise<CaseRecord> {
+    async insertReport(r: NewReport, near: DuplicateQuery) {
       const id = crypto.randomUUID();
-      const [row] = await db
-        .insert(cases)
-        .values({
-          id,
-          // The readable number is given as the transaction's last statement (assignCaseNo), so the per-day
-          // counter row is locked only for the commit, not for the whole report.
-          caseNo: `pending-${id}`,
-          source: r.source,
-          reporterId: r.reporterId,
-          anonymous: r.anonymous,
-          categoryCode: r.categoryCode,
-          standardRef: r.standardRef,
-          description: r.description,
-          lat: r.lat,
-          lng: r.lng,
-          address: r.address,
-          gridCode: r.gridCode,
-          communityCode: r.communityCode,
-          streetCode: r.streetCode,
-          districtCode: r.districtCode,
-          locationPath: r.locationPath,
-          state: 'submitted',
-          complexity: r.complexity,
-          moderation: r.moderation,
-          createdAt: r.at,
-          updatedAt: r.at,
-        })
-        .returning();
-      const event = {
-        caseId: id, seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: r.reporterId,
-        actorRole: r.reporterRole, at: r.at, note: null, data: { photoIds: r.photos.map((p) => p.id) },
-      };
-      const photoRows = r.photos.map((p) => ({ ...p, caseId: id, eventSeq: 1, kind: 'before', createdAt: r.at }));
-      // Event, photos and idempotency key in one statement (data-modifying CTEs).
       const key = r.idempotency;
-      await db.execute(sql`
-        with e as (insert into ${caseEvents} (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
-                   values (${event.caseId}, 1, 'submit', null, 'submitted', ${event.actorId}, ${event.actorRole}, ${event.at}, null, ${JSON.stringify(event.data)}::jsonb))
-        ${photoRows.length ? sql`, p as (insert into ${casePhotos} (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(
-          photoRows.map((p) => sql`(${p.id}, ${p.caseId}, 1, 'before', ${p.width}, ${p.height}, ${p.bytes}, ${p.sha256}, ${p.createdAt})`),
-          sql`, `,
-        )})` : sql``}
-        ${key ? sql`insert into ${idempotencyKeys} (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at})` : sql`select 1`}`);
-      return asRecord(row!);
+      const photos = r.photos.map((p) => sql`(${p.id}, ${id}, 1, 'before', ${p.width}, ${p.height}, ${p.bytes}, ${p.sha256}, ${r.at})`);
+      const data = JSON.stringify({ photoIds: r.photos.map((p) => p.id) });
+      // One statement: the case (its readable number comes last, in completeReport), its submit event, its
+      // photos, its idempotency key, and the open cases near it (the statement's snapshot does not see
+      // the new row, so a report is never its own duplicate).
+      const res = await db.execute(sql`
+        with c as (
+          insert into cases (id, case_no, source, reporter_id, anonymous, category_code, standard_ref, description, lat, lng, address,
+            grid_code, community_code, street_code, district_code, location_path, state, complexity, moderation, created_at, updated_at)
+          values (${id}, ${'pending-' + id}, ${r.source}, ${r.reporterId}, ${r.anonymous}, ${r.categoryCode}, ${r.standardRef}, ${r.description},
+            ${r.lat}, ${r.lng}, ${r.address}, ${r.gridCode}, ${r.communityCode}, ${r.streetCode}, ${r.districtCode}, ${r.locationPath},
+            'submitted', ${r.complexity}, ${r.moderation}, ${r.at}, ${r.at})
+          returning *),
+        e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
+              values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb))
+        ${photos.length ? sql`, p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)})` : sql``}
+        ${key ? sql`, k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at}))` : sql``}
+        select ${CASE_FIELDS},
+          (select coalesce(json_agg(json_build_object('id', n.id, 'caseNo', n.case_no, 'categoryCode', n.category_code, 'lat', n.lat, 'lng', n.lng,
+              'createdAt', n.created_at, 'state', n.state, 'locationPath', n.location_path, 'responsiblePath', n.responsible_path,
+              'reporterId', n.reporter_id)), '[]')
+             from cases n
+            where n.category_code = ${near.categoryCode} and n.created_at >= ${near.since}
+              and n.state in (${sql.join(OPEN_STATES.map((s) => sql`${s}`), sql`, `)})
+              and n.lat between ${near.box.minLat} and ${near.box.maxLat} and n.lng between ${near.box.minLng} and ${near.box.maxLng}) as "nearby"
+        from c`);
+      const { nearby, ...row } = rowsOf<Record<string, unknown>>(res)[0]!;
+      return {
+        row: caseFromRaw(row),
+        nearby: (nearby as (Omit<NearbyCase, 'createdAt'> & { createdAt: string })[]).map((n) => ({ ...n, createdAt: new Date(n.createdAt), state: n.state as CaseState })),
+      };
     },
 
-    async assignCaseNo(caseId, prefix, day) {
-      const res = await db.execute<{ case_no: string }>(sql`
-        with n as (
-          insert into ${caseCounters} (day, last) values (${day}, 1)
-          on conflict (day) do update set last = ${caseCounters}.last + 1
-          returning last)
-        update ${cases} set case_no = ${prefix + day + '-'} || lpad(n.last::text, 6, '0') from n
-        where ${cases.id} = ${caseId} returning case_no`);
+    async completeReport(caseId, duplicates, effects, caseNo, now) {
+      const dups = duplicates.map((d) => sql`(${caseId}, ${d.caseId}, ${d.distanceM})`);
+      const res = await db.execute(sql`
+        with ${dups.length ? sql`d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) values ${sql.join(dups, sql`, `)}),` : sql``}
+        ${outboxCte(outboxRows(caseId, 1, effects), now)}
+        n as (insert into case_counters (day, last) values (${caseNo.day}, 1)
+              on conflict (day) do update set last = case_counters.last + 1 returning last)
+        update cases set case_no = ${caseNo.prefix + caseNo.day + '-'} || lpad(n.last::text, 6, '0') from n
+        where cases.id = ${caseId} returning case_no ${wake(kind)}`);
       return rowsOf<{ case_no: string }>(res)[0]!.case_no;
     },
 
-    async nearbyOpen(q: DuplicateQuery): Promise<NearbyCase[]> {
-      const rows = await db
-        .select({ id: cases.id, caseNo: cases.caseNo, categoryCode: cases.categoryCode, lat: cases.lat, lng: cases.lng, createdAt: cases.createdAt, state: cases.state })
-        .from(cases)
-        .where(
-          and(
-            eq(cases.categoryCode, q.categoryCode),
-            gte(cases.createdAt, q.since),
-            inArray(cases.state, [...OPEN_STATES]),
-            gte(cases.lat, q.box.minLat), lte(cases.lat, q.box.maxLat), gte(cases.lng, q.box.minLng), lte(cases.lng, q.box.maxLng),
-          ),
-        );
-      return rows.map((r) => ({ ...r, state: r.state as CaseState }));
-    },
-
-    async recordDuplicates(caseId, found) {
-      if (found.length) await db.insert(caseDuplicateCandidates).values(found.map((d) => ({ caseId, candidateId: d.caseId, distanceM: d.distanceM })));
-    },
-
-    async saveDecision(current: CaseRecord, patch: CasePatch, extra, e: DecisionEvent, photos: PhotoMeta[]): Promise<CaseRecord> {
-      const set = patchColumns(current, patch, extra);
+    async saveDecision(current: CaseRecord, patch: CasePatch, extra, e: DecisionEvent, photos: PhotoMeta[], effects: Effect[]): Promise<CaseRecord> {
       const version = current.version + 1;
-      const updated = await db
-        .update(cases)
-        .set(set)
-        .where(and(eq(cases.id, current.id), eq(cases.version, current.version)))
-        .returning();
-      if (!updated[0]) throw new AppError('case.version_conflict', '案件已被他人更新，请刷新后重试');
-      const photoRows = photos.map((p) => sql`(${p.id}, ${current.id}, ${version}, 'after', ${p.width}, ${p.height}, ${p.bytes}, ${p.sha256}, ${extra.now})`);
+      const set = db.update(cases).set(patchColumns(current, patch, extra)).where(and(eq(cases.id, current.id), eq(cases.version, current.version))).getSQL();
+      const photoRows = photos.map((p) => sql`(${p.id}::uuid, ${current.id}::uuid, ${version}::int, 'after', ${p.width}::int, ${p.height}::int, ${p.bytes}::int, ${p.sha256}, ${extra.now}::timestamptz)`);
+      // One statement; the event, photos and outbox rows are written only if the versioned update matched.
+      const res = await db.execute(sql`
+        with u as (${set} returning *),
+        e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
+              select u.id, u.version, ${e.action}::text, ${e.fromState}::text, ${e.toState}::text, ${e.actorId}::uuid, ${e.actorRole}::text, ${extra.now}::timestamptz, ${e.note}::text, ${JSON.stringify(e.data)}::jsonb from u),
+        ${photoRows.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) select v.* from (values ${sql.join(photoRows, sql`, `)}) as v(id, case_id, event_seq, kind, width, height, bytes, sha256, created_at), u),` : sql``}
+        ${outboxCte(outboxRows(current.id, version, effects), extra.now, sql`u`)}
+        x as (select 1)
+        select ${CASE_FIELDS} from u ${wake(kind, effects.length > 0)}`);
+      const row = rowsOf<Record<string, unknown>>(res)[0];
+      if (!row) throw new AppError('case.version_conflict', '案件已被他人更新，请刷新后重试');
+      return caseFromRaw(row);
+    },
+
+    async moveFollowers(fromCaseId, intoCaseId, now) {
       await db.execute(sql`
-        ${photoRows.length ? sql`with p as (insert into ${casePhotos} (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photoRows, sql`, `)})` : sql``}
-        insert into ${caseEvents} (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
-        values (${current.id}, ${version}, ${e.action}, ${e.fromState}, ${e.toState}, ${e.actorId}, ${e.actorRole}, ${extra.now}, ${e.note}, ${JSON.stringify(e.data)}::jsonb)`);
-      return asRecord(updated[0]);
-    },
-
-    async addFollowers(caseId, userIds, now) {
-      if (userIds.length) await db.insert(caseFollowers).values(userIds.map((userId) => ({ caseId, userId, since: now }))).onConflictDoNothing();
-    },
-
-    async followerIds(caseId) {
-      return (await db.select({ id: caseFollowers.userId }).from(caseFollowers).where(eq(caseFollowers.caseId, caseId))).map((r) => r.id);
-    },
-
-    async detail(caseId): Promise<CaseDetail> {
-      const [events, photos, duplicates] = await Promise.all([
-        db
-          .select({ e: caseEvents, actorName: users.name })
-          .from(caseEvents)
-          .leftJoin(users, eq(users.id, caseEvents.actorId))
-          .where(eq(caseEvents.caseId, caseId))
-          .orderBy(asc(caseEvents.seq)),
-        db.select().from(casePhotos).where(eq(casePhotos.caseId, caseId)).orderBy(asc(casePhotos.eventSeq), asc(casePhotos.createdAt)),
-        db
-          .select({
-            caseId: caseDuplicateCandidates.candidateId, caseNo: cases.caseNo, distanceM: caseDuplicateCandidates.distanceM,
-            locationPath: cases.locationPath, responsiblePath: cases.responsiblePath, reporterId: cases.reporterId,
-          })
-          .from(caseDuplicateCandidates)
-          .innerJoin(cases, eq(cases.id, caseDuplicateCandidates.candidateId))
-          .where(eq(caseDuplicateCandidates.caseId, caseId)),
-      ]);
-      return {
-        events: events.map(({ e, actorName }) => ({
-          seq: e.seq, action: e.action, fromState: e.fromState, toState: e.toState, actorId: e.actorId, actorRole: e.actorRole,
-          actorName, at: e.at, note: e.note, data: e.data,
-        })),
-        photos: photos.map((p) => ({ ...p, kind: p.kind as 'before' | 'after' })),
-        duplicates,
-      };
+        insert into case_followers (case_id, user_id, since)
+        select ${intoCaseId}::uuid, who, ${now}::timestamptz from (
+          select reporter_id as who from cases where id = ${fromCaseId} and reporter_id is not null
+          union select user_id from case_followers where case_id = ${fromCaseId}) s
+        on conflict do nothing`);
     },
   };
+}
+
+/**
+ * `o as (insert into outbox …),` for rows from the one outbox row builder; with `gate`, only when that
+ * CTE produced a row (a decision whose versioned update matched).
+ */
+function outboxCte(rows: ReturnType<typeof outboxRows>, now: Date, gate?: SQL): SQL {
+  if (!rows.length) return sql``;
+  const values = rows.map((r) => sql`(${r.topic}::text, ${r.caseId}::uuid, ${JSON.stringify(r.payload)}::jsonb, ${now}::timestamptz)`);
+  return gate
+    ? sql`o as (insert into outbox (topic, case_id, payload, created_at) select v.* from (values ${sql.join(values, sql`, `)}) as v(topic, case_id, payload, created_at), ${gate}),`
+    : sql`o as (insert into outbox (topic, case_id, payload, created_at) values ${sql.join(values, sql`, `)}),`;
+}
+
+/** On PostgreSQL the relay is woken at commit (https://www.postgresql.org/docs/current/sql-notify.html); PGlite polls. */
+function wake(kind: 'pglite' | 'postgres', when = true): SQL {
+  return kind === 'postgres' && when ? sql`, (select pg_notify(${OUTBOX_CHANNEL}, '')) as "woken"` : sql``;
 }
 
 function patchColumns(current: CaseRecord, patch: CasePatch, extra: { responsiblePath: string | null; now: Date }): Partial<typeof cases.$inferInsert> {

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { Effect } from '../../domain/case-machine.js';
 import type { Outbox } from '../../usecases/repositories.js';
 import type { DbOrTx } from './database.js';
 import { outbox } from './schema.js';
@@ -10,6 +11,11 @@ export const OUTBOX_CHANNEL = 'finecity_outbox';
  * The one outbox writer. Every effect of a transition (notifications, timers) and every clock alert is
  * written here in the caller's transaction; the relay publishes after commit.
  */
+/** The one place an outbox row is shaped from a transition's effects. */
+export function outboxRows(caseId: string, version: number, effects: Effect[]): { topic: string; caseId: string; payload: Record<string, unknown> }[] {
+  return effects.map((e) => ({ topic: e.kind === 'notify' ? e.topic : e.kind, caseId, payload: { ...e.payload, caseId, version } }));
+}
+
 export function pgOutbox(db: DbOrTx, kind: 'pglite' | 'postgres'): Outbox {
   async function insert(rows: { topic: string; caseId: string | null; payload: Record<string, unknown> }[], now: Date): Promise<void> {
     if (!rows.length) return;
@@ -18,8 +24,7 @@ export function pgOutbox(db: DbOrTx, kind: 'pglite' | 'postgres'): Outbox {
     if (kind === 'postgres') await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   }
   return {
-    recordEffects: (caseId, version, effects, now) =>
-      insert(effects.map((e) => ({ topic: e.kind === 'notify' ? e.topic : e.kind, caseId, payload: { ...e.payload, caseId, version } })), now),
+    recordEffects: (caseId, version, effects, now) => insert(outboxRows(caseId, version, effects), now),
     append: insert,
   };
 }
