@@ -72,12 +72,10 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
       };
       const rules = deps.policy.rules.duplicates;
       const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), box: searchBox(input, rules.distanceM) };
-      const { row, nearby } = await tx.cases.insertReport(report, near);
+      const { row, nearby } = await tx.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) });
       const found = findDuplicates(row, nearby, rules).slice(0, 20);
       const effects: Effect[] = [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: found.length } }];
-      // The last statement before commit numbers the case: the per-day counter row is locked only for the commit.
-      const caseNo = await tx.cases.completeReport(row.id, found, effects, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, now);
-      const numbered = { ...row, caseNo };
+      await tx.cases.completeReport(row.id, found, effects, now);
       // The answer is built from the rows this transaction wrote: no read-back.
       const detail: CaseDetail = {
         events: [{ seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id, actorRole: report.reporterRole, actorName: user.name, at: now, note: null, data: { photoIds: report.photos.map((p) => p.id) } }],
@@ -87,7 +85,7 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
           return { ...d, locationPath: other.locationPath, responsiblePath: other.responsiblePath, reporterId: other.reporterId };
         }),
       };
-      return { caseId: row.id, replayed: false, view: caseView(user, numbered, detail, scopeFacts(user, numbered, false), now) };
+      return { caseId: row.id, replayed: false, view: caseView(user, row, detail, scopeFacts(user, row, false), now) };
     });
   } catch (err) {
     await removePhotos(deps, stored);

@@ -167,16 +167,14 @@ export interface CaseRepository {
   /** Loads without a lock (reads). */
   load(id: string, callerId: string): Promise<LoadedCase | null>;
   /**
-   * Inserts a report (the case row, its submit event, its photos, the idempotency key) and, in the same
-   * statement, finds the open cases near it for the duplicate check. A reused idempotency key fails with
-   * a unique violation.
+   * Inserts a report in one statement: its readable per-day number (the counter row stays locked until
+   * commit, one statement later; see README), the case row, its submit event, its photos, the idempotency
+   * key, and the open cases near it for the duplicate check. A reused idempotency key fails with a
+   * unique violation.
    */
-  insertReport(r: NewReport, near: DuplicateQuery): Promise<{ row: CaseRecord; nearby: NearbyCase[] }>;
-  /**
-   * Completes a report as the transaction's last statement: its duplicate candidates, its outbox effects,
-   * and its readable per-day number (so the per-day counter row is locked only for the commit; see README).
-   */
-  completeReport(caseId: string, duplicates: { caseId: string; distanceM: number }[], effects: Effect[], caseNo: { prefix: string; day: string }, now: Date): Promise<string>;
+  insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }): Promise<{ row: CaseRecord; nearby: NearbyCase[] }>;
+  /** Completes a report as the transaction's last statement: its duplicate candidates and its outbox effects. */
+  completeReport(caseId: string, duplicates: { caseId: string; distanceM: number }[], effects: Effect[], now: Date): Promise<void>;
   /**
    * Saves a decision in one statement: the patch (optimistic version check: two dispatchers acting at once
    * cannot both win), its event at the new version, any photos taken with it, and its outbox effects.

@@ -83,21 +83,26 @@ export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseR
     loadForUpdate: (id, callerId, withDetail = true) => load(id, callerId, true, withDetail),
     load: (id, callerId) => load(id, callerId, false, true),
 
-    async insertReport(r: NewReport, near: DuplicateQuery) {
+    async insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }) {
       const id = crypto.randomUUID();
       const key = r.idempotency;
       const photos = r.photos.map((p) => sql`(${p.id}, ${id}, 1, 'before', ${p.width}, ${p.height}, ${p.bytes}, ${p.sha256}, ${r.at})`);
       const data = JSON.stringify({ photoIds: r.photos.map((p) => p.id) });
-      // One statement: the case (its readable number comes last, in completeReport), its submit event, its
-      // photos, its idempotency key, and the open cases near it (the statement's snapshot does not see
-      // the new row, so a report is never its own duplicate).
+      // One statement: the per-day number, the case, its submit event, its photos, its idempotency key,
+      // and the open cases near it (the statement's snapshot does not see the new row, so a report is
+      // never its own duplicate). The counter row stays locked until commit, one statement later.
       const res = await db.execute(sql`
-        with c as (
+        with n as (
+          insert into case_counters (day, last) values (${caseNo.day}, 1)
+          on conflict (day) do update set last = case_counters.last + 1 returning last),
+        c as (
           insert into cases (id, case_no, source, reporter_id, anonymous, category_code, standard_ref, description, lat, lng, address,
             grid_code, community_code, street_code, district_code, location_path, state, complexity, moderation, created_at, updated_at)
-          values (${id}, ${'pending-' + id}, ${r.source}, ${r.reporterId}, ${r.anonymous}, ${r.categoryCode}, ${r.standardRef}, ${r.description},
-            ${r.lat}, ${r.lng}, ${r.address}, ${r.gridCode}, ${r.communityCode}, ${r.streetCode}, ${r.districtCode}, ${r.locationPath},
-            'submitted', ${r.complexity}, ${r.moderation}, ${r.at}, ${r.at})
+          select ${id}::uuid, ${caseNo.prefix + caseNo.day + '-'} || lpad(n.last::text, 6, '0'), ${r.source}::text, ${r.reporterId}::uuid,
+            ${r.anonymous}::boolean, ${r.categoryCode}::text, ${r.standardRef}::text, ${r.description}::text, ${r.lat}::float8, ${r.lng}::float8,
+            ${r.address}::text, ${r.gridCode}::text, ${r.communityCode}::text, ${r.streetCode}::text, ${r.districtCode}::text,
+            ${r.locationPath}::text, 'submitted', ${r.complexity}::text, ${r.moderation}::text, ${r.at}::timestamptz, ${r.at}::timestamptz
+          from n
           returning *),
         e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
               values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb))
@@ -119,16 +124,15 @@ export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseR
       };
     },
 
-    async completeReport(caseId, duplicates, effects, caseNo, now) {
+    async completeReport(caseId, duplicates, effects, now) {
       const dups = duplicates.map((d) => sql`(${caseId}, ${d.caseId}, ${d.distanceM})`);
-      const res = await db.execute(sql`
+      const rows = outboxRows(caseId, 1, effects);
+      if (!dups.length && !rows.length) return;
+      await db.execute(sql`
         with ${dups.length ? sql`d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) values ${sql.join(dups, sql`, `)}),` : sql``}
-        ${outboxCte(outboxRows(caseId, 1, effects), now)}
-        n as (insert into case_counters (day, last) values (${caseNo.day}, 1)
-              on conflict (day) do update set last = case_counters.last + 1 returning last)
-        update cases set case_no = ${caseNo.prefix + caseNo.day + '-'} || lpad(n.last::text, 6, '0') from n
-        where cases.id = ${caseId} returning case_no ${wake(kind)}`);
-      return rowsOf<{ case_no: string }>(res)[0]!.case_no;
+        ${outboxCte(rows, now)}
+        x as (select 1)
+        select 1 ${wake(kind, rows.length > 0)}`);
     },
 
     async saveDecision(current: CaseRecord, patch: CasePatch, extra, e: DecisionEvent, photos: PhotoMeta[], effects: Effect[]): Promise<CaseRecord> {

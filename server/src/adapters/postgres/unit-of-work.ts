@@ -7,7 +7,7 @@ import { pgOutbox } from './outbox-repository.js';
 
 /** The ports bound to one connection or transaction. */
 export function portsOn(db: DbOrTx, kind: Database['kind']): TxPorts {
-  return { cases: pgCaseRepository(db), outbox: pgOutbox(db, kind), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
+  return { cases: pgCaseRepository(db, kind), outbox: pgOutbox(db, kind), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */
