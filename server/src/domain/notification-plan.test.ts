@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { matchRoutes, onDutySlot, robotMarkdown, routesFor, templateValues, type Route } from './notification-plan.js';
+import { onDutySlot } from './duty-roster.js';
+import { digestLine, matchRoutes, notificationKey, robotMarkdown, routesFor, templateValues, type Route } from './notification-plan.js';
 
 const routes: Record<string, Route[]> = {
   'case.verify': [{ audience: 'reporter', template: 'case_progress', when: { toState: 'closed' } }],
@@ -32,8 +33,19 @@ describe('message content', () => {
     expect(templateValues({ character_string1: 'caseNo', phrase3: 'stateText', time4: 'dueAt' }, facts)).toEqual({
       character_string1: 'DL20261127-000123',
       phrase3: '已派遣',
-      time4: '2026-11-28T01:00:00.000Z',
+      time4: '2026-11-28 09:00',
     });
+  });
+  it('states what happened in the card title, from the event, whatever the case became later', () => {
+    expect(robotMarkdown('case.dispatch', { ...facts, state: 'dispatched' }, null)).toContain('> 状态：已派遣');
+    expect(robotMarkdown('clock.double', { ...facts, level: 'double' }, null).split('\n')[0]).toBe('### 【严重超期】DL20261127-000123');
+    expect(robotMarkdown('duty.failover_b', facts, null).split('\n')[0]).toBe('### 【协助处置】DL20261127-000123');
+  });
+  it('writes a digest line with the deadline in Beijing time', () => {
+    expect(digestLine(facts)).toBe('- DL20261127-000123 暴露垃圾｜桃源街道第3社区网格07｜时限 2026-11-28 09:00');
+  });
+  it('builds every dedupe key in one format: event, occurrence, recipient', () => {
+    expect(notificationKey('case.dispatch', 'c1@v3', 'u-7')).toBe('case.dispatch|c1@v3|u-7');
   });
   it('writes the group robot a Chinese markdown card with the deadline in Dalian time', () => {
     const md = robotMarkdown('case.dispatch', facts, null);

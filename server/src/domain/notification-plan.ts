@@ -1,4 +1,5 @@
 import type { CaseState } from '@finecity/types';
+import { formatBeijing } from './shanghai-time.js';
 
 /**
  * Who hears what (config/notifications.json "routes"): pure matching of an event against the routes,
@@ -66,8 +67,19 @@ const STATE_TEXT: Record<CaseState, string> = {
   closed: '已办结',
   suspended: '已挂账',
 };
-const LEVEL_TEXT: Record<string, string> = { yellow: '黄灯预警', red: '红灯预警', overdue: '已超期' };
+const LEVEL_TEXT: Record<string, string> = { yellow: '黄灯预警', red: '红灯预警', overdue: '已超期', double: '严重超期' };
+/** What happened, as a card's title says it (the event, not the case's state when the card is sent). */
+const EVENT_TITLE: Record<string, string> = {
+  'case.dispatch': '新派遣案件',
+  'case.escalate': '案件上报',
+  'duty.failover_b': '协助处置',
+  'duty.failover_community': '社区协调',
+};
 
+/**
+ * The facts a message states, fixed when the event happened (the outbox row written at commit): the
+ * state the event moved the case to, the unit it went to, its deadline then. Never the case's later state.
+ */
 export interface MessageFacts {
   caseNo: string;
   category: string;
@@ -80,43 +92,58 @@ export interface MessageFacts {
   level?: string;
 }
 
-/** Raw values by source name; the channel adapter normalises them per WeChat's value rules. */
+export const stateText = (s: CaseState): string => STATE_TEXT[s] ?? '状态更新';
+export const levelText = (level: string | undefined): string => LEVEL_TEXT[level ?? ''] ?? '时限预警';
+
+/** Template values by source name, written for people: Beijing time, Chinese words, no codes. */
 export function templateValues(fields: Readonly<Record<string, string>>, f: MessageFacts): Record<string, string> {
   const source: Record<string, string> = {
     caseNo: f.caseNo,
     category: f.category,
-    stateText: STATE_TEXT[f.state],
-    time: f.time.toISOString(),
-    note: f.note ?? STATE_TEXT[f.state],
+    stateText: stateText(f.state),
+    time: formatBeijing(f.time),
+    note: f.note ?? stateText(f.state),
     place: f.place,
-    dueAt: (f.dueAt ?? f.time).toISOString(),
-    levelText: LEVEL_TEXT[f.level ?? ''] ?? '',
+    dueAt: formatBeijing(f.dueAt ?? f.time),
+    levelText: f.level ? levelText(f.level) : '',
     holder: f.holder ?? '',
   };
   return Object.fromEntries(Object.entries(fields).map(([key, from]) => [key, source[from] ?? '']));
 }
 
+/** A card's title: the alert level for clock events, else what happened. */
+export function eventTitle(topic: string, f: Pick<MessageFacts, 'level' | 'state'>): string {
+  if (topic.startsWith('clock.')) return levelText(f.level);
+  return EVENT_TITLE[topic] ?? `案件${stateText(f.state)}`;
+}
+
 /** The text a WeCom group robot posts (markdown), in Chinese for the people in the group. */
 export function robotMarkdown(topic: string, f: MessageFacts, mentionNote: string | null): string {
-  const title = topic.startsWith('clock.') ? `【${LEVEL_TEXT[f.level ?? ''] ?? '预警'}】` : topic === 'case.escalate' ? '【案件上报】' : '【新派遣案件】';
   const lines = [
-    `### ${title}${f.caseNo}`,
+    `### 【${eventTitle(topic, f)}】${f.caseNo}`,
     `> 类别：${f.category}`,
     `> 位置：${f.place}`,
-    `> 状态：${STATE_TEXT[f.state]}${f.holder ? `（${f.holder}）` : ''}`,
+    `> 状态：${stateText(f.state)}${f.holder ? `（${f.holder}）` : ''}`,
   ];
-  if (f.dueAt) lines.push(`> 时限：${shanghaiTime(f.dueAt)}`);
+  if (f.dueAt) lines.push(`> 时限：${formatBeijing(f.dueAt)}`);
   if (f.note) lines.push(`> 说明：${f.note}`);
   if (mentionNote) lines.push(mentionNote);
   return lines.join('\n');
 }
 
-export function shanghaiTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+/** One line of a robot digest (several cards folded into one message). */
+export function digestLine(f: MessageFacts): string {
+  return `- ${f.caseNo} ${f.category}｜${f.place}${f.dueAt ? `｜时限 ${formatBeijing(f.dueAt)}` : ''}`;
 }
 
-/** A/B rotation [design]: A is on duty on even days of the month (Asia/Shanghai), B on odd days. */
-export function onDutySlot(now: Date): 'A' | 'B' {
-  const day = new Date(now.getTime() + 8 * 3600_000).getUTCDate();
-  return day % 2 === 0 ? 'A' : 'B';
+/**
+ * The one dedupe-key format of a notification row: what happened (the event), to what and when (the
+ * occurrence: a case at a version, or a reporting period), and to whom (`u-<user id>` or `g-<org code>`).
+ * The same occurrence never reaches the same recipient twice, whichever path created the row.
+ */
+export function notificationKey(event: string, occurrence: string, recipient: string): string {
+  return `${event}|${occurrence}|${recipient}`;
 }
+
+/** The occurrence of a case event: the case at the version the event produced. */
+export const caseOccurrence = (caseId: string, version: number): string => `${caseId}@v${version}`;

@@ -45,3 +45,8 @@ export type ContentVerdict = 'pass' | 'review' | 'risky';
 export interface ContentCheck {
   checkText(openid: string, content: string): Promise<ContentVerdict>;
 }
+
+/** Tokens, keys and secrets never reach a log line or a delivery record (a library may quote its URL). */
+export function redactSecrets(text: string): string {
+  return text.replace(/\b(access_token|secret|appsecret|key|js_code)=([^&\s"'<>]+)/gi, '$1=***');
+}

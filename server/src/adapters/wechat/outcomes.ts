@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../../domain/notify-ports.js';
+import { redactSecrets, type DeliveryOutcome } from '../../domain/notify-ports.js';
 import { WeChatCallError } from './wechat-call-error.js';
 
 /**
@@ -14,10 +14,7 @@ const FALLBACK = new Set([43101, 43004]);
 /** Robots: 45009 pauses the robot's queue at least a minute; 130101 reportedly blocks for 10 minutes. */
 const RETRY_AFTER_MS: Record<number, number> = { 45009: 60_000, 130101: 600_000 };
 
-/** Tokens, keys and secrets never reach a log line or a delivery record (a library may quote its URL). */
-export function redactSecrets(text: string): string {
-  return text.replace(/\b(access_token|secret|appsecret|key|js_code)=([^&\s"'<>]+)/gi, '$1=***');
-}
+export { redactSecrets };
 
 export function outcomeOf(errcode: number | string, rawErrmsg: string): DeliveryOutcome {
   const errmsg = redactSecrets(rawErrmsg);

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { LoginResponse, UserDto } from '@finecity/types';
 import type { AppDeps } from '../../composition.js';
-import { onDutySlot } from '../../domain/notification-plan.js';
+import { onDutySlot } from '../../domain/duty-roster.js';
 import { loginWithWeChat } from '../../usecases/login.js';
 import type { CurrentUser } from '../../usecases/deps.js';
 import { currentUser, requireUser } from '../auth.js';
