@@ -1,7 +1,14 @@
+import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Database } from './adapters/postgres/database.js';
-import { createQueues, type Queues } from './adapters/queue/queues.js';
+import {
+  databaseInstanceId, listenOutbox, pgCaseNotices, pgDeadlines, pgNotificationStore, pgOutboxFeed, pgRecipients, pgSummaryFigures,
+} from './adapters/postgres/notification-repo.js';
+import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
+import { OUTBOX_CHANNEL } from './adapters/postgres/outbox-repository.js';
+import { bullNotificationQueue, createQueues, type Queues } from './adapters/queue/queues.js';
 import { producerConnection } from './adapters/queue/redis.js';
+import { redisRobotGate } from './adapters/queue/robot-gate.js';
 import { smsChannel, httpSmsProvider } from './adapters/sms/sms-channel.js';
 import { stableAccessToken, type AccessTokenSource } from './adapters/wechat/access-token.js';
 import { msgSecCheck } from './adapters/wechat/content-check.js';
@@ -12,7 +19,8 @@ import type { AppConfig } from './config.js';
 import type { ContentCheck } from './domain/notify-ports.js';
 import type { Logger } from './logger.js';
 import type { Policy } from './city-policy.js';
-import type { NotifyDeps } from './usecases/notifications/context.js';
+import type { NotifyDeps } from './usecases/notifications/ports.js';
+import type { OrgDirectory } from './usecases/repositories.js';
 import type { SlaClock } from './usecases/deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/run-workers.js';
 
@@ -23,6 +31,8 @@ export interface Notifier {
   notify: NotifyDeps;
   queues: Queues;
   redis: Redis;
+  /** This database's instance id (app_meta), part of the queue job ids of numbered rows. */
+  instance: string;
   mpTokens: AccessTokenSource;
   oaTokens: AccessTokenSource;
   contentCheck: ContentCheck;
@@ -41,22 +51,27 @@ export interface NotifierOptions {
   clock: { now(): Date };
   /** Start the workers in this process (always on PGlite, which has exactly one owner). */
   startWorkers: boolean;
+  /** True when the API is served by this process too: the workers then cap their concurrency and yield. */
+  withApi?: boolean;
   schedules?: boolean;
+  /** The in-memory org tree, when the composition root already holds one; else read here once. */
+  org?: OrgDirectory;
 }
 
-/** Chooses the channel adapters, the queues and the workers (the notifications half of deps.ts). */
+/** Chooses the notification ports' adapters, the channels, the queues and the workers. */
 export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
-  const { config } = o;
+  const { config, database } = o;
   const redis = producerConnection(config.redis.url);
   redis.on('error', () => {}); // the relay reports outages; the API never waits for Redis
   const queues = createQueues(redis, config.redis.prefix);
+  const instance = await databaseInstanceId(database.db, () => crypto.randomBytes(6).toString('hex'));
   const t = config.wechat.timeoutMs;
   const tokenOpts = { apiBase: o.apiBases.wechat, timeoutMs: t, redis, keyPrefix: config.redis.prefix };
   const mpTokens = stableAccessToken({ ...tokenOpts, appId: config.wechat.mpAppId, appSecret: config.wechat.mpAppSecret });
   const oaTokens = stableAccessToken({ ...tokenOpts, appId: config.officialAccount.appId, appSecret: config.officialAccount.appSecret });
-  const levels = new Map(o.policy.orgTree.map((n) => [n.code, n.level]));
+  const org = o.org ?? (await pgOrgDirectory(database.db));
+  const db = database.db;
   const notify: NotifyDeps = {
-    db: o.database.db,
     policy: o.policy,
     channels: {
       subscribe: subscribeChannel({ apiBase: o.apiBases.wechat, timeoutMs: t, tokens: mpTokens }),
@@ -64,19 +79,28 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
       wecom_robot: wecomRobotChannel({ apiBase: o.apiBases.wecom, timeoutMs: t }),
       sms: smsChannel(httpSmsProvider({ apiBase: o.apiBases.sms, apiKey: config.sms.apiKey, timeoutMs: t })),
     },
-    robotKey: (code) => config.robotKeys[code] ?? (o.sandboxOn && ROBOT_LEVELS.has(levels.get(code) ?? '') ? `sbx-robot-${code}` : null),
-    queues,
-    redis,
+    robotKey: (code) => config.robotKeys[code] ?? (o.sandboxOn && ROBOT_LEVELS.has(org.get(code)?.level ?? '') ? `sbx-robot-${code}` : null),
+    org,
+    notices: pgCaseNotices(db),
+    recipients: pgRecipients(db),
+    store: pgNotificationStore(db),
+    deadlines: pgDeadlines(database),
+    figures: pgSummaryFigures(db),
+    queue: bullNotificationQueue(queues, instance),
+    robots: redisRobotGate(redis, { perWindow: o.policy.notifications.robot.perMinute, windowMs: config.workers.robotWindowMs, prefix: config.redis.prefix }),
     clock: o.clock,
     logger: o.logger,
   };
   const workers = o.startWorkers
     ? await startWorkers({
         notify,
-        relay: { db: o.database.db, queues, sla: o.sla, clock: o.clock, logger: o.logger, failover: o.policy.notifications.dutyFailover },
+        relay: { feed: pgOutboxFeed(database), queues, instance, sla: o.sla, clock: o.clock, logger: o.logger, failover: o.policy.notifications.dutyFailover },
         redisUrl: config.redis.url,
         prefix: config.redis.prefix,
         sweepIntervalMs: config.workers.sweepIntervalMs,
+        relayPollMs: config.workers.relayPollMs ?? (database.kind === 'postgres' ? 5000 : 300),
+        listen: (wake) => listenOutbox(database, OUTBOX_CHANNEL, wake, (err) => o.logger.warn('outbox relay: listener failed, reconnecting', { err: err.message })),
+        sharesProcessWithApi: o.withApi ?? true,
         logger: o.logger,
         schedules: o.schedules ?? true,
       })
@@ -85,6 +109,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     notify,
     queues,
     redis,
+    instance,
     mpTokens,
     oaTokens,
     contentCheck: msgSecCheck({ apiBase: o.apiBases.wechat, timeoutMs: t, tokens: mpTokens }),

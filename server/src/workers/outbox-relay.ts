@@ -1,20 +1,20 @@
-import { asc, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../adapters/postgres/database.js';
-import { outbox } from '../adapters/postgres/schema.js';
-import { jobId, type Queues } from '../adapters/queue/queues.js';
+import type { OutboxFeed } from '../adapters/postgres/notification-repo.js';
+import { jobId, rowJobId, type Queues } from '../adapters/queue/queues.js';
 import type { Logger } from '../logger.js';
 import type { SlaClock } from '../usecases/deps.js';
+import type { OutboxEvent } from '../usecases/notifications/ports.js';
 
 export interface RelayDeps {
-  db: Db;
+  feed: OutboxFeed;
   queues: Queues;
+  /** This database's instance id: part of every job id built from a row number. */
+  instance: string;
   sla: SlaClock;
   clock: { now(): Date };
   logger: Logger;
   failover: { toBAfterMinutes: number; toCommunityAfterMinutes: number };
 }
 
-type Row = typeof outbox.$inferSelect;
 interface JobSpec {
   queue: 'notifications' | 'deadlines';
   name: string;
@@ -23,34 +23,37 @@ interface JobSpec {
 }
 
 /**
- * Publishes what the case transactions wrote to the outbox (STYLE.md habit 3). Rows are marked
- * published only after Redis took the jobs; if Redis is down they wait, and the API never notices.
- * Job ids are deterministic, so a row published twice (a crash between enqueue and mark) is harmless.
+ * Publishes what the case transactions wrote to the outbox. Rows are marked published only after Redis
+ * took the jobs; if Redis is down they wait, and the API never notices. Job ids are deterministic, so a
+ * row published twice (a crash between enqueue and mark) is harmless; on PostgreSQL the rows are claimed
+ * with SKIP LOCKED, so several relays (one per worker process) share the work without overlap.
  */
 export async function relayOnce(d: RelayDeps, batch = 200): Promise<number> {
-  const rows = await d.db.select().from(outbox).where(isNull(outbox.publishedAt)).orderBy(asc(outbox.id)).limit(batch);
-  if (!rows.length) return 0;
-  const specs = rows.flatMap((r) => jobsFor(d, r));
-  for (const q of ['notifications', 'deadlines'] as const) {
-    const list = specs.filter((s) => s.queue === q);
-    if (list.length) await d.queues[q].addBulk(list.map((s) => ({ name: s.name, data: s.data, opts: s.opts })));
-  }
-  await d.db.update(outbox).set({ publishedAt: d.clock.now() }).where(inArray(outbox.id, rows.map((r) => r.id)));
-  return rows.length;
+  return d.feed.claim(
+    batch,
+    async (rows) => {
+      const specs = rows.flatMap((r) => jobsFor(d, r));
+      for (const q of ['notifications', 'deadlines'] as const) {
+        const list = specs.filter((s) => s.queue === q);
+        if (list.length) await d.queues[q].addBulk(list.map((s) => ({ name: s.name, data: s.data, opts: s.opts })));
+      }
+    },
+    () => d.clock.now(),
+  );
 }
 
-function jobsFor(d: RelayDeps, r: Row): JobSpec[] {
+function jobsFor(d: RelayDeps, r: OutboxEvent): JobSpec[] {
   const caseId = r.caseId ?? '';
   const version = Number(r.payload.version ?? 0);
   if (r.topic === 'timer.stop') return [];
   if (r.topic === 'timer.start') return clockJobs(d, r, caseId, version);
-  const jobs: JobSpec[] = [{ queue: 'notifications', name: 'plan', data: { outboxId: r.id }, opts: { jobId: jobId('outbox', r.id) } }];
-  if (r.topic === 'case.dispatch' && r.payload.toLevel === 'grid') jobs.push(...failoverJobs(d, r, caseId, version));
+  const jobs: JobSpec[] = [{ queue: 'notifications', name: 'plan', data: { outboxId: r.id }, opts: { jobId: rowJobId(d.instance, 'outbox', r.id) } }];
+  if (r.topic === 'case.dispatch' && r.payload.toLevel === 'grid') jobs.push(...failoverJobs(d, caseId, version));
   return jobs;
 }
 
 /** Warnings at 50 % and 80 %, overdue at 100 %, and a last escalation step at twice the allowed time. */
-function clockJobs(d: RelayDeps, r: Row, caseId: string, version: number): JobSpec[] {
+function clockJobs(d: RelayDeps, r: OutboxEvent, caseId: string, version: number): JobSpec[] {
   const p = r.payload as { dueAt: string; startedAt: string; calendar: 'natural' | 'working' };
   const clock = { startedAt: new Date(p.startedAt), dueAt: new Date(p.dueAt), calendar: p.calendar };
   const w = d.sla.warnings(clock);
@@ -66,26 +69,43 @@ function clockJobs(d: RelayDeps, r: Row, caseId: string, version: number): JobSp
 }
 
 /** A/B failover: unsigned after N minutes, tell the other inspector; later, the community. */
-function failoverJobs(d: RelayDeps, r: Row, caseId: string, version: number): JobSpec[] {
+function failoverJobs(d: RelayDeps, caseId: string, version: number): JobSpec[] {
   const steps: [string, number][] = [['b', d.failover.toBAfterMinutes], ['community', d.failover.toCommunityAfterMinutes]];
   return steps.map(([step, minutes]) => ({
     queue: 'deadlines',
     name: 'failover',
-    data: { caseId, version, step, outboxId: r.id },
+    data: { caseId, version, step },
     opts: { jobId: jobId('failover', caseId, `v${version}`, step), delay: minutes * 60_000 },
   }));
 }
 
-/** Runs the relay on a timer; a failing Redis is logged once per outage, not per tick. */
-export function startRelay(d: RelayDeps, intervalMs = 300): { stop(): Promise<void>; kick(): void } {
+export interface RelayRuntime {
+  /** Run now (a commit was announced, or a sweep wrote rows). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the relay when woken (a commit that wrote the outbox: `listen`), and on a slow timer as the safety
+ * net for a lost notification or a listener that is down. A failing Redis is logged once per outage.
+ */
+export function startRelay(d: RelayDeps, o: { pollMs: number; listen?: (wake: () => void) => Promise<() => Promise<void>> }): RelayRuntime {
   let running: Promise<void> | null = null;
+  let again = false;
   let down = false;
   let stopped = false;
   const tick = () => {
-    if (running || stopped) return;
+    if (stopped) return;
+    if (running) {
+      again = true; // a commit landed while this pass ran: run once more after it
+      return;
+    }
     running = (async () => {
       try {
-        while ((await relayOnce(d)) > 0 && !stopped);
+        do {
+          again = false;
+          while ((await relayOnce(d)) > 0 && !stopped);
+        } while (again && !stopped);
         if (down) d.logger.info('outbox relay: Redis is back, caught up');
         down = false;
       } catch (err) {
@@ -96,12 +116,25 @@ export function startRelay(d: RelayDeps, intervalMs = 300): { stop(): Promise<vo
       }
     })();
   };
-  const timer = setInterval(tick, intervalMs);
+  const timer = setInterval(tick, o.pollMs);
+  let unlisten: (() => Promise<void>) | null = null;
+  const listening = o.listen
+    ? o.listen(tick).then(
+        (u) => {
+          if (stopped) return u();
+          unlisten = u;
+        },
+        (err: unknown) => d.logger.warn('outbox relay: cannot listen for commits, polling only', { err: String((err as Error)?.message ?? err) }),
+      )
+    : Promise.resolve();
+  tick();
   return {
     kick: tick,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await listening;
+      await (unlisten as (() => Promise<void>) | null)?.();
       await running;
     },
   };

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { workerConnection } from '../adapters/queue/redis.js';
 import type { Logger } from '../logger.js';
 import { onClockTimer, onFailover, sweepOverdue, type ClockJob, type FailoverJob } from '../usecases/notifications/clock-alerts.js';
-import type { NotifyDeps } from '../usecases/notifications/context.js';
+import type { NotifyDeps } from '../usecases/notifications/ports.js';
 import { deliverNotification, TransientDeliveryError } from '../usecases/notifications/deliver.js';
 import { planFromOutbox } from '../usecases/notifications/plan.js';
 import { flushRobot } from '../usecases/notifications/robot-flush.js';
@@ -17,6 +17,14 @@ export interface WorkerOptions {
   redisUrl: string;
   prefix: string;
   sweepIntervalMs: number;
+  /** The relay's safety-net poll; commits wake it at once through `listen`. */
+  relayPollMs: number;
+  listen?: (wake: () => void) => Promise<() => Promise<void>>;
+  /**
+   * True when the API runs in this process too (PGlite, or FINECITY_ROLE=all): fewer jobs at once, and a
+   * turn of the event loop before each, so requests are never queued behind a burst of deliveries.
+   */
+  sharesProcessWithApi: boolean;
   logger: Logger;
   /** Install the 08:00 summary schedules (off in tests that drive summaries by hand). */
   schedules: boolean;
@@ -55,7 +63,12 @@ async function deadlineJob(o: WorkerOptions, job: Job): Promise<unknown> {
   return null;
 }
 
+/** Lets pending I/O (API requests) run before the next job starts. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
+  const shared = o.sharesProcessWithApi;
+  const run = <T>(fn: () => Promise<T>): Promise<T> => (shared ? yieldToIo().then(fn) : fn());
   const conns: Redis[] = [];
   const conn = () => {
     const c = workerConnection(o.redisUrl);
@@ -64,14 +77,14 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
     return c;
   };
   const workers = [
-    new Worker('notifications', (job, token) => notificationJob(o, job, token), { connection: conn(), prefix: o.prefix, concurrency: 8 }),
-    new Worker('deadlines', (job) => deadlineJob(o, job), { connection: conn(), prefix: o.prefix, concurrency: 4 }),
-    new Worker('schedules', (job) => sendSummary(o.notify, job.data.period as Period), { connection: conn(), prefix: o.prefix, concurrency: 1 }),
+    new Worker('notifications', (job, token) => run(() => notificationJob(o, job, token)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 4 : 16 }),
+    new Worker('deadlines', (job) => run(() => deadlineJob(o, job)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 2 : 8 }),
+    new Worker('schedules', (job) => run(() => sendSummary(o.notify, job.data.period as Period)), { connection: conn(), prefix: o.prefix, concurrency: 1 }),
   ];
   for (const w of workers) w.on('error', () => {}); // connection errors: BullMQ reconnects; the relay logs outages
   for (const w of workers) w.on('failed', (job, err) => o.logger.warn('job failed', { queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }));
   if (o.schedules) await installSchedules(o).catch((err: unknown) => o.logger.warn('schedules not installed yet (Redis down?)', { err: String(err) }));
-  const relay = startRelay(o.relay);
+  const relay = startRelay(o.relay, { pollMs: o.relayPollMs, listen: o.listen });
   const sweep = setInterval(() => {
     sweepOverdue(o.notify)
       .then((ids) => {
@@ -93,9 +106,10 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
   };
 }
 
+/** Idempotent: every worker process upserts the same schedulers, and BullMQ keeps one of each. */
 async function installSchedules(o: WorkerOptions): Promise<void> {
   const s = o.notify.policy.notifications.schedules;
-  const q = o.notify.queues.schedules;
+  const q = o.relay.queues.schedules;
   for (const [id, period, pattern] of [['daily-summary', 'daily', s.daily], ['weekly-summary', 'weekly', s.weekly], ['monthly-summary', 'monthly', s.monthly]] as const) {
     await q.upsertJobScheduler(id, { pattern, tz: s.timezone }, { name: 'summary', data: { period } });
   }

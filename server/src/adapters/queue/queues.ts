@@ -1,7 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { NotificationQueue } from '../../usecases/notifications/ports.js';
 
-/** Queues by concern (STYLE.md): what to tell whom, when clocks tick, what runs on a schedule. */
+/** Queues by concern: what to tell whom, when clocks tick, what runs on a schedule. */
 export const QUEUE_NAMES = { notifications: 'notifications', deadlines: 'deadlines', schedules: 'schedules' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -30,7 +31,29 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   return { ...q, close: async () => void (await Promise.all(Object.values(q).map((x) => x.close()))) };
 }
 
-/** BullMQ job ids may not contain ':' (stack-notes-server §4). */
+/** BullMQ job ids may not contain ':' (BullMQ uses it as its key separator: https://docs.bullmq.io/guide/jobs/job-ids). */
 export function jobId(...parts: (string | number)[]): string {
   return parts.join('-').replaceAll(':', '_');
+}
+
+/**
+ * Job ids of rows numbered by the database (outbox rows, notifications) carry the database's instance id:
+ * BullMQ keeps finished jobs for a day and silently drops a new job whose id it has seen, so `outbox-7` of
+ * a second database on the same Redis and prefix would never run. Ids built from UUIDs (cases) need none.
+ */
+export function rowJobId(instance: string, kind: 'outbox' | 'deliver', id: number): string {
+  return jobId(kind, instance, id);
+}
+
+export function bullNotificationQueue(queues: Queues, instance: string): NotificationQueue {
+  return {
+    async deliver(ids) {
+      if (ids.length) await queues.notifications.addBulk(ids.map((id) => ({ name: 'deliver', data: { notificationId: id }, opts: { jobId: rowJobId(instance, 'deliver', id) } })));
+    },
+    async flushRobot(robot, delayMs) {
+      // Each flush gets its own job (no fixed id): a flush that finds the list empty ends at once, and one
+      // that finds the robot still busy schedules another, so a parked message is never stranded.
+      await queues.notifications.add('robot-flush', { robot }, { delay: delayMs + 50, removeOnComplete: { age: 3600, count: 10_000 } });
+    },
+  };
 }

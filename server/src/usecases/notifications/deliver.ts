@@ -1,13 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { CaseState } from '@finecity/types';
-import { notificationAttempts, notifications, subscriptionCredits, users } from '../../adapters/postgres/schema.js';
-import { onDutySlot, robotMarkdown, templateValues, type MessageFacts } from '../../domain/notification-plan.js';
+import { onDutySlot } from '../../domain/duty-roster.js';
+import { robotMarkdown, templateValues, type MessageFacts } from '../../domain/notification-plan.js';
 import type { ChannelName, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
-import { redactSecrets } from '../../adapters/wechat/outcomes.js';
-import type { NotifyDeps } from './context.js';
-import { robotGate } from './robot-gate.js';
-
-type NotificationRow = typeof notifications.$inferSelect;
+import { redactSecrets } from '../../domain/notify-ports.js';
+import type { NotificationRecord, NotifyDeps } from './ports.js';
 
 /** A transient failure: the job is retried with backoff (or after `retryAfterMs`). */
 export class TransientDeliveryError extends Error {
@@ -27,34 +22,50 @@ export type DeliverResult = 'sent' | 'failed' | 'deferred' | 'skipped';
  * serve this message (next channel). `giveUp` moves past a channel whose retries are exhausted.
  */
 export async function deliverNotification(d: NotifyDeps, id: number, opts: { giveUp?: boolean } = {}): Promise<DeliverResult> {
-  const n = (await d.db.select().from(notifications).where(eq(notifications.id, id)))[0];
+  const n = await d.store.get(id);
   if (!n || n.status !== 'pending') return 'skipped';
-  const channels = n.channels as ChannelName[];
-  let i = n.channel ? Math.max(0, channels.indexOf(n.channel as ChannelName)) : 0;
+  const channels = n.channels;
+  let i = n.channel ? Math.max(0, channels.indexOf(n.channel)) : 0;
   if (opts.giveUp && n.channel) {
-    await record(d, n, n.channel as ChannelName, { status: 'permanent', errcode: 'retries_exhausted', errmsg: 'transient failures exhausted the retries' });
+    await d.store.recordAttempt([n.id], n.channel, { status: 'permanent', errcode: 'retries_exhausted', errmsg: 'transient failures exhausted the retries' }, d.clock.now());
     i += 1;
   }
   for (; i < channels.length; i++) {
     const ch = channels[i]!;
     const msg = await buildMessage(d, n, ch);
     if (!msg) {
-      await record(d, n, ch, { status: 'fallback', errcode: 'no_address', errmsg: 'recipient has no address on this channel' });
+      await d.store.recordAttempt([n.id], ch, { status: 'fallback', errcode: 'no_address', errmsg: 'recipient has no address on this channel' }, d.clock.now());
       continue;
     }
-    if (ch === 'wecom_robot' && !(await robotGate(d).admit(msg.to, n.id))) return 'deferred';
-    await d.db.update(notifications).set({ channel: ch, attempts: sql`${notifications.attempts} + 1` }).where(eq(notifications.id, n.id));
+    if (ch === 'wecom_robot') {
+      const slot = await d.robots.take(msg.to);
+      if (!slot.ok) {
+        await d.robots.park(msg.to, n.id);
+        await scheduleFlush(d, msg.to, slot.waitMs);
+        return 'deferred';
+      }
+    }
+    await d.store.trying(n.id, ch);
     const outcome = await send(d, ch, msg);
-    await record(d, n, ch, outcome);
+    await d.store.recordAttempt([n.id], ch, outcome, d.clock.now());
     if (outcome.status === 'sent') {
-      await markSent(d, n, ch);
+      await markSent(d, [n], ch);
       return 'sent';
     }
     if (outcome.status === 'transient') throw new TransientDeliveryError(`${ch}: ${outcome.errcode} ${outcome.errmsg}`, outcome.retryAfterMs);
-    if (ch === 'subscribe' && String(outcome.errcode) === '43101') await spendCredit(d, n, true);
+    if (ch === 'subscribe' && String(outcome.errcode) === '43101' && n.recipientUserId) await d.store.spendCredit(n.recipientUserId, n.templateKey, true, d.clock.now());
   }
-  await d.db.update(notifications).set({ status: 'failed', lastError: 'no channel could deliver' }).where(eq(notifications.id, n.id));
+  await d.store.markFailed([n.id], 'no channel could deliver');
   return 'failed';
+}
+
+/**
+ * One pending flush per robot, however many messages are parked: a burst of 200 parks schedules one job,
+ * not 200 that each wake, find the robot busy and schedule themselves again. The claim expires on its own,
+ * so a flush job lost with Redis never strands the list.
+ */
+export async function scheduleFlush(d: NotifyDeps, robot: string, waitMs: number): Promise<void> {
+  if (await d.robots.claimFlush(robot, waitMs + 10_000)) await d.queue.flushRobot(robot, waitMs);
 }
 
 export async function send(d: NotifyDeps, ch: ChannelName, msg: OutgoingMessage): Promise<DeliveryOutcome> {
@@ -67,75 +78,45 @@ export async function send(d: NotifyDeps, ch: ChannelName, msg: OutgoingMessage)
   }
 }
 
-export async function record(d: NotifyDeps, n: NotificationRow, ch: ChannelName, o: DeliveryOutcome): Promise<void> {
-  await d.db.insert(notificationAttempts).values({
-    notificationId: n.id, channel: ch, at: d.clock.now(), outcome: o.status,
-    errcode: o.status === 'sent' ? null : String(o.errcode), errmsg: o.status === 'sent' ? null : o.errmsg,
-  });
-  if (o.status !== 'sent') await d.db.update(notifications).set({ lastError: `${ch}: ${o.errcode} ${o.errmsg}` }).where(eq(notifications.id, n.id));
+/** Marks rows sent; a subscribe message spends the recipient's one-time consent. */
+export async function markSent(d: NotifyDeps, ns: NotificationRecord[], ch: ChannelName): Promise<void> {
+  await d.store.markSent(ns.map((n) => n.id), ch, d.clock.now());
+  if (ch === 'subscribe') for (const n of ns) if (n.recipientUserId) await d.store.spendCredit(n.recipientUserId, n.templateKey, false, d.clock.now());
 }
 
-export async function markSent(d: NotifyDeps, n: NotificationRow, ch: ChannelName): Promise<void> {
-  await d.db.update(notifications).set({ status: 'sent', channel: ch, sentAt: d.clock.now(), lastError: null }).where(eq(notifications.id, n.id));
-  if (ch === 'subscribe') await spendCredit(d, n, false);
+export function factsOf(n: NotificationRecord): MessageFacts {
+  const f = n.payload.facts!;
+  return { ...f, time: new Date(f.time), dueAt: f.dueAt ? new Date(f.dueAt) : null };
 }
 
-/** One-time consent: a send spends a credit; 43101 means WeChat holds none, so ours is zeroed. */
-async function spendCredit(d: NotifyDeps, n: NotificationRow, zero: boolean): Promise<void> {
-  if (!n.recipientUserId) return;
-  const where = and(eq(subscriptionCredits.userId, n.recipientUserId), eq(subscriptionCredits.templateKey, n.templateKey));
-  await d.db
-    .update(subscriptionCredits)
-    .set({ credits: zero ? 0 : sql`greatest(${subscriptionCredits.credits} - 1, 0)`, updatedAt: d.clock.now() })
-    .where(where);
+/** What a robot posts for this row: its prepared text (summaries) or its card. */
+export function robotText(n: NotificationRecord, mention: string | null = null): string {
+  return n.payload.text ?? robotMarkdown(n.event, factsOf(n), mention);
 }
 
-async function hasCredit(d: NotifyDeps, userId: string, templateKey: string): Promise<boolean> {
-  const r = await d.db
-    .select({ credits: subscriptionCredits.credits })
-    .from(subscriptionCredits)
-    .where(and(eq(subscriptionCredits.userId, userId), eq(subscriptionCredits.templateKey, templateKey)));
-  return (r[0]?.credits ?? 0) > 0;
-}
-
-/** In a grid's group, the on-duty inspector is @-mentioned by mobile (WeCom mentioned_mobile_list). */
-async function onDutyMobile(d: NotifyDeps, groupCode: string): Promise<string | null> {
-  const u = await d.db
-    .select({ mobile: users.mobile })
-    .from(users)
-    .where(and(eq(users.orgNodeCode, groupCode), eq(users.dutySlot, onDutySlot(d.clock.now()))));
-  return u[0]?.mobile ?? null;
-}
-
-export function factsOf(n: NotificationRow): MessageFacts {
-  const f = (n.payload as { facts: Record<string, unknown> }).facts;
-  return { ...(f as unknown as MessageFacts), state: f.state as CaseState, time: new Date(String(f.time)), dueAt: f.dueAt ? new Date(String(f.dueAt)) : null };
-}
-
-async function buildMessage(d: NotifyDeps, n: NotificationRow, ch: ChannelName): Promise<OutgoingMessage | null> {
-  const tpl = d.policy.notifications.templates[n.templateKey]!;
-  if (ch === 'wecom_robot' && (n.payload as { text?: string }).text) {
-    const key = n.recipientGroup ? d.robotKey(n.recipientGroup) : null;
-    return key ? { channel: ch, to: key, text: String((n.payload as { text: string }).text), dedupeKey: n.dedupeKey } : null;
-  }
-  const facts = factsOf(n);
-  const caseId = String((n.payload as { caseId?: string }).caseId ?? '');
-  const data = templateValues(tpl.fields, facts);
+async function buildMessage(d: NotifyDeps, n: NotificationRecord, ch: ChannelName): Promise<OutgoingMessage | null> {
   if (ch === 'wecom_robot') {
     const key = n.recipientGroup ? d.robotKey(n.recipientGroup) : null;
     if (!key) return null;
-    const mobile = await onDutyMobile(d, n.recipientGroup!);
-    return { channel: ch, to: key, text: robotMarkdown(n.event, facts, null), mentionMobiles: mobile ? [mobile] : undefined, dedupeKey: n.dedupeKey };
+    if (n.payload.text) return { channel: ch, to: key, text: n.payload.text, dedupeKey: n.dedupeKey };
+    // In a grid's group, the on-duty inspector is @-mentioned by mobile (WeCom mentioned_mobile_list).
+    const onDuty = d.org.get(n.recipientGroup!)?.level === 'grid' ? await d.recipients.onDuty(n.recipientGroup!, onDutySlot(d.clock.now())) : [];
+    const mobile = onDuty[0]?.mobile ?? null;
+    return { channel: ch, to: key, text: robotText(n), mentionMobiles: mobile ? [mobile] : undefined, dedupeKey: n.dedupeKey };
   }
+  const tpl = d.policy.notifications.templates[n.templateKey]!;
+  const facts = factsOf(n);
+  const caseId = n.payload.caseId ?? '';
+  const data = templateValues(tpl.fields, facts);
   if (!n.recipientUserId) return null;
-  const u = (await d.db.select().from(users).where(eq(users.id, n.recipientUserId)))[0];
+  const u = await d.recipients.user(n.recipientUserId);
   if (!u) return null;
   if (ch === 'subscribe') {
-    if (!u.openid || !(await hasCredit(d, u.id, n.templateKey))) return null;
+    if (!u.openid || !(await d.store.hasCredit(u.id, n.templateKey))) return null;
     return { channel: ch, to: u.openid, templateId: tpl.subscribe.templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey };
   }
   if (ch === 'oa_template') {
     return u.oaOpenid ? { channel: ch, to: u.oaOpenid, templateId: tpl.oaTemplate.templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey } : null;
   }
-  return u.mobile ? { channel: ch, to: u.mobile, templateId: tpl.sms.templateCode, data, text: `${facts.caseNo} ${data[Object.keys(data)[2] ?? ''] ?? ''}`, dedupeKey: n.dedupeKey } : null;
+  return u.mobile ? { channel: ch, to: u.mobile, templateId: tpl.sms.templateCode, data, text: Object.values(data).join('，'), dedupeKey: n.dedupeKey } : null;
 }

@@ -1,55 +1,51 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { notifications } from '../../adapters/postgres/schema.js';
-import { robotMarkdown, shanghaiTime } from '../../domain/notification-plan.js';
-import type { NotifyDeps } from './context.js';
-import { factsOf, markSent, record, send, TransientDeliveryError } from './deliver.js';
-import { pendingKey, robotGate, scheduleFlush } from './robot-gate.js';
+import { digestLine } from '../../domain/notification-plan.js';
+import type { NotificationRecord, NotifyDeps } from './ports.js';
+import { factsOf, markSent, robotText, scheduleFlush, send, TransientDeliveryError } from './deliver.js';
 
-const MAX_BYTES = 4000; // WeCom markdown limit is 4096 bytes (wechat-platform.md §6.2)
+/** WeCom markdown content is at most 4096 bytes (https://developer.work.weixin.qq.com/document/path/91770). */
+const MAX_BYTES = 4000;
 
 /** Sends what waited for a robot: one message as itself, several folded into one digest. */
 export async function flushRobot(d: NotifyDeps, robot: string): Promise<number> {
-  const key = pendingKey(d, robot);
-  if ((await d.redis.llen(key)) === 0) return 0;
-  const slot = await robotGate(d).take(robot);
+  await d.robots.releaseFlush(robot); // from here on, a newly parked message schedules its own flush
+  if ((await d.robots.parkedCount(robot)) === 0) return 0;
+  const slot = await d.robots.take(robot);
   if (!slot.ok) {
-    await scheduleFlush(d, robot, slot.wait);
+    await scheduleFlush(d, robot, slot.waitMs);
     return 0;
   }
-  const ids = (await d.redis.lrange(key, 0, -1)).map(Number);
-  const rows = ids.length ? await d.db.select().from(notifications).where(and(inArray(notifications.id, ids), eq(notifications.status, 'pending'))) : [];
+  const ids = await d.robots.drain(robot);
+  const rows = await d.store.pending(ids);
   const { text, used } = digest(rows);
-  await d.redis.ltrim(key, ids.length, -1);
-  const rest = ids.filter((id) => !used.some((r) => r.id === id) && rows.some((r) => r.id === id));
+  const rest = rows.filter((r) => !used.includes(r)).map((r) => r.id);
   if (rest.length) {
-    await d.redis.lpush(key, ...rest.reverse().map(String));
+    await d.robots.requeue(robot, rest);
     await scheduleFlush(d, robot, 3000);
   }
   if (!used.length) return 0;
   const outcome = await send(d, 'wecom_robot', { channel: 'wecom_robot', to: robot, text });
-  for (const n of used) await record(d, n, 'wecom_robot', outcome);
+  const usedIds = used.map((n) => n.id);
+  await d.store.recordAttempt(usedIds, 'wecom_robot', outcome, d.clock.now());
   if (outcome.status === 'sent') {
-    for (const n of used) await markSent(d, n, 'wecom_robot');
+    await markSent(d, used, 'wecom_robot');
     return used.length;
   }
-  await d.redis.lpush(key, ...used.map((n) => String(n.id)).reverse());
+  await d.robots.requeue(robot, usedIds);
   if (outcome.status === 'transient') throw new TransientDeliveryError(`robot flush: ${outcome.errcode}`, outcome.retryAfterMs);
-  for (const n of used) await d.db.update(notifications).set({ status: 'failed' }).where(eq(notifications.id, n.id));
+  await d.store.markFailed(usedIds, `wecom_robot: ${outcome.errcode} ${outcome.errmsg}`);
   return 0;
 }
 
-function digest(rows: (typeof notifications.$inferSelect)[]): { text: string; used: typeof rows } {
-  const own = (n: (typeof rows)[number]) => (n.payload as { text?: string }).text ?? robotMarkdown(n.event, factsOf(n), null);
-  if (rows.length === 1) return { text: own(rows[0]!), used: rows };
+function digest(rows: NotificationRecord[]): { text: string; used: NotificationRecord[] } {
+  if (rows.length === 1) return { text: robotText(rows[0]!), used: rows };
   // Summaries are never folded: they go out alone, one per flush.
-  const summary = rows.find((n) => (n.payload as { text?: string }).text);
-  if (summary) return { text: own(summary), used: [summary] };
+  const summary = rows.find((n) => n.payload.text);
+  if (summary) return { text: robotText(summary), used: [summary] };
   const lines: string[] = [];
-  const used: typeof rows = [];
+  const used: NotificationRecord[] = [];
   let size = 200;
   for (const n of rows) {
-    const f = factsOf(n);
-    const line = `- ${f.caseNo} ${f.category}｜${f.place}${f.dueAt ? `｜时限 ${shanghaiTime(f.dueAt)}` : ''}`;
+    const line = digestLine(factsOf(n));
     size += Buffer.byteLength(line) + 1;
     if (size > MAX_BYTES) break;
     lines.push(line);

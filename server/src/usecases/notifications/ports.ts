@@ -1,0 +1,200 @@
+import type { CaseState } from '@finecity/types';
+import type { Channel, ChannelName, DeliveryOutcome } from '../../domain/notify-ports.js';
+import type { Logger } from '../../logger.js';
+import type { Policy } from '../../city-policy.js';
+import type { OrgDirectory, Outbox } from '../repositories.js';
+
+/**
+ * The notification use cases' view of the world: ports phrased in the notifier's words. PostgreSQL
+ * implementations live in adapters/postgres/notification-repo.ts, the queue and the robot gate in
+ * adapters/queue/; the composition (notifier.ts) chooses them.
+ */
+
+/** One outbox row, as written at commit by the transaction that caused it. */
+export interface OutboxEvent {
+  id: number;
+  topic: string;
+  caseId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** What a message says about its case, stored with the notification (times as ISO strings). */
+export interface StoredFacts {
+  caseNo: string;
+  category: string;
+  state: CaseState;
+  place: string;
+  time: string;
+  dueAt: string | null;
+  note: string | null;
+  holder: string | null;
+  level?: string;
+}
+
+export interface NotificationPayload {
+  topic: string;
+  caseId?: string;
+  /** Facts of a case message; null for a prepared text (summaries). */
+  facts: StoredFacts | null;
+  /** A prepared robot text (summaries). */
+  text?: string;
+}
+
+export interface NewNotification {
+  dedupeKey: string;
+  event: string;
+  caseId: string | null;
+  recipientUserId: string | null;
+  recipientGroup: string | null;
+  channels: ChannelName[];
+  templateKey: string;
+  payload: NotificationPayload;
+}
+
+export interface NotificationRecord extends NewNotification {
+  id: number;
+  channel: ChannelName | null;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+}
+
+/** The case as the planner reads it: the columns messages and routes need. */
+export interface CaseForNotice {
+  id: string;
+  caseNo: string;
+  categoryCode: string;
+  state: CaseState;
+  complexity: string | null;
+  address: string | null;
+  gridCode: string | null;
+  districtCode: string;
+  locationPath: string;
+  responsibleCode: string | null;
+  reporterId: string | null;
+  dueAt: Date | null;
+  version: number;
+}
+
+export interface Recipient {
+  id: string;
+  openid: string | null;
+  oaOpenid: string | null;
+  mobile: string | null;
+}
+
+/** The notification ledger: the one place notification rows are created, and their delivery record. */
+export interface NotificationStore {
+  /**
+   * Creates the rows whose dedupe key is new; returns the ids still to deliver (new rows, and earlier rows
+   * with the same key that are still pending), so a replayed event never reaches anyone twice.
+   */
+  create(rows: NewNotification[], now: Date): Promise<number[]>;
+  get(id: number): Promise<NotificationRecord | null>;
+  pending(ids: number[]): Promise<NotificationRecord[]>;
+  /** A send on `channel` is about to be tried. */
+  trying(id: number, channel: ChannelName): Promise<void>;
+  /** What came of a send (an attempt row; a non-sent outcome is also the row's last error). */
+  recordAttempt(ids: number[], channel: ChannelName, outcome: DeliveryOutcome, now: Date): Promise<void>;
+  markSent(ids: number[], channel: ChannelName, now: Date): Promise<void>;
+  markFailed(ids: number[], reason: string): Promise<void>;
+  /** One-time subscribe consent: spend one credit, or zero them (WeChat said 43101: none left). */
+  spendCredit(userId: string, templateKey: string, zero: boolean, now: Date): Promise<void>;
+  hasCredit(userId: string, templateKey: string): Promise<boolean>;
+}
+
+/** What the planner reads about a case event. */
+export interface CaseNotices {
+  outboxEvent(id: number): Promise<OutboxEvent | null>;
+  caseForNotice(caseId: string): Promise<CaseForNotice | null>;
+  /** The note of the case event at a version (the decision's own words), if any. */
+  eventNote(caseId: string, version: number): Promise<string | null>;
+}
+
+/** Who may be told: people by unit, duty and role. */
+export interface RecipientDirectory {
+  followers(caseId: string): Promise<string[]>;
+  /** The inspectors of a grid on a duty slot (A/B). */
+  onDuty(gridCode: string, slot: 'A' | 'B'): Promise<Recipient[]>;
+  /** Staff (any staff role) attached to an org unit. */
+  staffAt(orgCode: string): Promise<string[]>;
+  /** People of a unit with a given role. */
+  withRole(orgCode: string, role: string): Promise<string[]>;
+  user(id: string): Promise<Recipient | null>;
+}
+
+/** The case's deadline alert, read and written under the case's lock. */
+export interface ClockState {
+  id: string;
+  state: CaseState;
+  dueAt: Date | null;
+  clockAlert: string | null;
+  overdueAt: Date | null;
+  version: number;
+}
+
+/** The ports of one deadline transaction. */
+export interface DeadlineTx {
+  lock(caseId: string): Promise<ClockState | null>;
+  setAlert(caseId: string, level: string, overdueAt: Date | null): Promise<void>;
+  /** Running cases past their deadline that no timer flagged, locked (skipping ones another worker holds). */
+  lockUnflaggedOverdue(now: Date, limit: number): Promise<{ id: string; version: number; dueAt: Date | null }[]>;
+  flagOverdue(caseIds: string[], now: Date): Promise<void>;
+  outbox: Outbox;
+}
+
+export interface DeadlineStore {
+  run<T>(work: (tx: DeadlineTx) => Promise<T>): Promise<T>;
+}
+
+/** Figures per district for a period (summaries). */
+export interface SummaryFigures {
+  /** Counts by district code for [start, end): new, closed, closed on time, newly overdue. */
+  byDistrict(start: Date, end: Date): Promise<{ code: string; created: number; closed: number; closedOnTime: number; overdue: number }[]>;
+}
+
+/** Hands work to the queue (BullMQ on Redis). Job ids are unique per database instance. */
+export interface NotificationQueue {
+  deliver(notificationIds: number[]): Promise<void>;
+  /** A flush of a robot's parked messages after `delayMs`. */
+  flushRobot(robot: string, delayMs: number): Promise<void>;
+}
+
+/**
+ * WeCom allows 20 messages a minute per group robot (https://developer.work.weixin.qq.com/document/path/91770,
+ * "消息发送频率限制"). The gate spaces a robot's messages; what arrives faster is parked for a digest.
+ */
+export interface RobotGate {
+  /** Takes the robot's next slot now, or says how long until one is free. */
+  take(robot: string): Promise<{ ok: true } | { ok: false; waitMs: number }>;
+  park(robot: string, notificationId: number): Promise<void>;
+  /** Takes every parked id (oldest first) off the robot's list. */
+  drain(robot: string): Promise<number[]>;
+  /** Puts ids back at the head of the list (oldest first). */
+  requeue(robot: string, ids: number[]): Promise<void>;
+  parkedCount(robot: string): Promise<number>;
+  /**
+   * Claims the robot's one scheduled flush (for at most `ttlMs`): true means no flush is pending and the
+   * caller must schedule one. A flush releases the claim as it starts, before it drains the list.
+   */
+  claimFlush(robot: string, ttlMs: number): Promise<boolean>;
+  releaseFlush(robot: string): Promise<void>;
+}
+
+/** What the notification use cases need; built by the composition (notifier.ts). */
+export interface NotifyDeps {
+  policy: Readonly<Policy>;
+  channels: Partial<Record<ChannelName, Channel>>;
+  /** The WeCom robot webhook key of an org node's group, or null when the node has no group robot. */
+  robotKey(orgNodeCode: string): string | null;
+  org: OrgDirectory;
+  notices: CaseNotices;
+  recipients: RecipientDirectory;
+  store: NotificationStore;
+  deadlines: DeadlineStore;
+  figures: SummaryFigures;
+  queue: NotificationQueue;
+  robots: RobotGate;
+  clock: { now(): Date };
+  logger: Logger;
+}
