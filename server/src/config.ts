@@ -42,6 +42,9 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
   WORKERS: bool.default(true),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(30_000),
+  FINECITY_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  RELAY_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+  ROBOT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   WECOM_ROBOT_KEYS: z.string().optional(),
 });
 
@@ -78,7 +81,10 @@ export interface AppConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reportsPerMinute: number;
   redis: { url: string; prefix: string };
-  workers: { enabled: boolean; sweepIntervalMs: number };
+  /** What this process runs: the API, the workers, or both (npm run start:api / start:worker / start). */
+  role: 'api' | 'worker' | 'all';
+  /** relayPollMs: the relay's safety-net poll (commits wake it); null → 5 s on PostgreSQL, 300 ms on PGlite. robotWindowMs: the robot limit's window. */
+  workers: { enabled: boolean; sweepIntervalMs: number; relayPollMs: number | null; robotWindowMs: number };
   /** WeCom group-robot webhook keys by org node code (secret: from the environment only). */
   robotKeys: Readonly<Record<string, string>>;
 }
@@ -132,7 +138,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
-    workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS }),
+    role: e.FINECITY_ROLE,
+    workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS, relayPollMs: e.RELAY_POLL_MS ?? null, robotWindowMs: e.ROBOT_WINDOW_MS }),
     robotKeys: Object.freeze(parseRobotKeys(e.WECOM_ROBOT_KEYS)),
   });
 }

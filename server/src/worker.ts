@@ -1,35 +1,37 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
-import { loadConfig, resolveApiBases } from './config.js';
-import { compose } from './composition.js';
-import { createLogger } from './logger.js';
+import { buildSla } from './composition.js';
+import { resolveApiBases, type AppConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { buildNotifier } from './notifier.js';
 import { loadPolicy } from './city-policy.js';
 
 /**
- * The workers alone (relay, deliveries, timers, sweep, schedules), for deployments on a PostgreSQL
- * server. On PGlite they run inside `npm start`, which owns the database.
+ * The workers alone (relay, deliveries, timers, sweep, schedules), for deployments on a PostgreSQL server:
+ * `FINECITY_ROLE=worker` (npm run start:worker). Any number may run against one database and one Redis:
+ * the relay claims outbox rows with SKIP LOCKED, job ids are deterministic, and notification rows are
+ * unique by dedupe key. On PGlite the workers run inside `npm start`, which owns the database.
  */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  if (!config.databaseUrl) throw new Error('worker.ts needs DATABASE_URL: on PGlite the workers run inside npm start');
-  if (!config.wechat.apiBase) throw new Error('worker.ts needs WECHAT_API_BASE (and WECOM_API_BASE, SMS_API_BASE): it does not start a sandbox');
+export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Logger): Promise<{ close(): Promise<void> }> {
+  if (!config.databaseUrl) throw new Error('FINECITY_ROLE=worker needs DATABASE_URL: on PGlite the workers run inside npm start (FINECITY_ROLE=all)');
+  // With the sandbox on, the API process serves it; the workers send there (WECHAT_SANDBOX_PORT).
+  const sandboxUrl = config.sandbox.enabled ? `http://127.0.0.1:${config.sandbox.port}` : null;
+  const apiBases = resolveApiBases(config, sandboxUrl);
   const policy = loadPolicy(config.configDir);
   const database = await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
-  await migrate(database);
-  const apiBases = resolveApiBases(config, null);
-  const { notifier: built } = await compose({ config, policy, database, logger, apiBases, sandboxOn: false, notifications: { workers: true } });
-  const notifier = built!;
-  logger.info('FineCity workers are up', { redis: config.redis.url, prefix: config.redis.prefix });
-  const stop = async () => {
-    await notifier.close();
+  try {
+    await migrate(database);
+    const notifier = await buildNotifier({
+      config, policy, database, sla: buildSla(policy, logger), logger, apiBases, sandboxOn: config.sandbox.enabled, clock: { now: () => new Date() },
+      startWorkers: true, withApi: false,
+    });
+    return {
+      async close() {
+        await notifier.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
     await database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+    throw err;
+  }
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`FineCity workers failed to start: ${(err as Error)?.message ?? err}\n`);
-  process.exit(1);
-});
