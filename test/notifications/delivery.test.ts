@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eq, isNull, sql } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
 import { outbox, users } from '../../server/src/adapters/postgres/schema.js';
-import { onDutySlot } from '../../server/src/domain/notification-plan.js';
+import { onDutySlot } from '../../server/src/domain/duty-roster.js';
 import { sendSummary } from '../../server/src/usecases/notifications/summaries.js';
+import { pgOutboxFeed } from '../../server/src/adapters/postgres/notification-repo.js';
 import { relayOnce } from '../../server/src/workers/outbox-relay.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
-import { attemptsOf, control, delivered, eventually, notificationsFor, setOaOpenid, settled } from './support.js';
+import { attemptsOf, control, delivered, eventually, notificationsFor, queuesIdle, setOaOpenid, settled } from './support.js';
 
 let h: Harness;
 let resident: Session;
@@ -93,6 +94,10 @@ describe('who hears what', () => {
       const tries = (await attemptsOf(h, n.id)).map((a) => [a.channel, a.outcome, a.errcode]);
       expect(tries).toContainEqual(['oa_template', 'fallback', '43004']);
       expect([n.status, n.channel]).toEqual(['sent', 'sms']);
+      // What the inspector reads: the deadline in Beijing time, never an ISO timestamp.
+      const sms = delivered(h, { channel: 'sms' }).find((m) => m.content.includes(c.caseNo))!;
+      expect(sms.content).toMatch(/办理时限：\d{4}-\d{2}-\d{2} \d{2}:\d{2}(；|$)/);
+      expect(sms.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
     } finally {
       await control(h, 'follow', { oaOpenid: staffOa, subscribed: true });
     }
@@ -125,9 +130,12 @@ describe('who hears what', () => {
     const count = () => delivered(h).filter((m) => m.content.includes(c.caseNo) || Object.values(m.data ?? {}).includes(c.caseNo)).length;
     const first = count();
     await h.deps.db.update(outbox).set({ publishedAt: null }).where(eq(outbox.caseId, c.id));
-    await relayOnce({ db: h.deps.db, queues: h.notifier!.queues, sla: h.deps.sla, clock: h.clock, logger: h.deps.logger, failover: { toBAfterMinutes: 15, toCommunityAfterMinutes: 30 } });
-    await new Promise((r) => setTimeout(r, 1500));
+    await relayOnce({
+      feed: pgOutboxFeed(h.database), queues: h.notifier!.queues, instance: h.notifier!.instance, sla: h.deps.sla, clock: h.clock, logger: h.deps.logger,
+      failover: { toBAfterMinutes: 15, toCommunityAfterMinutes: 30 },
+    });
     expect(await h.deps.db.select().from(outbox).where(isNull(outbox.publishedAt))).toHaveLength(0);
+    await queuesIdle(h); // the replayed plan jobs ran (or were dropped as the same jobs)
     expect(count()).toBe(first);
   });
 
@@ -144,7 +152,7 @@ describe('who hears what', () => {
     expect(created).toBe((actual as unknown as { rows: { n: number }[] }).rows[0]!.n);
     await eventually(async () => delivered(h, { group: district }).some((m) => m.content.includes('日报')) || undefined, 20_000, 'district summary');
     await sendSummary(h.notifier!.notify, 'daily'); // a schedule firing twice posts once
-    await new Promise((r) => setTimeout(r, 500));
+    await queuesIdle(h);
     expect(delivered(h, { group: '210200' }).filter((m) => m.content.includes('日报'))).toHaveLength(1);
   });
 

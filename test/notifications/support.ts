@@ -45,3 +45,11 @@ export async function settled(h: Harness, caseId: string, event: string, ms = 20
     return ns.length > 0 && ns.every((n) => n.status !== 'pending') ? ns : undefined;
   }, ms, `${event} notifications of ${caseId}`);
 }
+
+/** Waits until the notification queue has nothing waiting, running or delayed (a poll, not a sleep). */
+export async function queuesIdle(h: Harness, ms = 20_000): Promise<void> {
+  await eventually(async () => {
+    const c = await h.notifier!.queues.notifications.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(c).every((n) => n === 0) || undefined;
+  }, ms, 'the notification queue to go idle');
+}

@@ -45,6 +45,7 @@ export const FORCE_REFRESH_PER_DAY = 20;
 export const FORCE_REFRESH_MIN_GAP_MS = 30_000;
 /** WeCom: 20 messages per robot per minute (https://developer.work.weixin.qq.com/document/path/91770); the sandbox uses a rolling 60 s window. */
 export const ROBOT_PER_MINUTE = 20;
+/** WeCom's window; a sandbox may be given a shorter one (ROBOT_WINDOW_MS) so tests see the limit in seconds. */
 export const ROBOT_WINDOW_MS = 60_000;
 
 export class SandboxState {
@@ -68,6 +69,7 @@ export class SandboxState {
     readonly templates: SandboxTemplates,
     readonly now: () => number,
     strictCredits = false,
+    readonly robotWindowMs = ROBOT_WINDOW_MS,
   ) {
     this.strictCredits = strictCredits;
     this.initialStrict = strictCredits;
@@ -166,7 +168,7 @@ export class SandboxState {
   /** Counts an accepted robot message; false when the key already has 20 in the last 60 s. */
   robotAllows(key: string): boolean {
     const now = this.now();
-    const recent = (this.robotSends.get(key) ?? []).filter((t) => now - t < ROBOT_WINDOW_MS);
+    const recent = (this.robotSends.get(key) ?? []).filter((t) => now - t < this.robotWindowMs);
     this.robotSends.set(key, recent);
     return recent.length < ROBOT_PER_MINUTE;
   }

@@ -35,6 +35,8 @@ export interface SandboxOptions {
   groupNames?: ReadonlyMap<string, string>;
   /** Refuse subscribe messages without a credit granted through the control endpoint (43101). */
   strictCredits?: boolean;
+  /** The robots' 20-message window (WeCom: 60 s); the server's ROBOT_WINDOW_MS. */
+  robotWindowMs?: number;
   /** The sandbox's clock (token expiry, robot windows, record times). */
   now?: () => number;
 }
@@ -62,7 +64,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
     { kind: 'mp' as const, appId: o.mpAppId, secret: o.mpAppSecret },
     { kind: 'oa' as const, appId: o.oaAppId ?? SANDBOX_DEFAULTS.oaAppId, secret: o.oaAppSecret ?? SANDBOX_DEFAULTS.oaAppSecret },
   ];
-  const state = new SandboxState(apps, sandboxTemplates(o.notifications), o.now ?? Date.now, o.strictCredits ?? false);
+  const state = new SandboxState(apps, sandboxTemplates(o.notifications), o.now ?? Date.now, o.strictCredits ?? false, o.robotWindowMs);
   const groups = o.robotGroups ? new Set(o.robotGroups) : undefined;
   const app = new Koa();
   const router = new Router();
@@ -130,7 +132,7 @@ export function sandboxGroups(orgTree: readonly { code: string; level: string; n
 
 /** The sandbox as boot.ts, the harness and main.ts start it: the configured apps, templates and org-tree groups. */
 export function sandboxOptionsFor(
-  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'>,
+  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'> & { workers?: Pick<AppConfig['workers'], 'robotWindowMs'> },
   policy: { notifications: NotificationTemplatesConfig; orgTree: readonly { code: string; level: string; name: string }[] },
 ): SandboxOptions {
   return {
@@ -140,6 +142,7 @@ export function sandboxOptionsFor(
     oaAppSecret: config.officialAccount.appSecret,
     smsApiKey: config.sms.apiKey,
     notifications: policy.notifications,
+    robotWindowMs: config.workers?.robotWindowMs,
     ...sandboxGroups(policy.orgTree),
   };
 }
