@@ -78,7 +78,7 @@ export interface HarnessOptions {
    * Start the notifier: real Redis (REDIS_URL), this file's own queue prefix, the channel adapters
    * pointed at this file's sandbox, and the workers (relay, deliveries, timers, sweep).
    */
-  notifications?: { workers?: boolean; sweepIntervalMs?: number; redisUrl?: string };
+  notifications?: { workers?: boolean; sweepIntervalMs?: number; redisUrl?: string; robotWindowMs?: number };
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -89,6 +89,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     NODE_ENV: 'test', PHOTO_DIR: photoDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', REPORTS_PER_MINUTE: '1000',
     REDIS_URL: opts.notifications?.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: prefix,
     SWEEP_INTERVAL_MS: String(opts.notifications?.sweepIntervalMs ?? 60_000),
+    ...(opts.notifications?.robotWindowMs ? { ROBOT_WINDOW_MS: String(opts.notifications.robotWindowMs) } : {}),
   });
   const policy = loadPolicy('config');
   const sandbox = createWeChatSandbox(sandboxOptionsFor(config, policy));
