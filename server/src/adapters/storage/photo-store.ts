@@ -36,9 +36,22 @@ export function diskPhotoStore(rootDir: string): PhotoStore {
       const dir = dirOf(id);
       await mkdir(dir, { recursive: true });
       const thumbSuffix = photo.thumbContentType === 'image/webp' ? '.thumb.webp' : '.thumb.jpg';
-      // Thumb first, full last: if the full image exists, the photo is complete.
-      await writeAtomic(dir, `${id}${thumbSuffix}`, photo.thumb);
-      await writeAtomic(dir, `${id}.jpg`, photo.full);
+      // Both variants are written and flushed side by side (one fsync wait, not two), then renamed thumb
+      // first, full last: if the full image exists, the photo is complete.
+      const written = await Promise.allSettled([writeFlushed(dir, `${id}${thumbSuffix}`, photo.thumb), writeFlushed(dir, `${id}.jpg`, photo.full)]);
+      const failed = written.find((w) => w.status === 'rejected');
+      if (failed) {
+        await Promise.all(written.map((w) => (w.status === 'fulfilled' ? w.value.abort() : undefined)));
+        throw failed.reason;
+      }
+      const [thumb, full] = written.map((w) => (w as PromiseFulfilledResult<Awaited<ReturnType<typeof writeFlushed>>>).value) as [Awaited<ReturnType<typeof writeFlushed>>, Awaited<ReturnType<typeof writeFlushed>>];
+      try {
+        await thumb.commit();
+        await full.commit();
+      } catch (err) {
+        await Promise.all([thumb.abort(), full.abort()]);
+        throw err;
+      }
       await syncDir(dir);
     },
 
@@ -64,11 +77,11 @@ function checkId(id: string): void {
 }
 
 /**
- * Writes to a unique temp file in the same directory, flushes it, then renames over the target.
+ * Writes to a unique temp file in the same directory and flushes it; `commit` renames it over the target.
  * rename() is atomic on one filesystem, so readers see the old file or the whole new one; on any
  * failure the temp file is removed, so nothing half-written is ever left behind.
  */
-async function writeAtomic(dir: string, name: string, data: Buffer): Promise<void> {
+async function writeFlushed(dir: string, name: string, data: Buffer): Promise<{ commit(): Promise<void>; abort(): Promise<void> }> {
   const target = path.join(dir, name);
   const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -79,11 +92,21 @@ async function writeAtomic(dir: string, name: string, data: Buffer): Promise<voi
     } finally {
       await handle.close();
     }
-    await rename(temp, target);
   } catch (err) {
     await unlinkIfExists(temp);
     throw err;
   }
+  return {
+    async commit() {
+      try {
+        await rename(temp, target);
+      } catch (err) {
+        await unlinkIfExists(temp);
+        throw err;
+      }
+    },
+    abort: () => unlinkIfExists(temp),
+  };
 }
 
 /** Makes the renames themselves durable across a power loss. */
