@@ -18,6 +18,8 @@ export interface Running {
   /** Where the adapters send: WeChat, WeCom and SMS hosts (config, else the sandbox's). */
   apiBases: { wechat: string; wecom: string; sms: string };
   deps: AppDeps;
+  /** The database this process opened (benches and tests read it directly; the app goes through ports). */
+  database: Database;
   notifier: Notifier;
   close(): Promise<void>;
 }
@@ -56,7 +58,7 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
     });
     closers.unshift(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
-    return { url: `http://${config.host}:${port}`, sandboxUrl, sandbox, apiBases, deps, notifier: notifier!, close: () => runAll(closers) };
+    return { url: `http://${config.host}:${port}`, sandboxUrl, sandbox, apiBases, deps, database, notifier: notifier!, close: () => runAll(closers) };
   } catch (err) {
     await runAll(closers);
     throw err;

@@ -96,8 +96,6 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   const store = portsOn(database.db, database.kind);
   const deps: AppDeps = {
     config,
-    db: database.db,
-    dbKind: database.kind,
     uow: pgUnitOfWork(database),
     cases: store.cases,
     caseQueries: pgCaseQueries(database.db),

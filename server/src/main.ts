@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     if (role === 'api' && !config.databaseUrl) logger.warn('FINECITY_ROLE=api on PGlite: the workers run in this process anyway (PGlite has one owner)');
     const running = await boot(config, logger);
     close = running.close;
-    logger.info('FineCity is up', { url: running.url, database: running.deps.dbKind, role, workers: !!running.notifier.workers, sandbox: running.sandboxUrl });
+    logger.info('FineCity is up', { url: running.url, database: running.database.kind, role, workers: !!running.notifier.workers, sandbox: running.sandboxUrl });
     process.stdout.write(`\nFineCity: ${running.url}  (API docs: ${running.url}/api/v1/openapi.json)\n`);
     if (running.sandboxUrl) process.stdout.write(`WeChat sandbox: ${running.sandboxUrl}  (demo accounts: ${running.url}/api/v1/sandbox/accounts)\n`);
   }

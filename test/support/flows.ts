@@ -92,7 +92,7 @@ export async function footprint(h: Harness): Promise<Footprint> {
   const fs = await import('node:fs');
   const { sql } = await import('drizzle-orm');
   const count = async (table: string) => {
-    const r = await h.deps.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
+    const r = await h.database.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
     const rows = (r as unknown as { rows: { n: number }[] }).rows;
     return rows[0]!.n;
   };

@@ -125,13 +125,13 @@ const content = (res: { status: number; text: string }) => reply(res).Content!;
 const caseNoIn = (text: string) => /DL\d{8}-\d{6}/.exec(text)?.[0] ?? null;
 
 async function count(table: string): Promise<number> {
-  const r = await h.deps.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
+  const r = await h.database.db.execute(sql.raw(`select count(*)::int as n from ${table}`));
   return (r as unknown as { rows: { n: number }[] }).rows[0]!.n;
 }
 const footprint = async () => ({ cases: await count('cases'), followers: await count('oa_followers'), nonces: await count('wechat_push_nonces'), pending: await count('oa_pending_reports') });
 
 async function casesOf(openid: string) {
-  return h.deps.db
+  return h.database.db
     .select({ c: cases })
     .from(cases)
     .innerJoin(users, eq(users.id, cases.reporterId))
@@ -205,10 +205,10 @@ describe('a photo and a location become a report', () => {
     expect(c).toMatchObject({ caseNo, source: 'official_account', state: 'submitted', categoryCode: '06010', gridCode: grid.orgNodeCode, address: '大连市中山区人民路23号附近' });
     expect(Math.abs(c.lat - grid.lat!)).toBeLessThan(1e-5);
     expect(Math.abs(c.lng - grid.lng!)).toBeLessThan(1e-5);
-    expect(await h.deps.db.select().from(casePhotos).where(eq(casePhotos.caseId, c.id))).toHaveLength(1);
-    const reporter = (await h.deps.db.select().from(users).where(eq(users.id, c.reporterId!)))[0]!;
+    expect(await h.database.db.select().from(casePhotos).where(eq(casePhotos.caseId, c.id))).toHaveLength(1);
+    const reporter = (await h.database.db.select().from(users).where(eq(users.id, c.reporterId!)))[0]!;
     expect(reporter).toMatchObject({ roles: ['resident'], openid: null, oaOpenid: openid });
-    expect(await h.deps.db.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid))).toHaveLength(0);
+    expect(await h.database.db.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid))).toHaveLength(0);
   });
 
   it('fetches the photo from the WeChat sandbox with the official account’s own token by default', async () => {
@@ -244,7 +244,7 @@ describe('a photo and a location become a report', () => {
     expect(caseNo).not.toBeNull();
     expect([...replies, late].map(caseNoIn)).toEqual([caseNo, caseNo, caseNo, caseNo]);
     expect(await casesOf(openid)).toHaveLength(1);
-    expect(await h.deps.db.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid))).toHaveLength(0);
+    expect(await h.database.db.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid))).toHaveLength(0);
   });
 
   it('makes one case when the photo and the location arrive at the same moment', async () => {
@@ -260,7 +260,7 @@ describe('a photo and a location become a report', () => {
     h.clock.set(new Date(h.clock.now().getTime() + 11 * 60_000));
     expect(content(await postPlain(locationMsg(openid)))).toContain('已收到位置');
     expect(await casesOf(openid)).toHaveLength(0);
-    const pending = await h.deps.db.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid));
+    const pending = await h.database.db.select().from(oaPendingReports).where(eq(oaPendingReports.oaOpenid, openid));
     expect(pending).toMatchObject([{ mediaId: null, label: '大连市中山区人民路23号附近' }]);
   });
 
@@ -346,7 +346,7 @@ describe('following', () => {
     const openid = newOpenid();
     const t = nowS();
     expect(content(await postPlain(eventMsg(openid, 'subscribe', t)))).toContain('感谢关注');
-    const row = () => h.deps.db.select().from(oaFollowers).where(eq(oaFollowers.oaOpenid, openid));
+    const row = () => h.database.db.select().from(oaFollowers).where(eq(oaFollowers.oaOpenid, openid));
     expect(await row()).toMatchObject([{ subscribed: true, changedAt: new Date(t * 1000) }]);
     expect((await postPlain(eventMsg(openid, 'unsubscribe', t + 60))).text).toBe('success');
     expect(await row()).toMatchObject([{ subscribed: false, changedAt: new Date((t + 60) * 1000) }]);
@@ -368,13 +368,13 @@ describe('binding a staff member’s WeChat', () => {
     const mine = newOpenid();
     expect(content(await postPlain(textMsg(mine, `绑定 ${res.body.code}`)))).toContain('绑定成功');
     const me = (await h.request.get('/api/v1/me').set(auth(staff))).body.user as { id: string };
-    expect((await h.deps.db.select().from(users).where(eq(users.id, me.id)))[0]!.oaOpenid).toBe(mine);
-    expect(await h.deps.db.select().from(oaFollowers).where(eq(oaFollowers.oaOpenid, mine))).toMatchObject([{ userId: me.id, subscribed: true }]);
+    expect((await h.database.db.select().from(users).where(eq(users.id, me.id)))[0]!.oaOpenid).toBe(mine);
+    expect(await h.database.db.select().from(oaFollowers).where(eq(oaFollowers.oaOpenid, mine))).toMatchObject([{ userId: me.id, subscribed: true }]);
     // WeChat's retry of the same message is still a success; anyone else sending the code is refused.
     expect(content(await postPlain(textMsg(mine, res.body.code)))).toContain('绑定成功');
     const other = newOpenid();
     expect(content(await postPlain(textMsg(other, `绑定 ${res.body.code}`)))).toContain('已被使用');
-    expect(await h.deps.db.select().from(users).where(eq(users.oaOpenid, other))).toHaveLength(0);
+    expect(await h.database.db.select().from(users).where(eq(users.oaOpenid, other))).toHaveLength(0);
   });
 
   it('refuses a wrong or expired code with a clear reply, and residents have no code to ask for', async () => {

@@ -1,5 +1,4 @@
 import type { Complexity, Role } from '@finecity/types';
-import type { Db } from '../adapters/postgres/database.js';
 import type { CaseClock } from '../domain/case-model.js';
 import type { Locator } from '../domain/locate.js';
 import type { ContentCheck } from '../domain/notify-ports.js';
@@ -19,9 +18,6 @@ export interface SlaClock {
 }
 
 export interface Deps {
-  /** @deprecated transitional: use cases are moving to ports; nothing new may use it. */
-  db: Db;
-  dbKind: 'pglite' | 'postgres';
   /** One transaction with the ports bound to it. */
   uow: UnitOfWork;
   /** Case reads outside a transaction. */

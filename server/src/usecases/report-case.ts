@@ -4,7 +4,7 @@ import { PHOTO_LIMITS } from '@finecity/types';
 import { grantFor } from '../domain/authorization.js';
 import { findDuplicates, searchBox, windowStart } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
-import { shanghaiDay } from './time.js';
+import { shanghaiDay } from '../domain/shanghai-time.js';
 import { scopeFacts } from './access.js';
 import { caseView, type CaseView } from './case-view.js';
 import type { CurrentUser, Deps } from './deps.js';
