@@ -8,6 +8,7 @@ import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
 import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
 import { pgUserDirectory } from './adapters/postgres/user-repository.js';
 import { pgUnitOfWork, portsOn } from './adapters/postgres/unit-of-work.js';
+import { withRecentUsers } from './adapters/memory/recent-users.js';
 import { processPhoto } from './adapters/storage/photo-processor.js';
 import { diskPhotoStore } from './adapters/storage/photo-store.js';
 import { stableAccessToken } from './adapters/wechat/access-token.js';
@@ -101,7 +102,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     caseQueries: pgCaseQueries(database.db),
     idempotency: store.idempotency,
     org: await pgOrgDirectory(database.db),
-    users: pgUserDirectory(database.db),
+    users: withRecentUsers(pgUserDirectory(database.db), config.userCacheMs),
     subscriptions: pgSubscriptionCredits(database.db),
     officialAccount: store.officialAccount,
     stats: pgStatsQueries(database.db),

@@ -38,6 +38,7 @@ const envSchema = z.object({
   SMS_API_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   REPORTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
   WORKERS: bool.default(true),
@@ -80,6 +81,8 @@ export interface AppConfig {
   sms: { apiBase: string | null; apiKey: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reportsPerMinute: number;
+  /** How long a request may reuse its caller's record read by an earlier request (0: always read). */
+  userCacheMs: number;
   redis: { url: string; prefix: string };
   /** What this process runs: the API, the workers, or both (npm run start:api / start:worker / start). */
   role: 'api' | 'worker' | 'all';
@@ -137,6 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     sms: Object.freeze({ apiBase: e.SMS_API_BASE ?? null, apiKey: e.SMS_API_KEY ?? SANDBOX_DEFAULTS.smsApiKey }),
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,
+    userCacheMs: e.USER_CACHE_MS,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
     role: e.FINECITY_ROLE,
     workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS, relayPollMs: e.RELAY_POLL_MS ?? null, robotWindowMs: e.ROBOT_WINDOW_MS }),

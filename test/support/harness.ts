@@ -86,7 +86,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-photos-'));
   const prefix = `fct${process.pid}${crypto.randomBytes(3).toString('hex')}`;
   const config = loadConfig({
-    NODE_ENV: 'test', PHOTO_DIR: photoDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', REPORTS_PER_MINUTE: '1000',
+    NODE_ENV: 'test', PHOTO_DIR: photoDir, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', REPORTS_PER_MINUTE: '1000', USER_CACHE_MS: '0',
     REDIS_URL: opts.notifications?.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: prefix,
     SWEEP_INTERVAL_MS: String(opts.notifications?.sweepIntervalMs ?? 60_000),
     ...(opts.notifications?.robotWindowMs ? { ROBOT_WINDOW_MS: String(opts.notifications.robotWindowMs) } : {}),

@@ -22,6 +22,9 @@ export interface ReportResult {
   view: CaseView;
 }
 
+/** Duplicate candidates kept per report, nearest first (a dispatcher reads a short list). */
+const MAX_DUPLICATES = 20;
+
 const SOURCE_BY_ROLE: Partial<Record<Role, CaseSource>> = { resident: 'miniprogram', third_party: 'third_party' };
 
 /**
@@ -71,9 +74,9 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
         at: now,
       };
       const rules = deps.policy.rules.duplicates;
-      const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), box: searchBox(input, rules.distanceM) };
+      const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), at: input, box: searchBox(input, rules.distanceM), limit: MAX_DUPLICATES };
       const { row, nearby } = await tx.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) });
-      const found = findDuplicates(row, nearby, rules).slice(0, 20);
+      const found = findDuplicates(row, nearby, rules);
       const effects: Effect[] = [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: found.length } }];
       await tx.cases.completeReport(row.id, found, effects, now);
       // The answer is built from the rows this transaction wrote: no read-back.

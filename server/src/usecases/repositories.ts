@@ -145,7 +145,11 @@ export interface NewReport {
 export interface DuplicateQuery {
   categoryCode: string;
   since: Date;
+  /** The reported point: candidates come nearest first. */
+  at: { lat: number; lng: number };
   box: { minLat: number; maxLat: number; minLng: number; maxLng: number };
+  /** At most this many candidates (a busy corner must not make every report read hundreds). */
+  limit: number;
 }
 
 export interface NearbyCase {

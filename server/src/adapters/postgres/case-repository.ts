@@ -112,10 +112,13 @@ export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseR
           (select coalesce(json_agg(json_build_object('id', n.id, 'caseNo', n.case_no, 'categoryCode', n.category_code, 'lat', n.lat, 'lng', n.lng,
               'createdAt', n.created_at, 'state', n.state, 'locationPath', n.location_path, 'responsiblePath', n.responsible_path,
               'reporterId', n.reporter_id)), '[]')
-             from cases n
-            where n.category_code = ${near.categoryCode} and n.created_at >= ${near.since}
-              and n.state in (${sql.join(OPEN_STATES.map((s) => sql`${s}`), sql`, `)})
-              and n.lat between ${near.box.minLat} and ${near.box.maxLat} and n.lng between ${near.box.minLng} and ${near.box.maxLng}) as "nearby"
+             from (select * from cases n
+                    where n.category_code = ${near.categoryCode} and n.created_at >= ${near.since}
+                      and n.state in (${sql.join(OPEN_STATES.map((s) => sql`${s}`), sql`, `)})
+                      and n.lat between ${near.box.minLat} and ${near.box.maxLat} and n.lng between ${near.box.minLng} and ${near.box.maxLng}
+                    -- nearest first on a local flat projection (the domain measures the exact distance)
+                    order by power(n.lat - ${near.at.lat}::float8, 2) + power((n.lng - ${near.at.lng}::float8) * ${Math.cos((near.at.lat * Math.PI) / 180)}::float8, 2)
+                    limit ${near.limit}) n) as "nearby"
         from c`);
       const { nearby, ...row } = rowsOf<Record<string, unknown>>(res)[0]!;
       return {
