@@ -102,14 +102,18 @@ function ancestry(node: Pick<OrgRefDto, 'code' | 'level'> | null): string[] {
 const locationOf = (c: CaseDto) => c.grid ?? c.community ?? c.street ?? c.district;
 const g1Chain = () => ancestry({ code: g1.orgNodeCode!, level: 'grid' });
 
-/** The scope facts of policy.ts, worked out from the case as the API shows it. All fixtures are R1's reports. */
+/** The scope facts of domain/authorization.ts, worked out from the case as the API shows it. All fixtures are R1's reports. */
 function facts(a: SandboxAccount, c: CaseDto, reporter: SandboxAccount | null = r1.account): ScopeFacts {
   const node = a.orgNodeCode;
   const held = !!node && ancestry(c.responsible).includes(node);
-  return { isReporterOrFollower: a.code === reporter?.code, inArea: held || (!!node && ancestry(locationOf(c)).includes(node)), heldInArea: held };
+  return {
+    isReporterOrFollower: a.code === reporter?.code, inArea: held || (!!node && ancestry(locationOf(c)).includes(node)), heldInArea: held,
+    heldByOwnUnit: !!node && node === c.responsible?.code,
+  };
 }
 function holds(scope: Scope | undefined, f: ScopeFacts): boolean {
-  return scope === 'own' ? f.isReporterOrFollower : scope === 'area' ? f.inArea : scope === 'held' ? f.heldInArea : false;
+  const by: Record<Scope, boolean> = { own: f.isReporterOrFollower, area: f.inArea, held: f.heldInArea, holder: f.heldByOwnUnit };
+  return scope !== undefined && by[scope];
 }
 const granted = (role: Role, p: Permission, f: ScopeFacts) => holds(POLICY[role][p], f);
 /** A reporter always sees their own report, whatever their role (residents follow their reports). */
@@ -169,24 +173,57 @@ async function caseAt(v: Variant, stage: string, opts: Partial<ReportOpts> = {})
   for (let i = 0; i < target; i++) if (i === target - 1 || !isDetour(i)) c = await step(v, i, c);
   return c;
 }
-/** A fresh case at the first stage of the variant where the machine accepts `action` (states and guards). */
-async function caseFor(v: Variant, action: CaseAction): Promise<CaseDto> {
-  let c = await reportOk(h, r1, at(g1));
-  for (let i = 0; i <= PATH.length; i++) {
-    if (i >= v.shapedAfter && machineAllows(c).includes(action)) return c;
-    const blockedByGuard = i >= v.shapedAfter && TRANSITIONS[action].from.includes(c.state);
-    if (i < PATH.length && (blockedByGuard || !isDetour(i))) c = await step(v, i, c);
-  }
-  throw new Error(`no stage of ${v.name} allows ${action}`);
+/** Runs `fn` over `items`, at most `limit` at a time: fixtures are built side by side, not one row after another. */
+async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }));
+  return out;
 }
+const FIXTURE_CONCURRENCY = 6;
 
-/** Cases a permitted caller moved on, kept for a later test that needs a case of just that shape. */
-const spares: CaseDto[] = [];
-const shapeOf = (c: CaseDto) => JSON.stringify([c.state, c.responsible?.code ?? null, c.pendingExtension !== null, c.rating !== null]);
-/** A case like `like` as far as scope and machine can tell (state, holder, guards): a spare one, or a fresh one. */
-async function caseLike(v: Variant, action: CaseAction, like: CaseDto): Promise<CaseDto> {
-  const i = spares.findIndex((c) => shapeOf(c) === shapeOf(like));
-  return i >= 0 ? spares.splice(i, 1)[0]! : caseFor(v, action);
+/**
+ * One case per (variant, stage), built in beforeAll. Reading rows and refusals share it; a test that may
+ * change it (an accepted action) takes it over through the pool. `current` hands out the shared case while
+ * it is still as built, and builds a new one if something moved it on (say, a refusal that let the action through).
+ */
+const shared = new Map<string, CaseDto>();
+/** Each (variant, stage)'s first case as it was built: what a case at that stage looks like to scope and machine. */
+const asBuilt = new Map<string, CaseDto>();
+const keyOf = (v: Variant, stage: string) => `${v.name}|${stage}`;
+async function current(v: Variant, stage: string): Promise<CaseDto> {
+  const c = shared.get(keyOf(v, stage));
+  if (c && ((await getCase(h, r1, c.id)).body.case as CaseDto).version === c.version) return c;
+  const fresh = await caseAt(v, stage);
+  shared.set(keyOf(v, stage), fresh);
+  return fresh;
+}
+/** The first stage of the variant where the machine accepts `action` (states and guards). */
+function stageFor(v: Variant, action: CaseAction): string {
+  const stage = STAGES.slice(v.shapedAfter).find((st) => machineAllows(asBuilt.get(keyOf(v, st))!).includes(action));
+  if (!stage) throw new Error(`no stage of ${v.name} allows ${action}`);
+  return stage;
+}
+/** Cases for tests that move them on, one per permitted caller, built ahead in the describe's beforeAll. */
+const pool = new Map<string, CaseDto[]>();
+async function stock(v: Variant, stage: string, n: number): Promise<void> {
+  const have = pool.get(keyOf(v, stage)) ?? [];
+  pool.set(keyOf(v, stage), have);
+  // The shared case joins the stock when it is still as built (nothing may read it as shared any more).
+  if (have.length < n && shared.has(keyOf(v, stage))) {
+    have.push(await current(v, stage));
+    shared.delete(keyOf(v, stage));
+  }
+  have.push(...(await inParallel(Array.from({ length: Math.max(0, n - have.length) }), FIXTURE_CONCURRENCY, () => caseAt(v, stage))));
+}
+/** A case of the pool at `stage`, or a fresh one when the pool ran dry (a row run alone with -t). */
+async function take(v: Variant, stage: string): Promise<CaseDto> {
+  return pool.get(keyOf(v, stage))?.pop() ?? caseAt(v, stage);
 }
 
 function positionOf(a: SandboxAccount): Position {
@@ -224,7 +261,13 @@ beforeAll(async () => {
   const nearestFirst = [...callers].sort((a, b) => sharedPrefix(b.account) - sharedPrefix(a.account));
   reps = nearestFirst.filter((c, i) => nearestFirst.findIndex((x) => x.account.role === c.account.role && x.position === c.position) === i);
   survivor = await reportOk(h, r1, at(g1));
-});
+  const stages = [...STAGES.map((st) => [gridVariant, st] as const), ...HELD_STAGES.map((st) => [deptVariant, st] as const)];
+  await inParallel(stages, FIXTURE_CONCURRENCY, async ([v, st]) => {
+    const c = await caseAt(v, st);
+    shared.set(keyOf(v, st), c);
+    asBuilt.set(keyOf(v, st), c);
+  });
+}, 300_000);
 afterAll(async () => {
   await h?.close();
 });
@@ -234,7 +277,7 @@ describe.each([
   { name: deptVariant.name, variant: deptVariant, stages: HELD_STAGES },
 ])('reading a case $name', ({ variant, stages }) => {
   it.each(stages)('GET /cases/:id at stage "%s": 200 with the allowedActions POLICY and the machine give the caller, else 404 (never 403)', async (stage) => {
-    const c = await caseAt(variant, stage);
+    const c = await current(variant, stage);
     const expected: Record<string, unknown> = {};
     const actual: Record<string, unknown> = {};
     await Promise.all(reps.map(async (s) => {
@@ -249,34 +292,63 @@ describe.each([
   });
 });
 
+// Written out rather than derived from POLICY: a district dispatcher was once offered 签收 (sign) on a case it
+// had just dispatched to a grid, and POLICY itself said so. Only the people of the unit holding a task sign
+// for it or handle it; a dispatcher above that unit reads the case (so the refusal is 403, not 404).
+const HOLDER_ONLY = [
+  ...(['community', 'street', 'district', 'city'] as const).map((role) => ({ variant: gridVariant, role })),
+  { variant: deptVariant, role: 'city' as const },
+].flatMap((row) => (['sign', 'handle'] as const).map((action) => ({ ...row, action, name: row.variant.name })));
+
+describe('only the unit holding a case signs for it and handles it', () => {
+  it.each(HOLDER_ONLY)('a $role dispatcher above the unit holding a case $name is neither offered nor allowed $action (403 auth.forbidden)', async ({ variant, role, action }) => {
+    const c = await current(variant, stageFor(variant, action));
+    const dispatcher = reps.find((s) => s.account.role === role && s.account.orgNodeCode !== c.responsible?.code && ancestry(c.responsible).includes(s.account.orgNodeCode!));
+    if (!dispatcher) throw new Error(`no ${role} dispatcher above ${c.responsible?.code}`);
+    const offered = async (s: Session) => ((await getCase(h, s, c.id)).body.case as CaseDto).allowedActions!.includes(action);
+    // The action is open at this stage: the holder's own people are offered it.
+    expect(await offered(variant.actors().holder)).toBe(true);
+    const wasOffered = await offered(dispatcher);
+    const res = await send(dispatcher, action, c.id);
+    const version = ((await getCase(h, r1, c.id)).body.case as CaseDto).version;
+    expect({ offered: wasOffered, answer: `${res.status} ${res.body.error?.code}`, applied: version !== c.version })
+      .toEqual({ offered: false, answer: '403 auth.forbidden', applied: false });
+  });
+});
+
 describe.each([
   { name: gridVariant.name, variant: gridVariant, actions: CASE_ACTIONS },
   { name: deptVariant.name, variant: deptVariant, actions: HELD_ACTIONS },
 ])('acting on a case $name', ({ variant, actions }) => {
+  /** The callers POLICY lets do `action` on a case at its stage: each gets a case of its own. */
+  const permitted = (action: CaseAction) => reps.filter((s) => expectedOutcome(s.account, action, asBuilt.get(keyOf(variant, stageFor(variant, action)))!) === 'allowed');
+  beforeAll(async () => {
+    const need = new Map<string, number>();
+    for (const action of actions) need.set(stageFor(variant, action), (need.get(stageFor(variant, action)) ?? 0) + Math.max(1, permitted(action).length));
+    await inParallel([...need], 2, ([stage, n]) => stock(variant, stage, n));
+  }, 300_000);
+
   it.each(actions)('POST %s: 404 case.not_found out of scope, 403 auth.forbidden in scope without the grant, accepted (200, or a guard\'s 409/422) with it', async (action) => {
-    const shared = await caseFor(variant, action);
-    const expected = Object.fromEntries(reps.map((s) => [s.label, expectedOutcome(s.account, action, shared)]));
+    const stage = stageFor(variant, action);
+    const targets = await Promise.all(Array.from({ length: Math.max(1, permitted(action).length) }, () => take(variant, stage)));
+    const first = targets[0]!;
+    const expected = Object.fromEntries(reps.map((s) => [s.label, expectedOutcome(s.account, action, first)]));
     const refused = reps.filter((s) => expected[s.label] !== 'allowed');
     const allowed = reps.filter((s) => expected[s.label] === 'allowed');
-    // An accepted action moves the case on: the first caller who may act gets the shared case once the
-    // others have tried it, every further one a case of the same shape.
-    const fresh = Promise.all(allowed.slice(1).map(() => caseLike(variant, action, shared)));
+    // An accepted action moves the case on: the first caller who may act gets the case the others have
+    // tried, every further one a case of the same shape.
     const actual: Record<string, string> = {};
     await Promise.all(refused.map(async (s) => {
-      actual[s.label] = await outcomeOf(await send(s, action, shared.id));
+      actual[s.label] = await outcomeOf(await send(s, action, first.id));
     }));
-    const afterRefusals = ((await getCase(h, r1, shared.id)).body.case as CaseDto).version;
-    const targets = [shared, ...(await fresh)];
+    const afterRefusals = ((await getCase(h, r1, first.id)).body.case as CaseDto).version;
     await Promise.all(allowed.map(async (s, i) => {
       const res = await send(s, action, targets[i]!.id);
-      if (res.status === 200) {
-        expect(TRANSITIONS[action].to).toContain((res.body.case as CaseDto).state);
-        spares.push(res.body.case as CaseDto);
-      }
+      if (res.status === 200) expect(TRANSITIONS[action].to).toContain((res.body.case as CaseDto).state);
       actual[s.label] = await outcomeOf(res, targets[i]);
     }));
     expect(actual).toEqual(expected);
-    expect(afterRefusals).toBe(shared.version);
+    expect(afterRefusals).toBe(first.version);
   });
 });
 
@@ -332,7 +404,7 @@ describe('who may report', () => {
   it('POST /reports files a report for each role POLICY lets report and answers 403 auth.forbidden to the others', async () => {
     const oneOfEach = reps.filter((s, i) => reps.findIndex((x) => x.account.role === s.account.role) === i);
     const expected = Object.fromEntries(oneOfEach.map((s) => {
-      const f = { isReporterOrFollower: true, inArea: g1Chain().includes(s.account.orgNodeCode ?? ''), heldInArea: false };
+      const f = { isReporterOrFollower: true, inArea: g1Chain().includes(s.account.orgNodeCode ?? ''), heldInArea: false, heldByOwnUnit: false };
       return [s.account.role, granted(s.account.role, 'report.create', f) ? '201' : '403 auth.forbidden'];
     }));
     const actual = Object.fromEntries(await Promise.all(oneOfEach.map(async (s) => {
