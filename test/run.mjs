@@ -73,7 +73,7 @@ for (const [i, pass] of passes.entries()) {
   const ok = r.status === 0;
   if (!ok) status = r.status || 1;
   if (!out) continue;
-  let failures = 0;
+  let failures;
   try {
     const part = JSON.parse(fs.readFileSync(out, 'utf8'));
     for (const k of Object.keys(sum)) if (typeof sum[k] === 'number') sum[k] += part[k] ?? 0;
