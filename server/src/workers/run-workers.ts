@@ -77,7 +77,7 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
     return c;
   };
   const workers = [
-    new Worker('notifications', (job, token) => run(() => notificationJob(o, job, token)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 4 : 16 }),
+    new Worker('notifications', (job, token) => run(() => notificationJob(o, job, token)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 8 : 16 }),
     new Worker('deadlines', (job) => run(() => deadlineJob(o, job)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 2 : 8 }),
     new Worker('schedules', (job) => run(() => sendSummary(o.notify, job.data.period as Period)), { connection: conn(), prefix: o.prefix, concurrency: 1 }),
   ];

@@ -48,8 +48,20 @@ export function pgNotificationStore(db: DbOrTx): NotificationStore {
       const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
       return ids.map((id) => byId.get(id)).filter((r): r is NotificationRecord => !!r);
     },
-    async trying(id, channel) {
-      await db.update(notifications).set({ channel, attempts: sql`${notifications.attempts} + 1` }).where(eq(notifications.id, id));
+    async attempted(id, channel, o, now) {
+      const sent = o.status === 'sent';
+      const at = now.toISOString();
+      const lastError = sent ? null : `${channel}: ${o.errcode} ${o.errmsg}`;
+      await db.execute(sql`
+        with attempt as (
+          insert into notification_attempts (notification_id, channel, at, outcome, errcode, errmsg)
+          values (${id}, ${channel}, ${at}::timestamptz, ${o.status}, ${sent ? null : String(o.errcode)}, ${sent ? null : o.errmsg})
+        )
+        update notifications
+        set channel = ${channel}, attempts = attempts + 1, last_error = ${lastError},
+            status = case when ${sent} then 'sent' else status end,
+            sent_at = case when ${sent} then ${at}::timestamptz else sent_at end
+        where id = ${id}`);
     },
     async recordAttempt(ids, channel, o, now) {
       if (!ids.length) return;

@@ -45,11 +45,10 @@ export async function deliverNotification(d: NotifyDeps, id: number, opts: { giv
         return 'deferred';
       }
     }
-    await d.store.trying(n.id, ch);
     const outcome = await send(d, ch, msg);
-    await d.store.recordAttempt([n.id], ch, outcome, d.clock.now());
+    await d.store.attempted(n.id, ch, outcome, d.clock.now());
     if (outcome.status === 'sent') {
-      await markSent(d, [n], ch);
+      if (ch === 'subscribe' && n.recipientUserId) await d.store.spendCredit(n.recipientUserId, n.templateKey, false, d.clock.now());
       return 'sent';
     }
     if (outcome.status === 'transient') throw new TransientDeliveryError(`${ch}: ${outcome.errcode} ${outcome.errmsg}`, outcome.retryAfterMs);

@@ -80,7 +80,9 @@ function world(caseState: CaseState) {
       }),
       get: async (id) => rows.find((r) => r.id === id) ?? null,
       pending: async (ids) => rows.filter((r) => ids.includes(r.id) && r.status === 'pending'),
-      trying: async () => undefined,
+      attempted: async (id, _ch, o) => {
+        if (o.status === 'sent') rows.filter((r) => r.id === id).forEach((r) => (r.status = 'sent'));
+      },
       recordAttempt: async () => undefined,
       markSent: async (ids) => rows.filter((r) => ids.includes(r.id)).forEach((r) => (r.status = 'sent')),
       markFailed: async (ids) => rows.filter((r) => ids.includes(r.id)).forEach((r) => (r.status = 'failed')),
@@ -111,10 +113,10 @@ function world(caseState: CaseState) {
     clock: { now: () => NOW },
     logger: { debug() {}, info() {}, warn() {}, error() {} } as unknown as NotifyDeps['logger'],
   };
-  /** Delivers every pending row on each of its channels in turn (so every template is rendered). */
+  /** Delivers every row again on each of its channels in turn, so every template renders on every channel. */
   async function deliverAll(): Promise<void> {
-    for (const r of rows.filter((x) => x.status === 'pending')) {
-      for (const ch of r.channels) {
+    for (const r of [...rows]) {
+      for (const ch of [...r.channels]) {
         r.channel = null;
         r.status = 'pending';
         r.channels = [ch];
@@ -182,7 +184,7 @@ describe('messages are written for people', () => {
     const w = world('dispatched');
     for (const p of ['daily', 'weekly', 'monthly'] as const) await sendSummary(w.d, p);
     await w.deliverAll();
-    expect(w.sent.filter((m) => m.channel === 'wecom_robot').length).toBe(6);
+    expect(new Set(w.sent.filter((m) => m.channel === 'wecom_robot').map((m) => m.text)).size).toBe(6); // 3 periods × city and district
     expectReadable(w.sent);
   });
 

@@ -2,6 +2,7 @@ import type { CaseState } from '@finecity/types';
 import { onDutySlot } from '../../domain/duty-roster.js';
 import { caseOccurrence, matchRoutes, notificationKey, routesFor, type Audience, type MessageFacts, type Route, type RouteOverrides } from '../../domain/notification-plan.js';
 import type { OrgNode } from '../repositories.js';
+import { deliverNotification, TransientDeliveryError } from './deliver.js';
 import type { CaseForNotice, NewNotification, NotifyDeps, StoredFacts } from './ports.js';
 
 interface To {
@@ -65,11 +66,27 @@ export function notice(d: NotifyDeps, a: { event: string; occurrence: string; ca
   };
 }
 
-/** Creates the rows (the store skips known dedupe keys) and queues what is still to deliver. */
+/**
+ * Creates the rows (the store skips known dedupe keys) and makes each one's first delivery attempt right
+ * here, in the job that planned them: one queue hop less between a commit and the person. A row whose
+ * attempt throws (a transient failure) goes to the queue, which retries it with backoff. Nothing here
+ * throws once the rows exist, so this job is never retried while the queue delivers them.
+ */
 export async function createAndQueue(d: NotifyDeps, rows: NewNotification[]): Promise<number[]> {
   if (!rows.length) return [];
   const ids = await d.store.create(rows, d.clock.now());
-  if (ids.length) await d.queue.deliver(ids);
+  const retry: number[] = [];
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        await deliverNotification(d, id);
+      } catch (err) {
+        retry.push(id);
+        if (!(err instanceof TransientDeliveryError)) d.logger.warn('first delivery attempt failed; queued for retry', { notification: id, err: String((err as Error)?.message ?? err) });
+      }
+    }),
+  );
+  if (retry.length) await d.queue.deliver(retry);
   return ids;
 }
 

@@ -92,8 +92,11 @@ export interface NotificationStore {
   create(rows: NewNotification[], now: Date): Promise<number[]>;
   get(id: number): Promise<NotificationRecord | null>;
   pending(ids: number[]): Promise<NotificationRecord[]>;
-  /** A send on `channel` is about to be tried. */
-  trying(id: number, channel: ChannelName): Promise<void>;
+  /**
+   * One send of one row on `channel` and what came of it, in one write: the attempt row, the row's channel
+   * and attempt count, and either sent (with its time) or the outcome as its last error.
+   */
+  attempted(id: number, channel: ChannelName, outcome: DeliveryOutcome, now: Date): Promise<void>;
   /** What came of a send (an attempt row; a non-sent outcome is also the row's last error). */
   recordAttempt(ids: number[], channel: ChannelName, outcome: DeliveryOutcome, now: Date): Promise<void>;
   markSent(ids: number[], channel: ChannelName, now: Date): Promise<void>;
