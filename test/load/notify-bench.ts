@@ -1,12 +1,15 @@
 // `npm run bench` (second part): how fast a dispatch reaches the person on duty, and how fast the outbox
-// relay publishes. Boots FineCity in-process as bench.ts does (throwaway data dir, or a throwaway database when
-// DATABASE_URL is set), with the in-process WeChat sandbox, the workers, real Redis (REDIS_URL) and a queue
-// prefix of its own, then:
-//  1. dispatch latency: N registered cases in one grid are dispatched over HTTP (c connections); for each, the
-//     time from the dispatch response (the commit happened before it) to the sandbox accepting the on-duty
-//     inspector's official-account template message that carries the case number;
+// relay publishes. Boots FineCity's API in-process as bench.ts does (throwaway data dir, or a throwaway database
+// when DATABASE_URL is set), with the in-process WeChat sandbox, real Redis (REDIS_URL) and a queue prefix of its
+// own. On PostgreSQL the workers run in a process of their own (`FINECITY_ROLE=worker tsx server/src/main.ts`,
+// as `npm run start:worker` deploys them); on PGlite, which has one owner process, inside the API process. Then:
+//  1. dispatch latency, twice: S registered cases in one grid dispatched over HTTP one at a time (c=1), then
+//     a burst of N more at c connections. For each, the time from the dispatch response (the commit happened
+//     before it) to the sandbox accepting the on-duty inspector's official-account template message that
+//     carries the case number;
 //  2. relay throughput: K outbox rows are inserted in one statement and timed until none is unpublished.
-// Flags: --cases <N> (default 200), --connections <c> (default 10), --rows <K> (default 5000), --wait <s> (default 120).
+// Flags: --cases <N> (default 200), --connections <c> (default 10), --single <S> (default 20), --rows <K>
+// (default 5000), --wait <s> (default 120), --worker-process <true|false> (default true; PostgreSQL only).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,8 @@ import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import type { CaseDto, LoginResponse, SandboxAccount } from '@finecity/types';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pgOutboxFeed } from '../../server/src/adapters/postgres/notification-repo.js';
 import { cases, users } from '../../server/src/adapters/postgres/schema.js';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
@@ -31,6 +36,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '10' },
     rows: { type: 'string', default: '5000' },
     wait: { type: 'string', default: '120' },
+    single: { type: 'string', default: '20' },
+    'worker-process': { type: 'string', default: 'true' },
   },
   strict: true,
 });
@@ -38,6 +45,8 @@ const N = intFlag('cases', flags.cases, 1, 5000); // the sandbox keeps the newes
 const CONNECTIONS = intFlag('connections', flags.connections, 1, 100);
 const ROWS = intFlag('rows', flags.rows, 1, 200_000);
 const WAIT_S = intFlag('wait', flags.wait, 1, 600);
+const SINGLE = intFlag('single', flags.single, 0, 1000);
+const WORKER_PROCESS = flags['worker-process'] !== 'false';
 const HOST = '127.0.0.1';
 const CATEGORY = '06010';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -55,6 +64,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-notify-bench-'));
 let running: Running | null = null;
 let redis: Redis | null = null;
 let pgDatabase: { serverUrl: string; name: string } | null = null;
+let worker: ChildProcess | null = null;
 let interrupted = false;
 
 process.once('SIGINT', () => {
@@ -98,20 +108,26 @@ async function main(): Promise<number> {
     REPORTS_PER_MINUTE: '1000000',
     REDIS_URL,
     QUEUE_PREFIX: PREFIX,
-    WORKERS: 'true',
+    // On PostgreSQL the API process runs no workers: a worker process of its own does (below).
+    WORKERS: serverUrl && WORKER_PROCESS ? 'false' : 'true',
+    FINECITY_ROLE: serverUrl && WORKER_PROCESS ? 'api' : 'all',
   });
   const booted = await boot(config);
   running = booted;
   const sandbox = booted.sandbox;
   if (!sandbox) throw new Error('the WeChat sandbox did not start');
-  if (!booted.notifier.workers) throw new Error('the workers did not start');
-  const db = booted.deps.db;
-  const dbKind = booted.deps.dbKind;
-  const dbLabel = dbKind === 'postgres' ? `postgresql (${redact(databaseUrl!)}, pool 10)` : 'pglite (file-backed, one serialized session)';
+  const separate = !!serverUrl && WORKER_PROCESS;
+  if (separate) worker = await startWorkerProcess(databaseUrl!, booted.apiBases);
+  else if (!booted.notifier.workers) throw new Error('the workers did not start');
+  const db = booted.database.db;
+  const dbKind = booted.database.kind;
+  const dbLabel =
+    (dbKind === 'postgres' ? `postgresql (${redact(databaseUrl!)}, pool 10)` : 'pglite (file-backed, one serialized session)') +
+    (separate ? ', workers in their own process' : ', workers in the API process');
   const cores = os.availableParallelism();
   process.stdout.write(
     `notify-bench: ${dbLabel}; ${cores} cores; redis ${redact(REDIS_URL)} prefix ${PREFIX}; ` +
-      `${N} dispatches at c=${CONNECTIONS}; ${ROWS} outbox rows; loopback ${HOST}\n`,
+      `${SINGLE} dispatches at c=1, then ${N} at c=${CONNECTIONS}; ${ROWS} outbox rows; loopback ${HOST}\n`,
   );
 
   // --- who: a grid with two inspectors (A/B), its district dispatcher, a resident ------------------
@@ -157,82 +173,88 @@ async function main(): Promise<number> {
   if (!base) throw new Error('the reported case is not in the database');
   const burst: { id: string; caseNo: string }[] = [{ id: base.id, caseNo: base.caseNo }];
   const { id: _id, ...rest } = base;
-  for (let from = 1; from < N; from += 500) {
+  for (let from = 1; from < N + SINGLE; from += 500) {
     const values = [];
-    for (let i = from; i < Math.min(N, from + 500); i++) values.push({ ...rest, caseNo: `${base.caseNo}-N${String(i).padStart(4, '0')}` });
+    for (let i = from; i < Math.min(N + SINGLE, from + 500); i++) values.push({ ...rest, caseNo: `${base.caseNo}-N${String(i).padStart(4, '0')}` });
     burst.push(...(await db.insert(cases).values(values).returning({ id: cases.id, caseNo: cases.caseNo })));
   }
 
-  // --- the burst: dispatch all N, c at a time ------------------------------------------------------
-  const baselineId = sandbox.messages({ limit: 1 }).at(-1)?.id ?? 0;
-  const sentAt = new Map<string, number>(); // caseNo → wall time the dispatch response arrived
-  const httpMs: number[] = [];
-  const dispatchFailures: string[] = [];
-  let next = 0;
-  const elu0 = performance.eventLoopUtilization(); // server, workers, sandbox and client share this one loop
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(CONNECTIONS, N) }, async () => {
-      while (next < burst.length && !interrupted) {
-        const c = burst[next++]!;
-        const start = performance.now();
-        try {
-          const res = await action(booted.url, dispatcher, c.id, 'dispatch', (arrived) => sentAt.set(c.caseNo, arrived));
-          httpMs.push(performance.now() - start);
-          if (res.status !== 200) {
-            sentAt.delete(c.caseNo);
-            dispatchFailures.push(`${c.caseNo}: ${res.status} ${res.body.slice(0, 200)}`);
+  // --- the phases: N at c connections, then S one at a time --------------------------------------
+  const phase = async (label: string, list: { id: string; caseNo: string }[], connections: number) => {
+    const baselineId = sandbox.messages({ limit: 1 }).at(-1)?.id ?? 0;
+    const sentAt = new Map<string, number>(); // caseNo → wall time the dispatch response arrived
+    const httpMs: number[] = [];
+    const dispatchFailures: string[] = [];
+    let next = 0;
+    const elu0 = performance.eventLoopUtilization(); // the API, the sandbox and the client share this loop
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: Math.min(connections, list.length) }, async () => {
+        while (next < list.length && !interrupted) {
+          const c = list[next++]!;
+          const start = performance.now();
+          try {
+            const res = await action(booted.url, dispatcher, c.id, 'dispatch', (arrived) => sentAt.set(c.caseNo, arrived));
+            httpMs.push(performance.now() - start);
+            if (res.status !== 200) {
+              sentAt.delete(c.caseNo);
+              dispatchFailures.push(`${c.caseNo}: ${res.status} ${res.body.slice(0, 200)}`);
+            }
+          } catch (err) {
+            dispatchFailures.push(`${c.caseNo}: ${(err as Error).message}`);
           }
-        } catch (err) {
-          dispatchFailures.push(`${c.caseNo}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    const burstS = (performance.now() - t0) / 1000;
+    // Wait until the sandbox has the on-duty message of each dispatched case.
+    const arrivedAt = new Map<string, number>(); // caseNo → Date.parse(message.at)
+    let lastId = baselineId;
+    const deadline = Date.now() + WAIT_S * 1000;
+    while (arrivedAt.size < sentAt.size && Date.now() < deadline && !interrupted) {
+      for (const m of sandbox.messages({ channel: 'oa_template', afterId: lastId, limit: 10_000 })) {
+        lastId = Math.max(lastId, m.id);
+        if (!m.accepted || !m.recipient.oaOpenid || !oaOpenids.has(m.recipient.oaOpenid)) continue;
+        for (const v of Object.values(m.data ?? {})) {
+          if (sentAt.has(v) && !arrivedAt.has(v)) arrivedAt.set(v, Date.parse(m.at));
         }
       }
-    }),
-  );
-  const burstS = (performance.now() - t0) / 1000;
-  if (interrupted) return 130;
-
-  // --- wait until the sandbox has the on-duty message of each dispatched case ---------------------
-  const arrivedAt = new Map<string, number>(); // caseNo → Date.parse(message.at)
-  let lastId = baselineId;
-  const deadline = Date.now() + WAIT_S * 1000;
-  while (arrivedAt.size < sentAt.size && Date.now() < deadline && !interrupted) {
-    for (const m of sandbox.messages({ channel: 'oa_template', afterId: lastId, limit: 10_000 })) {
-      lastId = Math.max(lastId, m.id);
-      if (!m.accepted || !m.recipient.oaOpenid || !oaOpenids.has(m.recipient.oaOpenid)) continue;
-      for (const v of Object.values(m.data ?? {})) {
-        if (sentAt.has(v) && !arrivedAt.has(v)) arrivedAt.set(v, Date.parse(m.at));
-      }
+      if (arrivedAt.size < sentAt.size) await sleep(20);
     }
-    if (arrivedAt.size < sentAt.size) await sleep(100);
-  }
-  const elu = performance.eventLoopUtilization(elu0).utilization;
+    const elu = performance.eventLoopUtilization(elu0).utilization;
+    const latencies = [...arrivedAt].map(([no, at]) => at - sentAt.get(no)!).sort((a, b) => a - b);
+    const missing = [...sentAt.keys()].filter((no) => !arrivedAt.has(no));
+    // Where the time goes: response → relay published the outbox row → planner wrote the notification → sandbox.
+    const nos = list.map((c) => c.caseNo);
+    const stageRes = await db.execute(sql`
+      select c.case_no as no, (extract(epoch from o.published_at) * 1000)::float8 as published,
+             (extract(epoch from n.created_at) * 1000)::float8 as planned
+      from cases c
+      join outbox o on o.case_id = c.id and o.topic = 'case.dispatch'
+      join notifications n on n.case_id = c.id and n.event = 'case.dispatch' and n.recipient_user_id is not null
+      where c.case_no in (${sql.join(nos.map((no) => sql`${no}`), sql`, `)})`);
+    const stages = { relay: [] as number[], plan: [] as number[], deliver: [] as number[] };
+    for (const r of (stageRes as unknown as { rows: { no: string; published: number | null; planned: number | null }[] }).rows) {
+      const sent = sentAt.get(r.no);
+      const arrived = arrivedAt.get(r.no);
+      if (sent === undefined || arrived === undefined || r.published == null || r.planned == null) continue;
+      stages.relay.push(Number(r.published) - sent);
+      stages.plan.push(Number(r.planned) - Number(r.published));
+      stages.deliver.push(arrived - Number(r.planned));
+    }
+    return { label, count: list.length, connections, sentAt, httpMs, dispatchFailures, burstS, elu, latencies, missing, stages, baselineId };
+  };
+  // One at a time first, on a quiet system (the latency a single dispatch sees), then the burst.
+  const phases = [];
+  if (SINGLE > 0) phases.push(await phase('single', burst.slice(N), 1));
+  if (!interrupted) phases.push(await phase('burst', burst.slice(0, N), CONNECTIONS));
   if (interrupted) return 130;
-  const latencies = [...arrivedAt].map(([no, at]) => at - sentAt.get(no)!).sort((a, b) => a - b);
-  const missing = [...sentAt.keys()].filter((no) => !arrivedAt.has(no));
-
-  // Where the time goes: response → relay published the outbox row → planner wrote the notification → sandbox.
-  const stageRes = await db.execute(sql`
-    select c.case_no as no, (extract(epoch from o.published_at) * 1000)::float8 as published,
-           (extract(epoch from n.created_at) * 1000)::float8 as planned
-    from cases c
-    join outbox o on o.case_id = c.id and o.topic = 'case.dispatch'
-    join notifications n on n.case_id = c.id and n.event = 'case.dispatch' and n.recipient_user_id is not null
-    where c.case_no like ${`${base.caseNo}%`}`);
-  const stages = { relay: [] as number[], plan: [] as number[], deliver: [] as number[] };
-  for (const r of (stageRes as unknown as { rows: { no: string; published: number | null; planned: number | null }[] }).rows) {
-    const sent = sentAt.get(r.no);
-    const arrived = arrivedAt.get(r.no);
-    if (sent === undefined || arrived === undefined || r.published == null || r.planned == null) continue;
-    stages.relay.push(Number(r.published) - sent);
-    stages.plan.push(Number(r.planned) - Number(r.published));
-    stages.deliver.push(arrived - Number(r.planned));
-  }
 
   // --- relay throughput: K rows in one INSERT, timed until none is unpublished ---------------------
   const relayDeps: RelayDeps = {
-    db,
+    feed: pgOutboxFeed({ db, kind: dbKind, close: async () => undefined }),
     queues: booted.notifier.queues,
+    instance: booted.notifier.instance,
     sla: booted.deps.sla,
     clock: booted.deps.clock,
     logger: booted.deps.logger,
@@ -266,49 +288,50 @@ async function main(): Promise<number> {
   const rowsPerS = relayed ? ROWS / relayS : NaN;
 
   // --- report -------------------------------------------------------------------------------------------
-  const p = (q: number) => percentile(latencies, q);
   const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'n/a');
-  const ok = sentAt.size;
   const pair = (xs: number[]) => (xs.length ? `p50 ${ms(percentile(sortNum(xs), 50))} / p99 ${ms(percentile(sortNum(xs), 99))}` : 'n/a');
-  const table: [string, string][] = [
-    ['dispatches answered 200', `${ok}/${N}`],
-    ['dispatch burst', `${burstS.toFixed(2)} s (${(N / burstS).toFixed(1)} dispatch/s)`],
-    ['dispatch HTTP p50 / p99', `${ms(percentile(sortNum(httpMs), 50))} / ${ms(percentile(sortNum(httpMs), 99))}`],
-    ['commit → sandbox min', ms(latencies[0] ?? NaN)],
-    ['commit → sandbox p50', ms(p(50))],
-    ['commit → sandbox p90', ms(p(90))],
-    ['commit → sandbox p99', ms(p(99))],
-    ['commit → sandbox max', ms(latencies.at(-1) ?? NaN)],
-    ['  response → outbox published', pair(stages.relay)],
-    ['  published → notification planned', pair(stages.plan)],
-    ['  planned → sandbox accepted', pair(stages.deliver)],
-    ['event loop busy (burst + delivery)', `${(elu * 100).toFixed(0)} %`],
-    ['delivered (oa_template)', `${latencies.length}/${N}${missing.length ? ` (${missing.length} missing after ${WAIT_S}s)` : ''}`],
-    ['relay', relayed ? `${ROWS} rows in ${relayS.toFixed(2)} s (bench loop: ${ownRows} rows in ${ownCalls} relayOnce calls)` : `${left} of ${ROWS} rows still unpublished after ${WAIT_S}s`],
-    ['relay throughput', relayed ? `${rowsPerS.toFixed(0)} rows/s` : 'n/a'],
-  ];
-  const w = Math.max(...table.map(([k]) => k.length));
-  process.stdout.write('\n' + table.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n\n');
+  const intOr = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'NaN');
+  const lines: string[] = [];
+  let failed = false;
+  for (const f of phases) {
+    const p = (q: number) => percentile(f.latencies, q);
+    const table: [string, string][] = [
+      [`${f.count} dispatches at c=${f.connections}: answered 200`, `${f.sentAt.size}/${f.count}`],
+      ['dispatch burst', `${f.burstS.toFixed(2)} s (${(f.count / f.burstS).toFixed(1)} dispatch/s)`],
+      ['dispatch HTTP p50 / p99', `${ms(percentile(sortNum(f.httpMs), 50))} / ${ms(percentile(sortNum(f.httpMs), 99))}`],
+      ['commit → sandbox min', ms(f.latencies[0] ?? NaN)],
+      ['commit → sandbox p50', ms(p(50))],
+      ['commit → sandbox p90', ms(p(90))],
+      ['commit → sandbox p99', ms(p(99))],
+      ['commit → sandbox max', ms(f.latencies.at(-1) ?? NaN)],
+      ['  response → outbox published', pair(f.stages.relay)],
+      ['  published → notification planned', pair(f.stages.plan)],
+      ['  planned → sandbox accepted', pair(f.stages.deliver)],
+      ['API process event loop busy', `${(f.elu * 100).toFixed(0)} %`],
+      ['delivered (oa_template)', `${f.latencies.length}/${f.count}${f.missing.length ? ` (${f.missing.length} missing after ${WAIT_S}s)` : ''}`],
+    ];
+    const w = Math.max(...table.map(([k]) => k.length));
+    process.stdout.write('\n' + table.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n');
+    lines.push(
+      `bench: notify db=${dbKind} workers=${separate ? 'own-process' : 'in-api'} cores=${cores} cases=${f.count} c=${f.connections} ` +
+        `p50=${intOr(p(50))} p99=${intOr(p(99))} delivered=${f.latencies.length}/${f.count} relay_rows_per_s=${relayed ? rowsPerS.toFixed(0) : 'NaN'}`,
+    );
+    if (f.dispatchFailures.length) {
+      failed = true;
+      process.stdout.write(`FAIL ${f.dispatchFailures.length} dispatches were not 200, e.g. ${f.dispatchFailures.slice(0, 3).join(' | ')}\n`);
+    }
+    if (f.missing.length) {
+      failed = true;
+      process.stdout.write(`FAIL ${f.missing.length} dispatched cases never reached the sandbox as an accepted oa_template message, e.g. ${f.missing.slice(0, 5).join(', ')}\n`);
+      await explainMissing(booted, f.missing, oaOpenids, f.baselineId);
+    }
+  }
+  process.stdout.write(`\nrelay  ${relayed ? `${ROWS} rows in ${relayS.toFixed(2)} s (bench loop: ${ownRows} rows in ${ownCalls} relayOnce calls), ${rowsPerS.toFixed(0)} rows/s` : `${left} of ${ROWS} rows still unpublished after ${WAIT_S}s`}\n\n`);
   process.stdout.write(
     `database: ${dbLabel}; cores: ${cores}; grid ${grid.orgNodeCode} (inspectors ${inspectors.map((i) => `${i.code}/${i.duty ?? '?'}`).join(', ')}), ` +
       `dispatcher ${dispatcherAccount.code}; latency = sandbox message time − dispatch response time (same process clock)\n`,
   );
-  const intOr = (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'NaN');
-  process.stdout.write(
-    `bench: notify db=${dbKind} cores=${cores} cases=${N} p50=${intOr(p(50))} p99=${intOr(p(99))} delivered=${latencies.length}/${N} ` +
-      `relay_rows_per_s=${relayed ? rowsPerS.toFixed(0) : 'NaN'}\n`,
-  );
-
-  let failed = false;
-  if (dispatchFailures.length) {
-    failed = true;
-    process.stdout.write(`FAIL ${dispatchFailures.length} dispatches were not 200, e.g. ${dispatchFailures.slice(0, 3).join(' | ')}\n`);
-  }
-  if (missing.length) {
-    failed = true;
-    process.stdout.write(`FAIL ${missing.length} dispatched cases never reached the sandbox as an accepted oa_template message, e.g. ${missing.slice(0, 5).join(', ')}\n`);
-    await explainMissing(booted, missing, oaOpenids, baselineId);
-  }
+  process.stdout.write(lines.join('\n') + '\n');
   if (!relayed) {
     failed = true;
     process.stdout.write(`FAIL the relay left ${left} outbox rows unpublished after ${WAIT_S}s\n`);
@@ -316,10 +339,46 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/**
+ * The workers in a process of their own, as `npm run start:worker` runs them: same database, Redis and
+ * prefix, sending to this process's sandbox. Resolves once they are up.
+ */
+async function startWorkerProcess(databaseUrl: string, apiBases: { wechat: string; wecom: string; sms: string }): Promise<ChildProcess> {
+  const tsx = path.resolve('node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, ['server/src/main.ts'], {
+    env: {
+      ...process.env, FINECITY_ROLE: 'worker', DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'warn', DATA_DIR: path.join(tmp, 'worker'),
+      WECHAT_API_BASE: apiBases.wechat, WECOM_API_BASE: apiBases.wecom, SMS_API_BASE: apiBases.sms,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (c: Buffer) => {
+    log = (log + c.toString('utf8')).slice(-4000);
+  };
+  child.stderr!.on('data', keep);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the worker process did not start in 60 s: ${log}`)), 60_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      keep(c);
+      if (log.includes('FineCity workers are running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker process exited (${code}): ${log}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
 /** What happened to the cases whose message never arrived: their notifications, and what the sandbox refused. */
 async function explainMissing(booted: Running, missing: string[], oaOpenids: Set<string>, afterId: number): Promise<void> {
   const some = missing.slice(0, 1000);
-  const res = await booted.deps.db.execute(sql`
+  const res = await booted.database.db.execute(sql`
     select n.status, coalesce(n.channel, '-') as channel, coalesce(n.last_error, '-') as last_error, count(*)::int as n
     from notifications n join cases c on c.id = n.case_id
     where c.case_no in (${sql.join(some.map((s) => sql`${s}`), sql`, `)}) and n.event = 'case.dispatch' and n.recipient_user_id is not null
@@ -328,7 +387,7 @@ async function explainMissing(booted: Running, missing: string[], oaOpenids: Set
   process.stdout.write(`  on-duty notifications of the missing cases: ${rows.length ? rows.map((r) => `${r.n}× ${r.status}/${r.channel} (${r.last_error})`).join('; ') : 'none planned'}\n`);
   const refused = booted.sandbox!.messages({ afterId, limit: 10_000 }).filter((m) => !m.accepted && (!m.recipient.oaOpenid || oaOpenids.has(m.recipient.oaOpenid)));
   if (refused.length) process.stdout.write(`  the sandbox refused ${refused.length} messages, e.g. ${refused.slice(0, 3).map((m) => `${m.channel} ${m.errcode} ${m.errmsg}`).join(' | ')}\n`);
-  const unpublished = firstInt(await booted.deps.db.execute(sql`select count(*)::int as n from outbox where published_at is null`));
+  const unpublished = firstInt(await booted.database.db.execute(sql`select count(*)::int as n from outbox where published_at is null`));
   const counts = await booted.notifier.queues.notifications.getJobCounts('waiting', 'active', 'delayed', 'failed');
   process.stdout.write(`  outbox rows unpublished: ${unpublished}; notifications queue: ${JSON.stringify(counts)}\n`);
 }
@@ -384,6 +443,13 @@ async function dropPrefix(r: Redis): Promise<number> {
 
 async function cleanup(): Promise<void> {
   const steps: [string, () => Promise<void>][] = [
+    ['stop the worker process', async () => {
+      if (worker && worker.exitCode === null) {
+        const gone = new Promise((r) => worker!.once('exit', r));
+        worker.kill('SIGTERM');
+        await Promise.race([gone, sleep(10_000)]);
+      }
+    }],
     ['close FineCity', async () => {
       if (running) await running.close();
     }],
