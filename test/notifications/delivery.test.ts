@@ -59,7 +59,7 @@ describe('who hears what', () => {
     expect(after.find((m) => m.channel === 'oa_template')!.recipient.oaOpenid).toBe(`oa-${onDuty.openid}`);
     const card = after.find((m) => m.channel === 'wecom_robot')!;
     expect(card.recipient.group).toBe(grid.orgNodeCode);
-    const dutyMobile = (await h.deps.db.select().from(users).where(eq(users.openid, onDuty.openid)))[0]!.mobile;
+    const dutyMobile = (await h.database.db.select().from(users).where(eq(users.openid, onDuty.openid)))[0]!.mobile;
     expect(card.mentions).toEqual([dutyMobile]);
   });
 
@@ -129,12 +129,12 @@ describe('who hears what', () => {
     await settled(h, c.id, 'case.dispatch');
     const count = () => delivered(h).filter((m) => m.content.includes(c.caseNo) || Object.values(m.data ?? {}).includes(c.caseNo)).length;
     const first = count();
-    await h.deps.db.update(outbox).set({ publishedAt: null }).where(eq(outbox.caseId, c.id));
+    await h.database.db.update(outbox).set({ publishedAt: null }).where(eq(outbox.caseId, c.id));
     await relayOnce({
       feed: pgOutboxFeed(h.database), queues: h.notifier!.queues, instance: h.notifier!.instance, sla: h.deps.sla, clock: h.clock, logger: h.deps.logger,
       failover: { toBAfterMinutes: 15, toCommunityAfterMinutes: 30 },
     });
-    expect(await h.deps.db.select().from(outbox).where(isNull(outbox.publishedAt))).toHaveLength(0);
+    expect(await h.database.db.select().from(outbox).where(isNull(outbox.publishedAt))).toHaveLength(0);
     await queuesIdle(h); // the replayed plan jobs ran (or were dropped as the same jobs)
     expect(count()).toBe(first);
   });
@@ -148,7 +148,7 @@ describe('who hears what', () => {
     expect(cityMsg.content).toBe(texts['210200']);
     expect(cityMsg.content).toMatch(/### 大连市城市精细化管理日报（2026-11-25）/);
     const created = Number(/新增 \*\*(\d+)\*\* 件/.exec(texts[district]!)![1]);
-    const actual = await h.deps.db.execute(sql`select count(*)::int as n from cases where district_code = ${district}`);
+    const actual = await h.database.db.execute(sql`select count(*)::int as n from cases where district_code = ${district}`);
     expect(created).toBe((actual as unknown as { rows: { n: number }[] }).rows[0]!.n);
     await eventually(async () => delivered(h, { group: district }).some((m) => m.content.includes('日报')) || undefined, 20_000, 'district summary');
     await sendSummary(h.notifier!.notify, 'daily'); // a schedule firing twice posts once
@@ -169,7 +169,7 @@ describe('who hears what', () => {
 
   it('records staff with no bound account, no credit and a mobile: SMS as the last fallback', async () => {
     const b = h.accounts.find((a) => a.orgNodeCode === grid.orgNodeCode && a.duty && a.duty !== onDuty.duty)!;
-    const row = (await h.deps.db.select().from(users).where(eq(users.openid, b.openid)))[0]!;
+    const row = (await h.database.db.select().from(users).where(eq(users.openid, b.openid)))[0]!;
     expect(row.mobile).toMatch(/^1990\d{7}$/);
   });
 });

@@ -74,7 +74,7 @@ async function dispatchOnFreshDatabase(): Promise<{ caseNo: string; outboxIds: n
     expect((await call(r, dispatcher, 'POST', `/api/v1/cases/${c.id}/actions/register`, {})).status).toBe(200);
     expect((await call(r, dispatcher, 'POST', `/api/v1/cases/${c.id}/actions/dispatch`, {})).status).toBe(200);
     await eventually(async () => r.sandbox!.messages({ group: grid.orgNodeCode!, limit: 100 }).some((m) => m.accepted && m.content.includes(c.caseNo)) || undefined, 30_000, `the grid group's card for ${c.caseNo}`);
-    const rows = (await r.deps.db.execute(`select id from outbox order by id`)) as unknown as { rows: { id: number | string }[] };
+    const rows = (await r.database.db.execute(`select id from outbox order by id`)) as unknown as { rows: { id: number | string }[] };
     return { caseNo: c.caseNo, outboxIds: rows.rows.map((x) => Number(x.id)) };
   } finally {
     await r.close();

@@ -68,9 +68,9 @@ describe('clocks that survive a lost Redis', () => {
     const c = await dispatched();
     await h.notifier!.queues.deadlines.obliterate({ force: true }); // the timers are gone, as if Redis lost them
     h.clock.advanceHours(25);
-    const row = await eventually(async () => (await h.deps.db.select().from(cases).where(eq(cases.id, c.id)))[0]?.clockAlert === 'overdue' || undefined, 10_000, 'the sweep');
+    const row = await eventually(async () => (await h.database.db.select().from(cases).where(eq(cases.id, c.id)))[0]?.clockAlert === 'overdue' || undefined, 10_000, 'the sweep');
     expect(row).toBe(true);
-    const flagged = (await h.deps.db.select().from(cases).where(eq(cases.id, c.id)))[0]!;
+    const flagged = (await h.database.db.select().from(cases).where(eq(cases.id, c.id)))[0]!;
     expect(flagged.overdueAt?.toISOString()).toBe(h.clock.now().toISOString());
     const ns = await settled(h, c.id, 'clock.overdue');
     expect(ns.map((n) => n.recipientGroup).filter(Boolean).sort()).toEqual(['210200', grid.orgNodeCode!.slice(0, 6)]);
@@ -81,13 +81,13 @@ describe('clocks that survive a lost Redis', () => {
     const c = await dispatched();
     const job = await eventually(() => h.notifier!.queues.deadlines.getJob(jobId('deadline', c.id, `v${c.version}`, 'yellow')), 10_000, 'the yellow timer');
     await job.promote();
-    await eventually(async () => (await h.deps.db.select().from(cases).where(eq(cases.id, c.id)))[0]?.clockAlert === 'yellow' || undefined, 10_000, 'yellow');
+    await eventually(async () => (await h.database.db.select().from(cases).where(eq(cases.id, c.id)))[0]?.clockAlert === 'yellow' || undefined, 10_000, 'yellow');
     h.clock.advanceHours(1);
     await actOk(h, dispatcher, c.id, 'dispatch', {}); // re-dispatch: a new clock
     const red = await h.notifier!.queues.deadlines.getJob(jobId('deadline', c.id, `v${c.version}`, 'red'));
     await red!.promote();
     await eventually(async () => (await red!.getState()) === 'completed' || undefined, 10_000, 'the stale red timer to run');
-    expect((await h.deps.db.select().from(cases).where(eq(cases.id, c.id)))[0]!.clockAlert).toBeNull();
+    expect((await h.database.db.select().from(cases).where(eq(cases.id, c.id)))[0]!.clockAlert).toBeNull();
   });
 
   it('hands an unsigned task to the B inspector, then to the community (A/B failover)', async () => {
@@ -102,7 +102,7 @@ describe('clocks that survive a lost Redis', () => {
       const all = (await notificationsFor(h, c.id)).filter((n) => n.event.startsWith('duty.failover'));
       return all.length >= 2 && all.every((n) => n.status !== 'pending') ? all : undefined;
     }, 15_000, 'failover');
-    const users = await h.deps.db.query.users.findMany();
+    const users = await h.database.db.query.users.findMany();
     const who = (id: string | null) => users.find((u) => u.id === id);
     expect(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId).toBe(who(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId)?.id);
     expect(who(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId)?.openid).toBe(b.openid);
@@ -124,7 +124,7 @@ describe('clocks that survive a lost Redis', () => {
       expect((await act(h, dispatcher, c.id, 'dispatch', {})).status).toBe(200);
       during.push(c);
     }
-    const waiting = await h.deps.db.select().from(outbox).where(eq(outbox.caseId, during[0]!.id));
+    const waiting = await h.database.db.select().from(outbox).where(eq(outbox.caseId, during[0]!.id));
     expect(waiting.some((r) => r.publishedAt === null)).toBe(true);
     redis = await startRedis(port);
     for (const c of during) {
@@ -137,11 +137,11 @@ describe('the robot limit under a burst', () => {
   it('never sends a group more than 20 messages a window in a burst of 200 dispatches, and folds the rest into digests', async () => {
     const template = await reportOk(h, resident, at());
     await actOk(h, dispatcher, template.id, 'register');
-    const base = (await h.deps.db.select().from(cases).where(eq(cases.id, template.id)))[0]!;
+    const base = (await h.database.db.select().from(cases).where(eq(cases.id, template.id)))[0]!;
     const ids: string[] = [];
     for (let i = 0; i < 200; i++) {
       const { id: _id, ...rest } = base;
-      const row = await h.deps.db.insert(cases).values({ ...rest, caseNo: `${base.caseNo}-B${String(i).padStart(3, '0')}` }).returning({ id: cases.id });
+      const row = await h.database.db.insert(cases).values({ ...rest, caseNo: `${base.caseNo}-B${String(i).padStart(3, '0')}` }).returning({ id: cases.id });
       ids.push(row[0]!.id);
     }
     const group = grid.orgNodeCode!;

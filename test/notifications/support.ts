@@ -19,19 +19,19 @@ export async function control(h: Harness, path: string, body: Record<string, unk
 }
 
 export async function setOaOpenid(h: Harness, openid: string, oaOpenid: string): Promise<void> {
-  await h.deps.db.update(users).set({ oaOpenid }).where(eq(users.openid, openid));
+  await h.database.db.update(users).set({ oaOpenid }).where(eq(users.openid, openid));
 }
 
 export async function notificationsFor(h: Harness, caseId: string) {
-  return h.deps.db.select().from(notifications).where(eq(notifications.caseId, caseId));
+  return h.database.db.select().from(notifications).where(eq(notifications.caseId, caseId));
 }
 
 export async function attemptsOf(h: Harness, notificationId: number) {
-  return h.deps.db.select().from(notificationAttempts).where(eq(notificationAttempts.notificationId, notificationId)).orderBy(notificationAttempts.id);
+  return h.database.db.select().from(notificationAttempts).where(eq(notificationAttempts.notificationId, notificationId)).orderBy(notificationAttempts.id);
 }
 
 export async function pendingCount(h: Harness): Promise<number> {
-  const r = await h.deps.db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(eq(notifications.status, 'pending'));
+  const r = await h.database.db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(eq(notifications.status, 'pending'));
   return r[0]?.n ?? 0;
 }
 
