@@ -88,20 +88,21 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   const { config, database } = o;
   const clock = o.clock ?? { now: () => new Date() };
   const sla = buildSla(o.policy, o.logger);
+  const org = await pgOrgDirectory(database.db);
   const notifier = o.notifications
     ? await buildNotifier({
         config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
-        startWorkers: o.notifications.workers, schedules: o.notifications.schedules,
+        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, org,
       })
     : null;
-  const store = portsOn(database.db, database.kind);
+  const store = portsOn(database.db);
   const deps: AppDeps = {
     config,
     uow: pgUnitOfWork(database),
     cases: store.cases,
     caseQueries: pgCaseQueries(database.db),
     idempotency: store.idempotency,
-    org: await pgOrgDirectory(database.db),
+    org,
     users: withRecentUsers(pgUserDirectory(database.db), config.userCacheMs),
     subscriptions: pgSubscriptionCredits(database.db),
     officialAccount: store.officialAccount,

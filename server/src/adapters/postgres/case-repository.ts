@@ -61,7 +61,7 @@ function detailFromRaw(r: RawDetail): CaseDetail {
 }
 
 /** The cases of the database, bound to a transaction (or to the pool for reads). */
-export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseRepository {
+export function pgCaseRepository(db: DbOrTx): CaseRepository {
   async function load(id: string, callerId: string, lock: boolean, withDetail: boolean): Promise<LoadedCase | null> {
     // One statement: the row, the caller's follow flag and (for a page or an action's answer) the timeline.
     const res = await db.execute(sql`
@@ -135,7 +135,7 @@ export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseR
         with ${dups.length ? sql`d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) values ${sql.join(dups, sql`, `)}),` : sql``}
         ${outboxCte(rows, now)}
         x as (select 1)
-        select 1 ${wake(kind, rows.length > 0)}`);
+        select 1 ${wake(rows.length > 0)}`);
     },
 
     async saveDecision(current: CaseRecord, patch: CasePatch, extra, e: DecisionEvent, photos: PhotoMeta[], effects: Effect[]): Promise<CaseRecord> {
@@ -150,7 +150,7 @@ export function pgCaseRepository(db: DbOrTx, kind: 'pglite' | 'postgres'): CaseR
         ${photoRows.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) select v.* from (values ${sql.join(photoRows, sql`, `)}) as v(id, case_id, event_seq, kind, width, height, bytes, sha256, created_at), u),` : sql``}
         ${outboxCte(outboxRows(current.id, version, effects), extra.now, sql`u`)}
         x as (select 1)
-        select ${CASE_FIELDS} from u ${wake(kind, effects.length > 0)}`);
+        select ${CASE_FIELDS} from u ${wake(effects.length > 0)}`);
       const row = rowsOf<Record<string, unknown>>(res)[0];
       if (!row) throw new AppError('case.version_conflict', '案件已被他人更新，请刷新后重试');
       return caseFromRaw(row);
@@ -179,9 +179,12 @@ function outboxCte(rows: ReturnType<typeof outboxRows>, now: Date, gate?: SQL): 
     : sql`o as (insert into outbox (topic, case_id, payload, created_at) values ${sql.join(values, sql`, `)}),`;
 }
 
-/** On PostgreSQL the relay is woken at commit (https://www.postgresql.org/docs/current/sql-notify.html); PGlite polls. */
-function wake(kind: 'pglite' | 'postgres', when = true): SQL {
-  return kind === 'postgres' && when ? sql`, (select pg_notify(${OUTBOX_CHANNEL}, '')) as "woken"` : sql``;
+/**
+ * Wakes the relay at commit (https://www.postgresql.org/docs/current/sql-notify.html): another process's
+ * LISTEN on PostgreSQL, PGlite's in-process listen on the embedded database.
+ */
+function wake(when = true): SQL {
+  return when ? sql`, (select pg_notify(${OUTBOX_CHANNEL}, '')) as "woken"` : sql``;
 }
 
 function patchColumns(current: CaseRecord, patch: CasePatch, extra: { responsiblePath: string | null; now: Date }): Partial<typeof cases.$inferInsert> {

@@ -175,7 +175,7 @@ export function pgDeadlines(database: Database): DeadlineStore {
           async flagOverdue(ids, now) {
             await tx.update(cases).set({ clockAlert: 'overdue', overdueAt: sql`coalesce(${cases.overdueAt}, ${now.toISOString()}::timestamptz)` }).where(inArray(cases.id, ids));
           },
-          outbox: pgOutbox(tx, database.kind),
+          outbox: pgOutbox(tx),
         }),
       ),
   };

@@ -16,12 +16,13 @@ export function outboxRows(caseId: string, version: number, effects: Effect[]): 
   return effects.map((e) => ({ topic: e.kind === 'notify' ? e.topic : e.kind, caseId, payload: { ...e.payload, caseId, version } }));
 }
 
-export function pgOutbox(db: DbOrTx, kind: 'pglite' | 'postgres'): Outbox {
+export function pgOutbox(db: DbOrTx): Outbox {
   async function insert(rows: { topic: string; caseId: string | null; payload: Record<string, unknown> }[], now: Date): Promise<void> {
     if (!rows.length) return;
     await db.insert(outbox).values(rows.map((r) => ({ ...r, createdAt: now })));
-    // Wakes the relay at commit (https://www.postgresql.org/docs/current/sql-notify.html); PGlite polls.
-    if (kind === 'postgres') await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+    // Wakes the relay at commit (https://www.postgresql.org/docs/current/sql-notify.html), on PostgreSQL and
+    // on PGlite (its listen is in-process).
+    await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   }
   return {
     recordEffects: (caseId, version, effects, now) => insert(outboxRows(caseId, version, effects), now),

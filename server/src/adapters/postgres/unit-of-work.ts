@@ -6,11 +6,11 @@ import { pgOfficialAccountStore } from './official-account-repository.js';
 import { pgOutbox } from './outbox-repository.js';
 
 /** The ports bound to one connection or transaction. */
-export function portsOn(db: DbOrTx, kind: Database['kind']): TxPorts {
-  return { cases: pgCaseRepository(db, kind), outbox: pgOutbox(db, kind), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
+export function portsOn(db: DbOrTx): TxPorts {
+  return { cases: pgCaseRepository(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */
 export function pgUnitOfWork(database: Database): UnitOfWork {
-  return { run: (work) => database.db.transaction((tx) => work(portsOn(tx, database.kind))) };
+  return { run: (work) => database.db.transaction((tx) => work(portsOn(tx))) };
 }
