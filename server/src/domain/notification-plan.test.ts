@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { onDutySlot } from './duty-roster.js';
-import { digestLine, matchRoutes, notificationKey, robotMarkdown, routesFor, templateValues, type Route } from './notification-plan.js';
+import { digestLine, matchRoutes, notificationKey, robotMarkdown, routesFor, templateValues, topicsThatNotify, type Route } from './notification-plan.js';
 
 const routes: Record<string, Route[]> = {
   'case.verify': [{ audience: 'reporter', template: 'case_progress', when: { toState: 'closed' } }],
@@ -69,5 +69,15 @@ describe('per-category and per-node routes', () => {
     expect(routesFor(defaults, overrides, 'case.dispatch', '01001', path)['case.dispatch']![0]!.audience).toBe('group:district');
     expect(routesFor(defaults, overrides, 'case.dispatch', '06010', path)['case.dispatch']![0]!.audience).toBe('group:street');
     expect(routesFor(defaults, overrides, 'case.dispatch', '06010', ['210203001010001', '210203'])['case.dispatch']![0]!.audience).toBe('on_duty');
+  });
+});
+
+describe('topicsThatNotify', () => {
+  it('names the topics some default route or override can notify, and no other', () => {
+    const topics = topicsThatNotify(
+      { 'case.register': [{ audience: 'reporter', template: 'case_progress' }], 'case.sign': [] },
+      { byCategory: { '01001': { 'case.sign': [{ audience: 'on_duty', template: 'case_task' }] } }, byNode: { '210202': { 'clock.red': [] } } },
+    );
+    expect([...topics].sort()).toEqual(['case.register', 'case.sign']);
   });
 });

@@ -45,6 +45,15 @@ export function routesFor(
   return defaults;
 }
 
+/** The topics some route or override can notify: any other event is published to nobody and needs no planning. */
+export function topicsThatNotify(defaults: Readonly<Record<string, readonly Route[]>>, overrides: RouteOverrides): Set<string> {
+  const topics = new Set(Object.entries(defaults).filter(([, r]) => r.length > 0).map(([t]) => t));
+  for (const byTopic of [...Object.values(overrides.byCategory), ...Object.values(overrides.byNode)]) {
+    for (const [t, r] of Object.entries(byTopic ?? {})) if (r.length > 0) topics.add(t);
+  }
+  return topics;
+}
+
 export function matchRoutes(routes: Readonly<Record<string, readonly Route[]>>, e: EventFacts): Route[] {
   return (routes[e.topic] ?? []).filter((r) => {
     const w = r.when;
