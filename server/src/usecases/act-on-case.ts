@@ -8,6 +8,7 @@ import { distanceM } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
 import { authorize, scopeFacts, toSnapshot } from './access.js';
 import { caseView, type CaseView } from './case-view.js';
+import { effectsToRecord } from './effects.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { processPhotos, removePhotos, storeProcessed, type StoredPhoto } from './photo-intake.js';
 import type { CaseRecord, TxPorts } from './repositories.js';
@@ -51,7 +52,7 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
       const e = decision.event;
       const event = { action: e.action, fromState: e.fromState, toState: e.toState, actorId: user.id, actorRole: role, note: e.note, data: e.data };
       const photos = stored.map((p) => p.meta);
-      const next = await tx.cases.saveDecision(row, decision.patch, { responsiblePath, now }, event, photos, decision.effects);
+      const next = await tx.cases.saveDecision(row, decision.patch, { responsiblePath, now }, event, photos, effectsToRecord(deps, decision.effects));
       if (cmd.action === 'merge') await tx.cases.moveFollowers(row.id, cmd.intoCaseId, now);
       const facts = scopeFacts(user, next, loaded.callerFollows);
       if (!canSee(user.roles, facts)) return { row: next, view: null };

@@ -7,9 +7,9 @@ import { AppError } from '../domain/errors.js';
 import { shanghaiDay } from '../domain/shanghai-time.js';
 import { scopeFacts } from './access.js';
 import { caseView, type CaseView } from './case-view.js';
+import { effectsToRecord } from './effects.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { processPhotos, removePhotos, storeProcessed } from './photo-intake.js';
-import type { Effect } from '../domain/case-machine.js';
 import type { CaseDetail } from './repositories.js';
 
 /** A validated report (declared once, in @finecity/types). */
@@ -77,8 +77,8 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
       const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), at: input, box: searchBox(input, rules.distanceM), limit: MAX_DUPLICATES };
       const { row, nearby } = await tx.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) });
       const found = findDuplicates(row, nearby, rules);
-      const effects: Effect[] = [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: found.length } }];
-      await tx.cases.completeReport(row.id, found, effects, now);
+      const effects = effectsToRecord(deps, [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: found.length } }]);
+      if (found.length || effects.length) await tx.cases.completeReport(row.id, found, effects, now);
       // The answer is built from the rows this transaction wrote: no read-back.
       const detail: CaseDetail = {
         events: [{ seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id, actorRole: report.reporterRole, actorName: user.name, at: now, note: null, data: { photoIds: report.photos.map((p) => p.id) } }],

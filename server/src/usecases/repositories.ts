@@ -177,7 +177,7 @@ export interface CaseRepository {
    * unique violation.
    */
   insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }): Promise<{ row: CaseRecord; nearby: NearbyCase[] }>;
-  /** Completes a report as the transaction's last statement: its duplicate candidates and its outbox effects. */
+  /** Completes a report as the transaction's last statement: its duplicate candidates and its outbox effects (called only when there are some). */
   completeReport(caseId: string, duplicates: { caseId: string; distanceM: number }[], effects: Effect[], now: Date): Promise<void>;
   /**
    * Saves a decision in one statement: the patch (optimistic version check: two dispatchers acting at once

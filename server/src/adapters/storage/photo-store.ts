@@ -29,12 +29,17 @@ const FILES: Record<PhotoVariant, ReadonlyArray<{ suffix: string; contentType: s
 export function diskPhotoStore(rootDir: string): PhotoStore {
   const root = path.resolve(rootDir);
   const dirOf = (id: string) => path.join(root, id.slice(0, 2), id.slice(2, 4));
+  const made = new Set<string>();
 
   return {
     async put(id, photo) {
       checkId(id);
       const dir = dirOf(id);
-      await mkdir(dir, { recursive: true });
+      // 65 536 fan-out folders: each is made once per process, not checked on every photo.
+      if (!made.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        made.add(dir);
+      }
       const thumbSuffix = photo.thumbContentType === 'image/webp' ? '.thumb.webp' : '.thumb.jpg';
       // Both variants are written and flushed side by side (one fsync wait, not two), then renamed thumb
       // first, full last: if the full image exists, the photo is complete.
