@@ -45,15 +45,16 @@ export async function auditPage(page: Page, opts: { narrow: boolean }): Promise<
   return findings;
 }
 
-/** Waits until the page stops changing (late renders, e.g. a list that loads after the page), at most 5 s. */
+/** Waits until the page stops changing (late renders, e.g. a list that loads after the page): two equal readings 200 ms apart, at most 5 s. */
 async function settled(page: Page): Promise<void> {
-  let last = '';
-  for (let i = 0; i < 25; i++) {
-    const now = await page.evaluate<string>("`${document.querySelectorAll('*').length}:${document.body.innerText.length}`");
-    if (now === last) return;
-    last = now;
-    await page.waitForTimeout(200);
-  }
+  const unchanged = `(() => {
+    const now = document.querySelectorAll('*').length + ':' + document.body.innerText.length;
+    const same = window.__a11yLastShape === now;
+    window.__a11yLastShape = now;
+    return same;
+  })()`;
+  await page.evaluate('delete window.__a11yLastShape');
+  await page.waitForFunction(unchanged, undefined, { polling: 200, timeout: 5000 }).catch(() => undefined);
 }
 
 async function axe(page: Page): Promise<Finding[]> {

@@ -8,6 +8,15 @@ import type { Driver, Screen } from './scenario.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+/**
+ * Until no finite CSS animation or transition runs (a toast fading in, a page sliding), then one more frame
+ * for whatever a resize handler renders. Endless ones (a spinner) are not waited for; after 5 s the shot is taken anyway.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 5000 }).catch(() => undefined);
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
 export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Driver & { errors: string[] }> {
   fs.mkdirSync(shotsDir, { recursive: true });
   const browser: Browser = await chromium.launch({
@@ -75,17 +84,19 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
         return Object.fromEntries(new URLSearchParams(hash.split('?')[1] ?? ''));
       },
       async loadedImages(cls) {
-        const count = () => page.evaluate<number>(`[...document.querySelectorAll('.${cls} img, img.${cls}')].filter((i) => i.complete && i.naturalWidth > 0).length`);
-        for (let i = 0; i < 40 && (await count()) === 0; i++) await page.waitForTimeout(250);
-        return count();
+        const count = `[...document.querySelectorAll('.${cls} img, img.${cls}')].filter((i) => i.complete && i.naturalWidth > 0).length`;
+        // Up to 10 s for the first image to load; the caller asserts how many did.
+        await page.waitForFunction(`${count} > 0`, undefined, { timeout: 10_000 }).catch(() => undefined);
+        return page.evaluate<number>(count);
       },
       async shot(name) {
-        await page.waitForTimeout(300); // toasts and transitions settle
+        await settled(page); // toasts and transitions finish
         await page.screenshot({ path: path.join(shotsDir, `${name}-${width}.png`), fullPage: true });
         if (width === 375) {
           // Nothing may overflow sideways on the narrowest phones (320 px).
           await page.setViewportSize({ width: 320, height: 812 });
-          await page.waitForTimeout(200);
+          await page.waitForFunction('window.innerWidth === 320');
+          await settled(page);
           const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
           await page.setViewportSize({ width: 375, height: 812 });
           if (overflow > 0) errors.push(`${name}: ${overflow}px horizontal overflow at 320 px (${account.openid})`);

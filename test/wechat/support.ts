@@ -17,6 +17,9 @@ export interface TestSandbox {
   messages(query?: Record<string, string>): Promise<SandboxMessage[]>;
   /** How often a path was called (e.g. '/cgi-bin/stable_token'). */
   calls(path: string): number;
+  /** Resolves once the sandbox handles no request: a call its client gave up on (an injected delay) runs on. */
+  idle(): Promise<void>;
+  /** Waits until idle, then closes: a late handler must not outlive the file (it kept Jest's worker from exiting). */
   close(): Promise<void>;
 }
 
@@ -44,6 +47,18 @@ export async function startSandbox(extra: Partial<SandboxOptions> = {}): Promise
     ...sandboxGroups(policy.orgTree),
     ...extra,
   });
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
+  // First in the chain, so it sees every request from its start to the end of the last handler.
+  sandbox.app.middleware.unshift(async (_ctx, next) => {
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      if (--inFlight === 0) for (const wake of waiters.splice(0)) wake();
+    }
+  });
+  const idle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r)));
   const s = await sandbox.listen(0);
   const call = async (path: string, init?: RequestInit) => {
     const res = await fetch(`${s.url}${path}`, init);
@@ -67,7 +82,11 @@ export async function startSandbox(extra: Partial<SandboxOptions> = {}): Promise
       return r.json.messages as SandboxMessage[];
     },
     calls: (path) => sandbox.calls.filter((c) => c.path === path).length,
-    close: s.close,
+    idle,
+    async close() {
+      await idle();
+      await s.close();
+    },
   };
 }
 

@@ -24,6 +24,11 @@ if (!cliPath) {
 const mp = await automator.launch({ cliPath, projectPath: path.resolve('.') });
 const { fetch, setTimeout } = globalThis;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Polls `check` every `every` ms until it holds; throws after `ms`. */
+async function until(check, what, ms = 10000, every = 200) {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(every)) if (await check()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 async function login(account) {
   const r = await fetch(`${API}/api/v1/auth/wechat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account.code }) });
@@ -37,11 +42,17 @@ const driver = {
     if (opts.at) await mp.mockWxMethod('getLocation', { latitude: opts.at.lat, longitude: opts.at.lng, accuracy: 10, errMsg: 'getLocation:ok' });
     const current = () => mp.currentPage();
     const el = async (sel) => {
-      for (let i = 0; i < 50; i++) { const e = await (await current()).$(sel); if (e) return e; await sleep(200); }
-      throw new Error(`not found: ${sel}`);
+      let found = null;
+      await until(async () => (found = await (await current()).$(sel)), sel);
+      return found;
     };
     return {
-      open: async (route) => { await login(account); await mp.reLaunch(route); await sleep(500); },
+      open: async (route) => {
+        await login(account);
+        await mp.reLaunch(route);
+        const page = route.split('?')[0].replace(/^\//, '');
+        await until(async () => (await current()).path === page, `page ${page}`);
+      },
       tap: async (id) => (await el(`#${id}`)).tap(),
       tapLabel: async (label) => {
         const all = await (await current()).$$('.tap');
@@ -53,10 +64,7 @@ const driver = {
         await mp.mockWxMethod('chooseMedia', { type: 'image', tempFiles: files.map((f) => ({ tempFilePath: f, size: 1, fileType: 'image' })), errMsg: 'chooseMedia:ok' });
         await (await el(`#${id}`)).tap();
       },
-      waitText: async (text, ms = 15000) => {
-        for (let t = 0; t < ms; t += 300) { if ((await (await el('page')).text()).includes(text)) return; await sleep(300); }
-        throw new Error(`text not shown: ${text}`);
-      },
+      waitText: (text, ms = 15000) => until(async () => (await (await el('page')).text()).includes(text), `text "${text}"`, ms, 300),
       text: async () => (await el('page')).text(),
       query: async () => (await current()).query,
       loadedImages: async (cls) => (await (await current()).$$(`.${cls}`)).length,
