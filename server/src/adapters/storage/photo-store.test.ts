@@ -61,6 +61,15 @@ describe('diskPhotoStore', () => {
     expect(await store.read(id, 'thumb')).toBeNull();
   });
 
+  it('serves the full image when a thumbnail was lost (only the full image is flushed before the case commits)', async () => {
+    const id = randomUUID();
+    await store.put(id, photo);
+    await rm(path.join(root, id.slice(0, 2), id.slice(2, 4), `${id}.thumb.webp`));
+    const thumb = await store.read(id, 'thumb');
+    expect(thumb?.contentType).toBe('image/jpeg');
+    expect(thumb?.body.equals(photo.full)).toBe(true);
+  });
+
   it('overwrites an existing photo atomically (put is idempotent)', async () => {
     const id = randomUUID();
     await store.put(id, photo);

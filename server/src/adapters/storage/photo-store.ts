@@ -41,9 +41,11 @@ export function diskPhotoStore(rootDir: string): PhotoStore {
         made.add(dir);
       }
       const thumbSuffix = photo.thumbContentType === 'image/webp' ? '.thumb.webp' : '.thumb.jpg';
-      // Both variants are written and flushed side by side (one fsync wait, not two), then renamed thumb
-      // first, full last: if the full image exists, the photo is complete.
-      const written = await Promise.allSettled([writeFlushed(dir, `${id}${thumbSuffix}`, photo.thumb), writeFlushed(dir, `${id}.jpg`, photo.full)]);
+      // Both variants are written side by side, then renamed thumb first, full last: if the full image
+      // exists, the photo is complete. Only the full image (the evidence) is flushed to disk before the
+      // case commits; the thumbnail is derived from it, and a thumbnail lost to a power cut is served as
+      // the full image (read below).
+      const written = await Promise.allSettled([writeFlushed(dir, `${id}${thumbSuffix}`, photo.thumb, false), writeFlushed(dir, `${id}.jpg`, photo.full, true)]);
       const failed = written.find((w) => w.status === 'rejected');
       if (failed) {
         await Promise.all(written.map((w) => (w.status === 'fulfilled' ? w.value.abort() : undefined)));
@@ -62,7 +64,7 @@ export function diskPhotoStore(rootDir: string): PhotoStore {
 
     async read(id, variant) {
       checkId(id);
-      for (const file of FILES[variant]) {
+      for (const file of [...FILES[variant], ...(variant === 'thumb' ? FILES.full : [])]) {
         const body = await readIfExists(path.join(dirOf(id), id + file.suffix));
         if (body) return { body, contentType: file.contentType };
       }
@@ -82,18 +84,18 @@ function checkId(id: string): void {
 }
 
 /**
- * Writes to a unique temp file in the same directory and flushes it; `commit` renames it over the target.
+ * Writes to a unique temp file in the same directory (flushed when `flush`); `commit` renames it over the target.
  * rename() is atomic on one filesystem, so readers see the old file or the whole new one; on any
  * failure the temp file is removed, so nothing half-written is ever left behind.
  */
-async function writeFlushed(dir: string, name: string, data: Buffer): Promise<{ commit(): Promise<void>; abort(): Promise<void> }> {
+async function writeFlushed(dir: string, name: string, data: Buffer, flush: boolean): Promise<{ commit(): Promise<void>; abort(): Promise<void> }> {
   const target = path.join(dir, name);
   const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o644);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (flush) await handle.sync();
     } finally {
       await handle.close();
     }
