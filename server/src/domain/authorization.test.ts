@@ -61,8 +61,8 @@ describe('the policy table', () => {
     }
   });
 
-  it('only the holding unit signs and handles: a dispatcher above it does not', () => {
-    for (const action of ['sign', 'handle'] as const) {
+  it('only the holding unit signs, handles, returns, escalates and asks for time: a dispatcher above it does not', () => {
+    for (const action of HANDLING_ACTIONS) {
       for (const role of rolesWith(action)) {
         expect(POLICY[role][action]).toBe('holder');
         expect(grantFor([role], action, HELD)).toBe(false);

@@ -7,8 +7,9 @@ import type { CaseAction, Role } from '@finecity/types';
  * - `own`: the caller reported the case or follows it (a merged duplicate's reporter);
  * - `area`: the case lies in the caller's subtree, or is currently held by a unit in it;
  * - `held`: the case is currently held (responsible) by a unit in the caller's subtree;
- * - `holder`: the case is held by the caller's own unit. Signing for a task and handling it belong to
- *   the people of the unit that holds it, never to a dispatcher above it.
+ * - `holder`: the case is held by the caller's own unit. Signing for a task, handling it, returning or
+ *   escalating it and asking for more time belong to the people of the unit that holds it, never to a
+ *   dispatcher above it.
  * A case outside the scope does not exist for the caller (404); inside it, a missing permission is 403.
  */
 export type Scope = 'own' | 'area' | 'held' | 'holder';
@@ -16,7 +17,9 @@ export type Permission = 'case.read' | 'report.create' | CaseAction;
 
 type Grants = Partial<Record<Permission, Scope>>;
 
-const HANDLING: Grants = { sign: 'holder', return: 'held', escalate: 'held', handle: 'holder', 'request-extension': 'held' };
+// The task belongs to the unit that holds it: only its people sign, return, escalate, handle or ask for more
+// time. A dispatcher above it re-dispatches or decides instead (SUPERVISING).
+const HANDLING: Grants = { sign: 'holder', return: 'holder', escalate: 'holder', handle: 'holder', 'request-extension': 'holder' };
 const SUPERVISING: Grants = { dispatch: 'area', 'decide-extension': 'area', verify: 'area' };
 const PLATFORM: Grants = { register: 'area', reject: 'area', merge: 'area', suspend: 'area' };
 
