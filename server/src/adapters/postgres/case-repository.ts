@@ -103,12 +103,12 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
             ${r.address}::text, ${r.gridCode}::text, ${r.communityCode}::text, ${r.streetCode}::text, ${r.districtCode}::text,
             ${r.locationPath}::text, 'submitted', ${r.complexity}::text, ${r.moderation}::text, ${r.at}::timestamptz, ${r.at}::timestamptz
           from n
-          returning *),
+          returning case_no),
         e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
               values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb))
         ${photos.length ? sql`, p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)})` : sql``}
         ${key ? sql`, k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at}))` : sql``}
-        select ${CASE_FIELDS},
+        select c.case_no as "caseNo",
           (select coalesce(json_agg(json_build_object('id', n.id, 'caseNo', n.case_no, 'categoryCode', n.category_code, 'lat', n.lat, 'lng', n.lng,
               'createdAt', n.created_at, 'state', n.state, 'locationPath', n.location_path, 'responsiblePath', n.responsible_path,
               'reporterId', n.reporter_id)), '[]')
@@ -120,9 +120,19 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
                     order by power(n.lat - ${near.at.lat}::float8, 2) + power((n.lng - ${near.at.lng}::float8) * ${Math.cos((near.at.lat * Math.PI) / 180)}::float8, 2)
                     limit ${near.limit}) n) as "nearby"
         from c`);
-      const { nearby, ...row } = rowsOf<Record<string, unknown>>(res)[0]!;
+      const { nearby, caseNo: no } = rowsOf<{ caseNo: string; nearby: unknown }>(res)[0]!;
+      // The row is what was inserted plus the columns' defaults: no need to send it back.
+      const row: CaseRecord = {
+        id, caseNo: no, source: r.source, reporterId: r.reporterId, anonymous: r.anonymous, categoryCode: r.categoryCode,
+        standardRef: r.standardRef, description: r.description, lat: r.lat, lng: r.lng, address: r.address, gridCode: r.gridCode,
+        communityCode: r.communityCode, streetCode: r.streetCode, districtCode: r.districtCode, locationPath: r.locationPath,
+        state: 'submitted', complexity: r.complexity, responsibleCode: null, responsiblePath: null, clockStartedAt: null, dueAt: null,
+        clockCalendar: null, nationalDueAt: null, nationalCalendar: null, pendingExtension: null, extendedHours: 0, reworkCount: 0,
+        returnCount: 0, escalationCount: 0, mergedIntoId: null, ratingScore: null, ratingComment: null, createdAt: r.at, updatedAt: r.at,
+        closedAt: null, moderation: r.moderation, clockAlert: null, overdueAt: null, version: 1,
+      };
       return {
-        row: caseFromRaw(row),
+        row,
         nearby: (nearby as (Omit<NearbyCase, 'createdAt'> & { createdAt: string })[]).map((n) => ({ ...n, createdAt: new Date(n.createdAt), state: n.state as CaseState })),
       };
     },

@@ -107,6 +107,10 @@ export function stableAccessToken(o: StableTokenOptions): AccessTokenSource {
   }
 
   async function get(): Promise<AccessToken> {
+    // A token this process already holds is good until its own expiry (a stable token is not revoked when
+    // another process renews: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html),
+    // so the shared cache is read only when this process has none; 40001/42001 drop it through refresh().
+    if (current(local)) return local;
     const r = redis();
     if (!r) return localGet();
     try {
