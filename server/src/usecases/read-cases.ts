@@ -1,4 +1,4 @@
-import type { CaseAction, CaseSource, CaseState } from '@finecity/types';
+import type { CaseAction, CaseListFilter as CaseListFilterRequest } from '@finecity/types';
 import { AppError } from '../domain/errors.js';
 import { POLICY } from '../domain/authorization.js';
 import { authorize, dalianClock, scopeFacts, visibilityOf } from './access.js';
@@ -16,18 +16,8 @@ export async function getCase(deps: Deps, user: CurrentUser, id: string): Promis
   return caseView(user, loaded.row, loaded.detail, facts, deps.clock.now());
 }
 
-export interface CaseFilters {
-  state?: CaseState[];
-  categoryCode?: string;
-  source?: CaseSource;
-  q?: string;
-  orgNodeCode?: string;
-  mine?: boolean;
-  pendingExtension?: boolean;
-  due?: ('green' | 'yellow' | 'red' | 'overdue')[];
-  page: number;
-  pageSize: number;
-}
+/** The case list's filters, as the route validated them (declared once, in @finecity/types). */
+export type CaseFilters = CaseListFilterRequest;
 
 export async function listCases(deps: Deps, user: CurrentUser, f: CaseFilters): Promise<{ rows: CaseRecord[]; total: number }> {
   const filter: CaseListFilter = {

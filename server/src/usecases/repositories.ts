@@ -1,5 +1,6 @@
-import type { CaseSource, CaseState, OrgLevel } from '@finecity/types';
+import type { CaseSource, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
+import type { DupCase } from '../domain/duplicates.js';
 import type { OfficialAccountStore } from './account-repositories.js';
 
 /**
@@ -118,22 +119,12 @@ export interface DecisionEvent {
   data: Record<string, unknown>;
 }
 
-export interface NewReport {
+/** A report as it becomes a case: the case's own columns, plus what is written beside it. */
+export interface NewReport
+  extends Pick<CaseRecord, 'anonymous' | 'categoryCode' | 'standardRef' | 'description' | 'lat' | 'lng' | 'address' | 'gridCode' | 'communityCode' | 'streetCode' | 'districtCode' | 'locationPath'> {
   source: CaseSource;
   reporterId: string;
   reporterRole: string;
-  anonymous: boolean;
-  categoryCode: string;
-  standardRef: string;
-  description: string;
-  lat: number;
-  lng: number;
-  address: string | null;
-  gridCode: string | null;
-  communityCode: string | null;
-  streetCode: string | null;
-  districtCode: string;
-  locationPath: string;
   complexity: 'urgent' | null;
   moderation: 'review' | null;
   photos: PhotoMeta[];
@@ -152,14 +143,8 @@ export interface DuplicateQuery {
   limit: number;
 }
 
-export interface NearbyCase {
-  id: string;
-  caseNo: string;
-  categoryCode: string;
-  lat: number;
-  lng: number;
-  createdAt: Date;
-  state: CaseState;
+/** An open case near a report: what the duplicate check reads, and where it lies for the caller's scope. */
+export interface NearbyCase extends DupCase {
   locationPath: string;
   responsiblePath: string | null;
   reporterId: string | null;

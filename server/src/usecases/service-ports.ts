@@ -1,3 +1,4 @@
+import type { WeChatPushQuery } from '@finecity/types';
 /**
  * Services the use cases and the HTTP layer call, declared here so neither imports an adapter: bearer
  * tokens, signed photo URLs, the official account's media and its push envelope. The adapters implement
@@ -24,15 +25,8 @@ export interface OaMediaSource {
   fetchMedia(mediaId: string): Promise<Buffer>;
 }
 
-/** The query WeChat puts on every push URL (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Access_Overview.html). */
-export interface PushQuery {
-  signature?: string;
-  timestamp?: string;
-  nonce?: string;
-  echostr?: string;
-  encrypt_type?: string;
-  msg_signature?: string;
-}
+/** The query WeChat puts on every push URL: declared once, in @finecity/types. */
+export type PushQuery = WeChatPushQuery;
 
 export interface OpenedPush {
   fields: Record<string, string>;

@@ -1,3 +1,4 @@
+import type { WeChatPushQuery } from '@finecity/types';
 import crypto from 'node:crypto';
 import { decrypt, encrypt, getSignature } from '@wecom/crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -113,15 +114,8 @@ function cdata(s: string): string {
   return `<![CDATA[${s.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
-/** The query WeChat puts on every push URL. */
-export interface PushQuery {
-  signature?: string;
-  timestamp?: string;
-  nonce?: string;
-  echostr?: string;
-  encrypt_type?: string;
-  msg_signature?: string;
-}
+/** The query WeChat puts on every push URL: declared once, in @finecity/types. */
+export type PushQuery = WeChatPushQuery;
 
 export interface PushSecrets {
   token: string;
