@@ -16,7 +16,6 @@ import { oaTemplateChannel } from './adapters/wechat/oa-template-channel.js';
 import { subscribeChannel } from './adapters/wechat/subscribe-channel.js';
 import { wecomRobotChannel } from './adapters/wechat/wecom-robot-channel.js';
 import type { AppConfig } from './config.js';
-import { topicsThatNotify, type Route, type RouteOverrides } from './domain/notification-plan.js';
 import type { ContentCheck } from './domain/notify-ports.js';
 import type { Logger } from './logger.js';
 import type { Policy } from './city-policy.js';
@@ -92,14 +91,10 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     clock: o.clock,
     logger: o.logger,
   };
-  const notifying = topicsThatNotify(o.policy.notifications.routes as Record<string, Route[]>, o.policy.notifications.overrides as RouteOverrides);
   const workers = o.startWorkers
     ? await startWorkers({
         notify,
-        relay: {
-          feed: pgOutboxFeed(database), queues, instance, sla: o.sla, clock: o.clock, logger: o.logger, failover: o.policy.notifications.dutyFailover,
-          notifies: (topic) => notifying.has(topic),
-        },
+        relay: { feed: pgOutboxFeed(database), queues, instance, sla: o.sla, clock: o.clock, logger: o.logger, failover: o.policy.notifications.dutyFailover },
         redisUrl: config.redis.url,
         prefix: config.redis.prefix,
         sweepIntervalMs: config.workers.sweepIntervalMs,

@@ -259,8 +259,6 @@ async function main(): Promise<number> {
     clock: booted.deps.clock,
     logger: booted.deps.logger,
     failover: booted.deps.policy.notifications.dutyFailover,
-    // Every row gets its planning job here, as before, so the figure still measures publishing to Redis.
-    notifies: () => true,
   };
   const unpublished = async () => firstInt(await db.execute(sql`select count(*)::int as n from outbox where published_at is null`));
   const before = await unpublished(); // should be 0: the running relay caught up with the burst

@@ -132,7 +132,7 @@ describe('who hears what', () => {
     await h.database.db.update(outbox).set({ publishedAt: null }).where(eq(outbox.caseId, c.id));
     await relayOnce({
       feed: pgOutboxFeed(h.database), queues: h.notifier!.queues, instance: h.notifier!.instance, sla: h.deps.sla, clock: h.clock, logger: h.deps.logger,
-      failover: { toBAfterMinutes: 15, toCommunityAfterMinutes: 30 }, notifies: () => true,
+      failover: { toBAfterMinutes: 15, toCommunityAfterMinutes: 30 },
     });
     expect(await h.database.db.select().from(outbox).where(isNull(outbox.publishedAt))).toHaveLength(0);
     await queuesIdle(h); // the replayed plan jobs ran (or were dropped as the same jobs)

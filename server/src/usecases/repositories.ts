@@ -8,7 +8,8 @@ import type { OfficialAccountStore } from './account-repositories.js';
  * adapters/postgres/ and are chosen by the composition root; use cases never see SQL, drizzle or a schema.
  *
  * A use case that writes runs its work in one transaction: `uow.run(async (tx) => …)`, where `tx` hands out
- * the same ports bound to that transaction. Reads that need no transaction use the ports on `Deps.store`.
+ * the same ports bound to that transaction. Reads that need no transaction use the ports on `Deps` itself
+ * (`deps.cases`, `deps.caseQueries`, `deps.idempotency`, `deps.org`).
  */
 
 /** A case as stored: every column the use cases and presenters read. */
@@ -178,11 +179,12 @@ export interface IdempotencyKeys {
   find(userId: string, key: string): Promise<{ caseId: string; requestHash: string } | null>;
 }
 
-/** The one outbox writer: every effect of a transition (notifications, timers) is written here, in its transaction. */
+/**
+ * The outbox for messages that are not a case transition (clock alerts, sweeps). A transition's own effects
+ * are written by `CaseRepository.saveDecision` / `completeReport` in the same statement as the transition;
+ * both shape their rows with the one builder in adapters/postgres/outbox-repository.ts.
+ */
 export interface Outbox {
-  /** Effects of a case transition at a version. */
-  recordEffects(caseId: string, version: number, effects: Effect[], now: Date): Promise<void>;
-  /** A message that is not a case transition (clock alerts, sweeps). */
   append(rows: { topic: string; caseId: string | null; payload: Record<string, unknown> }[], now: Date): Promise<void>;
 }
 

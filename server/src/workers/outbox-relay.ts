@@ -16,8 +16,6 @@ export interface RelayDeps {
   clock: { now(): Date };
   logger: Logger;
   failover: { toBAfterMinutes: number; toCommunityAfterMinutes: number };
-  /** Whether any route can notify anyone of this topic (config/notifications.json); others are not planned. */
-  notifies(topic: string): boolean;
 }
 
 interface JobSpec {
@@ -52,8 +50,7 @@ function jobsFor(d: RelayDeps, r: OutboxEvent): JobSpec[] {
   const version = Number(r.payload.version ?? 0);
   if (r.topic === 'timer.stop') return [];
   if (r.topic === 'timer.start') return clockJobs(d, r, caseId, version);
-  // An event no route names (a report's case.submit, a sign …) tells nobody: no planning job, no reads.
-  const jobs: JobSpec[] = d.notifies(r.topic) ? [{ queue: 'notifications', name: 'plan', data: { outboxId: r.id }, opts: { jobId: rowJobId(d.instance, 'outbox', r.id) } }] : [];
+  const jobs: JobSpec[] = [{ queue: 'notifications', name: 'plan', data: { outboxId: r.id }, opts: { jobId: rowJobId(d.instance, 'outbox', r.id) } }];
   if (r.topic === 'case.dispatch' && r.payload.toLevel === 'grid') jobs.push(...failoverJobs(d, caseId, version));
   return jobs;
 }

@@ -25,7 +25,6 @@ export function pgOutbox(db: DbOrTx): Outbox {
     await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
   }
   return {
-    recordEffects: (caseId, version, effects, now) => insert(outboxRows(caseId, version, effects), now),
     append: insert,
   };
 }

@@ -50,7 +50,6 @@ function world(caseState: CaseState) {
   };
   const capture = (name: ChannelName): Channel => ({ name, send: async (m) => (sent.push(m), { status: 'sent' }) });
   const outbox: Outbox = {
-    recordEffects: async () => undefined,
     append: async (list, now) => {
       for (const r of list) events.push({ id: events.length + 1, topic: r.topic, caseId: r.caseId, payload: r.payload, createdAt: now });
     },
