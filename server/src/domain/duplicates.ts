@@ -20,7 +20,8 @@ export interface DupCase {
   state: CaseState;
 }
 
-const EARTH_RADIUS_M = 6_371_008.8;
+/** The mean Earth radius (IUGG), in metres. */
+export const EARTH_RADIUS_M = 6_371_008.8;
 const rad = (d: number) => (d * Math.PI) / 180;
 
 export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {

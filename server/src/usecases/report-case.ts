@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { CaseSource, ReportFields, Role } from '@finecity/types';
 import { PHOTO_LIMITS } from '@finecity/types';
 import { grantFor } from '../domain/authorization.js';
-import { findDuplicates, searchBox, windowStart } from '../domain/duplicates.js';
+import { searchBox, windowStart } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
 import { shanghaiDay } from '../domain/shanghai-time.js';
 import { scopeFacts } from './access.js';
@@ -49,47 +49,41 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
   const moderation = await checkContent(deps, user, input.description);
   const stored = await storeProcessed(deps, await processPhotos(deps, files));
   try {
-    return await deps.uow.run(async (tx) => {
-      const now = deps.clock.now();
-      const report = {
-        source: source ?? SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol',
-        reporterId: user.id,
-        reporterRole: user.roles[0]!,
-        anonymous: input.anonymous,
-        categoryCode: input.categoryCode,
-        standardRef: input.categoryCode.startsWith('DL-') ? 'DL-local' : deps.policy.categories.standardRef,
-        description: input.description,
-        lat: input.lat,
-        lng: input.lng,
-        address: input.address ?? null,
-        gridCode: where.gridCode,
-        communityCode: where.communityCode,
-        streetCode: where.streetCode,
-        districtCode: where.districtCode,
-        locationPath: place.path,
-        complexity: category.urgent ? ('urgent' as const) : null,
-        moderation,
-        photos: stored.map((p) => p.meta),
-        idempotency: idempotencyKey ? { key: idempotencyKey, requestHash } : null,
-        at: now,
-      };
-      const rules = deps.policy.rules.duplicates;
-      const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), at: input, box: searchBox(input, rules.distanceM), limit: MAX_DUPLICATES };
-      const { row, nearby } = await tx.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) });
-      const found = findDuplicates(row, nearby, rules);
-      const effects = effectsToRecord(deps, [{ kind: 'notify', topic: 'case.submit', payload: { duplicates: found.length } }]);
-      if (found.length || effects.length) await tx.cases.completeReport(row.id, found, effects, now);
-      // The answer is built from the rows this transaction wrote: no read-back.
-      const detail: CaseDetail = {
-        events: [{ seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id, actorRole: report.reporterRole, actorName: user.name, at: now, note: null, data: { photoIds: report.photos.map((p) => p.id) } }],
-        photos: report.photos.map((p) => ({ ...p, caseId: row.id, eventSeq: 1, kind: 'before' as const, createdAt: now })),
-        duplicates: found.map((d) => {
-          const other = nearby.find((n) => n.id === d.caseId)!;
-          return { ...d, locationPath: other.locationPath, responsiblePath: other.responsiblePath, reporterId: other.reporterId };
-        }),
-      };
-      return { caseId: row.id, replayed: false, view: caseView(user, row, detail, scopeFacts(user, row, false), now) };
-    });
+    const now = deps.clock.now();
+    const report = {
+      source: source ?? SOURCE_BY_ROLE[user.roles[0]!] ?? 'patrol',
+      reporterId: user.id,
+      reporterRole: user.roles[0]!,
+      anonymous: input.anonymous,
+      categoryCode: input.categoryCode,
+      standardRef: input.categoryCode.startsWith('DL-') ? 'DL-local' : deps.policy.categories.standardRef,
+      description: input.description,
+      lat: input.lat,
+      lng: input.lng,
+      address: input.address ?? null,
+      gridCode: where.gridCode,
+      communityCode: where.communityCode,
+      streetCode: where.streetCode,
+      districtCode: where.districtCode,
+      locationPath: place.path,
+      complexity: category.urgent ? ('urgent' as const) : null,
+      moderation,
+      photos: stored.map((p) => p.meta),
+      idempotency: idempotencyKey ? { key: idempotencyKey, requestHash } : null,
+      at: now,
+    };
+    const rules = deps.policy.rules.duplicates;
+    const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), at: input, box: searchBox(input, rules.distanceM), distanceM: rules.distanceM, limit: MAX_DUPLICATES };
+    const effects = effectsToRecord(deps, [{ kind: 'notify', topic: 'case.submit', payload: {} }]);
+    // One statement writes the whole report (see CaseRepository.insertReport): no transaction to open.
+    const { row, duplicates } = await deps.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, effects);
+    // The answer is built from the rows the statement wrote: no read-back.
+    const detail: CaseDetail = {
+      events: [{ seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id, actorRole: report.reporterRole, actorName: user.name, at: now, note: null, data: { photoIds: report.photos.map((p) => p.id) } }],
+      photos: report.photos.map((p) => ({ ...p, caseId: row.id, eventSeq: 1, kind: 'before' as const, createdAt: now })),
+      duplicates,
+    };
+    return { caseId: row.id, replayed: false, view: caseView(user, row, detail, scopeFacts(user, row, false), now) };
   } catch (err) {
     await removePhotos(deps, stored);
     if (idempotencyKey && isUniqueViolation(err)) {

@@ -1,6 +1,5 @@
 import type { CaseSource, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
-import type { DupCase } from '../domain/duplicates.js';
 import type { OfficialAccountStore } from './account-repositories.js';
 
 /**
@@ -133,22 +132,21 @@ export interface NewReport
   at: Date;
 }
 
-/** Nearby open cases of the same category, for the duplicate check (domain/duplicates.ts decides). */
+/**
+ * The duplicate rule, applied where a report is written: open cases of the same category created within
+ * the window (since … the report's own time) and within `distanceM` of the reported point, nearest first,
+ * at most `limit`. domain/duplicates.ts `findDuplicates` is the rule's definition; an integration test
+ * holds the adapter's answer equal to it.
+ */
 export interface DuplicateQuery {
   categoryCode: string;
   since: Date;
-  /** The reported point: candidates come nearest first. */
   at: { lat: number; lng: number };
+  /** A lat/lng box holding the circle (domain `searchBox`), for the index. */
   box: { minLat: number; maxLat: number; minLng: number; maxLng: number };
+  distanceM: number;
   /** At most this many candidates (a busy corner must not make every report read hundreds). */
   limit: number;
-}
-
-/** An open case near a report: what the duplicate check reads, and where it lies for the caller's scope. */
-export interface NearbyCase extends DupCase {
-  locationPath: string;
-  responsiblePath: string | null;
-  reporterId: string | null;
 }
 
 export interface CaseRepository {
@@ -157,14 +155,13 @@ export interface CaseRepository {
   /** Loads without a lock (reads). */
   load(id: string, callerId: string): Promise<LoadedCase | null>;
   /**
-   * Inserts a report in one statement: its readable per-day number (the counter row stays locked until
-   * commit, one statement later; see README), the case row, its submit event, its photos, the idempotency
-   * key, and the open cases near it for the duplicate check. A reused idempotency key fails with a
-   * unique violation.
+   * Writes a report in one statement, so it needs no transaction of its own: its readable per-day
+   * number (the counter row is locked only for that statement; see README), the case row, its submit
+   * event, its photos, the idempotency key, its duplicate candidates (the `near` rule) and its outbox
+   * effects. Answers with the row as inserted and the candidates found. A reused idempotency key fails
+   * with a unique violation, and then nothing is written.
    */
-  insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }): Promise<{ row: CaseRecord; nearby: NearbyCase[] }>;
-  /** Completes a report as the transaction's last statement: its duplicate candidates and its outbox effects (called only when there are some). */
-  completeReport(caseId: string, duplicates: { caseId: string; distanceM: number }[], effects: Effect[], now: Date): Promise<void>;
+  insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }, effects: Effect[]): Promise<{ row: CaseRecord; duplicates: DuplicateRef[] }>;
   /**
    * Saves a decision in one statement: the patch (optimistic version check: two dispatchers acting at once
    * cannot both win), its event at the new version, any photos taken with it, and its outbox effects.

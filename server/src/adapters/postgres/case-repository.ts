@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
-import { OPEN_STATES, type CaseState } from '@finecity/types';
+import { OPEN_STATES } from '@finecity/types';
 import type { CasePatch, Effect } from '../../domain/case-machine.js';
+import { EARTH_RADIUS_M } from '../../domain/duplicates.js';
 import { AppError } from '../../domain/errors.js';
 import type {
-  CaseDetail, CaseListFilter, CaseQueries, CaseRecord, CaseRepository, CaseVisibility, DecisionEvent, DuplicateQuery,
-  LoadedCase, NearbyCase, NewReport, PhotoMeta, TaskQuery,
+  CaseDetail, CaseListFilter, CaseQueries, CaseRecord, CaseRepository, CaseVisibility, DecisionEvent, DuplicateQuery, DuplicateRef,
+  LoadedCase, NewReport, PhotoMeta, TaskQuery,
 } from '../../usecases/repositories.js';
 import { OUTBOX_CHANNEL, outboxRows } from './outbox-repository.js';
 import type { DbOrTx } from './database.js';
@@ -43,7 +44,7 @@ const DETAIL_JSON = sql`
       'height', p.height, 'bytes', p.bytes, 'sha256', p.sha256, 'createdAt', p.created_at) order by p.event_seq, p.created_at), '[]')
      from case_photos p where p.case_id = c.id) as "photos",
   (select coalesce(json_agg(json_build_object('caseId', d.candidate_id, 'caseNo', o.case_no, 'distanceM', d.distance_m,
-      'locationPath', o.location_path, 'responsiblePath', o.responsible_path, 'reporterId', o.reporter_id)), '[]')
+      'locationPath', o.location_path, 'responsiblePath', o.responsible_path, 'reporterId', o.reporter_id) order by d.distance_m, d.candidate_id), '[]')
      from case_duplicate_candidates d join cases o on o.id = d.candidate_id where d.case_id = c.id) as "duplicates"`;
 
 interface RawDetail {
@@ -83,14 +84,23 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
     loadForUpdate: (id, callerId, withDetail = true) => load(id, callerId, true, withDetail),
     load: (id, callerId) => load(id, callerId, false, true),
 
-    async insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }) {
+    async insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }, effects: Effect[]) {
       const id = crypto.randomUUID();
       const key = r.idempotency;
       const photos = r.photos.map((p) => sql`(${p.id}, ${id}, 1, 'before', ${p.width}, ${p.height}, ${p.bytes}, ${p.sha256}, ${r.at})`);
       const data = JSON.stringify({ photoIds: r.photos.map((p) => p.id) });
-      // One statement: the per-day number, the case, its submit event, its photos, its idempotency key,
-      // and the open cases near it (the statement's snapshot does not see the new row, so a report is
-      // never its own duplicate). The counter row stays locked until commit, one statement later.
+      const outbox = outboxRows(id, 1, effects);
+      const lat0 = sql`${near.at.lat}::float8`;
+      const lng0 = sql`${near.at.lng}::float8`;
+      // Haversine on the sphere of domain/duplicates.ts `distanceM`, term by term as written there
+      // (degrees × π ÷ 180; Math.round(x × 10) ÷ 10 is floor(x × 10 + 0.5) ÷ 10 for a distance).
+      const exact = sql`2 * ${EARTH_RADIUS_M}::float8 * asin(least(1::float8, sqrt(
+          power(sin(((n.lat - ${lat0}) * pi() / 180) / 2), 2)
+          + cos(${lat0} * pi() / 180) * cos(n.lat * pi() / 180) * power(sin(((n.lng - ${lng0}) * pi() / 180) / 2), 2))))`;
+      // One statement, atomic on its own: the per-day number, the case, its submit event, its photos, its
+      // idempotency key, its duplicate candidates and its outbox rows. The statement's snapshot does not
+      // see the new row, so a report is never its own duplicate; the counter row is locked only until
+      // this statement commits.
       const res = await db.execute(sql`
         with n as (
           insert into case_counters (day, last) values (${caseNo.day}, 1)
@@ -105,22 +115,34 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
           from n
           returning case_no),
         e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
-              values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb))
-        ${photos.length ? sql`, p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)})` : sql``}
-        ${key ? sql`, k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at}))` : sql``}
+              values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb)),
+        ${photos.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)}),` : sql``}
+        ${key ? sql`k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at})),` : sql``}
+        box as (
+          select * from cases n
+          where n.category_code = ${near.categoryCode} and n.created_at >= ${near.since} and n.created_at <= ${r.at}
+            and n.state in (${sql.join(OPEN_STATES.map((s) => sql`${s}`), sql`, `)})
+            and n.lat between ${near.box.minLat} and ${near.box.maxLat} and n.lng between ${near.box.minLng} and ${near.box.maxLng}
+          -- nearest first on a local flat projection, with room to spare; the exact distance is then taken on
+          -- these only (at 50 m the two orders differ by micrometres, so the nearest \`limit\` are among them)
+          order by power(n.lat - ${lat0}, 2) + power((n.lng - ${lng0}) * ${Math.cos((near.at.lat * Math.PI) / 180)}::float8, 2)
+          limit ${near.limit * 2}),
+        near as (select n.id, n.case_no, n.location_path, n.responsible_path, n.reporter_id, ${exact} as exact from box n),
+        dup as (
+          select id, case_no, location_path, responsible_path, reporter_id, floor(exact * 10 + 0.5) / 10 as distance_m
+          from near where exact <= ${near.distanceM}::float8
+          order by exact, id
+          limit ${near.limit}),
+        d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) select ${id}::uuid, dup.id, dup.distance_m from dup),
+        ${outboxCte(outbox, r.at)}
+        x as (select 1)
         select c.case_no as "caseNo",
-          (select coalesce(json_agg(json_build_object('id', n.id, 'caseNo', n.case_no, 'categoryCode', n.category_code, 'lat', n.lat, 'lng', n.lng,
-              'createdAt', n.created_at, 'state', n.state, 'locationPath', n.location_path, 'responsiblePath', n.responsible_path,
-              'reporterId', n.reporter_id)), '[]')
-             from (select * from cases n
-                    where n.category_code = ${near.categoryCode} and n.created_at >= ${near.since}
-                      and n.state in (${sql.join(OPEN_STATES.map((s) => sql`${s}`), sql`, `)})
-                      and n.lat between ${near.box.minLat} and ${near.box.maxLat} and n.lng between ${near.box.minLng} and ${near.box.maxLng}
-                    -- nearest first on a local flat projection (the domain measures the exact distance)
-                    order by power(n.lat - ${near.at.lat}::float8, 2) + power((n.lng - ${near.at.lng}::float8) * ${Math.cos((near.at.lat * Math.PI) / 180)}::float8, 2)
-                    limit ${near.limit}) n) as "nearby"
+          (select coalesce(json_agg(json_build_object('caseId', dup.id, 'caseNo', dup.case_no, 'distanceM', dup.distance_m,
+              'locationPath', dup.location_path, 'responsiblePath', dup.responsible_path, 'reporterId', dup.reporter_id)
+              order by dup.distance_m, dup.id), '[]') from dup) as "duplicates"
+          ${wake(outbox.length > 0)}
         from c`);
-      const { nearby, caseNo: no } = rowsOf<{ caseNo: string; nearby: unknown }>(res)[0]!;
+      const { duplicates, caseNo: no } = rowsOf<{ caseNo: string; duplicates: DuplicateRef[] }>(res)[0]!;
       // The row is what was inserted plus the columns' defaults: no need to send it back.
       const row: CaseRecord = {
         id, caseNo: no, source: r.source, reporterId: r.reporterId, anonymous: r.anonymous, categoryCode: r.categoryCode,
@@ -131,21 +153,7 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
         returnCount: 0, escalationCount: 0, mergedIntoId: null, ratingScore: null, ratingComment: null, createdAt: r.at, updatedAt: r.at,
         closedAt: null, moderation: r.moderation, clockAlert: null, overdueAt: null, version: 1,
       };
-      return {
-        row,
-        nearby: (nearby as (Omit<NearbyCase, 'createdAt'> & { createdAt: string })[]).map((n) => ({ ...n, createdAt: new Date(n.createdAt), state: n.state as CaseState })),
-      };
-    },
-
-    async completeReport(caseId, duplicates, effects, now) {
-      const dups = duplicates.map((d) => sql`(${caseId}, ${d.caseId}, ${d.distanceM})`);
-      const rows = outboxRows(caseId, 1, effects);
-      if (!dups.length && !rows.length) return;
-      await db.execute(sql`
-        with ${dups.length ? sql`d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) values ${sql.join(dups, sql`, `)}),` : sql``}
-        ${outboxCte(rows, now)}
-        x as (select 1)
-        select 1 ${wake(rows.length > 0)}`);
+      return { row, duplicates: duplicates.map((x) => ({ ...x, distanceM: Number(x.distanceM) })) };
     },
 
     async saveDecision(current: CaseRecord, patch: CasePatch, extra, e: DecisionEvent, photos: PhotoMeta[], effects: Effect[]): Promise<CaseRecord> {

@@ -1,7 +1,7 @@
 // Where processed photos live. Only the re-encoded variants are ever written: never an original.
 // Layout: <root>/ab/cd/<uuid>.jpg and <root>/ab/cd/<uuid>.thumb.webp (ab, cd = first hex pairs).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../domain/errors.js';
 import type { ProcessedPhoto } from './photo-processor.js';
@@ -92,13 +92,8 @@ async function writeFlushed(dir: string, name: string, data: Buffer, flush: bool
   const target = path.join(dir, name);
   const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(data);
-      if (flush) await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // One call: open (exclusive), write, fsync when asked (`flush`, Node ≥ 20.10), close.
+    await writeFile(temp, data, { flag: 'wx', mode: 0o644, flush });
   } catch (err) {
     await unlinkIfExists(temp);
     throw err;
