@@ -107,6 +107,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     subscriptions: pgSubscriptionCredits(database.db),
     officialAccount: store.officialAccount,
     stats: pgStatsQueries(database.db),
+    audit: store.audit,
     policy: o.policy,
     locator: buildLocator(o.policy.orgTree),
     sla,

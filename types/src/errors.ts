@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   'case.no_pending_extension': 409,
   'case.extension_pending': 409,
   'dispatch.target_invalid': 422,
+  'org.unknown': 422,
   'category.unknown': 422,
   'content.rejected': 422,
   'location.outside_service_area': 422,

@@ -4,6 +4,7 @@ import type { Locator } from '../domain/locate.js';
 import type { ContentCheck } from '../domain/notify-ports.js';
 import type { Clock, WeChatAuth } from '../domain/ports.js';
 import type { Policy } from '../city-policy.js';
+import type { AuditLog } from './admin/audit.js';
 import type { Photos } from './photo-intake.js';
 import type { OfficialAccountStore, StatsQueries, SubscriptionCredits, UserDirectory } from './account-repositories.js';
 import type { CaseQueries, CaseRepository, IdempotencyKeys, OrgDirectory, UnitOfWork } from './repositories.js';
@@ -31,6 +32,8 @@ export interface Deps {
   /** The official account's followers, pending halves, bind codes and push nonces. */
   officialAccount: OfficialAccountStore;
   stats: StatsQueries;
+  /** The audit log, for reads and for writes outside a transaction (inside one, use TxPorts.audit). */
+  audit: AuditLog;
   policy: Readonly<Policy>;
   locator: Locator;
   sla: SlaClock;

@@ -1,3 +1,4 @@
+import type { AuditLog } from './admin/audit.js';
 import type { CaseSource, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
 import type { OfficialAccountStore } from './account-repositories.js';
@@ -209,6 +210,8 @@ export interface OrgDirectory {
 /** The ports bound to one transaction. */
 export interface TxPorts {
   cases: CaseRepository;
+  /** Admin changes write their audit line in their own transaction. */
+  audit: AuditLog;
   outbox: Outbox;
   idempotency: IdempotencyKeys;
   officialAccount: OfficialAccountStore;

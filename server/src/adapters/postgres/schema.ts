@@ -53,13 +53,52 @@ export const users = pgTable(
     staffCode: text('staff_code'),
     /** Official-account openid once bound (openids are per app: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session). */
     oaOpenid: text('oa_openid'),
+    /**
+     * Staff lifecycle: imported staff are `invited` until they bind a WeChat or WeCom identity, then
+     * `active`; `deactivated` staff are refused at once (every request re-reads the record). Residents are
+     * `active` from their first login.
+     */
+    status: text('status').notNull().default('active'),
+    /** The WeCom (企业微信) userid, from the roster; WeCom OAuth sign-in matches it. */
+    wecomUserid: text('wecom_userid'),
+    deactivatedAt: ts('deactivated_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('users_openid_uq').on(t.openid),
     uniqueIndex('users_staff_code_uq').on(t.staffCode),
     uniqueIndex('users_oa_openid_uq').on(t.oaOpenid),
+    uniqueIndex('users_wecom_userid_uq').on(t.wecomUserid),
     index('users_org_node_idx').on(t.orgNodeCode),
+    index('users_mobile_idx').on(t.mobile),
+    check('users_status_check', sql`${t.status} in ('invited','active','deactivated')`),
+  ],
+);
+
+/**
+ * Every admin action and every staff binding: who, when, what, before and after. Append-only; an
+ * admin's scope is checked on `org_node_code` (the unit the entity belongs to).
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: ts('at').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    actorRole: text('actor_role').notNull(),
+    /** A dotted verb: `staff.import`, `staff.bind`, `staff.deactivate`, `duty.update`, … */
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    orgNodeCode: text('org_node_code'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    note: text('note'),
+  },
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+    index('audit_log_entity_idx').on(t.entityType, t.entityId),
   ],
 );
 

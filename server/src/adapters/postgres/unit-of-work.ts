@@ -1,4 +1,5 @@
 import type { TxPorts, UnitOfWork } from '../../usecases/repositories.js';
+import { pgAuditLog } from './audit-repository.js';
 import { pgCaseRepository } from './case-repository.js';
 import type { Database, DbOrTx } from './database.js';
 import { pgIdempotencyKeys } from './idempotency-repository.js';
@@ -7,7 +8,7 @@ import { pgOutbox } from './outbox-repository.js';
 
 /** The ports bound to one connection or transaction. */
 export function portsOn(db: DbOrTx): TxPorts {
-  return { cases: pgCaseRepository(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
+  return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */
