@@ -4,10 +4,19 @@ import { hmacUrlSigner, type UrlSigner } from './adapters/auth/signed-urls.js';
 import type { Database } from './adapters/postgres/database.js';
 import { pgCaseQueries } from './adapters/postgres/case-repository.js';
 import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
+import { pgDutyStore } from './adapters/postgres/duty-repository.js';
+import { cachedDutyRoster } from './usecases/duty-ports.js';
 import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
 import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
 import { pgUserDirectory } from './adapters/postgres/user-repository.js';
+import { hmacInviteCodes, providerStaffSms } from './adapters/postgres/invitation-repository.js';
+import { httpSmsProvider } from './adapters/sms/sms-channel.js';
+import { staffInvitationsFor } from './usecases/admin/invitations.js';
 import { pgUnitOfWork, portsOn } from './adapters/postgres/unit-of-work.js';
+import { pgWorkingCalendar } from './adapters/postgres/calendar-repository.js';
+import { pgWecomStaffDirectory } from './adapters/postgres/wecom-staff-repository.js';
+import { wecomOAuthClient } from './adapters/wechat/wecom-oauth.js';
+import type { WorkingCalendarStore } from './usecases/admin/calendar.js';
 import { withRecentUsers } from './adapters/memory/recent-users.js';
 import { processPhoto } from './adapters/storage/photo-processor.js';
 import { diskPhotoStore } from './adapters/storage/photo-store.js';
@@ -15,7 +24,7 @@ import { stableAccessToken } from './adapters/wechat/access-token.js';
 import { miniProgramClient } from './adapters/wechat/mini-program-client.js';
 import { oaMediaClient } from './adapters/wechat/oa-media.js';
 import { pushCodec } from './adapters/wechat/push-codec.js';
-import { calendarConfigFrom, makeCalendar, uncoveredYears } from './domain/calendar.js';
+import { calendarConfigFrom, makeCalendar, uncoveredYears, type HolidayFile } from './domain/calendar.js';
 import type { CaseClock } from './domain/case-model.js';
 import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
 import { buildLocator } from './domain/locate.js';
@@ -27,7 +36,10 @@ import type { Policy } from './city-policy.js';
 import type { Deps, SlaClock } from './usecases/deps.js';
 import { loadOfficialAccountSettings } from './usecases/official-account-push.js';
 import type { OfficialAccountPorts } from './http/routes/official-account.js';
-import { buildNotifier, type Notifier } from './notifier.js';
+import { buildNotifier, DUTY_CACHE_MS, type Notifier } from './notifier.js';
+
+/** The SMS template code of the staff activation message, as registered at the SMS provider (config/env.example). */
+const STAFF_INVITE_SMS_TEMPLATE = 'SMS_STAFF_INVITE';
 
 /** What the HTTP layer receives: the use cases' ports plus the request-level services. */
 export interface AppDeps extends Deps {
@@ -39,13 +51,21 @@ export interface AppDeps extends Deps {
   oaPush: OfficialAccountPorts;
 }
 
-export function buildSla(policy: Policy, logger?: Logger, now = new Date()): SlaClock {
+/** The SLA clock; `useHolidays` swaps its calendar (the stored working calendar, see useStoredCalendar). */
+export function buildSla(policy: Policy, logger?: Logger, now = new Date()): SlaClock & { useHolidays(file: HolidayFile, logger?: Logger, now?: Date): void } {
   const tl = policy.timeLimits;
-  const calendar = makeCalendar(calendarConfigFrom(policy.holidays, tl.workingHours));
-  const year = beijingParts(now).year;
-  const missing = uncoveredYears(calendarConfigFrom(policy.holidays, tl.workingHours), [year, year + 1]);
-  if (missing.length) logger?.warn('holiday calendar does not cover these years; only weekends count as rest days', { years: missing });
+  let calendar = makeCalendar(calendarConfigFrom(policy.holidays, tl.workingHours));
+  const warnUncovered = (file: HolidayFile, log: Logger | undefined, at: Date): void => {
+    const year = beijingParts(at).year;
+    const missing = uncoveredYears(calendarConfigFrom(file, tl.workingHours), [year, year + 1]);
+    if (missing.length) log?.warn('holiday calendar does not cover these years; only weekends count as rest days (a city admin enters them: PUT /api/v1/admin/calendar/:year)', { years: missing });
+  };
+  warnUncovered(policy.holidays, logger, now);
   return {
+    useHolidays(file, log, at = new Date()) {
+      calendar = makeCalendar(calendarConfigFrom(file, tl.workingHours));
+      warnUncovered(file, log, at);
+    },
     compute(categoryCode: string, complexity: Complexity, start: Date): CaseClock {
       const d = computeDeadlines(tl, calendar, categoryCode, complexity, start);
       return { startedAt: d.startedAt, dueAt: d.dueAt, calendar: d.calendar, nationalDueAt: d.nationalDueAt, nationalCalendar: d.nationalCalendar };
@@ -57,6 +77,59 @@ export function buildSla(policy: Policy, logger?: Logger, now = new Date()): Sla
       return { ...clock, dueAt: d.dueAt };
     },
   };
+}
+
+/** Holiday names for years seeded from config/holidays.json, which lists dates only. */
+function seedName(run: string[]): string {
+  const has = (mmdd: string): boolean => run.some((d) => d.endsWith(mmdd));
+  if (has('-01-01')) return '元旦';
+  if (has('-05-01')) return '劳动节';
+  if (has('-10-01')) return '国庆节';
+  if (run.length >= 7 && Number(run[0]!.slice(5, 7)) <= 2) return '春节';
+  return '法定节假日';
+}
+
+function seedYears(file: HolidayFile): { year: number; holidays: { date: string; name: string }[]; workdays: { date: string; name: string }[] }[] {
+  return Object.entries(file.years).map(([year, lists]) => {
+    const days = [...lists.holidays].sort();
+    const holidays: { date: string; name: string }[] = [];
+    let run: string[] = [];
+    const flush = (): void => {
+      const name = seedName(run);
+      run.forEach((date) => holidays.push({ date, name }));
+      run = [];
+    };
+    for (const d of days) {
+      const last = run[run.length - 1];
+      if (last && Date.parse(d) - Date.parse(last) !== 86_400_000) flush();
+      run.push(d);
+    }
+    flush();
+    return { year: Number(year), holidays, workdays: [...lists.workdays].sort().map((date) => ({ date, name: '调休上班' })) };
+  });
+}
+
+/**
+ * The working calendar from the database: seeded from config/holidays.json when no year is stored,
+ * loaded into `sla` (with the boot warning for an uncovered current or next year), re-read every
+ * `refreshMs` (default one minute) so that other processes pick up an admin's change, and at once in
+ * the process that made it (WorkingCalendarStore.reload). worker.ts should call this too.
+ */
+export async function useStoredCalendar(
+  database: Database, policy: Policy, sla: ReturnType<typeof buildSla>, logger: Logger, refreshMs = 60_000,
+): Promise<WorkingCalendarStore & { stop(): void }> {
+  const pg = pgWorkingCalendar(database.db);
+  const seeded = await pg.seedIfEmpty(seedYears(policy.holidays));
+  if (seeded) logger.info('working calendar seeded from config/holidays.json', { years: seeded });
+  const load = async (warn: boolean): Promise<void> => {
+    const years = await pg.all();
+    const file: HolidayFile = { timezone: 'Asia/Shanghai', years: Object.fromEntries(years.map((y) => [String(y.year), { holidays: y.holidays.map((d) => d.date), workdays: y.workdays.map((d) => d.date) }])) };
+    sla.useHolidays(file, warn ? logger : undefined);
+  };
+  await load(true);
+  const timer = setInterval(() => load(false).catch((err: unknown) => logger.warn('working calendar refresh failed', { error: String(err) })), refreshMs);
+  timer.unref();
+  return { ...pg, reload: () => load(false), stop: () => clearInterval(timer) };
 }
 
 export interface ComposeOptions {
@@ -87,12 +160,15 @@ export interface Composition {
 export async function compose(o: ComposeOptions): Promise<Composition> {
   const { config, database } = o;
   const clock = o.clock ?? { now: () => new Date() };
-  const sla = buildSla(o.policy, o.logger);
+  const sla = buildSla(o.policy);
+  const calendar = await useStoredCalendar(database, o.policy, sla, o.logger);
   const org = await pgOrgDirectory(database.db);
+  const dutyStore = pgDutyStore(database);
+  const duty = cachedDutyRoster(dutyStore, org, { ttlMs: DUTY_CACHE_MS });
   const notifier = o.notifications
     ? await buildNotifier({
         config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
-        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, org,
+        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, org, duty,
       })
     : null;
   const store = portsOn(database.db);
@@ -108,15 +184,36 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     officialAccount: store.officialAccount,
     stats: pgStatsQueries(database.db),
     audit: store.audit,
+    duty,
+    dutyStore,
+    staff: store.staff,
+    // Staff activation (issue 9): codes keyed by the auth secret; the SMS through the notifications' provider client.
+    staffActivation: {
+      codes: hmacInviteCodes(config.authSecret),
+      sms: providerStaffSms(httpSmsProvider({ apiBase: o.apiBases.sms, apiKey: config.sms.apiKey, timeoutMs: config.wechat.timeoutMs }), STAFF_INVITE_SMS_TEMPLATE),
+    },
+    staffInvitations: { inviteNew: (ids, actor) => staffInvitationsFor(deps).inviteNew(ids, actor) },
     policy: o.policy,
     locator: buildLocator(o.policy.orgTree),
     sla,
     photos: { process: (upload) => processPhoto(upload), ...diskPhotoStore(config.photoDir) },
     wechat:
       o.wechat ??
-      miniProgramClient({ apiBase: o.apiBases.wechat, appId: config.wechat.mpAppId, appSecret: config.wechat.mpAppSecret, timeoutMs: config.wechat.timeoutMs }),
+      miniProgramClient({
+        apiBase: o.apiBases.wechat, appId: config.wechat.mpAppId, appSecret: config.wechat.mpAppSecret, timeoutMs: config.wechat.timeoutMs,
+        tokens: notifier?.mpTokens ?? stableAccessToken({ apiBase: o.apiBases.wechat, appId: config.wechat.mpAppId, appSecret: config.wechat.mpAppSecret, timeoutMs: config.wechat.timeoutMs, redis: null }),
+      }),
     clock,
     contentCheck: notifier?.contentCheck,
+    calendar,
+    wecomSignIn: config.wecom.signIn
+      ? {
+          oauth: wecomOAuthClient({ apiBase: o.apiBases.wecom, corpId: config.wecom.corpId, secret: config.wecom.secret, timeoutMs: config.wechat.timeoutMs }),
+          staff: pgWecomStaffDirectory(database.db),
+          corpId: config.wecom.corpId,
+          agentId: config.wecom.agentId,
+        }
+      : null,
     tokens: hmacTokens(config.authSecret, config.tokenTtlHours),
     signer: hmacUrlSigner(config.authSecret),
     logger: o.logger,
@@ -131,5 +228,10 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
       settings: loadOfficialAccountSettings(config.configDir, o.policy),
     },
   };
-  return { deps, notifier, close: async () => notifier?.close() };
+  return {
+    deps, notifier, close: async () => {
+      calendar.stop();
+      await notifier?.close();
+    },
+  };
 }

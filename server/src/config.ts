@@ -47,6 +47,10 @@ const envSchema = z.object({
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
   ROBOT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   WECOM_ROBOT_KEYS: z.string().optional(),
+  // WeCom web sign-in (企业微信网页授权, https://developer.work.weixin.qq.com/document/path/91022): the corp, its app and the app's secret.
+  WECOM_CORP_ID: z.string().min(1).optional(),
+  WECOM_AGENT_ID: z.string().regex(/^\d{1,12}$/, 'WECOM_AGENT_ID is the app\'s numeric AgentId').optional(),
+  WECOM_SECRET: z.string().min(1).optional(),
 });
 
 /** Documented in config/env.example; these are the sandbox app's public, made-up credentials. */
@@ -59,6 +63,9 @@ export const SANDBOX_DEFAULTS = {
   oaAesKey: 'FineCitySandboxOfficialAccountAesKey0123456',
   oaAppSecret: 'sandbox-oa-secret-not-a-real-secret',
   smsApiKey: 'sandbox-sms-key-not-a-real-key',
+  wecomCorpId: 'wwsandbox0000corp01',
+  wecomAgentId: '1000002',
+  wecomSecret: 'sandbox-wecom-secret-not-a-real-secret',
 } as const;
 
 export interface AppConfig {
@@ -76,7 +83,7 @@ export interface AppConfig {
   /** Official-account push: AppID, Token, EncodingAESKey and, during a rotation, the previous key. */
   officialAccount: { appId: string; token: string; aesKey: string; previousAesKey: string | null; appSecret: string };
   /** WeCom API host (group robots); null → the sandbox's (resolveApiBases). */
-  wecom: { apiBase: string | null };
+  wecom: { apiBase: string | null; corpId: string; agentId: string | null; secret: string; signIn: boolean };
   /** SMS gateway (provider-neutral HTTP API) and its key; apiBase null → the sandbox's. */
   sms: { apiBase: string | null; apiKey: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -136,7 +143,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
       previousAesKey: e.WECHAT_OA_AES_KEY_PREVIOUS ?? null,
       appSecret: e.WECHAT_OA_APP_SECRET ?? SANDBOX_DEFAULTS.oaAppSecret,
     }),
-    wecom: Object.freeze({ apiBase: e.WECOM_API_BASE ?? null }),
+    wecom: Object.freeze({
+      apiBase: e.WECOM_API_BASE ?? null,
+      corpId: e.WECOM_CORP_ID ?? SANDBOX_DEFAULTS.wecomCorpId,
+      agentId: e.WECOM_AGENT_ID ?? (e.WECHAT_SANDBOX ? SANDBOX_DEFAULTS.wecomAgentId : null),
+      secret: e.WECOM_SECRET ?? SANDBOX_DEFAULTS.wecomSecret,
+      // WeCom sign-in is offered when the corp and its secret are configured, or the sandbox stands in for WeCom.
+      signIn: (!!e.WECOM_CORP_ID && !!e.WECOM_SECRET) || e.WECHAT_SANDBOX,
+    }),
     sms: Object.freeze({ apiBase: e.SMS_API_BASE ?? null, apiKey: e.SMS_API_KEY ?? SANDBOX_DEFAULTS.smsApiKey }),
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,

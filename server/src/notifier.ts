@@ -5,6 +5,8 @@ import {
   databaseInstanceId, listenOutbox, pgCaseNotices, pgDeadlines, pgNotificationStore, pgOutboxFeed, pgRecipients, pgSummaryFigures,
 } from './adapters/postgres/notification-repo.js';
 import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
+import { pgDutyStore } from './adapters/postgres/duty-repository.js';
+import { cachedDutyRoster, type DutyRoster } from './usecases/duty-ports.js';
 import { OUTBOX_CHANNEL } from './adapters/postgres/outbox-repository.js';
 import { bullNotificationQueue, createQueues, type Queues } from './adapters/queue/queues.js';
 import { producerConnection } from './adapters/queue/redis.js';
@@ -23,6 +25,9 @@ import type { NotifyDeps } from './usecases/notifications/ports.js';
 import type { OrgDirectory } from './usecases/repositories.js';
 import type { SlaClock } from './usecases/deps.js';
 import { startWorkers, type WorkerRuntime } from './workers/run-workers.js';
+
+/** How long a grid's duty day is cached in a process that did not make the rota change (a worker). */
+export const DUTY_CACHE_MS = 60_000;
 
 /** Robots exist for the five grid levels; departments have none (config/notifications.json). */
 const ROBOT_LEVELS = new Set(['city', 'district', 'street', 'community', 'grid']);
@@ -56,6 +61,8 @@ export interface NotifierOptions {
   schedules?: boolean;
   /** The in-memory org tree, when the composition root already holds one; else read here once. */
   org?: OrgDirectory;
+  /** The duty rota, when the composition root already holds one (so a rota change invalidates one cache); else built here. */
+  duty?: DutyRoster;
 }
 
 /** Chooses the notification ports' adapters, the channels, the queues and the workers. */
@@ -83,6 +90,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     org,
     notices: pgCaseNotices(db),
     recipients: pgRecipients(db),
+    duty: o.duty ?? cachedDutyRoster(pgDutyStore(database), org, { ttlMs: DUTY_CACHE_MS }),
     store: pgNotificationStore(db),
     deadlines: pgDeadlines(database),
     figures: pgSummaryFigures(db),

@@ -1,5 +1,5 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
-import { buildSla } from './composition.js';
+import { buildSla, useStoredCalendar } from './composition.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { buildNotifier } from './notifier.js';
@@ -20,12 +20,16 @@ export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Lo
   const database = await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
   try {
     await migrate(database);
+    // Deadline warnings use the stored working calendar (the admin's edits), re-read every minute.
+    const sla = buildSla(policy, logger);
+    const calendar = await useStoredCalendar(database, policy, sla, logger);
     const notifier = await buildNotifier({
-      config, policy, database, sla: buildSla(policy, logger), logger, apiBases, sandboxOn: config.sandbox.enabled, clock: { now: () => new Date() },
+      config, policy, database, sla, logger, apiBases, sandboxOn: config.sandbox.enabled, clock: { now: () => new Date() },
       startWorkers: true, withApi: false,
     });
     return {
       async close() {
+        calendar.stop();
         await notifier.close();
         await database.close();
       },

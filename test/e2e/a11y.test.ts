@@ -42,7 +42,7 @@ const mine = (size: number) => `GET /api/v1/cases?mine=true&pageSize=${size}`;
 const oneCase = (c: CaseDto) => `GET /api/v1/cases/${c.id}`;
 
 const VISITS: Visit[] = [
-  { as: 'guest', route: '/pages/login/index', ready: '演示账号', api: () => ['GET /api/v1/sandbox/accounts'] },
+  { as: 'guest', route: '/pages/login/index', ready: '演示账号', api: () => ['GET /api/v1/auth/options', 'GET /api/v1/sandbox/accounts'] },
   { as: 'guest', route: '/pages/home/index', ready: '登录后可查看上报进度', api: () => [] },
   { as: 'resident', route: '/pages/home/index', ready: '我的上报', api: () => [mine(3)] },
   { as: 'resident', route: '/pages/report/index', ready: '已定位', api: () => ['GET /api/v1/categories'] },

@@ -155,3 +155,141 @@ export interface StatsOverviewDto {
   /** Units one level below the scope, ranked by on-time rate, then fewer overdue, then more closed. */
   units: (OrgRefDto & StatsFiguresDto)[];
 }
+
+/** GET /api/v1/auth/options: how the H5 console may sign in. */
+export interface AuthOptionsDto {
+  /** WeCom OAuth (企业微信网页授权): the authorize URL without redirect_uri/state; null when WeCom is not configured. */
+  wecom: { authorizeUrl: string; corpId: string; agentId: string | null } | null;
+  /** The sandbox is on: the demo-account picker may be shown. */
+  sandbox: boolean;
+}
+
+/** GET /api/v1/admin/calendar/:year: the stored schedule of one year (stored false: not entered yet). */
+export interface CalendarYearDto {
+  year: number;
+  stored: boolean;
+  holidays: { date: string; name: string }[];
+  workdays: { date: string; name: string }[];
+  updatedAt: string | null;
+}
+
+// ---- Staff roster and audit log (issue 9) ------------------------------------------------------------
+
+/** One refused row of a roster import: spreadsheet row (1-based, the header is row 1), column header, code, Chinese message. */
+export interface StaffImportErrorDto {
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+/**
+ * POST /api/v1/admin/staff/import. The counts are what the good rows do (or, with `dryRun` or when
+ * errors stopped the import, would do); `committed` says whether anything was written.
+ */
+export interface StaffImportResultDto {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: StaffImportErrorDto[];
+  committed: boolean;
+  /** After a committed import that created people: whether their invitations went out ('none' when nobody sends them). */
+  invitations: 'sent' | 'failed' | 'none';
+}
+
+/** GET /api/v1/admin/staff: one staff member; the mobile is masked (138****1234). */
+export interface StaffDto {
+  id: string;
+  name: string;
+  mobile: string | null;
+  roles: Role[];
+  orgNodeCode: string | null;
+  orgNodeName: string | null;
+  post: 'A' | 'B' | null;
+  status: 'invited' | 'active' | 'deactivated';
+  wecomUserid: string | null;
+}
+
+export interface StaffListDto {
+  items: StaffDto[];
+  total: number;
+}
+
+/** GET /api/v1/admin/audit: one audit line (`at` is ISO 8601). */
+export interface AuditEntryDto {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  orgNodeCode: string | null;
+  before: unknown;
+  after: unknown;
+  note: string | null;
+}
+
+export interface AuditListDto {
+  items: AuditEntryDto[];
+  total: number;
+}
+
+/** A person on a post of the duty rota. */
+export interface DutyPersonDto {
+  id: string;
+  name: string;
+  post: 'A' | 'B';
+  /** Covers the post for someone on leave. */
+  substitute: boolean;
+}
+
+export interface DutyRuleDto {
+  districtCode: string;
+  districtName: string;
+  rule: 'alternate_days' | 'alternate_weeks' | 'a_only';
+  /** False when no rule is stored and the default applies. */
+  stored: boolean;
+  setAt: string | null;
+  setByName: string | null;
+}
+
+export interface DutyOverrideDto {
+  id: number;
+  gridCode: string;
+  gridName: string;
+  date: string;
+  slot: 'A' | 'B';
+  setAt: string;
+  setByName: string | null;
+}
+
+export interface DutySubstituteDto {
+  id: number;
+  gridCode: string;
+  gridName: string;
+  post: 'A' | 'B';
+  userId: string;
+  name: string;
+  from: string;
+  to: string;
+  setAt: string;
+  setByName: string | null;
+}
+
+/** GET /api/v1/admin/duty: a grid's month day by day, or a unit's rules and changes in that month. */
+export interface DutyMonthDto {
+  orgNodeCode: string;
+  level: OrgLevel;
+  month: string;
+  /** The rules of the districts the unit lies in or holds. */
+  rules: DutyRuleDto[];
+  /** A grid's days (empty for other units). */
+  days: { date: string; slot: 'A' | 'B'; source: 'rule' | 'override'; people: DutyPersonDto[] }[];
+  /** Overrides and substitutes in force in the month, in the unit's subtree (at most 500 of each). */
+  overrides: DutyOverrideDto[];
+  substitutes: DutySubstituteDto[];
+  /** True when there were more than 500 of either. */
+  truncated: boolean;
+}

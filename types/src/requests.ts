@@ -150,6 +150,15 @@ export type StatsFilter = StatsQuery & Required<Pick<StatsQuery, 'period'>>;
 /** POST /api/v1/auth/wechat: a wx.login code (in the sandbox, "sandbox:<openid>"). */
 export interface LoginRequest {
   code: string;
+  /** Staff activation: the 6-digit code from the invitation SMS binds this WeChat identity to the staff record. */
+  inviteCode?: string;
+  /** Staff activation: the code of getPhoneNumber (手机号快速验证); a mobile of exactly one unbound staff record binds it. */
+  phoneCode?: string;
+}
+
+/** POST /api/v1/admin/staff/:id/deactivate. */
+export interface DeactivateStaffBody {
+  reason?: string;
 }
 
 /** What the user answered per template in wx.requestSubscribeMessage. */
@@ -173,4 +182,84 @@ export interface WeChatPushQuery {
   encrypt_type?: string;
   msg_signature?: string;
   openid?: string;
+}
+
+/** A named day of the working calendar: YYYY-MM-DD (Asia/Shanghai) and its name (春节, 国庆节调休上班). */
+export interface CalendarDay {
+  date: string;
+  name: string;
+}
+
+/** PUT /api/v1/admin/calendar/:year: the year's rest days (holidays) and 调休 working days, replacing the stored ones. */
+export interface CalendarYearBody {
+  holidays: CalendarDay[];
+  workdays: CalendarDay[];
+}
+
+// ---- Staff roster and audit log (issue 9) ------------------------------------------------------------
+
+/** POST /api/v1/admin/staff/import?dryRun=&partial= (multipart field `file`: XLSX or CSV). */
+export interface StaffImportQuery {
+  /** Validate only: nothing is written. */
+  dryRun?: boolean;
+  /** Write the good rows even when other rows have errors. */
+  partial?: boolean;
+}
+export type StaffImportOptions = Required<StaffImportQuery>;
+
+/** GET /api/v1/admin/staff and /api/v1/admin/staff/export.xlsx. */
+export interface StaffListQuery {
+  /** A name substring, or a full 11-digit mobile number (exact). */
+  q?: string;
+  /** Only this unit and those below it (inside the admin's scope). */
+  orgNodeCode?: string;
+  status?: 'invited' | 'active' | 'deactivated';
+  page?: number;
+  pageSize?: number;
+}
+export type StaffListFilterQuery = StaffListQuery & Required<Pick<StaffListQuery, 'page' | 'pageSize'>>;
+
+/** GET /api/v1/admin/audit: `from`/`to` are ISO 8601 instants or Beijing dates (YYYY-MM-DD; `to` inclusive). */
+export interface AuditListQuery {
+  /** The acting user's id. */
+  actor?: string;
+  /** The entity type, e.g. `user`. */
+  entity?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+// ---- Duty rota (admin) -------------------------------------------------------------------------------
+
+/** An inspector post of a grid; A and B take turns by the district's rule. */
+export type DutySlot = 'A' | 'B';
+/** A district's default rota: A on even days of the month, A on even ISO weeks, or A every day. */
+export const DUTY_RULE_KINDS = ['alternate_days', 'alternate_weeks', 'a_only'] as const;
+export type DutyRuleKind = (typeof DUTY_RULE_KINDS)[number];
+
+/** GET and PUT /api/v1/admin/duty: a unit and a month ('YYYY-MM', Beijing calendar). */
+export interface DutyQuery {
+  orgNodeCode: string;
+  month: string;
+}
+
+/**
+ * PUT /api/v1/admin/duty?orgNodeCode=&month=: any of the parts; each applies to the unit of the query.
+ * `rule` needs a district; `overrides`, `substitutes` and `cancelSubstitutes` need a grid. Nothing is
+ * deleted: a change supersedes the row it replaces, which stays readable.
+ */
+export interface DutyUpdateRequest {
+  /** The district's default rule. */
+  rule?: DutyRuleKind;
+  /** Days of the month whose on-duty slot is fixed by hand; `slot: null` returns the day to the rule. */
+  overrides?: { date: string; slot: DutySlot | null }[];
+  /** A named staff member covers post A or B from `from` to `to` (inclusive, at most 92 days). */
+  substitutes?: { post: DutySlot; userId: string; from: string; to: string }[];
+  /** Ends substitutes early (their ids, as GET lists them). */
+  cancelSubstitutes?: number[];
+  /** Why (kept in the audit line). */
+  note?: string;
 }

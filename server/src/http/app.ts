@@ -6,6 +6,8 @@ import type { AppDeps } from '../composition.js';
 import { errorMiddleware } from './errors.js';
 import { ApiRegistry } from './openapi.js';
 import { authRoutes } from './routes/auth.js';
+import { wecomAuthRoutes } from './routes/auth-wecom.js';
+import { adminCalendarRoutes } from './routes/admin-calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { categoryRoutes } from './routes/categories.js';
 import { orgRoutes } from './routes/org.js';
@@ -14,6 +16,10 @@ import { photoRoutes } from './routes/photos.js';
 import { reportRoutes } from './routes/reports.js';
 import { sandboxRoutes, type SandboxView } from './routes/sandbox.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { adminStaffRoutes } from './routes/admin-staff.js';
+import { adminAuditRoutes } from './routes/admin-audit.js';
+import { adminDutyRoutes } from './routes/admin-duty.js';
+import { adminStaffLifecycleRoutes } from './routes/admin-staff-lifecycle.js';
 import { systemRoutes } from './routes/system.js';
 import { serveH5 } from './static.js';
 
@@ -33,6 +39,8 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   const api = new ApiRegistry();
   systemRoutes(router, api);
   authRoutes(router, api, deps);
+  wecomAuthRoutes(router, api, deps, opts.sandboxBase);
+  adminCalendarRoutes(router, api, deps);
   if (opts.sandboxBase) sandboxRoutes(router, api, deps, opts.sandboxBase, opts.sandbox);
   categoryRoutes(router, api, deps);
   reportRoutes(router, api, deps);
@@ -41,6 +49,10 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   orgRoutes(router, api, deps);
   officialAccountRoutes(router, api, deps, opts);
   subscriptionRoutes(router, api, deps);
+  adminStaffRoutes(router, api, deps);
+  adminAuditRoutes(router, api, deps);
+  adminDutyRoutes(router, api, deps);
+  adminStaffLifecycleRoutes(router, api, deps);
   // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
   // already compressed and pass through (koa-compress only touches compressible types).
   app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));

@@ -4,7 +4,11 @@ import type { AppDeps } from '../composition.js';
 import { loadUser } from '../usecases/login.js';
 import type { CurrentUser } from '../usecases/deps.js';
 
-/** Bearer token → the current user, loaded fresh (roles and scope may have changed since login). */
+/**
+ * Bearer token → the current user, loaded fresh (roles and scope may have changed since login). A
+ * deactivated account answers 401 `auth.deactivated` (loadUser): at once in the process that deactivated
+ * it, within USER_CACHE_MS in the others.
+ */
 export function requireUser(deps: AppDeps) {
   return async (ctx: Context, next: Next) => {
     const header = ctx.get('authorization');

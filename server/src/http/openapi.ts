@@ -3,7 +3,7 @@ import { ERROR_STATUS } from '@finecity/types';
 
 /** Every route describes itself once; the OpenAPI 3.1 document is built from those descriptions. */
 export interface RouteDoc {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
   tag: string;

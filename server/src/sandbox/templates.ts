@@ -45,6 +45,9 @@ const LABELS: Record<string, string> = {
   holder: '责任单位',
 };
 
+/** The SMS template code of the staff activation message. */
+export const STAFF_INVITE_SMS = 'SMS_STAFF_INVITE';
+
 export function sandboxTemplates(cfg?: NotificationTemplatesConfig): SandboxTemplates {
   const t: SandboxTemplates = { mp: new Map(), oa: new Map(), sms: new Map() };
   for (const [key, v] of Object.entries(cfg?.templates ?? {})) {
@@ -54,6 +57,8 @@ export function sandboxTemplates(cfg?: NotificationTemplatesConfig): SandboxTemp
     t.oa.set(v.oaTemplate.templateId, { id: v.oaTemplate.templateId, ...base });
     t.sms.set(v.sms.templateCode, { id: v.sms.templateCode, ...base });
   }
+  // The staff activation SMS (issue 9): an SMS-only template, registered at the provider (config/env.example).
+  t.sms.set(STAFF_INVITE_SMS, { id: STAFF_INVITE_SMS, key: 'staff_invite', title: '工作人员激活码', fields: { role: '身份', code: '激活码', expiresAt: '有效期至' } });
   return t;
 }
 

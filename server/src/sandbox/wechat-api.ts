@@ -20,6 +20,25 @@ export function wechatApi(router: Router, state: SandboxState): void {
   router.post('/cgi-bin/stable_token', (ctx) => stableToken(ctx, state));
   router.post('/cgi-bin/message/subscribe/send', (ctx) => subscribeSend(ctx, state));
   router.post('/cgi-bin/message/template/send', (ctx) => templateSend(ctx, state));
+  router.post('/wxa/business/getuserphonenumber', (ctx) => phoneNumber(ctx, state));
+}
+
+/**
+ * getPhoneNumber's server half (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html):
+ * the mini-program's access token, then `{code}`. Sandbox phone codes are `sandbox-phone:<mainland mobile>`;
+ * anything else is an invalid code, 40029.
+ */
+function phoneNumber(ctx: Context, state: SandboxState): void {
+  const bad = tokenCheck(ctx, state, ['mp']);
+  if (bad) return wxReply(ctx, ...bad);
+  const b = body(ctx);
+  if (!b) return wxReply(ctx, 47001, 'data format error');
+  const m = /^sandbox-phone:(1[3-9]\d{9})$/.exec(String(b.code ?? ''));
+  if (!m) return wxReply(ctx, 40029, 'invalid code');
+  ctx.body = {
+    errcode: 0, errmsg: 'ok',
+    phone_info: { phoneNumber: m[1], purePhoneNumber: m[1], countryCode: '86', watermark: { timestamp: Math.floor(state.now() / 1000), appid: state.appOfKind('mp').appId } },
+  };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface SandboxOptions {
   strictCredits?: boolean;
   /** The robots' 20-message window (WeCom: 60 s); the server's ROBOT_WINDOW_MS. */
   robotWindowMs?: number;
+  /** The corp whose WeCom web sign-in the sandbox serves (WECOM_CORP_ID / WECOM_SECRET); default the sandbox corp. */
+  wecomCorp?: { corpId: string; secret: string };
   /** The sandbox's clock (token expiry, robot windows, record times). */
   now?: () => number;
 }
@@ -73,6 +75,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
   app.use(async (ctx, next) => {
     const query = { ...(ctx.query as Record<string, string>) };
     if (query.secret) query.secret = '***';
+    if (query.corpsecret) query.corpsecret = '***';
     calls.push({ at: new Date(state.now()).toISOString(), method: ctx.method, path: ctx.path, query });
     if (calls.length > 5000) calls.splice(0, calls.length - 5000);
     await next();
@@ -89,7 +92,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
   wechatApi(router, state);
   secCheckApi(router, state);
   mediaApi(router, state);
-  wecomApi(router, state, { ...(groups ? { groups } : {}) });
+  wecomApi(router, state, { ...(groups ? { groups } : {}), ...(o.wecomCorp ? { corp: o.wecomCorp } : {}) });
   smsApi(router, state, { apiKey: o.smsApiKey ?? SANDBOX_DEFAULTS.smsApiKey });
   controlApi(router, state);
   inboxPage(router, state, o.groupNames ?? new Map());
@@ -132,7 +135,7 @@ export function sandboxGroups(orgTree: readonly { code: string; level: string; n
 
 /** The sandbox as boot.ts, the harness and main.ts start it: the configured apps, templates and org-tree groups. */
 export function sandboxOptionsFor(
-  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'> & { workers?: Pick<AppConfig['workers'], 'robotWindowMs'> },
+  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'> & { workers?: Pick<AppConfig['workers'], 'robotWindowMs'>; wecom?: Pick<AppConfig['wecom'], 'corpId' | 'secret'> },
   policy: { notifications: NotificationTemplatesConfig; orgTree: readonly { code: string; level: string; name: string }[] },
 ): SandboxOptions {
   return {
@@ -143,6 +146,7 @@ export function sandboxOptionsFor(
     smsApiKey: config.sms.apiKey,
     notifications: policy.notifications,
     robotWindowMs: config.workers?.robotWindowMs,
+    ...(config.wecom ? { wecomCorp: { corpId: config.wecom.corpId, secret: config.wecom.secret } } : {}),
     ...sandboxGroups(policy.orgTree),
   };
 }

@@ -2,6 +2,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { body, wxReply, type Describer, type Json } from './http-util.js';
 import type { SandboxState } from './state.js';
+import { SANDBOX_DEFAULTS } from '../config.js';
+import { wecomOAuth, type WecomCorp } from './wecom-oauth.js';
 
 /**
  * qyapi.weixin.qq.com's group-robot webhook (https://developer.work.weixin.qq.com/document/path/91770), served under WECOM_PREFIX so one sandbox
@@ -22,6 +24,8 @@ const LIMITS: Record<string, number> = { text: 2048, markdown: 4096, markdown_v2
 export interface RobotOptions {
   /** Org node codes that have a group robot; absent → every `sbx-robot-<code>` key is accepted. */
   groups?: ReadonlySet<string>;
+  /** The corp whose web sign-in the sandbox serves (wecom-oauth.ts); default: the sandbox corp. */
+  corp?: WecomCorp;
 }
 
 export function robotGroup(key: string | undefined, groups?: ReadonlySet<string>): string | null {
@@ -45,6 +49,7 @@ export const describeWebhook: Describer = (q, b) => {
 
 export function wecomApi(router: Router, state: SandboxState, o: RobotOptions): void {
   router.post(WEBHOOK_PATH, (ctx) => webhookSend(ctx, state, o));
+  wecomOAuth(router, state, WECOM_PREFIX, o.corp ?? { corpId: SANDBOX_DEFAULTS.wecomCorpId, secret: SANDBOX_DEFAULTS.wecomSecret });
 }
 
 function webhookSend(ctx: Context, state: SandboxState, o: RobotOptions): void {

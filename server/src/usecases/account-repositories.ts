@@ -18,6 +18,8 @@ export interface UserRecord {
   dutySlot: 'A' | 'B' | null;
   /** The mini-program openid (the content check needs it); null for accounts known by the official account only. */
   openid: string | null;
+  /** Staff lifecycle (users.status); absent is read as active. A deactivated account is refused at once. */
+  status?: 'invited' | 'active' | 'deactivated';
 }
 
 export interface UserDirectory {
@@ -32,6 +34,8 @@ export interface UserDirectory {
   enrolOfficialAccountResident(oaOpenid: string, name: string): Promise<string>;
   /** The seeded demo accounts (sandbox login picker), in their seeded order. */
   demoAccounts(): Promise<SandboxAccount[]>;
+  /** Drops any cached copy of this user in this process (after a deactivation or a binding). */
+  forget?(id: string): void;
 }
 
 /** One-time subscribe-message consent credits, per user and template key. */

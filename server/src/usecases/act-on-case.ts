@@ -36,6 +36,8 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
   if (input.action === 'handle' && files.length === 0) throw new AppError('photo.missing', '办结需上传处置后照片');
   if (input.action !== 'handle' && files.length > 0) throw new AppError('request.invalid', '该操作不接受照片');
   const processed = files.length ? await processPhotos(deps, files) : [];
+  // Who is on duty in the grid a dispatch goes to, read before the locked transaction (the rota is cached).
+  const duty = input.action === 'dispatch' ? await deps.duty.forDispatch(caseId, input.orgNodeCode, deps.clock.now()) : null;
   let stored: StoredPhoto[] = [];
   try {
     return await deps.uow.run(async (tx) => {
@@ -50,7 +52,7 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
       const holder = decision.patch.responsibleCode;
       const responsiblePath = holder ? (deps.org.get(holder)?.path ?? null) : null;
       const e = decision.event;
-      const event = { action: e.action, fromState: e.fromState, toState: e.toState, actorId: user.id, actorRole: role, note: e.note, data: e.data };
+      const event = { action: e.action, fromState: e.fromState, toState: e.toState, actorId: user.id, actorRole: role, note: e.note, data: onDutyData(e.data, e.action, holder, duty) };
       const photos = stored.map((p) => p.meta);
       const next = await tx.cases.saveDecision(row, decision.patch, { responsiblePath, now }, event, photos, effectsToRecord(deps, decision.effects));
       if (cmd.action === 'merge') await tx.cases.moveFollowers(row.id, cmd.intoCaseId, now);
@@ -139,3 +141,8 @@ async function mergeCommand(tx: TxPorts, user: CurrentUser, row: CaseRecord, inp
   return { action: 'merge', intoCaseId: target.row.id, intoCaseNo: target.row.caseNo, note: input.note };
 }
 
+
+/** A dispatch to a grid records who was on duty there: `onDuty: {slot, userIds}` in the event's data. */
+function onDutyData(data: Record<string, unknown>, action: string, holder: string | null | undefined, duty: { gridCode: string; slot: string; userIds: string[] } | null): Record<string, unknown> {
+  return action === 'dispatch' && duty && holder === duty.gridCode ? { ...data, onDuty: { slot: duty.slot, userIds: duty.userIds } } : data;
+}

@@ -5,7 +5,12 @@ import type { ContentCheck } from '../domain/notify-ports.js';
 import type { Clock, WeChatAuth } from '../domain/ports.js';
 import type { Policy } from '../city-policy.js';
 import type { AuditLog } from './admin/audit.js';
+import type { StaffRoster } from './admin/staff-ports.js';
+import type { StaffActivationPorts } from './admin/invitations.js';
 import type { Photos } from './photo-intake.js';
+import type { WeComSignIn } from './wecom-login.js';
+import type { WorkingCalendarStore } from './admin/calendar.js';
+import type { DutyRoster, DutyStore } from './duty-ports.js';
 import type { OfficialAccountStore, StatsQueries, SubscriptionCredits, UserDirectory } from './account-repositories.js';
 import type { CaseQueries, CaseRepository, IdempotencyKeys, OrgDirectory, UnitOfWork } from './repositories.js';
 
@@ -34,6 +39,16 @@ export interface Deps {
   stats: StatsQueries;
   /** The audit log, for reads and for writes outside a transaction (inside one, use TxPorts.audit). */
   audit: AuditLog;
+  /** Who is on duty in a grid (cached; invalidated by rota changes in this process). */
+  duty: DutyRoster;
+  /** The duty rota's tables (the admin view and changes). */
+  dutyStore: DutyStore;
+  /** Staff records outside a transaction (the admin's staff list and export). */
+  staff: StaffRoster;
+  /** Sends the first invitation to people a roster import created (optional: absent → none sent). */
+  staffInvitations?: { inviteNew(userIds: string[], actor: CurrentUser): Promise<void> };
+  /** Staff activation codes (hash, draw) and their SMS (issue 9). */
+  staffActivation: StaffActivationPorts;
   policy: Readonly<Policy>;
   locator: Locator;
   sla: SlaClock;
@@ -42,6 +57,10 @@ export interface Deps {
   clock: Clock;
   /** msgSecCheck v2 on report text; absent → no check (e.g. a tool with no WeChat access). */
   contentCheck?: ContentCheck;
+  /** WeCom web sign-in (H5 console); null or absent when WeCom is not configured. */
+  wecomSignIn?: WeComSignIn | null;
+  /** The working calendar (holidays, 调休) stored per year; absent in tools that do not edit it. */
+  calendar?: WorkingCalendarStore;
 }
 
 /** The caller, as loaded for each request from the token's user id. */
@@ -54,6 +73,6 @@ export interface CurrentUser {
   orgNodeCode: string | null;
   /** The org node's subtree prefix, '/210200/210202/…/'; null for residents. */
   orgPath: string | null;
-  /** Grid inspectors' A/B post (A on even days of the month, B on odd ones); null for everyone else. */
+  /** Grid inspectors' A/B post (which post is on duty on a day is the rota's: DutyRoster); null for everyone else. */
   dutySlot: 'A' | 'B' | null;
 }

@@ -1,4 +1,6 @@
 import type { AuditLog } from './admin/audit.js';
+import type { StaffAccountStore } from './admin/invitations.js';
+import type { StaffRoster } from './admin/staff-ports.js';
 import type { CaseSource, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
 import type { OfficialAccountStore } from './account-repositories.js';
@@ -179,7 +181,7 @@ export interface IdempotencyKeys {
 
 /**
  * The outbox for messages that are not a case transition (clock alerts, sweeps). A transition's own effects
- * are written by `CaseRepository.saveDecision` / `completeReport` in the same statement as the transition;
+ * are written by `CaseRepository.saveDecision` / `insertReport` in the same statement as the transition;
  * both shape their rows with the one builder in adapters/postgres/outbox-repository.ts.
  */
 export interface Outbox {
@@ -212,6 +214,10 @@ export interface TxPorts {
   cases: CaseRepository;
   /** Admin changes write their audit line in their own transaction. */
   audit: AuditLog;
+  /** Staff records, for the roster import (issue 9). */
+  staff: StaffRoster;
+  /** Invitations, activation attempts, bindings and deactivation (issue 9, staff lifecycle). */
+  staffAccounts: StaffAccountStore;
   outbox: Outbox;
   idempotency: IdempotencyKeys;
   officialAccount: OfficialAccountStore;

@@ -32,6 +32,18 @@ describe('withRecentUsers', () => {
     expect(reads()).toBe(2);
   });
 
+  it('forgets a user at once (a deactivation in this process)', async () => {
+    const records = new Map([['u1', alice]]);
+    const { dir, reads } = counting(records);
+    const users = withRecentUsers(dir, 60_000, () => 1000);
+    await users.byId('u1');
+    records.set('u1', { ...alice, status: 'deactivated' });
+    expect((await users.byId('u1'))!.status).toBeUndefined();
+    users.forget!('u1');
+    expect((await users.byId('u1'))!.status).toBe('deactivated');
+    expect(reads()).toBe(2);
+  });
+
   it('never remembers an unknown id, and a zero window reads every time', async () => {
     const records = new Map<string, UserRecord>();
     const { dir, reads } = counting(records);

@@ -367,3 +367,121 @@ export const oaBindCodes = pgTable('oa_bind_codes', {
   expiresAt: ts('expires_at').notNull(),
   usedAt: ts('used_at'),
 });
+
+/* ---- Working calendar (issue 9, item 6): one row per year, edited by the city admin ---- */
+
+/** A named day of the working calendar (YYYY-MM-DD, Asia/Shanghai). */
+export interface CalendarDayRow {
+  date: string;
+  name: string;
+}
+
+/**
+ * The State Council holiday schedule of one year: rest days (weekend days inside a holiday period
+ * included) and 调休 working weekends. Seeded from config/holidays.json when the table is empty.
+ */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  holidays: jsonb('holidays').$type<CalendarDayRow[]>().notNull(),
+  workdays: jsonb('workdays').$type<CalendarDayRow[]>().notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => users.id),
+});
+
+/* ---- Staff invitations and activation (issue 9, item 2: SMS invitations, activation, deactivation) ---- */
+
+/**
+ * A staff member's 6-digit activation code, sent by SMS: stored only as HMAC-SHA256(auth secret, code), so
+ * it is found by its hash; a live hash (neither used nor revoked) is unique, so a code names one person.
+ */
+export const staffInvitations = pgTable(
+  'staff_invitations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    usedAt: ts('used_at'),
+    usedByOpenid: text('used_by_openid'),
+    revokedAt: ts('revoked_at'),
+    /** `sent`, or the SMS gateway's error code (the admin re-sends). */
+    smsStatus: text('sms_status'),
+  },
+  (t) => [
+    uniqueIndex('staff_invitations_live_code_uq').on(t.codeHash).where(sql`used_at is null and revoked_at is null`),
+    index('staff_invitations_user_idx').on(t.userId),
+  ],
+);
+
+/** Wrong activation codes per WeChat identity: 5 failures lock that openid until `locked_until`. */
+export const staffInviteAttempts = pgTable('staff_invite_attempts', {
+  openid: text('openid').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: ts('locked_until'),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+// ---- Duty rota as data (issue 9, item 4) ----------------------------------------------------------------
+// Nothing here is deleted or updated except `superseded_at`/`superseded_by`: a change supersedes the row it
+// replaces, which stays readable, so who was on duty on any past day has an answer.
+
+/** A district's default A/B rule; the current one has `superseded_at` null. No row → alternate_days. */
+export const dutyRules = pgTable(
+  'duty_rules',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    districtCode: text('district_code').notNull().references(() => orgNodes.code),
+    rule: text('rule').notNull(),
+    setBy: uuid('set_by').references(() => users.id),
+    setAt: ts('set_at').notNull(),
+    supersededAt: ts('superseded_at'),
+    supersededBy: uuid('superseded_by').references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex('duty_rules_current_uq').on(t.districtCode).where(sql`${t.supersededAt} is null`),
+    check('duty_rules_rule_check', sql`${t.rule} in ('alternate_days','alternate_weeks','a_only')`),
+  ],
+);
+
+/** A grid's slot on one Beijing date ('YYYY-MM-DD'), whatever the rule says. */
+export const dutyOverrides = pgTable(
+  'duty_overrides',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    gridCode: text('grid_code').notNull().references(() => orgNodes.code),
+    day: text('day').notNull(),
+    slot: text('slot').notNull(),
+    setBy: uuid('set_by').references(() => users.id),
+    setAt: ts('set_at').notNull(),
+    supersededAt: ts('superseded_at'),
+    supersededBy: uuid('superseded_by').references(() => users.id),
+  },
+  (t) => [
+    index('duty_overrides_grid_day_idx').on(t.gridCode, t.day),
+    check('duty_overrides_slot_check', sql`${t.slot} in ('A','B')`),
+  ],
+);
+
+/** A named person covering post A or B of a grid from `from_day` to `to_day` (inclusive; leave cover). */
+export const dutySubstitutes = pgTable(
+  'duty_substitutes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    gridCode: text('grid_code').notNull().references(() => orgNodes.code),
+    post: text('post').notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    fromDay: text('from_day').notNull(),
+    toDay: text('to_day').notNull(),
+    setBy: uuid('set_by').references(() => users.id),
+    setAt: ts('set_at').notNull(),
+    supersededAt: ts('superseded_at'),
+    supersededBy: uuid('superseded_by').references(() => users.id),
+  },
+  (t) => [
+    index('duty_substitutes_grid_idx').on(t.gridCode, t.fromDay),
+    check('duty_substitutes_post_check', sql`${t.post} in ('A','B')`),
+    check('duty_substitutes_range_check', sql`${t.fromDay} <= ${t.toDay}`),
+  ],
+);

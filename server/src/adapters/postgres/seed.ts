@@ -109,6 +109,10 @@ function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: st
   for (const d of districts) rows.push(staff(d, 'leader', 'LD', `${d.name}领导（演示）`));
   rows.push(staff(city, 'third_party', 'TP01', '第三方采集员01（演示）'));
   rows.push(staff(city, 'admin', 'ADM', '系统管理员（演示）'));
+  // A district admin for the district of the first grid (the demo grids' district): district-scope admin work.
+  const firstGrid = nodes.find((n) => n.level === 'grid');
+  const adminDistrict = firstGrid && districts.find((d) => firstGrid.path.startsWith(d.path!));
+  if (adminDistrict) rows.push(staff(adminDistrict, 'admin', 'ADM', '区管理员（演示）'));
   // Fictitious sandbox mobiles for staff (SMS fallback and robot @-mentions); real ones come from HR data.
   rows.forEach((r, i) => {
     r.mobile = `1990${String(i + 1).padStart(7, '0')}`;

@@ -3,12 +3,14 @@ import { pgAuditLog } from './audit-repository.js';
 import { pgCaseRepository } from './case-repository.js';
 import type { Database, DbOrTx } from './database.js';
 import { pgIdempotencyKeys } from './idempotency-repository.js';
+import { pgStaffAccountStore } from './invitation-repository.js';
 import { pgOfficialAccountStore } from './official-account-repository.js';
 import { pgOutbox } from './outbox-repository.js';
+import { pgStaffRoster } from './staff-repository.js';
 
 /** The ports bound to one connection or transaction. */
 export function portsOn(db: DbOrTx): TxPorts {
-  return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db) };
+  return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db), staff: pgStaffRoster(db), staffAccounts: pgStaffAccountStore(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */

@@ -1,5 +1,6 @@
 import { AppError } from '../../domain/errors.js';
-import type { WeChatAuth, WeChatIdentity } from '../../domain/ports.js';
+import type { VerifiedPhone, WeChatAuth, WeChatIdentity } from '../../domain/ports.js';
+import type { AccessTokenSource } from './access-token.js';
 
 /**
  * Thin typed client for the mini-program server APIs (https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session).
@@ -11,6 +12,14 @@ export interface MiniProgramClientOptions {
   appId: string;
   appSecret: string;
   timeoutMs: number;
+  /** The mini-program's access token (getuserphonenumber needs one). */
+  tokens: AccessTokenSource;
+}
+
+interface PhoneReply {
+  errcode?: number;
+  errmsg?: string;
+  phone_info?: { phoneNumber?: string; purePhoneNumber?: string; countryCode?: string };
 }
 
 interface Code2SessionReply {
@@ -48,7 +57,34 @@ export function miniProgramClient(o: MiniProgramClientOptions): WeChatAuth {
       if (!reply.errcode && reply.openid) return { openid: reply.openid, ...(reply.unionid ? { unionid: reply.unionid } : {}) };
       throw mapError(reply.errcode ?? -1);
     },
+    /** POST wxa/business/getuserphonenumber {code} (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-info/phone-number/getPhoneNumber.html). */
+    async phoneNumber(phoneCode: string): Promise<VerifiedPhone> {
+      let token = (await o.tokens.get()).token;
+      let reply = await phoneCall(token, phoneCode);
+      if (reply.errcode === 40001 || reply.errcode === 42001) {
+        token = (await o.tokens.refresh(token)).token;
+        reply = await phoneCall(token, phoneCode);
+      } else if (reply.errcode && TRANSIENT.has(reply.errcode)) {
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        reply = await phoneCall(token, phoneCode);
+      }
+      const p = reply.phone_info;
+      if (!reply.errcode && p?.purePhoneNumber) return { phoneNumber: p.phoneNumber ?? p.purePhoneNumber, purePhoneNumber: p.purePhoneNumber, countryCode: p.countryCode ?? '86' };
+      if (reply.errcode === 40029) throw new AppError('auth.wechat_code_invalid', '手机号验证凭证无效或已使用，请重新获取', { errcode: 40029 });
+      throw mapError(reply.errcode ?? -1);
+    },
   };
+
+  async function phoneCall(token: string, code: string): Promise<PhoneReply> {
+    const url = `${base}/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(token)}`;
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }), signal: AbortSignal.timeout(o.timeoutMs) });
+      if (!res.ok) return { errcode: -1, errmsg: `http ${res.status}` };
+      return (await res.json()) as PhoneReply;
+    } catch {
+      return { errcode: -1, errmsg: 'network' };
+    }
+  }
 }
 
 function mapError(errcode: number): AppError {

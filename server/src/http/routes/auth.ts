@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { LoginResponse, UserDto } from '@finecity/types';
 import type { AppDeps } from '../../composition.js';
-import { onDutySlot } from '../../domain/duty-roster.js';
+import type { DutyRoster } from '../../usecases/duty-ports.js';
 import { loginWithWeChat } from '../../usecases/login.js';
 import type { CurrentUser } from '../../usecases/deps.js';
 import { currentUser, requireUser } from '../auth.js';
@@ -10,25 +10,28 @@ import type { ApiRegistry } from '../openapi.js';
 import { loginBody } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 
-export const presentUser = (u: CurrentUser, now: Date): UserDto => ({
+export const presentUser = async (u: CurrentUser, now: Date, roster: DutyRoster): Promise<UserDto> => ({
   id: u.id, name: u.name, roles: u.roles, orgNodeCode: u.orgNodeCode,
-  duty: u.dutySlot ? { slot: u.dutySlot, onDuty: onDutySlot(now) === u.dutySlot } : null,
+  // On duty: the rota (rule, overrides, substitutes) has this person on the grid's on-duty post today.
+  duty: u.dutySlot ? { slot: u.dutySlot, onDuty: !!u.orgNodeCode && (await roster.onDuty(u.orgNodeCode, now)).people.some((p) => p.id === u.id) } : null,
 });
 
 export function authRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({
     method: 'post', path: '/api/v1/auth/wechat', tag: 'auth', auth: false, body: loginBody,
-    summary: 'Log in with a wx.login code (code2Session); in the sandbox, "sandbox:<openid>"',
-    responses: { 200: '{token, user}', 400: 'bad body', 401: 'invalid or used code', 403: 'WeChat blocked this user (40226)', 503: 'WeChat unavailable' },
+    summary: 'Log in with a wx.login code (code2Session; in the sandbox "sandbox:<openid>"). Staff activate with `inviteCode` (the SMS code) or `phoneCode` (getPhoneNumber; sandbox "sandbox-phone:<mobile>"), which binds this WeChat identity',
+    responses: {
+      200: '{token, user}', 400: 'bad body', 401: 'invalid or used code, wrong or expired activation code, deactivated account', 403: 'WeChat blocked this user (40226)',
+      404: 'no unbound staff record has this mobile', 409: 'staff record already bound, or this WeChat identity is already a resident or another staff member', 429: '5 wrong activation codes: this WeChat identity is locked', 503: 'WeChat unavailable',
+    },
   });
   router.post('/api/v1/auth/wechat', jsonBody, async (ctx) => {
-    const { code } = parse(loginBody, ctx.request.body);
-    const user = await loginWithWeChat(deps, code);
-    const body: LoginResponse = { token: await deps.tokens.issue(user.id), user: presentUser(user, deps.clock.now()) };
+    const user = await loginWithWeChat(deps, parse(loginBody, ctx.request.body));
+    const body: LoginResponse = { token: await deps.tokens.issue(user.id), user: await presentUser(user, deps.clock.now(), deps.duty) };
     ctx.body = body;
   });
   api.add({ method: 'get', path: '/api/v1/me', summary: 'The current user', tag: 'auth', auth: true, responses: { 200: 'user', 401: 'not logged in' } });
-  router.get('/api/v1/me', requireUser(deps), (ctx) => {
-    ctx.body = { user: presentUser(currentUser(ctx), deps.clock.now()) };
+  router.get('/api/v1/me', requireUser(deps), async (ctx) => {
+    ctx.body = { user: await presentUser(currentUser(ctx), deps.clock.now(), deps.duty) };
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
+  CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type DeactivateStaffBody, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
 } from '@finecity/types';
 
 const int = (min: number, max: number, dflt: number) =>
@@ -37,7 +37,16 @@ export const caseListQuery = z.object({
   pageSize: int(1, PAGE_SIZE_MAX, 20),
 }) satisfies z.ZodType<CaseListFilter>;
 
-export const loginBody = z.object({ code: z.string().trim().min(1, '缺少登录凭证 code').max(200) }).strict() satisfies z.ZodType<LoginRequest>;
+export const loginBody = z
+  .object({
+    code: z.string().trim().min(1, '缺少登录凭证 code').max(200),
+    inviteCode: z.string().trim().regex(/^\d{6}$/, '激活码应为 6 位数字').optional(),
+    phoneCode: z.string().trim().min(1, '缺少手机号凭证 phoneCode').max(200).optional(),
+  })
+  .strict()
+  .refine((b) => !(b.inviteCode && b.phoneCode), { message: '激活码和手机号验证只能选一种', path: ['phoneCode'] }) satisfies z.ZodType<LoginRequest>;
+
+export const deactivateStaffBody = z.object({ reason: z.string().trim().max(200, '停用原因不超过 200 字').optional() }).strict() satisfies z.ZodType<DeactivateStaffBody>;
 
 export const uuidParam = z.uuid('案件 ID 格式不正确');
 

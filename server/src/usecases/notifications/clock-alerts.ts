@@ -1,5 +1,5 @@
-import { offDutySlot } from '../../domain/duty-roster.js';
 import { caseOccurrence } from '../../domain/notification-plan.js';
+import { dutyPeople } from '../duty-ports.js';
 import { categoryName, createAndQueue, notice, staffTo } from './plan.js';
 import type { NotifyDeps } from './ports.js';
 
@@ -63,7 +63,7 @@ export async function onFailover(d: NotifyDeps, job: FailoverJob): Promise<numbe
   const now = d.clock.now();
   const who =
     job.step === 'b'
-      ? (await d.recipients.onDuty(grid, offDutySlot(now))).map((u) => u.id)
+      ? (await dutyPeople(d, grid, now, 'off')).map((u) => u.id) // the rota's other post
       : await d.recipients.withRole(d.org.get(grid)?.parentCode ?? grid.slice(0, 11), 'community');
   const gridName = d.org.get(grid)?.name ?? '责任网格';
   const event = `duty.failover_${job.step}`;

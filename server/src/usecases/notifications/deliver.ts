@@ -1,7 +1,7 @@
-import { onDutySlot } from '../../domain/duty-roster.js';
 import { robotMarkdown, templateValues, type MessageFacts } from '../../domain/notification-plan.js';
 import type { ChannelName, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
 import { redactSecrets } from '../../domain/notify-ports.js';
+import { dutyPeople } from '../duty-ports.js';
 import type { NotificationRecord, NotifyDeps } from './ports.js';
 
 /** A transient failure: the job is retried with backoff (or after `retryAfterMs`). */
@@ -99,7 +99,7 @@ async function buildMessage(d: NotifyDeps, n: NotificationRecord, ch: ChannelNam
     if (!key) return null;
     if (n.payload.text) return { channel: ch, to: key, text: n.payload.text, dedupeKey: n.dedupeKey };
     // In a grid's group, the on-duty inspector is @-mentioned by mobile (WeCom mentioned_mobile_list).
-    const onDuty = d.org.get(n.recipientGroup!)?.level === 'grid' ? await d.recipients.onDuty(n.recipientGroup!, onDutySlot(d.clock.now())) : [];
+    const onDuty = d.org.get(n.recipientGroup!)?.level === 'grid' ? await dutyPeople(d, n.recipientGroup!, d.clock.now(), 'on') : [];
     const mobile = onDuty[0]?.mobile ?? null;
     return { channel: ch, to: key, text: robotText(n), mentionMobiles: mobile ? [mobile] : undefined, dedupeKey: n.dedupeKey };
   }

@@ -1,6 +1,6 @@
 import type { CaseState } from '@finecity/types';
-import { onDutySlot } from '../../domain/duty-roster.js';
 import { caseOccurrence, matchRoutes, notificationKey, routesFor, type Audience, type MessageFacts, type Route, type RouteOverrides } from '../../domain/notification-plan.js';
+import { dutyPeople } from '../duty-ports.js';
 import type { OrgNode } from '../repositories.js';
 import { deliverNotification, TransientDeliveryError } from './deliver.js';
 import type { CaseForNotice, NewNotification, NotifyDeps, StoredFacts } from './ports.js';
@@ -45,7 +45,7 @@ export async function planFromOutbox(d: NotifyDeps, outboxId: number): Promise<n
   };
   const rows: NewNotification[] = [];
   for (const route of routes) {
-    for (const to of await resolve(d, route.audience, c, holder)) {
+    for (const to of await resolve(d, route.audience, c, holder, ev.createdAt)) {
       rows.push(notice(d, { event: ev.topic, occurrence: caseOccurrence(c.id, version), caseId: c.id, to, template: route.template, facts }));
     }
   }
@@ -112,14 +112,15 @@ export function placeOf(d: NotifyDeps, c: Pick<CaseForNotice, 'address' | 'gridC
   return c.address ?? (c.gridCode ? d.org.get(c.gridCode)?.name : null) ?? d.org.get(c.districtCode)?.name ?? '';
 }
 
-async function resolve(d: NotifyDeps, a: Audience, c: CaseForNotice, holder: OrgNode | null): Promise<To[]> {
+async function resolve(d: NotifyDeps, a: Audience, c: CaseForNotice, holder: OrgNode | null, at: Date): Promise<To[]> {
   if (a === 'reporter') {
     const ids = [...new Set([c.reporterId, ...(await d.recipients.followers(c.id))].filter((x): x is string => !!x))];
     return ids.map((id) => ({ kind: 'resident', key: `u-${id}`, userId: id }));
   }
   if (a === 'on_duty') {
     if (holder?.level !== 'grid') return [];
-    return (await d.recipients.onDuty(holder.code, onDutySlot(d.clock.now()))).map((u) => staffTo(u.id));
+    // Who was on duty when the event happened (the rota: rule, overrides, substitutes).
+    return (await dutyPeople(d, holder.code, at, 'on')).map((u) => staffTo(u.id));
   }
   if (a === 'holder') return holder && holder.level !== 'grid' ? (await d.recipients.staffAt(holder.code)).map(staffTo) : [];
   if (a === 'parent') return holder?.parentCode ? (await d.recipients.staffAt(holder.parentCode)).map(staffTo) : [];

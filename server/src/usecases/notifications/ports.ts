@@ -2,6 +2,7 @@ import type { CaseState } from '@finecity/types';
 import type { Channel, ChannelName, DeliveryOutcome } from '../../domain/notify-ports.js';
 import type { Logger } from '../../logger.js';
 import type { Policy } from '../../city-policy.js';
+import type { DutyRoster } from '../duty-ports.js';
 import type { OrgDirectory, Outbox } from '../repositories.js';
 
 /**
@@ -193,6 +194,8 @@ export interface NotifyDeps {
   org: OrgDirectory;
   notices: CaseNotices;
   recipients: RecipientDirectory;
+  /** The duty rota (who is on duty in a grid); absent → the default rule over `recipients.onDuty`. */
+  duty?: DutyRoster;
   store: NotificationStore;
   deadlines: DeadlineStore;
   figures: SummaryFigures;

@@ -1,0 +1,157 @@
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { AppError } from '../../domain/errors.js';
+
+/**
+ * The roster spreadsheet: reading an uploaded XLSX or CSV into typed cells (exceljs), and writing the
+ * template and the export. Nothing here knows what a column means; staff-import.ts does.
+ */
+
+export const STAFF_IMPORT_LIMITS = { maxRows: 5000, maxBytes: 5 * 1024 * 1024 } as const;
+
+/** A cell as the importer judges it: text, or why it cannot be text. */
+export type SheetCell =
+  | { kind: 'empty' }
+  | { kind: 'text'; text: string }
+  | { kind: 'number'; value: number }
+  /** A formula cell (its formula is never evaluated or trusted). */
+  | { kind: 'formula' }
+  /** A date, boolean or error value. */
+  | { kind: 'other'; what: 'date' | 'boolean' | 'error' };
+
+export interface SheetRow {
+  /** The spreadsheet row number, 1-based (the header is row 1). */
+  row: number;
+  cells: Map<string, SheetCell>;
+}
+
+export interface ParsedSheet {
+  headers: string[];
+  rows: SheetRow[];
+}
+
+const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]); // a ZIP local file header (ECMA-376 Part 2, OPC)
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]); // legacy .xls (MS-CFB)
+
+const unsupported = () => new AppError('request.unsupported_media_type', '请上传 Excel（.xlsx）或 CSV 文件');
+
+/** Reads the first worksheet (or the one named 人员名单) of an XLSX, or a UTF-8 CSV. */
+export async function readSheet(buf: Buffer, preferredSheet: string): Promise<ParsedSheet> {
+  if (buf.length === 0) throw new AppError('import.invalid_file', '文件是空的');
+  if (buf.length > STAFF_IMPORT_LIMITS.maxBytes) throw new AppError('request.too_large', '文件超过 5MB，请分批导入');
+  const wb = new ExcelJS.Workbook();
+  let ws: ExcelJS.Worksheet | undefined;
+  if (buf.subarray(0, 4).equals(XLSX_MAGIC)) {
+    try {
+      await wb.xlsx.load(buf as unknown as ExcelJS.Buffer);
+    } catch {
+      throw new AppError('import.invalid_file', '无法读取该 Excel 文件，请用 Excel 或 WPS 另存为 .xlsx 后重试');
+    }
+    ws = wb.getWorksheet(preferredSheet) ?? wb.worksheets[0];
+  } else if (buf.subarray(0, 4).equals(OLE_MAGIC)) {
+    throw new AppError('request.unsupported_media_type', '不支持旧版 .xls 文件，请另存为 .xlsx 后重试');
+  } else {
+    const text = decodeCsv(buf);
+    try {
+      // Every CSV field stays text (exceljs would otherwise turn digits into numbers and some strings into dates).
+      ws = await wb.csv.read(Readable.from([text]), { map: (d: string) => (d === '' ? null : d) } as unknown as ExcelJS.CsvReadOptions);
+    } catch {
+      throw new AppError('import.invalid_file', '无法读取该 CSV 文件，请检查格式');
+    }
+  }
+  if (!ws) throw new AppError('import.invalid_file', '文件中没有工作表');
+  return toRows(ws);
+}
+
+function decodeCsv(buf: Buffer): string {
+  if (buf.includes(0)) throw unsupported();
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new AppError('import.invalid_file', 'CSV 文件须为 UTF-8 编码：请在 Excel 中选择“CSV UTF-8（逗号分隔）”另存');
+  }
+  return text.replace(/^\uFEFF/, '');
+}
+
+function toRows(ws: ExcelJS.Worksheet): ParsedSheet {
+  const headerRow = ws.getRow(1);
+  const headers: string[] = [];
+  const colOf = new Map<number, string>();
+  headerRow.eachCell({ includeEmpty: false }, (cell, col) => {
+    const c = judge(cell.value);
+    const name = c.kind === 'text' ? c.text.replace(/^\uFEFF/, '').trim() : '';
+    if (name) {
+      headers.push(name);
+      colOf.set(col, name);
+    }
+  });
+  const rows: SheetRow[] = [];
+  let tooMany = false;
+  ws.eachRow({ includeEmpty: false }, (row, n) => {
+    if (n === 1 || tooMany) return;
+    const cells = new Map<string, SheetCell>();
+    let any = false;
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      const name = colOf.get(col);
+      if (!name) return;
+      const c = judge(cell.value);
+      if (c.kind !== 'empty') any = true;
+      cells.set(name, c);
+    });
+    if (!any) return;
+    if (rows.length >= STAFF_IMPORT_LIMITS.maxRows) {
+      tooMany = true;
+      return;
+    }
+    rows.push({ row: n, cells });
+  });
+  if (tooMany) throw new AppError('import.too_many_rows', `一次最多导入 ${STAFF_IMPORT_LIMITS.maxRows} 行，请分批导入`, { maxRows: STAFF_IMPORT_LIMITS.maxRows });
+  return { headers, rows };
+}
+
+function judge(v: ExcelJS.CellValue): SheetCell {
+  if (v === null || v === undefined) return { kind: 'empty' };
+  if (typeof v === 'string') return v.trim() === '' && !/^[\t\r]/.test(v) ? { kind: 'empty' } : { kind: 'text', text: v };
+  if (typeof v === 'number') return { kind: 'number', value: v };
+  if (typeof v === 'boolean') return { kind: 'other', what: 'boolean' };
+  if (v instanceof Date) return { kind: 'other', what: 'date' };
+  if (typeof v === 'object') {
+    if ('formula' in v || 'sharedFormula' in v) return { kind: 'formula' };
+    if ('error' in v) return { kind: 'other', what: 'error' };
+    if ('richText' in v) return { kind: 'text', text: v.richText.map((r) => r.text).join('') };
+    if ('text' in v && typeof v.text === 'string') return { kind: 'text', text: v.text };
+  }
+  return { kind: 'other', what: 'error' };
+}
+
+/**
+ * A cell spreadsheet programs would run as a formula (CSV/formula injection: OWASP,
+ * https://owasp.org/www-community/attacks/CSV_Injection) is prefixed with a single quote when written.
+ */
+export function escapeCell(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+export interface SheetSpec {
+  name: string;
+  columns: { header: string; width: number; note?: string }[];
+  rows: (string | null)[][];
+}
+
+/** A workbook of plain-text sheets: header row bold and frozen, every written cell a string (escaped). */
+export async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'FineCity';
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = s.columns.map((c) => ({ header: c.header, width: c.width, style: { numFmt: '@' } }));
+    const header = ws.getRow(1);
+    header.font = { bold: true };
+    s.columns.forEach((c, i) => {
+      if (c.note) header.getCell(i + 1).note = c.note;
+    });
+    for (const r of s.rows) ws.addRow(r.map((v) => (v === null ? null : escapeCell(v))));
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
