@@ -98,6 +98,23 @@ const notificationsSchema = z.object({
 });
 export type NotificationPolicy = z.infer<typeof notificationsSchema>;
 
+/** Grid types of 大政办发〔2018〕125号 and who inspects each (config/grid-types.json; issue 9, grid import). */
+const gridTypesSchema = z.object({
+  types: z.record(
+    z.string().min(1),
+    z.object({
+      inspectorKind: z.string().min(1),
+      inspectorsPerGrid: z.object({ min: z.number().int().min(1), max: z.number().int().min(1) }).refine((n) => n.min <= n.max, 'min must not exceed max'),
+      rotation: z.literal('AB').optional(),
+      /** Other spellings accepted on import (e.g. half-width brackets). */
+      aliases: z.array(z.string().min(1)).default([]),
+      /** Per-type time limits: their semantics belong to the time limits; here only an object. */
+      timeLimitOverrides: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ).refine((t) => Object.keys(t).length > 0, 'at least one grid type'),
+});
+export type GridTypePolicy = z.infer<typeof gridTypesSchema>;
+
 export interface Policy {
   notifications: NotificationPolicy;
   orgTree: OrgNodeSeedData[];
@@ -105,6 +122,7 @@ export interface Policy {
   rules: z.infer<typeof rulesSchema>;
   timeLimits: z.infer<typeof timeLimitsSchema>;
   holidays: z.infer<typeof holidaysSchema>;
+  gridTypes: GridTypePolicy;
 }
 
 function readJson(dir: string, file: string): unknown {
@@ -131,6 +149,7 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
   const timeLimits = check(timeLimitsSchema, readJson(configDir, 'time-limits.json'), 'time-limits.json', problems);
   const holidays = check(holidaysSchema, readJson(configDir, 'holidays.json'), 'holidays.json', problems);
   const notifications = check(notificationsSchema, readJson(configDir, 'notifications.json'), 'notifications.json', problems);
+  const gridTypes = check(gridTypesSchema, readJson(configDir, 'grid-types.json'), 'grid-types.json', problems);
   if (notifications) {
     for (const [topic, routes] of Object.entries(notifications.routes)) {
       for (const r of routes) if (!notifications.templates[r.template]) problems.push(`notifications.json: ${topic} names unknown template ${r.template}`);
@@ -146,8 +165,21 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
     }
   }
   if (categories) crossCheckCategories(categories, problems);
-  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
-  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications });
+  if (categories && gridTypes) crossCheckGridTypeLimits(categories, gridTypes, problems);
+  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications || !gridTypes) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications, gridTypes });
+}
+
+/** A grid type's `timeLimitOverrides`: category code → limits in the shape of time-limits.json's byCategory (issue 9, item 6). */
+function crossCheckGridTypeLimits(c: z.infer<typeof categoriesFileSchema>, g: GridTypePolicy, problems: string[]): void {
+  const codes = new Set(c.categories.map((x) => x.code));
+  for (const [type, def] of Object.entries(g.types)) {
+    for (const [code, value] of Object.entries(def.timeLimitOverrides ?? {})) {
+      if (!codes.has(code)) problems.push(`grid-types.json: ${type} timeLimitOverrides names unknown category ${code}`);
+      const r = limitOverride.strict().safeParse(value);
+      if (!r.success) problems.push(`grid-types.json: ${type} timeLimitOverrides ${code}: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+    }
+  }
 }
 
 function crossCheckCategories(c: z.infer<typeof categoriesFileSchema>, problems: string[]): void {

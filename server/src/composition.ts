@@ -1,3 +1,4 @@
+import { excelSheets } from './adapters/spreadsheet/exceljs-sheets.js';
 import type { Complexity } from '@finecity/types';
 import { hmacTokens, type TokenService } from './adapters/auth/tokens.js';
 import { hmacUrlSigner, type UrlSigner } from './adapters/auth/signed-urls.js';
@@ -17,6 +18,8 @@ import { pgWorkingCalendar } from './adapters/postgres/calendar-repository.js';
 import { pgWecomStaffDirectory } from './adapters/postgres/wecom-staff-repository.js';
 import { wecomOAuthClient } from './adapters/wechat/wecom-oauth.js';
 import type { WorkingCalendarStore } from './usecases/admin/calendar.js';
+import { firstDocument, limitPolicyFor, policyCatalog, type CategoryCatalog } from './usecases/admin/categories.js';
+import { pgPolicyVersionReader } from './adapters/postgres/policy-repository.js';
 import { withRecentUsers } from './adapters/memory/recent-users.js';
 import { processPhoto } from './adapters/storage/photo-processor.js';
 import { diskPhotoStore } from './adapters/storage/photo-store.js';
@@ -27,7 +30,9 @@ import { pushCodec } from './adapters/wechat/push-codec.js';
 import { calendarConfigFrom, makeCalendar, uncoveredYears, type HolidayFile } from './domain/calendar.js';
 import type { CaseClock } from './domain/case-model.js';
 import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
-import { buildLocator } from './domain/locate.js';
+import { pgOrgGridStore } from './adapters/postgres/org-import-repository.js';
+import { turfGridGeometry } from './adapters/geo/turf-geometry.js';
+import { reloadableLocator } from './adapters/geo/reloadable-locator.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
 import { beijingParts } from './domain/shanghai-time.js';
 import type { AppConfig } from './config.js';
@@ -51,8 +56,13 @@ export interface AppDeps extends Deps {
   oaPush: OfficialAccountPorts;
 }
 
-/** The SLA clock; `useHolidays` swaps its calendar (the stored working calendar, see useStoredCalendar). */
-export function buildSla(policy: Policy, logger?: Logger, now = new Date()): SlaClock & { useHolidays(file: HolidayFile, logger?: Logger, now?: Date): void } {
+/**
+ * The SLA clock; `useHolidays` swaps its calendar (the stored working calendar, see useStoredCalendar), `useLimits`
+ * its time limits (every stored policy version, see useStoredCategories); until then config/time-limits.json's.
+ */
+export function buildSla(
+  policy: Policy, logger?: Logger, now = new Date(),
+): SlaClock & { useHolidays(file: HolidayFile, logger?: Logger, now?: Date): void; useLimits(source: Pick<CategoryCatalog, 'limits'>): void } {
   const tl = policy.timeLimits;
   let calendar = makeCalendar(calendarConfigFrom(policy.holidays, tl.workingHours));
   const warnUncovered = (file: HolidayFile, log: Logger | undefined, at: Date): void => {
@@ -61,13 +71,18 @@ export function buildSla(policy: Policy, logger?: Logger, now = new Date()): Sla
     if (missing.length) log?.warn('holiday calendar does not cover these years; only weekends count as rest days (a city admin enters them: PUT /api/v1/admin/calendar/:year)', { years: missing });
   };
   warnUncovered(policy.holidays, logger, now);
+  let limits: Pick<CategoryCatalog, 'limits'> | null = null;
   return {
     useHolidays(file, log, at = new Date()) {
       calendar = makeCalendar(calendarConfigFrom(file, tl.workingHours));
       warnUncovered(file, log, at);
     },
-    compute(categoryCode: string, complexity: Complexity, start: Date): CaseClock {
-      const d = computeDeadlines(tl, calendar, categoryCode, complexity, start);
+    useLimits(source) {
+      limits = source;
+    },
+    compute(categoryCode: string, complexity: Complexity, start: Date, on?: { version: number | null; gridType?: string | null }): CaseClock {
+      const p = limits ? limitPolicyFor(tl, limits.limits(on?.version ?? null), categoryCode, on?.gridType) : tl;
+      const d = computeDeadlines(p, calendar, categoryCode, complexity, start);
       return { startedAt: d.startedAt, dueAt: d.dueAt, calendar: d.calendar, nationalDueAt: d.nationalDueAt, nationalCalendar: d.nationalCalendar };
     },
     status: (clock, at) => clockStatus(calendar, clock, at, tl.warn),
@@ -132,6 +147,25 @@ export async function useStoredCalendar(
   return { ...pg, reload: () => load(false), stop: () => clearInterval(timer) };
 }
 
+/**
+ * Categories and time limits from the database (policy_versions): version 1 is written from
+ * config/categories.json and config/time-limits.json when none is stored; every version is held in memory
+ * and handed to `sla`; new versions are read every `refreshMs` (default one minute) for other processes, and
+ * at once in the process that made one (CategoryCatalog.reload).
+ */
+export async function useStoredCategories(
+  database: Database, policy: Policy, sla: ReturnType<typeof buildSla>, logger: Logger, refreshMs = 60_000,
+): Promise<CategoryCatalog & { stop(): void }> {
+  const reader = pgPolicyVersionReader(database.db);
+  const cats = policy.categories.categories;
+  if (await reader.seedIfEmpty(firstDocument(cats, policy.timeLimits, policy.gridTypes.types), new Date())) logger.info('category and time-limit policy version 1 written from config');
+  const catalog = await policyCatalog(reader, cats);
+  sla.useLimits(catalog);
+  const timer = setInterval(() => catalog.reload().catch((err: unknown) => logger.warn('category policy refresh failed', { error: String(err) })), refreshMs);
+  timer.unref();
+  return { ...catalog, stop: () => clearInterval(timer) };
+}
+
 export interface ComposeOptions {
   config: Readonly<AppConfig>;
   policy: Readonly<Policy>;
@@ -162,16 +196,20 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   const clock = o.clock ?? { now: () => new Date() };
   const sla = buildSla(o.policy);
   const calendar = await useStoredCalendar(database, o.policy, sla, o.logger);
+  const categories = await useStoredCategories(database, o.policy, sla, o.logger);
   const org = await pgOrgDirectory(database.db);
   const dutyStore = pgDutyStore(database);
   const duty = cachedDutyRoster(dutyStore, org, { ttlMs: DUTY_CACHE_MS });
   const notifier = o.notifications
     ? await buildNotifier({
         config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
-        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, org, duty,
+        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, org, duty, categoryNames: categories,
       })
     : null;
   const store = portsOn(database.db);
+  // The point → grid locator from the stored tree (grid imports change it; issue 9, item 5).
+  const orgGridStore = pgOrgGridStore(database.db);
+  const locator = await reloadableLocator(() => orgGridStore.shapes({}));
   const deps: AppDeps = {
     config,
     uow: pgUnitOfWork(database),
@@ -184,6 +222,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     officialAccount: store.officialAccount,
     stats: pgStatsQueries(database.db),
     audit: store.audit,
+    sheets: excelSheets(),
     duty,
     dutyStore,
     staff: store.staff,
@@ -194,7 +233,8 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     },
     staffInvitations: { inviteNew: (ids, actor) => staffInvitationsFor(deps).inviteNew(ids, actor) },
     policy: o.policy,
-    locator: buildLocator(o.policy.orgTree),
+    locator,
+    orgGeo: { store: orgGridStore, geometry: turfGridGeometry(), reloadLocator: () => locator.reload() },
     sla,
     photos: { process: (upload) => processPhoto(upload), ...diskPhotoStore(config.photoDir) },
     wechat:
@@ -206,6 +246,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     clock,
     contentCheck: notifier?.contentCheck,
     calendar,
+    categories,
     wecomSignIn: config.wecom.signIn
       ? {
           oauth: wecomOAuthClient({ apiBase: o.apiBases.wecom, corpId: config.wecom.corpId, secret: config.wecom.secret, timeoutMs: config.wechat.timeoutMs }),
@@ -231,6 +272,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   return {
     deps, notifier, close: async () => {
       calendar.stop();
+      categories.stop();
       await notifier?.close();
     },
   };

@@ -63,6 +63,8 @@ export interface NotifierOptions {
   org?: OrgDirectory;
   /** The duty rota, when the composition root already holds one (so a rota change invalidates one cache); else built here. */
   duty?: DutyRoster;
+  /** The live category names (an admin may rename one); else the names of config/categories.json. */
+  categoryNames?: { get(code: string): { name: string } | undefined };
 }
 
 /** Chooses the notification ports' adapters, the channels, the queues and the workers. */
@@ -80,6 +82,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
   const db = database.db;
   const notify: NotifyDeps = {
     policy: o.policy,
+    categoryNames: o.categoryNames,
     channels: {
       subscribe: subscribeChannel({ apiBase: o.apiBases.wechat, timeoutMs: t, tokens: mpTokens }),
       oa_template: oaTemplateChannel({ apiBase: o.apiBases.wechat, appId: config.officialAccount.appId, appSecret: config.officialAccount.appSecret, timeoutMs: t, tokens: oaTokens, miniProgramAppId: config.wechat.mpAppId }),

@@ -1,5 +1,5 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
-import { buildSla, useStoredCalendar } from './composition.js';
+import { buildSla, useStoredCalendar, useStoredCategories } from './composition.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { buildNotifier } from './notifier.js';
@@ -23,13 +23,16 @@ export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Lo
     // Deadline warnings use the stored working calendar (the admin's edits), re-read every minute.
     const sla = buildSla(policy, logger);
     const calendar = await useStoredCalendar(database, policy, sla, logger);
+    // Messages name categories as the city admin last named them (re-read every minute).
+    const categories = await useStoredCategories(database, policy, sla, logger);
     const notifier = await buildNotifier({
       config, policy, database, sla, logger, apiBases, sandboxOn: config.sandbox.enabled, clock: { now: () => new Date() },
-      startWorkers: true, withApi: false,
+      startWorkers: true, withApi: false, categoryNames: categories,
     });
     return {
       async close() {
         calendar.stop();
+        categories.stop();
         await notifier.close();
         await database.close();
       },

@@ -293,3 +293,111 @@ export interface DutyMonthDto {
   /** True when there were more than 500 of either. */
   truncated: boolean;
 }
+
+// ---- Categories and time limits (admin, issue 9 item 6) ------------------------------------------------
+
+/** One clock's effective limits: the calendar it counts in and the hours per complexity. */
+export interface ClockLimitsDto {
+  calendar: 'natural' | 'working';
+  hours: Record<Complexity, number>;
+}
+export interface CategoryLimitsDto {
+  dalian: ClockLimitsDto;
+  national: ClockLimitsDto;
+}
+
+/** A category as the city admin edits it, with the limits new cases get. */
+export interface AdminCategoryDto {
+  code: string;
+  name: string;
+  bigClassCode: string;
+  bigClassName: string;
+  department: { code: string; name: string };
+  hint: string | null;
+  enabled: boolean;
+  urgent: boolean;
+  /** Effective limits (defaults ← big class ← the category's own). */
+  limits: CategoryLimitsDto;
+  /** The category's own override, as stored (null: none). */
+  ownLimits: Partial<Record<'dalian' | 'national', { calendar?: 'natural' | 'working'; hours?: Partial<Record<Complexity, number>> }>> | null;
+  /** Effective limits in grids of each type that has its own standard for this category. */
+  gridTypeLimits: Record<string, CategoryLimitsDto>;
+}
+
+export interface PolicyVersionSummaryDto {
+  version: number;
+  /** ISO instant; the admin pages format it in Beijing time. */
+  createdAt: string;
+  createdBy: { id: string; name: string } | null;
+  reason: string;
+  /** What the version changed: the category and its fields before and after (null for the first, seeded version). */
+  change: { categoryCode: string; before: Record<string, unknown>; after: Record<string, unknown>; movedCases?: number } | null;
+}
+
+/** GET /api/v1/admin/categories. */
+export interface AdminCategoriesDto {
+  version: PolicyVersionSummaryDto;
+  /** The grid types that may have their own limits. */
+  gridTypes: string[];
+  departments: { code: string; name: string }[];
+  defaults: CategoryLimitsDto;
+  categories: AdminCategoryDto[];
+}
+
+/** PUT /api/v1/admin/categories/:code. */
+export interface CategoryUpdateResultDto {
+  /** The new version (or the current one when nothing changed). */
+  version: PolicyVersionSummaryDto;
+  category: AdminCategoryDto;
+  /** False when the request changed nothing: no version was written. */
+  changed: boolean;
+  /** Open cases moved to `mapOpenCasesTo`. */
+  movedCases: number;
+}
+
+/** GET /api/v1/admin/time-limits/versions: newest first. */
+export interface PolicyVersionsDto {
+  current: number;
+  items: PolicyVersionSummaryDto[];
+  total: number;
+}
+
+// ---- Grid import and the admin's org tree (issue 9, item 5) ---------------------------------------------
+
+/** One check's result: `code` is the grid (or community) it is about; any `error` means nothing was written. */
+export interface OrgImportFinding {
+  code: string;
+  /** code.format, code.duplicate, code.prefix, code.taken, parent.unknown, parent.changed, scope.forbidden, name.invalid,
+   *  gridType.unknown, feature.invalid, geometry.invalid, geometry.unclosed_ring, geometry.self_intersection,
+   *  geometry.outside_dalian, outside_district, overlap (errors); gap, grid.absent, district.no_outline (warnings). */
+  kind: string;
+  message: string;
+  severity: 'error' | 'warning';
+  detail?: Record<string, unknown>;
+}
+
+/** POST /api/v1/admin/org/import. */
+export interface OrgImportResultDto {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Written (false on dryRun, on any error, or when nothing changed). */
+  committed: boolean;
+  dryRun: boolean;
+  findings: OrgImportFinding[];
+}
+
+/** GET /api/v1/admin/org/tree: a node and, down to `depth`, its area units (no departments). */
+export interface OrgTreeNodeDto {
+  code: string;
+  name: string;
+  level: OrgLevel;
+  parentCode: string | null;
+  gridType: string | null;
+  /** Grids: their GeoJSON geometry (WGS-84 [lng, lat]); null when none is stored. */
+  geometry?: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown } | null;
+  /** Has area units below (whether or not they are listed). */
+  hasChildren: boolean;
+  /** Present above the depth limit. */
+  children?: OrgTreeNodeDto[];
+}

@@ -23,7 +23,7 @@ export const ERROR_STATUS = {
   'dispatch.target_invalid': 422,
   'duty.invalid': 422,
   'org.unknown': 422,
-  'category.unknown': 422,
+  'category.unknown': 422, 'category.not_found': 404, 'category.disabled': 422, 'category.invalid': 422, 'category.has_open_cases': 409,
   'content.rejected': 422,
   'location.outside_service_area': 422,
   'idempotency.key_reused': 422,

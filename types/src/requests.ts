@@ -263,3 +263,70 @@ export interface DutyUpdateRequest {
   /** Why (kept in the audit line). */
   note?: string;
 }
+
+// ---- Categories and time limits (admin, issue 9 item 6) ------------------------------------------------
+
+/** The two clocks of a case: Dalian's (drives colours and escalation) and the national-style 处置时限. */
+export type ClockName = 'dalian' | 'national';
+/** Whether a clock counts every hour or only working hours (工作时, on the working calendar). */
+export type ClockCalendarKind = 'natural' | 'working';
+
+/** One clock's limits as an override: any field left out comes from the layer below. Hours may be fractional. */
+export interface ClockLimitsInput {
+  calendar?: ClockCalendarKind;
+  hours?: Partial<Record<Complexity, number>>;
+}
+/** A category's limits for either clock (config/time-limits.json `byCategory` entries have this shape). */
+export type CategoryLimitsInput = Partial<Record<ClockName, ClockLimitsInput>>;
+
+/**
+ * PUT /api/v1/admin/categories/:code: any of the fields; one request is one new policy version.
+ * `limits` replaces the category's own limits (null: back to its big class's and the defaults);
+ * `gridTypeLimits[type]` replaces this category's limits in grids of that type (null: removes them).
+ * Disabling a category that still has open cases needs `mapOpenCasesTo`: those cases move to that category.
+ */
+export interface CategoryUpdateRequest {
+  name?: string;
+  /** A city department's org code (DEPT-*). */
+  department?: string;
+  /** The picker's hint (null or '' removes it). */
+  hint?: string | null;
+  enabled?: boolean;
+  mapOpenCasesTo?: string;
+  limits?: CategoryLimitsInput | null;
+  gridTypeLimits?: Record<string, CategoryLimitsInput | null>;
+  /** Why (kept with the version and in the audit line). */
+  reason: string;
+}
+
+/** GET /api/v1/admin/categories?q=&enabled= : all categories (no paging: about 250). */
+export interface AdminCategoriesQuery {
+  /** A code or name substring. */
+  q?: string;
+  enabled?: boolean;
+}
+
+/** GET /api/v1/admin/time-limits/versions. */
+export interface PolicyVersionsQuery {
+  /** Only versions that changed this category. */
+  categoryCode?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+// ---- Grid import and the admin's org tree (issue 9, item 5) ---------------------------------------------
+
+/** POST /api/v1/admin/org/import?dryRun= (body: a GeoJSON FeatureCollection, JSON or multipart field `file`). */
+export interface OrgImportQuery {
+  /** Validate only: nothing is written. */
+  dryRun?: boolean;
+}
+export type OrgImportOptions = Required<OrgImportQuery>;
+
+/** GET /api/v1/admin/org/tree?root=&depth=. */
+export interface OrgTreeQuery {
+  /** Default: the admin's own unit. */
+  root?: string;
+  /** Levels below the root to list, 0–4 (default 1). */
+  depth?: number;
+}

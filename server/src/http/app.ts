@@ -10,6 +10,7 @@ import { wecomAuthRoutes } from './routes/auth-wecom.js';
 import { adminCalendarRoutes } from './routes/admin-calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { categoryRoutes } from './routes/categories.js';
+import { adminCategoryRoutes } from './routes/admin-categories.js';
 import { orgRoutes } from './routes/org.js';
 import { officialAccountRoutes, type OfficialAccountWiring } from './routes/official-account.js';
 import { photoRoutes } from './routes/photos.js';
@@ -19,6 +20,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { adminStaffRoutes } from './routes/admin-staff.js';
 import { adminAuditRoutes } from './routes/admin-audit.js';
 import { adminDutyRoutes } from './routes/admin-duty.js';
+import { adminOrgRoutes } from './routes/admin-org.js';
 import { adminStaffLifecycleRoutes } from './routes/admin-staff-lifecycle.js';
 import { systemRoutes } from './routes/system.js';
 import { serveH5 } from './static.js';
@@ -41,6 +43,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   authRoutes(router, api, deps);
   wecomAuthRoutes(router, api, deps, opts.sandboxBase);
   adminCalendarRoutes(router, api, deps);
+  adminCategoryRoutes(router, api, deps);
   if (opts.sandboxBase) sandboxRoutes(router, api, deps, opts.sandboxBase, opts.sandbox);
   categoryRoutes(router, api, deps);
   reportRoutes(router, api, deps);
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   adminStaffRoutes(router, api, deps);
   adminAuditRoutes(router, api, deps);
   adminDutyRoutes(router, api, deps);
+  adminOrgRoutes(router, api, deps);
   adminStaffLifecycleRoutes(router, api, deps);
   // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
   // already compressed and pass through (koa-compress only touches compressible types).

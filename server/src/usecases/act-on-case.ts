@@ -83,7 +83,14 @@ function currentClock(row: CaseRecord): CaseClock {
   };
 }
 
+/** Whose limits a clock of this case runs on: the policy version it was reported under, its grid's type. */
+function limitsOf(deps: Deps, row: CaseRecord): { version: number | null; gridType: string | null } {
+  return { version: row.policyVersion, gridType: (row.gridCode ? deps.org.get(row.gridCode)?.gridType : null) ?? null };
+}
+
 async function buildCommand(deps: Deps, tx: TxPorts, user: CurrentUser, row: CaseRecord, input: ActionInput, stored: StoredPhoto[], now: Date): Promise<CaseCommand> {
+  // A version made in another process since this one last read them (at most a minute ago) is read now.
+  if (input.action === 'dispatch' || input.action === 'verify') await deps.categories.ensureVersion(row.policyVersion);
   switch (input.action) {
     case 'dispatch':
       return dispatchCommand(deps, user, row, input, now);
@@ -104,7 +111,7 @@ async function buildCommand(deps: Deps, tx: TxPorts, user: CurrentUser, row: Cas
       return { action: 'decide-extension', approved: input.approved, extendedClock, note: input.note };
     }
     case 'verify': {
-      const reworkClock = input.passed ? undefined : deps.sla.compute(row.categoryCode, (row.complexity ?? 'simple') as Complexity, now);
+      const reworkClock = input.passed ? undefined : deps.sla.compute(row.categoryCode, (row.complexity ?? 'simple') as Complexity, now, limitsOf(deps, row));
       return { action: 'verify', passed: input.passed, reworkClock, note: input.note };
     }
     default:
@@ -127,7 +134,7 @@ function dispatchCommand(deps: Deps, user: CurrentUser, row: CaseRecord, input: 
     throw new AppError('dispatch.target_invalid', '只能派遣到本级及下级单位', { orgNodeCode: targetCode });
   }
   const complexity: Complexity = input.complexity ?? (row.complexity as Complexity | null) ?? 'simple';
-  const clock = deps.sla.compute(row.categoryCode, complexity, now);
+  const clock = deps.sla.compute(row.categoryCode, complexity, now, limitsOf(deps, row));
   return { action: 'dispatch', targetCode: target.code, targetLevel: target.level, complexity, clock, note: input.note };
 }
 

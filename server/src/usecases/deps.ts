@@ -5,18 +5,25 @@ import type { ContentCheck } from '../domain/notify-ports.js';
 import type { Clock, WeChatAuth } from '../domain/ports.js';
 import type { Policy } from '../city-policy.js';
 import type { AuditLog } from './admin/audit.js';
+import type { Spreadsheets } from './admin/spreadsheets.js';
 import type { StaffRoster } from './admin/staff-ports.js';
 import type { StaffActivationPorts } from './admin/invitations.js';
 import type { Photos } from './photo-intake.js';
 import type { WeComSignIn } from './wecom-login.js';
 import type { WorkingCalendarStore } from './admin/calendar.js';
+import type { CategoryCatalog } from './admin/categories.js';
+import type { OrgGeo } from './admin/org-import.js';
 import type { DutyRoster, DutyStore } from './duty-ports.js';
 import type { OfficialAccountStore, StatsQueries, SubscriptionCredits, UserDirectory } from './account-repositories.js';
 import type { CaseQueries, CaseRepository, IdempotencyKeys, OrgDirectory, UnitOfWork } from './repositories.js';
 
 /** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
 export interface SlaClock {
-  compute(categoryCode: string, complexity: Complexity, start: Date): CaseClock;
+  /**
+   * Both clocks from `start`, with the limits of the case's policy `version` (the one it was reported under;
+   * null: version 1) and its grid's type (that type's own limits for the category, when it has any).
+   */
+  compute(categoryCode: string, complexity: Complexity, start: Date, on?: { version: number | null; gridType?: string | null }): CaseClock;
   status(clock: Pick<CaseClock, 'startedAt' | 'dueAt' | 'calendar'>, now: Date): { level: 'green' | 'yellow' | 'red' | 'overdue'; used: number };
   extend(clock: CaseClock, hours: number): CaseClock;
   /** When the clock turns yellow, red and overdue (for the deadline timers). */
@@ -37,6 +44,8 @@ export interface Deps {
   /** The official account's followers, pending halves, bind codes and push nonces. */
   officialAccount: OfficialAccountStore;
   stats: StatsQueries;
+  /** Spreadsheet files in and out (imports, exports, templates). */
+  sheets: Spreadsheets;
   /** The audit log, for reads and for writes outside a transaction (inside one, use TxPorts.audit). */
   audit: AuditLog;
   /** Who is on duty in a grid (cached; invalidated by rota changes in this process). */
@@ -61,6 +70,10 @@ export interface Deps {
   wecomSignIn?: WeComSignIn | null;
   /** The working calendar (holidays, 调休) stored per year; absent in tools that do not edit it. */
   calendar?: WorkingCalendarStore;
+  /** Categories and every version of the time limits, in memory (issue 9, item 6). */
+  categories: CategoryCatalog;
+  /** Grid shapes outside a transaction, the geometry checks and the locator's rebuild (issue 9, grid import). */
+  orgGeo: OrgGeo;
 }
 
 /** The caller, as loaded for each request from the token's user id. */

@@ -36,8 +36,9 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
   if (!grantFor(user.roles, 'report.create', { isReporterOrFollower: true, inArea: true, heldInArea: true, heldByOwnUnit: true })) {
     throw new AppError('auth.forbidden', '当前账号不能上报问题');
   }
-  const category = deps.policy.categories.categories.find((c) => c.code === input.categoryCode);
+  const category = deps.categories.get(input.categoryCode);
   if (!category) throw new AppError('category.unknown', '未知的问题类别', { categoryCode: input.categoryCode });
+  if (!category.enabled) throw new AppError('category.disabled', `“${category.name}”类别已停用，请重新选择问题类别`, { categoryCode: input.categoryCode });
   const where = deps.locator.locate(input.lat, input.lng);
   if (!where) throw new AppError('location.outside_service_area', '该位置不在大连市服务范围内', { lat: input.lat, lng: input.lng });
   const place = deps.org.get(where.gridCode ?? where.districtCode);

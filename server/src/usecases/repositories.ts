@@ -1,4 +1,6 @@
 import type { AuditLog } from './admin/audit.js';
+import type { PolicyTxStore } from './admin/categories.js';
+import type { OrgGridStore } from './admin/org-import.js';
 import type { StaffAccountStore } from './admin/invitations.js';
 import type { StaffRoster } from './admin/staff-ports.js';
 import type { CaseSource, OrgLevel } from '@finecity/types';
@@ -56,6 +58,8 @@ export interface CaseRecord {
   clockAlert: string | null;
   overdueAt: Date | null;
   version: number;
+  /** The category/time-limit policy version the case was reported under; null: reported before versioning (version 1). */
+  policyVersion: number | null;
 }
 
 /** A case loaded for a decision or a page: the row, whether the caller follows it, and its timeline (one read). */
@@ -195,6 +199,8 @@ export interface OrgNode {
   name: string;
   /** '/210200/210202/…/<code>/': a subtree is a prefix. */
   path: string;
+  /** A grid's type (居民区, 商业区（公共区）, 海边, 工地): it may have its own time limits per category. */
+  gridType?: string | null;
 }
 
 /**
@@ -221,6 +227,10 @@ export interface TxPorts {
   outbox: Outbox;
   idempotency: IdempotencyKeys;
   officialAccount: OfficialAccountStore;
+  /** Category and time-limit policy versions, and moving open cases off a disabled category (issue 9, item 6). */
+  policy: PolicyTxStore;
+  /** Grid shapes and their upsert, for the grid import (issue 9, item 5). */
+  orgGrids: OrgGridStore;
 }
 
 export interface UnitOfWork {

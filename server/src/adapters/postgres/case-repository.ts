@@ -107,13 +107,15 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
           on conflict (day) do update set last = case_counters.last + 1 returning last),
         c as (
           insert into cases (id, case_no, source, reporter_id, anonymous, category_code, standard_ref, description, lat, lng, address,
-            grid_code, community_code, street_code, district_code, location_path, state, complexity, moderation, created_at, updated_at)
+            grid_code, community_code, street_code, district_code, location_path, state, complexity, moderation, created_at, updated_at, policy_version)
           select ${id}::uuid, ${caseNo.prefix + caseNo.day + '-'} || lpad(n.last::text, 6, '0'), ${r.source}::text, ${r.reporterId}::uuid,
             ${r.anonymous}::boolean, ${r.categoryCode}::text, ${r.standardRef}::text, ${r.description}::text, ${r.lat}::float8, ${r.lng}::float8,
             ${r.address}::text, ${r.gridCode}::text, ${r.communityCode}::text, ${r.streetCode}::text, ${r.districtCode}::text,
-            ${r.locationPath}::text, 'submitted', ${r.complexity}::text, ${r.moderation}::text, ${r.at}::timestamptz, ${r.at}::timestamptz
+            ${r.locationPath}::text, 'submitted', ${r.complexity}::text, ${r.moderation}::text, ${r.at}::timestamptz, ${r.at}::timestamptz,
+            -- the category/time-limit policy in force as this statement sees it: the case's clocks use its limits
+            (select max(version) from policy_versions)
           from n
-          returning case_no),
+          returning case_no, policy_version),
         e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
               values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb)),
         ${photos.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)}),` : sql``}
@@ -136,13 +138,13 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
         d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) select ${id}::uuid, dup.id, dup.distance_m from dup),
         ${outboxCte(outbox, r.at)}
         x as (select 1)
-        select c.case_no as "caseNo",
+        select c.case_no as "caseNo", c.policy_version as "policyVersion",
           (select coalesce(json_agg(json_build_object('caseId', dup.id, 'caseNo', dup.case_no, 'distanceM', dup.distance_m,
               'locationPath', dup.location_path, 'responsiblePath', dup.responsible_path, 'reporterId', dup.reporter_id)
               order by dup.distance_m, dup.id), '[]') from dup) as "duplicates"
           ${wake(outbox.length > 0)}
         from c`);
-      const { duplicates, caseNo: no } = rowsOf<{ caseNo: string; duplicates: DuplicateRef[] }>(res)[0]!;
+      const { duplicates, caseNo: no, policyVersion } = rowsOf<{ caseNo: string; policyVersion: number | null; duplicates: DuplicateRef[] }>(res)[0]!;
       // The row is what was inserted plus the columns' defaults: no need to send it back.
       const row: CaseRecord = {
         id, caseNo: no, source: r.source, reporterId: r.reporterId, anonymous: r.anonymous, categoryCode: r.categoryCode,
@@ -151,7 +153,7 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
         state: 'submitted', complexity: r.complexity, responsibleCode: null, responsiblePath: null, clockStartedAt: null, dueAt: null,
         clockCalendar: null, nationalDueAt: null, nationalCalendar: null, pendingExtension: null, extendedHours: 0, reworkCount: 0,
         returnCount: 0, escalationCount: 0, mergedIntoId: null, ratingScore: null, ratingComment: null, createdAt: r.at, updatedAt: r.at,
-        closedAt: null, moderation: r.moderation, clockAlert: null, overdueAt: null, version: 1,
+        closedAt: null, moderation: r.moderation, clockAlert: null, overdueAt: null, version: 1, policyVersion: policyVersion ?? null,
       };
       return { row, duplicates: duplicates.map((x) => ({ ...x, distanceM: Number(x.distanceM) })) };
     },

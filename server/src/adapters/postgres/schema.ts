@@ -31,6 +31,8 @@ export const orgNodes = pgTable(
     boundary: jsonb('boundary').$type<[number, number][][][]>(),
     centroidLat: doublePrecision('centroid_lat'),
     centroidLng: doublePrecision('centroid_lng'),
+    /** Grids (issue 9, grid import): the policy's grid type (config/grid-types.json), null for seeded grids. */
+    gridType: text('grid_type'),
   },
   (t) => [
     index('org_nodes_parent_idx').on(t.parentCode),
@@ -115,6 +117,8 @@ export const categories = pgTable('categories', {
   keywords: jsonb('keywords').$type<string[]>().notNull().default([]),
   hint: text('hint'),
   confusableWith: jsonb('confusable_with').$type<string[]>().notNull().default([]),
+  /** A disabled category is gone from the picker and refused in reports; its cases keep it (issue 9, item 6). */
+  enabled: boolean('enabled').notNull().default(true),
 });
 
 export const cases = pgTable(
@@ -162,6 +166,8 @@ export const cases = pgTable(
     clockAlert: text('clock_alert'),
     overdueAt: ts('overdue_at'),
     version: integer('version').notNull().default(1),
+    /** The category/time-limit policy version the case was reported under (policy_versions); null = before versioning, i.e. version 1. */
+    policyVersion: integer('policy_version'),
   },
   (t) => [
     uniqueIndex('cases_case_no_uq').on(t.caseNo),
@@ -485,3 +491,19 @@ export const dutySubstitutes = pgTable(
     check('duty_substitutes_range_check', sql`${t.fromDay} <= ${t.toDay}`),
   ],
 );
+
+// ---- Categories and time limits as versioned data (issue 9, item 6) ------------------------------------
+
+/**
+ * One version of the category and time-limit policy, append-only: the full document (every category's
+ * editable fields, and the limits: defaults, by big class, by category, by grid type), who made it, when,
+ * why, and what that change was. A case records the version it was reported under (cases.policy_version).
+ */
+export const policyVersions = pgTable('policy_versions', {
+  version: integer('version').primaryKey(),
+  createdAt: ts('created_at').notNull(),
+  createdBy: uuid('created_by').references(() => users.id),
+  reason: text('reason').notNull(),
+  document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+  change: jsonb('change').$type<Record<string, unknown>>(),
+});

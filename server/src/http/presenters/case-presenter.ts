@@ -38,7 +38,7 @@ export function presentCaseSummary(r: CaseRow, c: PresentCtx): CaseDto {
     const n = code ? c.deps.org.get(code) : undefined;
     return n ? { code: n.code, name: n.name, level: n.level as OrgLevel } : null;
   };
-  const cat = c.deps.policy.categories.categories.find((x) => x.code === r.categoryCode);
+  const cat = c.deps.categories.get(r.categoryCode) ?? c.deps.policy.categories.categories.find((x) => x.code === r.categoryCode);
   return {
     id: r.id,
     caseNo: r.caseNo,

@@ -6,7 +6,7 @@ import { AppError } from '../../domain/errors.js';
 import { requireAdmin } from '../../usecases/admin/admin-scope.js';
 import { importStaff } from '../../usecases/admin/staff-import.js';
 import { exportStaff, listStaff, staffTemplate } from '../../usecases/admin/staff-list.js';
-import { STAFF_IMPORT_LIMITS } from '../../usecases/admin/staff-sheet.js';
+import { STAFF_IMPORT_LIMITS } from '../../usecases/admin/spreadsheets.js';
 import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
 import { staffExportQuery, staffImportQuery, staffListQuery } from '../schemas/admin.js';
@@ -75,7 +75,7 @@ export function adminStaffRoutes(router: Router, api: ApiRegistry, deps: AppDeps
     responses: { 200: 'XLSX', 401: 'not logged in', 403: 'not an admin' },
   });
   router.get('/api/v1/admin/staff/template.xlsx', auth, adminOnly, async (ctx) => {
-    sendXlsx(ctx, await staffTemplate(), 'staff-template.xlsx', '人员导入模板.xlsx');
+    sendXlsx(ctx, await staffTemplate(deps), 'staff-template.xlsx', '人员导入模板.xlsx');
   });
 
   api.add({

@@ -4,7 +4,7 @@ import type { CurrentUser, Deps } from '../deps.js';
 import type { AuditEntry } from './audit.js';
 import { requireAdmin } from './admin-scope.js';
 import type { StaffFields, StaffRecord } from './staff-ports.js';
-import { readSheet, type SheetCell, type SheetRow } from './staff-sheet.js';
+import { STAFF_IMPORT_LIMITS, type SheetCell, type SheetRow } from './spreadsheets.js';
 
 /** The roster's columns, as the header row names them. */
 export const STAFF_COLUMNS = {
@@ -59,7 +59,7 @@ type Cell = { ok: true; text: string } | { ok: false; error: StaffImportErrorDto
  */
 export async function importStaff(deps: Deps, actor: CurrentUser, file: Buffer, opts: StaffImportOptions): Promise<StaffImportResultDto> {
   const scope = requireAdmin(actor);
-  const sheet = await readSheet(file, ROSTER_SHEET);
+  const sheet = await deps.sheets.read(file, ROSTER_SHEET, STAFF_IMPORT_LIMITS);
   const missing = REQUIRED.filter((h) => !sheet.headers.includes(h));
   if (missing.length) {
     throw new AppError('import.invalid_file', `第 1 行须为表头，缺少列：${missing.join('、')}（请使用导入模板）`, { missing });

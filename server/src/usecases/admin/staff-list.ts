@@ -5,7 +5,6 @@ import type { CurrentUser, Deps } from '../deps.js';
 import { isCityAdmin, requireAdmin, requireAdminOver } from './admin-scope.js';
 import { ROLE_NAMES, ROSTER_SHEET, STAFF_COLUMNS, maskMobile } from './staff-import.js';
 import type { StaffListFilter, StaffListRecord } from './staff-ports.js';
-import { writeWorkbook } from './staff-sheet.js';
 
 /** The export's row cap: a city's whole roster fits; beyond it the admin narrows by unit. */
 const EXPORT_MAX = 50_000;
@@ -42,7 +41,7 @@ export async function exportStaff(deps: Deps, actor: CurrentUser, q: Omit<StaffL
   const f = filterFor(deps, actor, q);
   const { items, total } = await deps.staff.list({ ...f, page: 1, pageSize: EXPORT_MAX });
   if (total > EXPORT_MAX) throw new AppError('request.too_large', `符合条件的人员超过 ${EXPORT_MAX} 人，请按单位分批导出`);
-  return writeWorkbook([
+  return deps.sheets.write([
     {
       name: ROSTER_SHEET,
       columns: [
@@ -59,7 +58,7 @@ export async function exportStaff(deps: Deps, actor: CurrentUser, q: Omit<StaffL
 const EXAMPLE_ROW = ['张三', '13800138000', '网格员', '210202001010001', 'A', 'zhangsan'];
 
 /** The roster template: the header (each column explained in a cell note), and a sheet of instructions with an example row. */
-export function staffTemplate(): Promise<Buffer> {
+export function staffTemplate(deps: Pick<Deps, 'sheets'>): Promise<Buffer> {
   const roleNames = Object.values(ROLE_NAMES)
     .map((n) => n[0])
     .join('、');
@@ -75,7 +74,7 @@ export function staffTemplate(): Promise<Buffer> {
     ...notes.map(([c, n]) => [c, n]),
     ['注意', '所有单元格请填写文本，不要填写公式；以 = + - @ 开头的内容会被拒绝。一次最多 5000 行、文件不超过 5MB。'],
   ];
-  return writeWorkbook([
+  return deps.sheets.write([
     {
       name: ROSTER_SHEET,
       columns: notes.map(([header, note]) => ({ header, note, width: header === STAFF_COLUMNS.mobile || header === STAFF_COLUMNS.unit ? 18 : 14 })),

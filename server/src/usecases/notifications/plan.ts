@@ -97,8 +97,10 @@ function storeFacts(f: MessageFacts): StoredFacts {
 }
 
 const categoryNames = new WeakMap<object, Map<string, string>>();
-/** The category's name (policy, in memory); people read names, not codes. */
+/** The category's name (the live catalogue, else the policy's; in memory); people read names, not codes. */
 export function categoryName(d: NotifyDeps, code: string): string {
+  const live = d.categoryNames?.get(code)?.name;
+  if (live) return live;
   let m = categoryNames.get(d.policy);
   if (!m) {
     m = new Map(d.policy.categories.categories.map((c) => [c.code, c.name]));

@@ -196,6 +196,8 @@ export interface NotifyDeps {
   recipients: RecipientDirectory;
   /** The duty rota (who is on duty in a grid); absent → the default rule over `recipients.onDuty`. */
   duty?: DutyRoster;
+  /** The live category names (renamed by an admin); absent → the policy's names. */
+  categoryNames?: { get(code: string): { name: string } | undefined };
   store: NotificationStore;
   deadlines: DeadlineStore;
   figures: SummaryFigures;

@@ -1,33 +1,11 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../domain/errors.js';
+import { escapeCell, type ParsedSheet, type SheetCell, type SheetRow, type SheetSpec, type Spreadsheets } from '../../usecases/admin/spreadsheets.js';
 
-/**
- * The roster spreadsheet: reading an uploaded XLSX or CSV into typed cells (exceljs), and writing the
- * template and the export. Nothing here knows what a column means; staff-import.ts does.
- */
-
-export const STAFF_IMPORT_LIMITS = { maxRows: 5000, maxBytes: 5 * 1024 * 1024 } as const;
-
-/** A cell as the importer judges it: text, or why it cannot be text. */
-export type SheetCell =
-  | { kind: 'empty' }
-  | { kind: 'text'; text: string }
-  | { kind: 'number'; value: number }
-  /** A formula cell (its formula is never evaluated or trusted). */
-  | { kind: 'formula' }
-  /** A date, boolean or error value. */
-  | { kind: 'other'; what: 'date' | 'boolean' | 'error' };
-
-export interface SheetRow {
-  /** The spreadsheet row number, 1-based (the header is row 1). */
-  row: number;
-  cells: Map<string, SheetCell>;
-}
-
-export interface ParsedSheet {
-  headers: string[];
-  rows: SheetRow[];
+/** Spreadsheets with exceljs (https://github.com/exceljs/exceljs): XLSX read and written, CSV read. */
+export function excelSheets(): Spreadsheets {
+  return { read: readSheet, write: writeWorkbook };
 }
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]); // a ZIP local file header (ECMA-376 Part 2, OPC)
@@ -36,9 +14,9 @@ const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]); // legacy .xls (MS-CFB)
 const unsupported = () => new AppError('request.unsupported_media_type', '请上传 Excel（.xlsx）或 CSV 文件');
 
 /** Reads the first worksheet (or the one named 人员名单) of an XLSX, or a UTF-8 CSV. */
-export async function readSheet(buf: Buffer, preferredSheet: string): Promise<ParsedSheet> {
+async function readSheet(buf: Buffer, preferredSheet: string, limits: { maxRows: number; maxBytes: number }): Promise<ParsedSheet> {
   if (buf.length === 0) throw new AppError('import.invalid_file', '文件是空的');
-  if (buf.length > STAFF_IMPORT_LIMITS.maxBytes) throw new AppError('request.too_large', '文件超过 5MB，请分批导入');
+  if (buf.length > limits.maxBytes) throw new AppError('request.too_large', `文件超过 ${Math.round(limits.maxBytes / 1048576)}MB，请分批导入`);
   const wb = new ExcelJS.Workbook();
   let ws: ExcelJS.Worksheet | undefined;
   if (buf.subarray(0, 4).equals(XLSX_MAGIC)) {
@@ -60,7 +38,7 @@ export async function readSheet(buf: Buffer, preferredSheet: string): Promise<Pa
     }
   }
   if (!ws) throw new AppError('import.invalid_file', '文件中没有工作表');
-  return toRows(ws);
+  return toRows(ws, limits.maxRows);
 }
 
 function decodeCsv(buf: Buffer): string {
@@ -74,7 +52,7 @@ function decodeCsv(buf: Buffer): string {
   return text.replace(/^\uFEFF/, '');
 }
 
-function toRows(ws: ExcelJS.Worksheet): ParsedSheet {
+function toRows(ws: ExcelJS.Worksheet, maxRows: number): ParsedSheet {
   const headerRow = ws.getRow(1);
   const headers: string[] = [];
   const colOf = new Map<number, string>();
@@ -100,13 +78,13 @@ function toRows(ws: ExcelJS.Worksheet): ParsedSheet {
       cells.set(name, c);
     });
     if (!any) return;
-    if (rows.length >= STAFF_IMPORT_LIMITS.maxRows) {
+    if (rows.length >= maxRows) {
       tooMany = true;
       return;
     }
     rows.push({ row: n, cells });
   });
-  if (tooMany) throw new AppError('import.too_many_rows', `一次最多导入 ${STAFF_IMPORT_LIMITS.maxRows} 行，请分批导入`, { maxRows: STAFF_IMPORT_LIMITS.maxRows });
+  if (tooMany) throw new AppError('import.too_many_rows', `一次最多导入 ${maxRows} 行，请分批导入`, { maxRows });
   return { headers, rows };
 }
 
@@ -125,22 +103,8 @@ function judge(v: ExcelJS.CellValue): SheetCell {
   return { kind: 'other', what: 'error' };
 }
 
-/**
- * A cell spreadsheet programs would run as a formula (CSV/formula injection: OWASP,
- * https://owasp.org/www-community/attacks/CSV_Injection) is prefixed with a single quote when written.
- */
-export function escapeCell(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
-
-export interface SheetSpec {
-  name: string;
-  columns: { header: string; width: number; note?: string }[];
-  rows: (string | null)[][];
-}
-
 /** A workbook of plain-text sheets: header row bold and frozen, every written cell a string (escaped). */
-export async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
+async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'FineCity';
   for (const s of sheets) {

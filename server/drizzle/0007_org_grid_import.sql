@@ -1,0 +1,1 @@
+ALTER TABLE "org_nodes" ADD COLUMN "grid_type" text;
