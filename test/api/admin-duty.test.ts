@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { and, eq } from 'drizzle-orm';
 import type { DutyMonthDto, SandboxAccount } from '@finecity/types';
 import { auditLog, dutyRules, dutySubstitutes, users } from '../../server/src/adapters/postgres/schema.js';
-import { actOk, as, auth, getCase, pick, reportOk, type Session } from '../support/flows.js';
+import { admins, actOk, as, auth, getCase, pick, reportOk, type Session } from '../support/flows.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // The duty rota as data (issue 9): the admin's month view, rule / override / substitute changes with their
@@ -23,10 +23,7 @@ const fields = (body: { error: { details: { field: string }[] } }) => body.error
 
 beforeAll(async () => {
   h = await startHarness();
-  cityAdmin = await as(h, pick(h, 'admin', (a) => a.orgNodeCode === '210200'));
-  const dAdmin = pick(h, 'admin', (a) => a.orgNodeCode !== '210200');
-  districtAdmin = await as(h, dAdmin);
-  districtCode = dAdmin.orgNodeCode!;
+  ({ cityAdmin, districtAdmin, districtCode } = await admins(h));
   inspectorA = pick(h, 'inspector', (a) => a.orgNodeCode!.startsWith(districtCode) && a.duty === 'A');
   gridCode = inspectorA.orgNodeCode!;
   inspectorB = pick(h, 'inspector', (a) => a.orgNodeCode === gridCode && a.duty === 'B');

@@ -5,7 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { booleanWithin, multiPolygon, polygon } from '@turf/turf';
 import type { OrgImportResultDto, OrgTreeNodeDto } from '@finecity/types';
 import { auditLog, cases, orgNodes } from '../../server/src/adapters/postgres/schema.js';
-import { as, auth, pick, reportOk, type Session } from '../support/flows.js';
+import { admins, as, auth, pick, reportOk, type Session } from '../support/flows.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // Grids as the city draws them (issue 9, item 5): a GeoJSON import of grid polygons, checked (codes, parents,
@@ -32,10 +32,7 @@ const gridRow = async (code: string) => (await h.database.db.select().from(orgNo
 
 beforeAll(async () => {
   h = await startHarness();
-  cityAdmin = await as(h, pick(h, 'admin', (a) => a.orgNodeCode === '210200'));
-  const dAdmin = pick(h, 'admin', (a) => a.orgNodeCode !== '210200');
-  districtAdmin = await as(h, dAdmin);
-  districtCode = dAdmin.orgNodeCode!;
+  ({ cityAdmin, districtAdmin, districtCode } = await admins(h));
   resident = await as(h, pick(h, 'resident'));
   // A community of the district admin's district with several grids, all well inside the district outline.
   const db = h.database.db;

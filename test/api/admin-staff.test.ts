@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import type { AuditListDto, SandboxAccount, StaffImportResultDto, StaffListDto } from '@finecity/types';
 import { users } from '../../server/src/adapters/postgres/schema.js';
-import { as, auth, pick, type Session } from '../support/flows.js';
+import { admins, as, auth, pick, type Session } from '../support/flows.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 // The staff roster (issue 9): import from XLSX/CSV, the template, the admin's list and export, and the
@@ -21,10 +21,7 @@ type CellIn = ExcelJS.CellValue;
 
 beforeAll(async () => {
   h = await startHarness();
-  cityAdmin = await as(h, pick(h, 'admin', (a) => a.orgNodeCode === '210200'));
-  const dAdmin = pick(h, 'admin', (a) => a.orgNodeCode !== '210200');
-  districtAdmin = await as(h, dAdmin);
-  districtCode = dAdmin.orgNodeCode!;
+  ({ cityAdmin, districtAdmin, districtCode } = await admins(h));
   grid = pick(h, 'inspector', (a) => a.orgNodeCode!.startsWith(districtCode));
   otherGrid = pick(h, 'inspector', (a) => !a.orgNodeCode!.startsWith(districtCode));
   inspector = await as(h, grid);

@@ -106,3 +106,11 @@ export async function footprint(h: Harness): Promise<Footprint> {
     files,
   };
 }
+
+/** The seeded city admin and the district admin, with the district admin's district. */
+export async function admins(h: Harness): Promise<{ cityAdmin: Session; districtAdmin: Session; districtCode: string }> {
+  const city = h.deps.org.all().find((n) => n.level === 'city')!.code;
+  const cityAdmin = await as(h, pick(h, 'admin', (a) => a.orgNodeCode === city));
+  const dAdmin = pick(h, 'admin', (a) => a.orgNodeCode !== city);
+  return { cityAdmin, districtAdmin: await as(h, dAdmin), districtCode: dAdmin.orgNodeCode! };
+}

@@ -19,7 +19,8 @@ export interface WeComOAuth {
   identify(code: string): Promise<WeComIdentity>;
 }
 
-export type StaffStatus = 'invited' | 'active' | 'deactivated';
+export type { StaffStatus } from './admin/staff-ports.js';
+import type { StaffStatus } from './admin/staff-ports.js';
 
 /** A staff member found by WeCom userid, with their lifecycle status. */
 export interface WecomStaffRecord {

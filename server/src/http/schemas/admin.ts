@@ -1,14 +1,7 @@
 import { z } from 'zod';
+import { int } from './queries.js';
 import { PAGE_SIZE_MAX, type AuditListQuery, type StaffImportOptions, type StaffListFilterQuery } from '@finecity/types';
 
-const int = (min: number, max: number, dflt: number) =>
-  z
-    .string()
-    .regex(/^\d+$/)
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((v) => v ?? dflt);
 const flag = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
 const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
 

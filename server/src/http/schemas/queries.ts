@@ -3,7 +3,8 @@ import {
   CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type DeactivateStaffBody, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
 } from '@finecity/types';
 
-const int = (min: number, max: number, dflt: number) =>
+/** A whole-number query parameter within [min, max], `dflt` when absent. */
+export const int = (min: number, max: number, dflt: number) =>
   z
     .string()
     .regex(/^\d+$/)

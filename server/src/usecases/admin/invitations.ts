@@ -4,6 +4,7 @@ import { formatBeijing } from '../../domain/shanghai-time.js';
 import type { CurrentUser, Deps } from '../deps.js';
 import { requireAdminOver } from './admin-scope.js';
 import type { AuditEntry } from './audit.js';
+import type { StaffRecord } from './staff-ports.js';
 
 /** An activation code is valid this long (7 days) and single use. */
 export const INVITE_TTL_MS = 7 * 24 * 3600_000;
@@ -12,17 +13,10 @@ export const INVITE_MAX_FAILURES = 5;
 /** Invitation SMS in flight at once (a roster import may create thousands of people). */
 const SMS_CONCURRENCY = 8;
 
-export type StaffStatus = 'invited' | 'active' | 'deactivated';
+export type { StaffStatus } from './staff-ports.js';
 
-/** A staff record as activation and deactivation need it (read under lock). */
-export interface StaffMember {
-  id: string;
-  name: string;
-  mobile: string | null;
-  roles: Role[];
-  orgNodeCode: string | null;
-  dutySlot: 'A' | 'B' | null;
-  status: StaffStatus;
+/** A staff record as activation and deactivation need it (read under lock): the roster's record with the bound openid. */
+export interface StaffMember extends Omit<StaffRecord, 'wecomUserid'> {
   openid: string | null;
 }
 
