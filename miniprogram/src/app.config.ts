@@ -3,6 +3,7 @@ export default defineAppConfig({
   subPackages: [
     { root: 'packages/staff', pages: ['pages/inbox/index', 'pages/task/index', 'pages/console/index', 'pages/patrol/index'] },
     { root: 'packages/leader', pages: ['pages/dashboard/index'] },
+    { root: 'packages/admin', pages: ['pages/staff/index', 'pages/audit/index', 'pages/duty/index', 'pages/calendar/index', 'pages/categories/index', 'pages/org/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -30,7 +30,7 @@ import { pushCodec } from './adapters/wechat/push-codec.js';
 import { calendarConfigFrom, makeCalendar, uncoveredYears, type HolidayFile } from './domain/calendar.js';
 import type { CaseClock } from './domain/case-model.js';
 import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
-import { pgOrgGridStore } from './adapters/postgres/org-import-repository.js';
+import { orgTreeVersion, pgOrgGridStore } from './adapters/postgres/org-import-repository.js';
 import { turfGridGeometry } from './adapters/geo/turf-geometry.js';
 import { reloadableLocator } from './adapters/geo/reloadable-locator.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
@@ -166,6 +166,24 @@ export async function useStoredCategories(
   return { ...catalog, stop: () => clearInterval(timer) };
 }
 
+/**
+ * Other processes' grid imports: the tree's version (app_meta, bumped in the import's transaction) is read
+ * every `refreshMs`; when it moved, `reload` rebuilds this process's org directory and locator. The
+ * importing process reloads at once (usecases/admin/org-import.ts).
+ */
+export function watchOrgTree(database: Database, reload: () => Promise<void>, logger: Logger, refreshMs = 60_000): { check(): Promise<void>; stop(): void } {
+  let seen: number | null = null;
+  const check = async (): Promise<void> => {
+    const v = await orgTreeVersion(database.db);
+    if (seen !== null && v !== seen) await reload();
+    seen = v;
+  };
+  void check().catch((err: unknown) => logger.warn('org tree version check failed', { error: String(err) }));
+  const timer = setInterval(() => check().catch((err: unknown) => logger.warn('org tree refresh failed', { error: String(err) })), refreshMs);
+  timer.unref();
+  return { check, stop: () => clearInterval(timer) };
+}
+
 export interface ComposeOptions {
   config: Readonly<AppConfig>;
   policy: Readonly<Policy>;
@@ -210,6 +228,10 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   // The point → grid locator from the stored tree (grid imports change it; issue 9, item 5).
   const orgGridStore = pgOrgGridStore(database.db);
   const locator = await reloadableLocator(() => orgGridStore.shapes({}));
+  const treeWatch = watchOrgTree(database, async () => {
+    await org.refresh();
+    await locator.reload();
+  }, o.logger);
   const deps: AppDeps = {
     config,
     uow: pgUnitOfWork(database),
@@ -273,6 +295,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     deps, notifier, close: async () => {
       calendar.stop();
       categories.stop();
+      treeWatch.stop();
       await notifier?.close();
     },
   };

@@ -1,5 +1,6 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
-import { buildSla, useStoredCalendar, useStoredCategories } from './composition.js';
+import { buildSla, useStoredCalendar, useStoredCategories, watchOrgTree } from './composition.js';
+import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { buildNotifier } from './notifier.js';
@@ -25,14 +26,18 @@ export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Lo
     const calendar = await useStoredCalendar(database, policy, sla, logger);
     // Messages name categories as the city admin last named them (re-read every minute).
     const categories = await useStoredCategories(database, policy, sla, logger);
+    // Names and levels of units for messages: the stored tree, re-read when a grid import changes it.
+    const org = await pgOrgDirectory(database.db);
+    const treeWatch = watchOrgTree(database, () => org.refresh(), logger);
     const notifier = await buildNotifier({
       config, policy, database, sla, logger, apiBases, sandboxOn: config.sandbox.enabled, clock: { now: () => new Date() },
-      startWorkers: true, withApi: false, categoryNames: categories,
+      startWorkers: true, withApi: false, categoryNames: categories, org,
     });
     return {
       async close() {
         calendar.stop();
         categories.stop();
+        treeWatch.stop();
         await notifier.close();
         await database.close();
       },

@@ -7,6 +7,11 @@ import type { OrgImportResultDto, OrgTreeNodeDto } from '@finecity/types';
 import { auditLog, cases, orgNodes } from '../../server/src/adapters/postgres/schema.js';
 import { admins, as, auth, pick, reportOk, type Session } from '../support/flows.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { pgOrgDirectory } from '../../server/src/adapters/postgres/org-directory.js';
+import { pgOrgGridStore } from '../../server/src/adapters/postgres/org-import-repository.js';
+import { reloadableLocator } from '../../server/src/adapters/geo/reloadable-locator.js';
+import { watchOrgTree } from '../../server/src/composition.js';
+import { createLogger } from '../../server/src/logger.js';
 
 // Grids as the city draws them (issue 9, item 5): a GeoJSON import of grid polygons, checked (codes, parents,
 // rings, overlaps, district outlines, gaps) and applied without a restart: a report lands on a new grid at once.
@@ -78,9 +83,25 @@ describe('POST /api/v1/admin/org/import', () => {
     expect(dry.body.findings).toEqual(expect.arrayContaining(siblings.map((code) => expect.objectContaining({ code, kind: 'grid.absent', severity: 'warning' }))));
     expect(await gridRow(newCode)).toBeUndefined();
 
+    // Another process's tree (its own directory and locator on the same database), watching the tree's version.
+    const otherOrg = await pgOrgDirectory(h.database.db);
+    const otherLocator = await reloadableLocator(() => pgOrgGridStore(h.database.db).shapes({}));
+    const otherWatch = watchOrgTree(h.database, async () => {
+      await otherOrg.refresh();
+      await otherLocator.reload();
+    }, createLogger('silent'), 3_600_000);
+    await otherWatch.check();
+
     const res = await post(districtAdmin, payload);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: 1, updated: 1, unchanged: 0, committed: true, dryRun: false });
+
+    // The other process has not reloaded yet; its next check (every minute by default) does.
+    expect(otherOrg.get(newCode)).toBeUndefined();
+    await otherWatch.check();
+    otherWatch.stop();
+    expect(otherOrg.get(newCode)).toMatchObject({ level: 'grid', parentCode: community.code });
+    expect(otherLocator.locate(inEast.lat, inEast.lng)?.gridCode).toBe(newCode);
     expect(kinds(res.body, 'error')).toEqual([]);
     const created = await gridRow(newCode);
     expect(created).toMatchObject({ level: 'grid', parentCode: community.code, gridType: '商业区（公共区）', path: expect.stringContaining(`/${community.code}/${newCode}/`) });

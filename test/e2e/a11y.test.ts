@@ -21,8 +21,12 @@ const NARROW = { width: 320, height: 640 };
 const WIDE = { width: 1440, height: 900 };
 const APP_CONFIG = fileURLToPath(new URL('../../miniprogram/src/app.config.ts', import.meta.url));
 
-type Who = 'guest' | 'resident' | 'inspector' | 'dispatcher' | 'leader';
-const OPENID: Record<Exclude<Who, 'guest'>, string> = { resident: RESIDENT, inspector: INSPECTOR, dispatcher: DISPATCHER, leader: LEADER };
+type Who = 'guest' | 'resident' | 'inspector' | 'dispatcher' | 'leader' | 'admin';
+const ADMIN = 'staff-210200-ADM';
+const OPENID: Record<Exclude<Who, 'guest'>, string> = { resident: RESIDENT, inspector: INSPECTOR, dispatcher: DISPATCHER, leader: LEADER, admin: ADMIN };
+/** The Beijing month and year the admin pages open on (the browser's clock, as the pages read it). */
+const beijing = new Date(Date.now() + 8 * 3_600_000);
+const MONTH = `${beijing.getUTCFullYear()}-${String(beijing.getUTCMonth() + 1).padStart(2, '0')}`;
 
 interface Visit {
   as: Who;
@@ -59,6 +63,17 @@ const VISITS: Visit[] = [
   { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.registered.id}`, ready: '派往单位', api: (c) => [oneCase(c.registered), 'GET /api/v1/org/units'], photosOf: (c) => c.registered },
   { as: 'leader', route: '/pages/home/index', ready: '数据看板', api: () => [mine(3)] },
   { as: 'leader', route: '/packages/leader/pages/dashboard/index', ready: '按期结案率', api: () => ['GET /api/v1/stats/overview?period=month'] },
+  { as: 'admin', route: '/pages/home/index', ready: '人员管理', api: () => [mine(3)] },
+  { as: 'admin', route: '/packages/admin/pages/staff/index', ready: '共 ', api: () => ['GET /api/v1/admin/staff?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/staff/index', wide: true, ready: '共 ', api: () => ['GET /api/v1/admin/staff?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/audit/index', ready: '条记录', api: () => ['GET /api/v1/admin/audit?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/audit/index', wide: true, ready: '条记录', api: () => ['GET /api/v1/admin/audit?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/duty/index', ready: '各区值班规则', api: () => [`GET /api/v1/admin/duty?orgNodeCode=210200&month=${MONTH}`] },
+  { as: 'admin', route: '/packages/admin/pages/duty/index', query: () => 'unit=210202001010001', wide: true, ready: '每日值班（', api: () => [`GET /api/v1/admin/duty?orgNodeCode=210202001010001&month=${MONTH}`] },
+  { as: 'admin', route: '/packages/admin/pages/calendar/index', ready: '休息日', api: () => [`GET /api/v1/admin/calendar/${MONTH.slice(0, 4)}`] },
+  { as: 'admin', route: '/packages/admin/pages/categories/index', ready: '当前为第', api: () => ['GET /api/v1/admin/categories'] },
+  { as: 'admin', route: '/packages/admin/pages/categories/index', wide: true, ready: '当前为第', api: () => ['GET /api/v1/admin/categories'] },
+  { as: 'admin', route: '/packages/admin/pages/org/index', ready: '下级单位', api: () => ['GET /api/v1/admin/org/tree'] },
 ];
 
 /** Every page route of app.config.ts, sub-packages included. */
@@ -87,7 +102,7 @@ describe('H5 accessibility audit: keyboard, names, 44 px targets, 320 px, reques
     cases = await seedCases(running.url, accounts);
     const inspector = accounts.find((a) => a.openid === INSPECTOR)!;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-    for (const who of ['guest', 'resident', 'inspector', 'dispatcher', 'leader'] as const) {
+    for (const who of ['guest', 'resident', 'inspector', 'dispatcher', 'leader', 'admin'] as const) {
       const ctx = await browser.newContext({
         viewport: NARROW, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
         geolocation: { latitude: inspector.lat!, longitude: inspector.lng! }, permissions: ['geolocation'],
@@ -201,6 +216,25 @@ describe('H5 accessibility audit: keyboard, names, 44 px targets, 320 px, reques
       await page.waitForLoadState('networkidle');
       stop();
       expect(calls).toEqual(['GET /api/v1/cases?state=closed&mine=true&pageSize=50']);
+    });
+
+    it('staff admin (1440 px): Space picks the 待激活 filter and it loads once', async () => {
+      const { page, calls, stop } = await open('admin', '/packages/admin/pages/staff/index', { wide: true, ready: '共 ' });
+      calls.length = 0;
+      await tabUntil(page, '#status-invited');
+      await page.keyboard.press(' ');
+      await page.locator('#status-invited[aria-selected="true"]').waitFor();
+      await page.waitForLoadState('networkidle');
+      stop();
+      expect(calls).toEqual(['GET /api/v1/admin/staff?status=invited&page=1&pageSize=20']);
+    });
+
+    it('duty (1440 px): Enter on a day opens its editor', async () => {
+      const { page, stop } = await open('admin', '/packages/admin/pages/duty/index?unit=210202001010001', { wide: true, ready: '每日值班（' });
+      stop();
+      await tabUntil(page, `#day-${MONTH}-15`);
+      await page.keyboard.press('Enter');
+      await page.locator('#duty-editor').getByText('指定 A 岗值班').waitFor();
     });
 
     it('console (1440 px): open a case from the queue and register it', async () => {

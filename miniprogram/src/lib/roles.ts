@@ -11,3 +11,5 @@ export const usesConsole = (u: UserDto | null): boolean => has(u, CONSOLE)
 /** Grid inspectors report what they find on patrol (巡查上报; the server records source 'patrol'). */
 export const patrols = (u: UserDto | null): boolean => has(u, ['inspector'])
 export const isLeader = (u: UserDto | null): boolean => has(u, ['leader', 'city', 'district', 'street', 'admin'])
+/** Runs the admin console: roster, audit log, duty rota, working calendar (packages/admin). */
+export const isAdmin = (u: UserDto | null): boolean => has(u, ['admin'])

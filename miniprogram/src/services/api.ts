@@ -33,11 +33,15 @@ function unwrap<T>(res: HttpResponse): T {
 
 const get = async <T>(path: string): Promise<T> => unwrap<T>(await requestJson('GET', path, undefined, authHeader()))
 const post = async <T>(path: string, body: unknown): Promise<T> => unwrap<T>(await requestJson('POST', path, body, authHeader()))
+const put = async <T>(path: string, body: unknown): Promise<T> => unwrap<T>(await requestJson('PUT', path, body, authHeader()))
+
+/** The raw client for the admin sub-package's own calls (kept out of the main package's api object). */
+export const http = { get, post, put, authHeader, unwrap }
 
 type QueryValue = string | number | boolean | undefined
 
 /** `?a=1&b=x` from the values that are set (undefined, '' and false are left out). */
-function queryString(pairs: [string, QueryValue][]): string {
+export function queryString(pairs: [string, QueryValue][]): string {
   const parts = pairs
     .filter(([, v]) => v !== undefined && v !== '' && v !== false)
     .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
@@ -70,6 +74,9 @@ const act = async <A extends Exclude<CaseAction, 'handle'>>(id: string, action: 
 
 export const api = {
   login: (code: string) => post<LoginResponse>('/api/v1/auth/wechat', { code } satisfies LoginRequest),
+  /** Staff activation: binds this WeChat identity by the SMS code or by getPhoneNumber's code. */
+  activate: (code: string, proof: { inviteCode: string } | { phoneCode: string }) =>
+    post<LoginResponse>('/api/v1/auth/wechat', { code, ...proof } satisfies LoginRequest),
   sandboxAccounts: async (): Promise<SandboxAccount[] | null> => {
     const res = await requestJson('GET', '/api/v1/sandbox/accounts')
     if (res.status === 404) return null

@@ -31,7 +31,7 @@ export const storage = {
   },
 }
 
-export async function requestJson(method: 'GET' | 'POST', path: string, body?: unknown, header: Record<string, string> = {}): Promise<HttpResponse> {
+export async function requestJson(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, header: Record<string, string> = {}): Promise<HttpResponse> {
   try {
     const res = await Taro.request({
       url: API_BASE + path,
@@ -92,6 +92,102 @@ async function postMultipartWeapp(path: string, fields: Record<string, string>, 
     return { status: res.statusCode, data: res.data, headers: (res.header ?? {}) as Record<string, string> }
   } catch (err) {
     throw new NetworkError(errMsg(err))
+  }
+}
+
+/** A spreadsheet the user picked for upload: a blob: URL in H5, a temp file path in the weapp. */
+export interface PickedFile {
+  path: string
+  name: string
+  size: number
+}
+
+const PICK = {
+  spreadsheet: { accept: '.xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv', extension: ['xlsx', 'csv'] },
+  geojson: { accept: '.geojson,.json,application/geo+json,application/json', extension: ['geojson', 'json'] },
+}
+
+/** H5: the browser's file dialog; weapp: a file from a chat (wx.chooseMessageFile), the only way to pick a document. */
+export async function pickFile(kind: keyof typeof PICK): Promise<PickedFile | null> {
+  if (!IS_H5) {
+    const r = await Taro.chooseMessageFile({ count: 1, type: 'file', extension: PICK[kind].extension })
+    const f = r.tempFiles[0]
+    return f ? { path: f.path, name: f.name, size: f.size } : null
+  }
+  return new Promise((resolve) => {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = PICK[kind].accept
+    input.style.display = 'none'
+    input.onchange = () => {
+      const f = input.files?.[0]
+      input.remove()
+      resolve(f ? { path: URL.createObjectURL(f), name: f.name, size: f.size } : null)
+    }
+    document.body.appendChild(input)
+    input.click()
+  })
+}
+
+/** A picked file's text (UTF-8), e.g. a GeoJSON to preview before it is uploaded. */
+export async function readTextFile(file: PickedFile): Promise<string> {
+  if (IS_H5) return (await fetch(file.path)).text()
+  return Taro.getFileSystemManager().readFileSync(file.path, 'utf8') as string
+}
+
+/** One file in the multipart field `file` (roster import); the answer's JSON is parsed. */
+export async function uploadFile(path: string, file: PickedFile, header: Record<string, string>): Promise<HttpResponse> {
+  if (!IS_H5) {
+    try {
+      const r = await Taro.uploadFile({ url: API_BASE + path, filePath: file.path, name: 'file', header, timeout: 60000 } as Taro.uploadFile.Option)
+      return { status: r.statusCode, data: parseJson(r.data), headers: {} }
+    } catch (err) {
+      throw new NetworkError(errMsg(err))
+    }
+  }
+  let res: Response
+  try {
+    const form = new FormData()
+    form.append('file', await (await fetch(file.path)).blob(), file.name)
+    res = await fetch(API_BASE + path, { method: 'POST', body: form, headers: header })
+  } catch (err) {
+    throw new NetworkError(errMsg(err))
+  }
+  return { status: res.status, data: parseJson(await res.text()), headers: {} }
+}
+
+/**
+ * An authenticated download (template, export): H5 saves it through a download link; the weapp opens it
+ * in WeChat's document viewer, from where it can be forwarded or saved. Returns an error message or null.
+ */
+export async function downloadFile(path: string, header: Record<string, string>, filename: string): Promise<string | null> {
+  if (!IS_H5) {
+    try {
+      const r = await Taro.downloadFile({ url: API_BASE + path, header })
+      if (r.statusCode !== 200) return `下载失败（${r.statusCode}）`
+      await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'xlsx', showMenu: true })
+      return null
+    } catch (err) {
+      return errMsg(err)
+    }
+  }
+  try {
+    const res = await fetch(API_BASE + path, { headers: header })
+    if (!res.ok) {
+      const body = parseJson(await res.text()) as { error?: { message?: string } } | null
+      return body?.error?.message ?? `下载失败（${res.status}）`
+    }
+    const url = URL.createObjectURL(await res.blob())
+    const a = document.createElement('a')
+    a.href = url
+    a.download = filename
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 10000)
+    return null
+  } catch (err) {
+    return `网络不可用：${errMsg(err)}`
   }
 }
 

@@ -11,6 +11,16 @@ interface Session {
 
 let current: Session | null = null
 
+/** H5 demo only: a stable sandbox WeChat identity for this browser (the sandbox accepts `sandbox:<openid>`). */
+function sandboxIdentity(): string {
+  let id = storage.get<string>('finecity.sandboxOpenid')
+  if (!id) {
+    id = `h5-${Date.now().toString(36)}${Math.floor(Math.random() * 1e9).toString(36)}`
+    storage.set('finecity.sandboxOpenid', id)
+  }
+  return `sandbox:${id}`
+}
+
 function load(): Session | null {
   if (!current) current = storage.get<Session>(KEY) ?? null
   return current
@@ -49,6 +59,14 @@ export const session = {
   async loginWithWeChat(): Promise<UserDto | null> {
     const code = await wechatLoginCode()
     return code ? session.loginWithCode(code) : null
+  },
+  /**
+   * Staff activation (激活码 or 手机号快速验证). weapp: a fresh wx.login code; H5 has no WeChat login, so in
+   * the sandbox this browser stands in for one WeChat identity (`sandbox:<openid>`, kept in storage).
+   */
+  async activate(proof: { inviteCode: string } | { phoneCode: string }): Promise<UserDto> {
+    const code = (await wechatLoginCode()) ?? sandboxIdentity()
+    return session.save(await api.activate(code, proof))
   },
   logout(): void {
     current = null

@@ -5,7 +5,7 @@ import type { CaseDto, UserDto } from '@finecity/types'
 import CaseCard from '../../components/CaseCard'
 import Tap from '../../components/Tap'
 import { ROLE_LABEL } from '../../lib/labels'
-import { isHandler, isLeader, patrols, usesConsole } from '../../lib/roles'
+import { isAdmin, isHandler, isLeader, patrols, usesConsole } from '../../lib/roles'
 import { api } from '../../services/api'
 import { flushOutbox, outbox } from '../../services/outbox'
 import { nav } from '../../services/platform'
@@ -41,6 +41,16 @@ export default function Home() {
       </Tap>
       {pending > 0 && <Text id='pending-banner' className='banner'>有 {pending} 条上报等待网络恢复后自动发送</Text>}
 
+      {user && isAdmin(user) && (
+        <View className='card entry-grid' role='navigation' aria-label='管理后台'>
+          <Tap id='entry-admin-staff' className='entry' onTap={() => nav.to('/packages/admin/pages/staff/index')}><Text>人员管理</Text></Tap>
+          <Tap id='entry-admin-audit' className='entry' onTap={() => nav.to('/packages/admin/pages/audit/index')}><Text>审计日志</Text></Tap>
+          <Tap id='entry-admin-duty' className='entry' onTap={() => nav.to('/packages/admin/pages/duty/index')}><Text>排班</Text></Tap>
+          <Tap id='entry-admin-calendar' className='entry' onTap={() => nav.to('/packages/admin/pages/calendar/index')}><Text>工作日历</Text></Tap>
+          <Tap id='entry-admin-categories' className='entry' onTap={() => nav.to('/packages/admin/pages/categories/index')}><Text>类别与时限</Text></Tap>
+          <Tap id='entry-admin-org' className='entry' onTap={() => nav.to('/packages/admin/pages/org/index')}><Text>网格</Text></Tap>
+        </View>
+      )}
       {user && (isHandler(user) || usesConsole(user) || isLeader(user)) && (
         <View className='card entry-grid'>
           {isHandler(user) && <Tap id='entry-inbox' className='entry' label='我的任务' onTap={() => nav.to('/packages/staff/pages/inbox/index')}><Text>我的任务</Text></Tap>}

@@ -1,7 +1,8 @@
-import { Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useLoad, useRouter } from '@tarojs/taro'
 import type { SandboxAccount } from '@finecity/types'
+import { TextField } from '../../components/Field'
 import Tap from '../../components/Tap'
 import { ROLE_LABEL } from '../../lib/labels'
 import { api, errorText } from '../../services/api'
@@ -29,7 +30,38 @@ export default function Login() {
     if (back) void wecomReturn(back.code, back.next ?? next)
   })
 
+  const [inviteCode, setInviteCode] = useState('')
+  const [demoMobile, setDemoMobile] = useState('')
+  const [activateError, setActivateError] = useState<string | null>(null)
+
   const done = () => nav.relaunch(next)
+  const activate = async (proof: { inviteCode: string } | { phoneCode: string }) => {
+    setBusy(true)
+    setActivateError(null)
+    try {
+      await session.activate(proof)
+      ui.toast('激活成功', 'success')
+      done()
+    } catch (err) {
+      setActivateError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const activateByCode = () => {
+    const c = inviteCode.trim()
+    if (!/^\d{6}$/.test(c)) return setActivateError('请输入短信中的 6 位数字激活码')
+    void activate({ inviteCode: c })
+  }
+  const activateByDemoPhone = () => {
+    const m = demoMobile.trim()
+    if (!/^1[3-9]\d{9}$/.test(m)) return setActivateError('请输入 11 位手机号')
+    void activate({ phoneCode: `sandbox-phone:${m}` })
+  }
+  const onPhoneNumber = (e: { detail: { code?: string; errMsg?: string } }) => {
+    if (e.detail.code) void activate({ phoneCode: e.detail.code })
+    else setActivateError('未获得手机号授权，可改用短信激活码激活')
+  }
   const wecomReturn = async (code: string, to: string) => {
     setBusy(true)
     try {
@@ -71,6 +103,26 @@ export default function Login() {
       <Text className='login__title'>大连城市精细化管理</Text>
       {!IS_H5 && <Tap id='wechat-login' className='btn btn--primary' disabled={busy} label='微信一键登录' onTap={wechat}><Text>微信一键登录</Text></Tap>}
       {IS_H5 && wecom && <Tap id='wecom-login' className='btn btn--primary' disabled={busy} label='企业微信登录' onTap={wecomLogin}><Text>企业微信登录</Text></Tap>}
+      {/* Activation binds a WeChat identity: the weapp's, or in the H5 sandbox a stand-in for one (演示). */}
+      {(!IS_H5 || accounts) && <View className='section card activate' id='activate'>
+        <Text className='section-title'>工作人员激活</Text>
+        <Text className='muted'>首次使用的工作人员：输入管理员导入名单后短信发送的 6 位激活码，绑定本微信。</Text>
+        {IS_H5 && <Text className='hint'>演示（沙箱）：网页版没有微信登录，本浏览器模拟一个微信身份完成激活。</Text>}
+        <TextField id='invite-code' label='激活码' type='number' maxlength={6} value={inviteCode} placeholder='6 位数字' onChange={setInviteCode} />
+        <Tap id='activate-code' className='btn btn--primary' disabled={busy} onTap={activateByCode}><Text>激活</Text></Tap>
+        {!IS_H5 && (
+          <Button id='activate-phone' className='btn btn--ghost btn--native' openType='getPhoneNumber' disabled={busy} onGetPhoneNumber={onPhoneNumber}>
+            微信手机号快速验证
+          </Button>
+        )}
+        {IS_H5 && accounts && (
+          <View className='activate__demo'>
+            <TextField id='demo-mobile' label='演示：手机号快速验证（沙箱）' type='number' maxlength={11} value={demoMobile} placeholder='名单中的 11 位手机号' onChange={setDemoMobile} />
+            <Tap id='activate-demo-phone' className='btn btn--ghost' disabled={busy} onTap={activateByDemoPhone}><Text>用手机号激活（演示）</Text></Tap>
+          </View>
+        )}
+        {activateError && <View id='activate-error' className='error' role='alert'>{activateError}</View>}
+      </View>}
       {accounts && (
         <View className='section'>
           <Text className='section-title'>演示账号（沙箱）</Text>

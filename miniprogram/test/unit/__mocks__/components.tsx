@@ -24,3 +24,5 @@ export function Textarea({ id, value, onInput, nativeProps }: P) {
   return <textarea id={id} value={value as string} {...(nativeProps as object)}
     onChange={(e) => (onInput as (e: { detail: { value: string } }) => void)({ detail: { value: e.target.value } })} />
 }
+// The weapp's open-type button (getPhoneNumber): a plain button here.
+export const Button = ({ children, className, id }: P) => <button type='button' id={id} className={className}>{children}</button>

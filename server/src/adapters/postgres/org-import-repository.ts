@@ -1,6 +1,7 @@
 import { and, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { OrgLevel } from '@finecity/types';
 import type { GeoNodeRow, OrgGridStore } from '../../usecases/admin/org-import.js';
+import { rowsOf } from './case-repository.js';
 import type { DbOrTx } from './database.js';
 import { orgNodes } from './schema.js';
 
@@ -48,6 +49,19 @@ export function pgOrgGridStore(db: DbOrTx): OrgGridStore {
             },
           });
       }
+      // The tree's version, in the same transaction: other processes poll it and reload (orgTreeVersion).
+      if (rows.length) await db.execute(sql`
+        insert into app_meta (key, value) values (${ORG_VERSION_KEY}, '1'::jsonb)
+        on conflict (key) do update set value = to_jsonb((app_meta.value #>> '{}')::int + 1)`);
     },
   };
+}
+
+const ORG_VERSION_KEY = 'org_tree_version';
+
+/** The stored tree's version: 0 until a grid import changes it, then one more per applied import. */
+export async function orgTreeVersion(db: DbOrTx): Promise<number> {
+  const res = await db.execute(sql`select (value #>> '{}')::int as v from app_meta where key = ${ORG_VERSION_KEY}`);
+  const row = rowsOf<{ v: number }>(res)[0];
+  return row ? Number(row.v) : 0;
 }

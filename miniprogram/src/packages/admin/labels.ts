@@ -1,0 +1,104 @@
+// What an admin reads: Beijing times, statuses, rota rules and the audit log, in Chinese (never a raw code).
+import type { AuditEntryDto, Role, StaffDto } from '@finecity/types'
+import { ROLE_LABEL } from '../../lib/labels'
+
+const pad = (n: number): string => String(n).padStart(2, '0')
+const BEIJING_MS = 8 * 3_600_000
+
+/** "2026-12-02 13:57" in Beijing time (UTC+8, no daylight saving), whatever the device's zone. */
+export function beijingTime(iso: string): string {
+  const d = new Date(new Date(iso).getTime() + BEIJING_MS)
+  if (Number.isNaN(d.getTime())) return ''
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
+}
+
+/** Today's Beijing date parts. */
+export function beijingToday(now: Date = new Date()): { year: number; month: number; day: number } {
+  const d = new Date(now.getTime() + BEIJING_MS)
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }
+}
+
+export const monthKey = (year: number, month: number): string => `${year}-${pad(month)}`
+
+export const STAFF_STATUS_LABEL: Record<StaffDto['status'], string> = { invited: '待激活', active: '已激活', deactivated: '已停用' }
+export const STAFF_STATUS_TONE: Record<StaffDto['status'], 'orange' | 'green' | 'grey'> = { invited: 'orange', active: 'green', deactivated: 'grey' }
+
+export const DUTY_RULE_LABEL = { alternate_days: '单双日轮值（双日 A 岗）', alternate_weeks: '单双周轮值（双周 A 岗）', a_only: '仅 A 岗' } as const
+
+export const rolesText = (roles: Role[]): string => roles.map((r) => ROLE_LABEL[r] ?? '工作人员').join('、')
+
+export const AUDIT_ACTION_LABEL: Record<string, string> = {
+  'staff.import': '导入人员名单',
+  'staff.invite': '发送激活码',
+  'staff.invite_resend': '重新发送激活码',
+  'staff.bind': '激活账号',
+  'staff.bind_refused': '拒绝绑定',
+  'staff.deactivate': '停用人员',
+  'case.handover': '移交案件',
+  'duty.update': '修改排班',
+  'calendar.update': '修改工作日历',
+  'org.import': '导入网格',
+  'category.update': '修改类别与时限',
+  'categories.update': '修改类别与时限',
+}
+
+export const AUDIT_ENTITY_LABEL: Record<string, string> = {
+  user: '人员', case: '案件', duty: '排班', calendar: '工作日历', org: '网格', org_node: '网格', category: '类别',
+}
+
+export const actionText = (a: string): string => AUDIT_ACTION_LABEL[a] ?? (a.startsWith('staff.') ? '人员变更' : a.startsWith('case.') ? '案件变更' : '其他操作')
+export const entityText = (t: string): string => AUDIT_ENTITY_LABEL[t] ?? '其他'
+
+const ACTOR_ROLE_LABEL = (r: string): string => (r === 'system' ? '系统' : (ROLE_LABEL as Record<string, string>)[r] ?? '工作人员')
+
+/** "张三 · 管理员", or the role alone when the actor has no account (the system, a refused stranger). */
+export function actorText(e: AuditEntryDto): string {
+  return e.actorName ? `${e.actorName} · ${ACTOR_ROLE_LABEL(e.actorRole)}` : ACTOR_ROLE_LABEL(e.actorRole)
+}
+
+const VIA: Record<string, string> = { invite_code: '短信激活码', phone: '手机号快速验证', wecom: '企业微信' }
+const REFUSAL: Record<string, string> = {
+  already_bound: '账号已绑定其他微信', deactivated: '账号已停用', openid_is_resident: '该微信已是市民账号', openid_is_staff: '该微信已绑定其他工作人员',
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v)
+const isoLike = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)
+
+/** One field of a before/after snapshot in words; null for what a reader needs not see (ids, openids). */
+function field(key: string, v: unknown): string | null {
+  if (v === null || v === undefined) return null
+  switch (key) {
+    case 'status': return `状态 ${STAFF_STATUS_LABEL[v as StaffDto['status']] ?? '未知'}`
+    case 'name': return `姓名 ${String(v)}`
+    case 'mobile': return `手机 ${String(v)}`
+    case 'roles': return Array.isArray(v) ? `角色 ${rolesText(v as Role[])}` : null
+    case 'orgNodeCode': return `单位编码 ${String(v)}`
+    case 'post': return `${String(v)} 岗`
+    case 'wecomUserid': return `企业微信 ${String(v)}`
+    case 'openid': return '已绑定微信'
+    case 'bound': return v ? '已绑定微信' : '未绑定微信'
+    case 'via': return `方式 ${VIA[String(v)] ?? '其他'}`
+    case 'reason': return `原因 ${REFUSAL[String(v)] ?? String(v)}`
+    case 'expiresAt': return isoLike(v) ? `有效期至 ${beijingTime(v)}` : null
+    case 'revokedInvitations': return `作废旧激活码 ${String(v)} 个`
+    case 'holder': return `承办单位 ${String(v)}`
+    case 'inspector': return '原网格员'
+    case 'inspectors': return Array.isArray(v) ? `本网格其他网格员 ${v.length} 人` : null
+    case 'state': return null
+    case 'rule': return `值班规则 ${(DUTY_RULE_LABEL as Record<string, string>)[String(v)] ?? '其他'}`
+    case 'overrides': return Array.isArray(v) ? `指定日期 ${v.map((o) => (isObj(o) ? `${String(o.date).slice(5)} ${o.slot ? `${String(o.slot)} 岗` : '按规则'}` : '')).join('，')}` : null
+    case 'substitutes': return Array.isArray(v) ? `替班 ${v.map((o) => (isObj(o) ? `${String(o.post)} 岗 ${String(o.from).slice(5)} 至 ${String(o.to).slice(5)}` : '')).join('，')}` : null
+    case 'cancelledSubstitutes': return Array.isArray(v) ? `取消替班 ${v.length} 条` : null
+    case 'holidays': return Array.isArray(v) ? `休息日 ${v.length} 天` : null
+    case 'workdays': return Array.isArray(v) ? `调休上班 ${v.length} 天` : null
+    default: return null
+  }
+}
+
+/** A snapshot in Chinese: "姓名 张三；角色 网格员；A 岗"; '—' when empty. */
+export function snapshotText(v: unknown): string {
+  if (!isObj(v)) return '—'
+  const parts = Object.entries(v).map(([k, x]) => field(k, x)).filter((s): s is string => !!s)
+  return parts.length ? parts.join('；') : '—'
+}

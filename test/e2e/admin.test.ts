@@ -1,0 +1,318 @@
+// Issue 9 end to end in the H5 build (Chromium) against a server booted as `npm start` boots it: the city
+// admin imports a two-person roster (an XLSX made here with exceljs) through the console — checked first,
+// then confirmed — one of them activates on the login page with the 6-digit code of the invitation SMS (read
+// from the sandbox's SMS gateway), and that new inspector's inbox shows the next case dispatched to their
+// grid. Every admin page is also shot at 1440 and 390 px (artifacts/e2e/admin-*).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import ExcelJS from 'exceljs';
+import sharp from 'sharp';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { CaseDto, SandboxAccount } from '@finecity/types';
+import { boot, type Running } from '../../server/src/boot.js';
+import { loadConfig } from '../../server/src/config.js';
+import { H5_DIST } from '../../server/src/http/static.js';
+import { CHROMIUM } from './h5-driver.js';
+
+const SHOTS = path.resolve('artifacts/e2e');
+const ADMIN = 'staff-210200-ADM';
+const DISPATCHER = 'staff-210202-01';
+const GRID_INSPECTOR = 'staff-210202001010001A';
+const ADMIN_PAGES = ['staff', 'audit', 'duty', 'calendar', 'categories', 'org'] as const;
+
+const newMobile = () => `139${String(crypto.randomInt(0, 100_000_000)).padStart(8, '0')}`;
+
+/** Waits out finite animations (a toast fading in) before a screenshot. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 5000 }).catch(() => undefined);
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+describe('admin console and staff activation in Chromium', () => {
+  let running: Running;
+  let dataDir: string;
+  let browser: Browser;
+  let accounts: SandboxAccount[];
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CHROMIUM) || !fs.existsSync(path.join(H5_DIST, 'index.html'))) {
+      throw new Error(`needs ${CHROMIUM} (apt-get install chromium fonts-noto-cjk) and ${H5_DIST} (npm run build:h5)`);
+    }
+    fs.mkdirSync(SHOTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-e2e-admin-'));
+    running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }));
+    accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  }, 120000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await running?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const account = (openid: string) => {
+    const a = accounts.find((x) => x.openid === openid);
+    if (!a) throw new Error(`no sandbox account ${openid}`);
+    return a;
+  };
+
+  async function newPage(width: number): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    return page;
+  }
+
+  /** Logs in the way a person does in the sandbox: the demo-account picker. */
+  async function asDemo(openid: string, width: number): Promise<Page> {
+    const page = await newPage(width);
+    await page.goto(`${running.url}/#/pages/login/index`);
+    await page.locator(`#acct-${openid}`).click();
+    await page.waitForFunction("location.hash.includes('pages/home')");
+    await page.waitForLoadState('networkidle');
+    return page;
+  }
+
+  const open = async (page: Page, route: string, ready: string) => {
+    await page.goto(`${running.url}/#${route}`);
+    await page.getByText(ready).filter({ visible: true }).first().waitFor({ timeout: 15000 });
+    await page.waitForLoadState('networkidle');
+  };
+  /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
+  const shot = async (page: Page, name: string) => {
+    await settled(page);
+    const size = page.viewportSize()!;
+    const tall = await page.evaluate<number>(
+      "Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll('.taro_page')].filter((e) => e.offsetParent !== null || getComputedStyle(e).display !== 'none').map((e) => e.scrollHeight))",
+    );
+    await page.setViewportSize({ width: size.width, height: Math.min(Math.max(tall, size.height), 6000) });
+    await settled(page);
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    await page.setViewportSize(size);
+  };
+
+  /** The API as the apps call it, for the parts of the story that are not the admin's (a report, its dispatch). */
+  async function call<T>(p: string, init: RequestInit, want = 200): Promise<T> {
+    const res = await fetch(`${running.url}${p}`, init);
+    const body = await res.json();
+    if (res.status !== want) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${JSON.stringify(body)}`);
+    return body as T;
+  }
+  const token = async (openid: string) =>
+    (await call<{ token: string }>('/api/v1/auth/wechat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account(openid).code }) })).token;
+
+  it('imports a roster (checked, then confirmed); one person activates with the SMS code and receives the next case of their grid', async () => {
+    const grid = account(GRID_INSPECTOR).orgNodeCode!;
+    const inspectorMobile = newMobile();
+    const communityMobile = newMobile();
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('人员名单');
+    sheet.addRow(['姓名', '手机号', '角色', '单位编码', '岗位', '企业微信账号']);
+    sheet.addRow(['王新网', inspectorMobile, '网格员', grid, 'A', '']);
+    sheet.addRow(['李社区', communityMobile, '社区', grid.slice(0, 11), '', '']);
+    const xlsx = path.join(dataDir, '新员工名单.xlsx');
+    await book.xlsx.writeFile(xlsx);
+
+    // The same roster with a typo in the second person's mobile: the check lists the row, nothing can be imported.
+    const bad = new ExcelJS.Workbook();
+    const badSheet = bad.addWorksheet('人员名单');
+    badSheet.addRow(['姓名', '手机号', '角色', '单位编码', '岗位', '企业微信账号']);
+    badSheet.addRow(['王新网', inspectorMobile, '网格员', grid, 'A', '']);
+    badSheet.addRow(['李社区', communityMobile.slice(0, 10), '社区', grid.slice(0, 11), '', '']);
+    const badXlsx = path.join(dataDir, '有错误的名单.xlsx');
+    await bad.xlsx.writeFile(badXlsx);
+
+    const admin = await asDemo(ADMIN, 1440);
+    await open(admin, '/pages/home/index', '人员管理');
+    await admin.click('#entry-admin-staff');
+    await admin.getByText('共 ').filter({ visible: true }).first().waitFor();
+    const pick = async (file: string) => {
+      const [chooser] = await Promise.all([admin.waitForEvent('filechooser'), admin.click('#import-pick')]);
+      await chooser.setFiles(file);
+    };
+    // The template and the export come down as files (the bearer token cannot go in a plain link).
+    for (const [id, name] of [['#template-download', '人员导入模板.xlsx'], ['#staff-export', '人员名单.xlsx']] as const) {
+      const [download] = await Promise.all([admin.waitForEvent('download'), admin.click(id)]);
+      expect(download.suggestedFilename()).toBe(name);
+      const saved = path.join(dataDir, name);
+      await download.saveAs(saved);
+      const sheet = new ExcelJS.Workbook();
+      await sheet.xlsx.readFile(saved);
+      expect(sheet.getWorksheet('人员名单')!.getRow(1).getCell(1).value).toBe('姓名');
+    }
+    await pick(badXlsx);
+    await admin.locator('#import-report').getByText('第 3 行 · 手机号').waitFor();
+    expect(await admin.locator('#import-confirm').count()).toBe(0);
+    await shot(admin, 'admin-staff-import-errors-1440');
+    await pick(xlsx);
+    await admin.getByText('将新建 2 人').waitFor();
+    expect(await admin.locator('#import-report').innerText()).not.toContain('问题');
+    await shot(admin, 'admin-staff-import-check-1440');
+    // Nothing is written by the check.
+    expect(running.sandbox!.messages({ phone: inspectorMobile, channel: 'sms' })).toHaveLength(0);
+    await admin.click('#import-confirm');
+    await admin.getByText('已新建 2 人').waitFor();
+    await admin.getByText('激活短信已发送').waitFor();
+    await admin.locator('#staff-search input').fill('王新网');
+    await admin.click('#staff-search-go');
+    await admin.getByText('共 1 人').waitFor();
+    await admin.getByText('待激活').filter({ visible: true }).last().waitFor();
+    await shot(admin, 'admin-staff-imported-1440');
+
+    // The invitation SMS, as the new inspector's phone receives it.
+    const sms = running.sandbox!.messages({ phone: inspectorMobile, channel: 'sms' }).filter((m) => m.accepted);
+    expect(sms).toHaveLength(1);
+    const code = /\d{6}/.exec(sms[0]!.content ?? '')?.[0];
+    expect(code).toMatch(/^\d{6}$/);
+
+    const staff = await newPage(390);
+    await staff.goto(`${running.url}/#/pages/login/index`);
+    await staff.getByText('工作人员激活').waitFor();
+    await staff.waitForLoadState('networkidle');
+    // A wrong code first: refused in Chinese, nothing bound.
+    await staff.locator('#invite-code input').fill(code === '000000' ? '111111' : '000000');
+    await staff.click('#activate-code');
+    await staff.locator('#activate-error').waitFor();
+    await shot(staff, 'admin-login-activate-390');
+    expect(await staff.locator('#activate-error').innerText()).toMatch(/[\u4e00-\u9fa5]/);
+    await staff.locator('#invite-code input').fill(code!);
+    await staff.click('#activate-code');
+    await staff.waitForFunction("location.hash.includes('pages/home')");
+    await staff.getByText('我的任务').filter({ visible: true }).first().waitFor();
+    await shot(staff, 'admin-activated-home-390');
+
+    // The next case reported in the grid and dispatched to it.
+    const resident = await token('resident-01');
+    const dispatcher = await token(DISPATCHER);
+    const { lat, lng } = account(GRID_INSPECTOR);
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ categoryCode: '06010', description: '新网格员上岗后的第一件：路口暴露垃圾', lat: String(lat), lng: String(lng), anonymous: 'false' })) form.append(k, v);
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a7f6e' } }).jpeg().toBuffer();
+    form.append('photos', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+    const reported = (await call<{ case: CaseDto }>('/api/v1/reports', { method: 'POST', headers: { authorization: `Bearer ${resident}` }, body: form }, 201)).case;
+    const act = (id: string, action: string, body: object) =>
+      call<{ case: CaseDto }>(`/api/v1/cases/${id}/actions/${action}`, { method: 'POST', headers: { authorization: `Bearer ${dispatcher}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await act(reported.id, 'register', {});
+    const dispatched = (await act(reported.id, 'dispatch', { complexity: 'simple' })).case;
+    expect(dispatched.responsible?.code).toBe(grid);
+
+    await open(staff, '/packages/staff/pages/inbox/index', reported.caseNo);
+    await shot(staff, 'admin-activated-inbox-390');
+
+    // The admin's audit log tells the story in words and Beijing time.
+    await open(admin, '/packages/admin/pages/audit/index', '条记录（北京时间）');
+    const log = await admin.locator('.admin-table').filter({ visible: true }).first().innerText();
+    expect(log).toContain('导入人员名单');
+    expect(log).toContain('激活账号');
+    expect(log).toContain('王新网');
+    expect(log).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(log).not.toMatch(/staff\.|\dT\d/);
+
+    // The community worker leaves: deactivated with a reason, after a confirmation.
+    await open(admin, '/packages/admin/pages/staff/index', '共 ');
+    await admin.locator('#staff-search input').filter({ visible: true }).fill(communityMobile);
+    await admin.locator('#staff-search-go').filter({ visible: true }).click();
+    await admin.getByText('共 1 人').filter({ visible: true }).waitFor();
+    await admin.getByRole('button', { name: '停用李社区' }).filter({ visible: true }).click();
+    await admin.locator('#deactivate-reason input').fill('调离岗位');
+    await admin.locator('#deactivate-confirm').click();
+    await admin.locator('.admin-table').filter({ visible: true }).getByText('已停用').waitFor();
+    await open(admin, '/packages/admin/pages/audit/index', '条记录（北京时间）');
+    await admin.locator('.admin-table').filter({ visible: true }).getByText('停用人员').waitFor();
+    expect(await admin.locator('.admin-table').filter({ visible: true }).first().innerText()).toContain('备注：调离岗位');
+    expect(errors).toEqual([]);
+  }, 240000);
+
+  it('shows every admin page at 1440 and 390 px without sideways overflow', async () => {
+    const ready: Record<(typeof ADMIN_PAGES)[number], string> = { staff: '共 ', audit: '条记录（北京时间）', duty: '各区值班规则', calendar: '休息日（', categories: '当前为第', org: '下级单位' };
+    for (const width of [1440, 390]) {
+      const page = await asDemo(ADMIN, width);
+      for (const p of ADMIN_PAGES) {
+        await open(page, `/packages/admin/pages/${p}/index`, ready[p]);
+        if (p === 'duty') {
+          // A grid's month: every day's post and people.
+          await page.locator('#duty-unit input').fill(account(GRID_INSPECTOR).orgNodeCode!);
+          await page.click('#duty-unit-go');
+          await page.getByText('每日值班（').waitFor();
+          await page.waitForLoadState('networkidle');
+          if (width === 1440) {
+            // Fix the 15th to the post the rule does not give it.
+            const month = await page.locator('[id^="day-"]').first().getAttribute('id');
+            const day = `${month!.slice(4, 11)}-15`;
+            const slot = await page.locator(`#day-${day} .duty-day__slot`).innerText();
+            await page.click(`#day-${day}`);
+            await page.click(slot.startsWith('A') ? '#day-set-B' : '#day-set-A');
+            await page.locator(`#day-${day}`).getByText('指定').waitFor();
+          }
+        }
+        if (p === 'org') {
+          // Down to the grid inspector's community: its grids drawn from their polygons.
+          const grid = account(GRID_INSPECTOR).orgNodeCode!;
+          const path = [grid.slice(0, 6), grid.slice(0, 9), grid.slice(0, 11)];
+          for (const [i, code] of path.entries()) {
+            await page.click(`#unit-${code}`);
+            // The next unit down, or (in the community) the drawn grids.
+            await page.locator(i + 1 < path.length ? `#unit-${path[i + 1]}` : '#org-tree-map').filter({ visible: true }).first().waitFor();
+          }
+          await page.waitForLoadState('networkidle');
+        }
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(`${p}@${width}: ${overflow}px`).toBe(`${p}@${width}: 0px`);
+        await shot(page, `admin-${p}-${width}`);
+      }
+    }
+    expect(errors).toEqual([]);
+  }, 240000);
+
+  it('edits a category\'s 大连标准 limits with a reason (a new policy version)', async () => {
+    const page = await asDemo(ADMIN, 1440);
+    await open(page, '/packages/admin/pages/categories/index', '当前为第');
+    await page.locator('#category-search input').fill('暴露垃圾');
+    await page.getByRole('button', { name: '修改暴露垃圾' }).click();
+    await page.locator('#hours-simple input').fill('12');
+    await page.locator('#category-save').click();
+    await page.getByText('请填写修改原因').first().waitFor({ state: 'attached' });
+    await page.locator('#category-reason input').fill('试行新标准');
+    await page.locator('#category-save').click();
+    await page.locator('.admin-table').getByText('简易 12 / 复杂').first().waitFor();
+    expect(errors).toEqual([]);
+  }, 120000);
+
+  it('checks a GeoJSON of grids before importing: the polygons drawn, a grid overlapping its neighbour in red with the reason', async () => {
+    const admin = await token(ADMIN);
+    const community = account(GRID_INSPECTOR).orgNodeCode!.slice(0, 11);
+    const tree = await call<{ children?: { code: string; name: string; gridType: string | null; geometry?: { type: string; coordinates: number[][][] } | null }[] }>(
+      `/api/v1/admin/org/tree?root=${community}`, { headers: { authorization: `Bearer ${admin}` } });
+    const first = tree.children!.find((c) => c.geometry?.type === 'Polygon')!;
+    // The first grid as it is, and a new grid drawn half over it: the check refuses the file and writes nothing.
+    const shifted = first.geometry!.coordinates.map((ring) => ring.map(([lng, lat]) => [lng! + 0.002, lat!]));
+    const geojson = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: first.code, name: first.name, parentCode: community, gridType: first.gridType ?? '居民区' }, geometry: first.geometry },
+        { type: 'Feature', properties: { code: `${community}0099`, name: '测试新网格', parentCode: community, gridType: '居民区' }, geometry: { type: 'Polygon', coordinates: shifted } },
+      ],
+    };
+    const file = path.join(dataDir, '网格.geojson');
+    fs.writeFileSync(file, JSON.stringify(geojson));
+    for (const width of [1440, 390]) {
+      const page = await asDemo(ADMIN, width);
+      await open(page, '/packages/admin/pages/org/index', '下级单位');
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#org-import-pick')]);
+      await chooser.setFiles(file);
+      await page.locator('#org-import-report').getByText('错误 ·').first().waitFor();
+      await page.locator('#org-file-map').waitFor();
+      expect(await page.locator('#org-import-confirm').count()).toBe(0);
+      await shot(page, `admin-org-import-${width}`);
+    }
+    expect(errors).toEqual([]);
+  }, 240000);
+});
