@@ -36,6 +36,8 @@ describe('the first administrator', () => {
 
     const audit = await h.request.get('/api/v1/admin/audit?entity=user').set(auth({ token: login.body.token, account: null as never }));
     expect(audit.body.items.map((i: { action: string }) => i.action)).toEqual(expect.arrayContaining(['staff.bootstrap_admin', 'staff.bind']));
+    // Each line names its person, for the audit page.
+    expect(audit.body.items.find((i: { action: string }) => i.action === 'staff.bind')).toMatchObject({ entityType: 'user', entityName: '周管理' });
   });
 
   it('re-sends for the same mobile, and refuses bad input and a mobile held by a non-admin', async () => {

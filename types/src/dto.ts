@@ -225,6 +225,8 @@ export interface AuditEntryDto {
   action: string;
   entityType: string;
   entityId: string | null;
+  /** The entity in words: a person's name, a unit's or category's name, a case's number. */
+  entityName: string | null;
   orgNodeCode: string | null;
   before: unknown;
   after: unknown;

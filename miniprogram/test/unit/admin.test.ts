@@ -4,7 +4,7 @@ import { actionText, actorText, beijingTime, beijingToday, entityText, snapshotT
 import { findingTone, previewSvg, shapesOfFile, shapesOfTree } from '../../src/packages/admin/geo-preview'
 
 const entry = (o: Partial<AuditEntryDto>): AuditEntryDto => ({
-  id: 1, at: '2026-12-02T05:57:00.000Z', actorId: 'u1', actorName: '张三', actorRole: 'admin', action: 'staff.import', entityType: 'user', entityId: 'x',
+  id: 1, at: '2026-12-02T05:57:00.000Z', actorId: 'u1', actorName: '张三', actorRole: 'admin', action: 'staff.import', entityType: 'user', entityId: 'x', entityName: null,
   orgNodeCode: '210200', before: null, after: null, note: null, ...o,
 })
 

@@ -1,7 +1,18 @@
-import { and, count, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { AuditEntry, AuditLog, AuditRecord } from '../../usecases/admin/audit.js';
 import type { DbOrTx } from './database.js';
 import { auditLog, orgNodes, users } from './schema.js';
+
+/**
+ * What a line is about, in words: the person's name, the unit's name or the case's number (null when the
+ * entity is of another kind or gone).
+ */
+const ENTITY_NAME = sql<string | null>`case ${auditLog.entityType}
+  when 'user' then (select u.name from users u where u.id::text = ${auditLog.entityId})
+  when 'org_node' then (select o.name from org_nodes o where o.code = ${auditLog.entityId})
+  when 'case' then (select c.case_no from cases c where c.id::text = ${auditLog.entityId})
+  when 'category' then (select c.name from categories c where c.code = ${auditLog.entityId})
+  else null end`;
 
 /** The audit log on the database connection or transaction it is bound to. */
 export function pgAuditLog(db: DbOrTx): AuditLog {
@@ -27,7 +38,7 @@ export function pgAuditLog(db: DbOrTx): AuditLog {
         db
           .select({
             id: auditLog.id, at: auditLog.at, actorId: auditLog.actorId, actorRole: auditLog.actorRole, actorName: users.name, action: auditLog.action,
-            entityType: auditLog.entityType, entityId: auditLog.entityId, orgNodeCode: auditLog.orgNodeCode, before: auditLog.before, after: auditLog.after, note: auditLog.note,
+            entityType: auditLog.entityType, entityId: auditLog.entityId, entityName: ENTITY_NAME, orgNodeCode: auditLog.orgNodeCode, before: auditLog.before, after: auditLog.after, note: auditLog.note,
           })
           .from(auditLog)
           .leftJoin(users, eq(users.id, auditLog.actorId))

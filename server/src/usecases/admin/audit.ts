@@ -20,6 +20,8 @@ export interface AuditEntry {
 export interface AuditRecord extends AuditEntry {
   id: number;
   actorName: string | null;
+  /** The entity in words: a person's name, a unit's or category's name, a case's number. */
+  entityName: string | null;
 }
 
 export interface AuditFilter {

@@ -107,7 +107,7 @@ export async function listAudit(deps: Deps, actor: CurrentUser, q: AuditListQuer
   return {
     items: items.map((e) => ({
       id: e.id, at: e.at.toISOString(), actorId: e.actorId, actorName: e.actorName, actorRole: e.actorRole, action: e.action, entityType: e.entityType,
-      entityId: e.entityId, orgNodeCode: e.orgNodeCode, before: e.before, after: e.after, note: e.note ?? null,
+      entityId: e.entityId, entityName: e.entityName, orgNodeCode: e.orgNodeCode, before: e.before, after: e.after, note: e.note ?? null,
     })),
     total,
   };

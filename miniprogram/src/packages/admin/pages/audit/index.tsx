@@ -24,14 +24,14 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /** Which thing the line is about, in words: the person's name, the rota's unit and month, the calendar year. */
 function subject(e: AuditEntryDto): string {
-  const named = [e.after, e.before].map((v) => (v && typeof v === 'object' && 'name' in v ? String((v as { name: unknown }).name) : null)).find(Boolean)
+  const named = e.entityName ?? [e.after, e.before].map((v) => (v && typeof v === 'object' && 'name' in v ? String((v as { name: unknown }).name) : null)).find(Boolean)
   if (e.entityType === 'user') return named ? `人员 ${named}` : '人员'
   if (e.entityType === 'duty' && e.entityId) {
     const [unit, month] = e.entityId.split(':')
     return `排班 ${unit ?? ''}${month ? ` · ${month.replace('-', ' 年 ')} 月` : ''}`
   }
   if (e.entityType === 'calendar' && e.entityId) return `工作日历 ${e.entityId} 年`
-  return entityText(e.entityType)
+  return named ? `${entityText(e.entityType)} ${named}` : entityText(e.entityType)
 }
 
 /** 审计日志: who changed what, newest first, in Beijing time and in words. */
