@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components'
-import type { ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import Tap from '../../components/Tap'
-import { nav } from '../../services/platform'
+import { errorText } from '../../services/api'
+import { nav, ui } from '../../services/platform'
 
 export const ADMIN_PAGES = [
   { key: 'staff', label: '人员管理' },
@@ -39,4 +40,32 @@ export function Cell({ className, role = 'cell', children }: { className?: strin
 /** The page's one h1. */
 export function AdminTitle({ children }: { children: ReactNode }) {
   return <View className='admin-title' role='heading' aria-level={1}>{children}</View>
+}
+
+/** 上一页 · 第 n / m 页 · 下一页, for the admin lists (shown only when there is more than one page). */
+export function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (page: number) => void }) {
+  if (pages <= 1) return null
+  return (
+    <View className='admin-pager'>
+      <Tap id='page-prev' className='btn btn--ghost' disabled={page <= 1} onTap={() => onPage(page - 1)}><Text>上一页</Text></Tap>
+      <Text>第 {page} / {pages} 页</Text>
+      <Tap id='page-next' className='btn btn--ghost' disabled={page >= pages} onTap={() => onPage(page + 1)}><Text>下一页</Text></Tap>
+    </View>
+  )
+}
+
+/** A busy flag and a runner for the page's actions: one at a time, a failure shown as a Chinese toast. */
+export function useBusyRun(): { busy: boolean; run: (fn: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false)
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true)
+    try {
+      await fn()
+    } catch (err) {
+      ui.toast(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, run }
 }

@@ -6,7 +6,7 @@ import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
 import { ui } from '../../../../services/platform'
-import AdminNav, { AdminTitle, Cell } from '../../AdminNav'
+import AdminNav, { AdminTitle, Cell, Pager } from '../../AdminNav'
 import { adminApi, AUDIT_PAGE_SIZE } from '../../api'
 import { actionText, actorText, beijingTime, entityText, snapshotText } from '../../labels'
 import '../../admin.scss'
@@ -98,13 +98,7 @@ export default function AuditLog() {
           {!list.data.items.length && <View className='admin-row' role='row'><Cell className='muted'>这段时间没有记录</Cell></View>}
         </View>
       )}
-      {list.data && pages > 1 && (
-        <View className='admin-pager'>
-          <Tap id='page-prev' className='btn btn--ghost' disabled={page <= 1} onTap={() => setPage(page - 1)}><Text>上一页</Text></Tap>
-          <Text>第 {page} / {pages} 页</Text>
-          <Tap id='page-next' className='btn btn--ghost' disabled={page >= pages} onTap={() => setPage(page + 1)}><Text>下一页</Text></Tap>
-        </View>
-      )}
+      {list.data && <Pager page={page} pages={pages} onPage={setPage} />}
     </View>
   )
 }

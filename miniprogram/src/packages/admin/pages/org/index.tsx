@@ -5,9 +5,8 @@ import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
 import { LEVEL_LABEL } from '../../../../lib/labels'
-import { errorText } from '../../../../services/api'
 import { IS_H5, pickFile, readTextFile, ui, type PickedFile } from '../../../../services/platform'
-import AdminNav, { AdminTitle } from '../../AdminNav'
+import AdminNav, { AdminTitle, useBusyRun } from '../../AdminNav'
 import { adminApi } from '../../api'
 import { findingTone, previewSvg, shapesOfFile, shapesOfTree, type Shape } from '../../geo-preview'
 import '../../admin.scss'
@@ -26,7 +25,7 @@ export default function OrgAdmin() {
   const [file, setFile] = useState<PickedFile | null>(null)
   const [shapes, setShapes] = useState<Shape[]>([])
   const [result, setResult] = useState<OrgImportResultDto | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, run } = useBusyRun()
 
   const t = tree.data
   const drill = (n: OrgTreeNodeDto) => {
@@ -34,16 +33,6 @@ export default function OrgAdmin() {
     setTrail(trail.length ? [...trail, { code: n.code, name: n.name }] : [{ code: t.code, name: t.name }, { code: n.code, name: n.name }])
   }
   const up = (i: number) => setTrail(trail.slice(0, i + 1))
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true)
-    try {
-      await fn()
-    } catch (err) {
-      ui.toast(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
   const choose = () => run(async () => {
     const f = await pickFile('geojson')
     if (!f) return

@@ -5,9 +5,8 @@ import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
-import { errorText } from '../../../../services/api'
 import { pickFile, ui, type PickedFile } from '../../../../services/platform'
-import AdminNav, { AdminTitle, Cell } from '../../AdminNav'
+import AdminNav, { AdminTitle, Cell, Pager, useBusyRun } from '../../AdminNav'
 import { adminApi, STAFF_PAGE_SIZE } from '../../api'
 import { STAFF_STATUS_LABEL, STAFF_STATUS_TONE, rolesText } from '../../labels'
 import '../../admin.scss'
@@ -38,7 +37,7 @@ export default function StaffAdmin() {
   const [page, setPage] = useState(1)
   const [file, setFile] = useState<PickedFile | null>(null)
   const [report, setReport] = useState<StaffImportResultDto | null>(null)
-  const [busy, setBusy] = useState(false)
+  const { busy, run } = useBusyRun()
   const [confirming, setConfirming] = useState<string | null>(null)
   const [reason, setReason] = useState('')
   const query = { q: filter.q || undefined, orgNodeCode: filter.unit || undefined, status: status || undefined }
@@ -48,16 +47,6 @@ export default function StaffAdmin() {
   const search = () => {
     setFilter({ q: q.trim(), unit: unit.trim() })
     setPage(1)
-  }
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true)
-    try {
-      await fn()
-    } catch (err) {
-      ui.toast(errorText(err))
-    } finally {
-      setBusy(false)
-    }
   }
   const choose = () => run(async () => {
     const f = await pickFile('spreadsheet')
@@ -189,13 +178,7 @@ export default function StaffAdmin() {
           {!list.data.items.length && <View className='admin-row' role='row'><Cell className='muted'>没有符合条件的人员</Cell></View>}
         </View>
       )}
-      {list.data && pages > 1 && (
-        <View className='admin-pager'>
-          <Tap id='page-prev' className='btn btn--ghost' disabled={page <= 1} onTap={() => setPage(page - 1)}><Text>上一页</Text></Tap>
-          <Text>第 {page} / {pages} 页</Text>
-          <Tap id='page-next' className='btn btn--ghost' disabled={page >= pages} onTap={() => setPage(page + 1)}><Text>下一页</Text></Tap>
-        </View>
-      )}
+      {list.data && <Pager page={page} pages={pages} onPage={setPage} />}
     </View>
   )
 }
