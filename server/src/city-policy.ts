@@ -115,8 +115,32 @@ const gridTypesSchema = z.object({
 });
 export type GridTypePolicy = z.infer<typeof gridTypesSchema>;
 
+const weight = z.object({ weight: z.number().min(0).max(100), better: z.enum(['higher', 'lower']), source: z.string().min(1) });
+const rateKeys = z.enum(['onTimeRate', 'onTimeRateNational', 'closeRate', 'responseRate', 'satisfactionRate', 'reworkRate', 'returnRate', 'extensionRate', 'supervisedOnTimeRate', 'selfHandledRate', 'arrivalOnTimeRate', 'fixOnTimeRate']);
+const weights = z.record(rateKeys, weight).refine((w) => Object.values(w).some((x) => x && x.weight > 0), 'at least one indicator needs a weight above 0');
+const reward = z.object({ level: z.enum(['district', 'street', 'community', 'grid']), top: z.number().int().positive(), minOnTimeRate: z.number().min(0).max(100), note: z.string() });
+const squad = z.object({ name: z.string().min(1), arriveMinutes: z.number().int().positive(), fixMinutes: z.number().int().positive(), source: z.string() });
+/** config/assessment.json: the indicator engine's versioned formulas (issue 10). */
+const assessmentSchema = z.object({
+  formulaVersion: z.string().min(1),
+  notes: z.array(z.string()).optional(),
+  weights,
+  squadWeights: weights,
+  satisfiedAtLeast: z.number().int().min(1).max(5),
+  responseMinutes: z.object({ A: z.number().int().positive(), B: z.number().int().positive() }),
+  lists: z.object({
+    red: z.object({ top: z.number().int().positive(), minScore: z.number().min(0).max(100), note: z.string() }),
+    black: z.object({ bottom: z.number().int().positive(), maxScore: z.number().min(0).max(100), note: z.string() }),
+  }),
+  reward: z.object({ quarter: reward, year: reward }),
+  squads: z.object({ repair_squad: squad, street_squad: squad }),
+  schedules: z.object({ daily: z.string(), weekly: z.string(), monthly: z.string(), quarterly: z.string(), yearly: z.string() }),
+});
+export type AssessmentPolicy = z.infer<typeof assessmentSchema>;
+
 export interface Policy {
   notifications: NotificationPolicy;
+  assessment: AssessmentPolicy;
   orgTree: OrgNodeSeedData[];
   categories: z.infer<typeof categoriesFileSchema>;
   rules: z.infer<typeof rulesSchema>;
@@ -150,6 +174,7 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
   const holidays = check(holidaysSchema, readJson(configDir, 'holidays.json'), 'holidays.json', problems);
   const notifications = check(notificationsSchema, readJson(configDir, 'notifications.json'), 'notifications.json', problems);
   const gridTypes = check(gridTypesSchema, readJson(configDir, 'grid-types.json'), 'grid-types.json', problems);
+  const assessment = check(assessmentSchema, readJson(configDir, 'assessment.json'), 'assessment.json', problems);
   if (notifications) {
     for (const [topic, routes] of Object.entries(notifications.routes)) {
       for (const r of routes) if (!notifications.templates[r.template]) problems.push(`notifications.json: ${topic} names unknown template ${r.template}`);
@@ -166,8 +191,8 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
   }
   if (categories) crossCheckCategories(categories, problems);
   if (categories && gridTypes) crossCheckGridTypeLimits(categories, gridTypes, problems);
-  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications || !gridTypes) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
-  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications, gridTypes });
+  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications || !gridTypes || !assessment) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications, gridTypes, assessment });
 }
 
 /** A grid type's `timeLimitOverrides`: category code → limits in the shape of time-limits.json's byCategory (issue 9, item 6). */

@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './dto.js';
 export * from './limits.js';
 export * from './requests.js';
+export * from './assessment.js';

@@ -33,6 +33,8 @@ export const orgNodes = pgTable(
     centroidLng: doublePrecision('centroid_lng'),
     /** Grids (issue 9, grid import): the policy's grid type (config/grid-types.json), null for seeded grids. */
     gridType: text('grid_type'),
+    /** Handling units (level 'department', issue 10): 'department', 'repair_squad' (抢修小分队) or 'street_squad' (便民小分队). */
+    unitType: text('unit_type'),
   },
   (t) => [
     index('org_nodes_parent_idx').on(t.parentCode),
@@ -168,6 +170,12 @@ export const cases = pgTable(
     version: integer('version').notNull().default(1),
     /** The category/time-limit policy version the case was reported under (policy_versions); null = before versioning, i.e. version 1. */
     policyVersion: integer('policy_version'),
+    /** 督办 (issue 10): the latest supervision's time and due time; lists flag supervised cases from these. */
+    supervisedAt: ts('supervised_at'),
+    supervisionDueAt: ts('supervision_due_at'),
+    /** Quick squads (issue 10): the arrival deadline on the squad's minute clock, and the on-site sign time. */
+    arriveDueAt: ts('arrive_due_at'),
+    arrivedAt: ts('arrived_at'),
   },
   (t) => [
     uniqueIndex('cases_case_no_uq').on(t.caseNo),
@@ -507,3 +515,56 @@ export const policyVersions = pgTable('policy_versions', {
   document: jsonb('document').$type<Record<string, unknown>>().notNull(),
   change: jsonb('change').$type<Record<string, unknown>>(),
 });
+
+// ---- Assessment and supervision (issue 10) --------------------------------------------------------------
+
+/**
+ * A published period's results, all levels at once, append-only: publishing again (a correction) writes
+ * version n+1 with its reason, and every version stays readable. `rows` maps a level to its scorecard rows.
+ */
+export const assessmentSnapshots = pgTable(
+  'assessment_snapshots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    period: text('period').notNull(),
+    at: text('at').notNull(),
+    version: integer('version').notNull(),
+    formulaVersion: text('formula_version').notNull(),
+    publishedAt: ts('published_at').notNull(),
+    publishedBy: uuid('published_by').references(() => users.id),
+    reason: text('reason'),
+    rows: jsonb('rows').$type<Record<string, unknown[]>>().notNull(),
+  },
+  (t) => [uniqueIndex('assessment_snapshots_uq').on(t.period, t.at, t.version)],
+);
+
+/** 问责 records: 通报, 约谈 … attached to a unit, optionally naming cases; counted in the unit's scorecard. */
+export const accountabilityRecords = pgTable(
+  'accountability_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgNodeCode: text('org_node_code').notNull().references(() => orgNodes.code),
+    kind: text('kind').notNull(),
+    note: text('note').notNull(),
+    caseIds: uuid('case_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    createdBy: uuid('created_by').notNull().references(() => users.id),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('accountability_unit_idx').on(t.orgNodeCode, t.createdAt)],
+);
+
+/** Talking on a case (网格员直接与领导对话): internal by default; public replies are shown to residents. */
+export const caseComments = pgTable(
+  'case_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    authorId: uuid('author_id').notNull().references(() => users.id),
+    authorRole: text('author_role').notNull(),
+    body: text('body').notNull(),
+    public: boolean('public').notNull().default(false),
+    mentions: jsonb('mentions').$type<string[]>().notNull().default([]),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('case_comments_case_idx').on(t.caseId, t.createdAt)],
+);
