@@ -40,6 +40,14 @@ export default tseslint.config(
     },
   },
   {
+    // A domain sub-folder (domain/assessment/) may use the domain modules one level up, and nothing further.
+    files: ['server/src/domain/*/**/*.ts'],
+    ignores: ['server/src/domain/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!(\\.\\.?/[^/]+$|@finecity/types$))', message: 'The domain imports only its own modules and @finecity/types.' }] }],
+    },
+  },
+  {
     // Use cases speak in domain words: persistence and delivery stay behind ports (usecases/repositories.ts).
     files: ['server/src/usecases/**/*.ts'],
     rules: {
