@@ -117,7 +117,7 @@ export type GridTypePolicy = z.infer<typeof gridTypesSchema>;
 
 const weight = z.object({ weight: z.number().min(0).max(100), better: z.enum(['higher', 'lower']), source: z.string().min(1) });
 const rateKeys = z.enum(['onTimeRate', 'onTimeRateNational', 'closeRate', 'responseRate', 'satisfactionRate', 'reworkRate', 'returnRate', 'extensionRate', 'supervisedOnTimeRate', 'selfHandledRate', 'arrivalOnTimeRate', 'fixOnTimeRate']);
-const weights = z.record(rateKeys, weight).refine((w) => Object.values(w).some((x) => x && x.weight > 0), 'at least one indicator needs a weight above 0');
+const weights = z.partialRecord(rateKeys, weight).refine((w) => Object.values(w).some((x) => x && x.weight > 0), 'at least one indicator needs a weight above 0');
 const reward = z.object({ level: z.enum(['district', 'street', 'community', 'grid']), top: z.number().int().positive(), minOnTimeRate: z.number().min(0).max(100), note: z.string() });
 const squad = z.object({ name: z.string().min(1), arriveMinutes: z.number().int().positive(), fixMinutes: z.number().int().positive(), source: z.string() });
 /** config/assessment.json: the indicator engine's versioned formulas (issue 10). */
