@@ -27,7 +27,7 @@ function usesDatabase(file, seen = new Set()) {
 const testFiles = (dir) =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'e2e' || e.name === 'node_modules' ? [] : testFiles(p);
+    if (e.isDirectory()) return ['e2e', 'embedded', 'node_modules'].includes(e.name) ? [] : testFiles(p);
     return e.name.endsWith('.test.ts') ? [p] : [];
   });
 const serverTests = testFiles(path.join(root, 'test'));
@@ -65,6 +65,8 @@ export default {
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
     },
     { ...common, displayName: 'services', testMatch: serviceTests },
+    // PGlite's own behaviour (the data folder's single owner): never DATABASE_URL, so run in the PGlite pass only.
+    { ...common, displayName: 'embedded', testMatch: ['<rootDir>/test/embedded/**/*.test.ts'] },
     {
       displayName: 'miniprogram',
       testEnvironment: 'jsdom',

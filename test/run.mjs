@@ -9,7 +9,7 @@
 // (jest.config.mjs sorts test/ files by whether they reach the harness, boot() or the postgres adapters).
 // `unit`, `services`, `miniprogram` and `weapp` touch no database, so a second run would only count the same
 // tests twice. `e2e` boots its server from an explicit config without DATABASE_URL, i.e. always on PGlite,
-// so it too runs once, in the PGlite pass.
+// so it too runs once, in the PGlite pass; so does `embedded` (PGlite's own data-folder lock, never DATABASE_URL).
 //
 // With JEST_JSON set, writes one summary for all passes there (deleted first, so an earlier run's numbers
 // are never read back). A pass counts at least one failure whenever it did not succeed — a build that
@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
-const ALL = ['unit', 'integration', 'services', 'miniprogram', 'weapp', 'e2e'];
+const ALL = ['unit', 'integration', 'services', 'embedded', 'miniprogram', 'weapp', 'e2e'];
 const DATABASE = ['integration'];
 const HEAVY = new Set(['weapp', 'e2e']);
 const argv = process.argv.slice(2);

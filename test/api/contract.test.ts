@@ -1,10 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CASE_ACTIONS, ROLES, type SandboxAccount } from '@finecity/types';
-import { openPglite } from '../../server/src/adapters/postgres/database.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -92,26 +87,5 @@ describe('the public contract', () => {
     const byCode = new Map(res.body.categories.map((c: { code: string }) => [c.code, c]));
     expect(byCode.size).toBe(250);
     expect(byCode.get('06010')).toMatchObject({ name: '暴露垃圾', common: true, confusableWith: expect.arrayContaining(['06042']) });
-  });
-});
-
-describe('the embedded database', () => {
-  it('allows exactly one process to own a PGlite data folder', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-owner-'));
-    const first = await openPglite(path.join(dir, 'db'));
-    try {
-      await expect(openPglite(path.join(dir, 'db'))).rejects.toThrow(/already owned by another FineCity process/);
-      // …and from another process, as a second `npm start` would try.
-      const script = `import { openPglite } from './server/src/adapters/postgres/database.ts';
-        openPglite(${JSON.stringify(path.join(dir, 'db'))}).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); });`;
-      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-      expect(r.status).toBe(3);
-      expect(r.stderr).toMatch(/already owned by another FineCity process/);
-    } finally {
-      await first.close();
-    }
-    const again = await openPglite(path.join(dir, 'db'));
-    await again.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
