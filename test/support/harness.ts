@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -101,7 +103,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     notifications: opts.notifications ? { workers: opts.notifications.workers ?? true, schedules: false } : false,
   });
   const app = createApp(deps, { sandboxBase: () => sb.url, sandbox });
-  const request = supertest.agent(app.callback());
+  // One listening server for the file: supertest given a bare callback would listen and close a server per request.
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const request = supertest.agent(apiUrl);
   const accounts = ((await request.get('/api/v1/sandbox/accounts')).body as { accounts: SandboxAccount[] }).accounts;
   return {
     request,
@@ -114,7 +120,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     sandboxUrl: sb.url,
     apiBases,
     async login(code) {
-      const res = await supertest(app.callback()).post('/api/v1/auth/wechat').send({ code });
+      const res = await supertest(apiUrl).post('/api/v1/auth/wechat').send({ code });
       if (res.status !== 200) throw new Error(`login ${code} failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as LoginResponse;
     },
@@ -124,6 +130,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         await notifier.close();
         await clearPrefix(config.redis.url, prefix);
       }
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await sb.close();
       await database.close();
       await drop();
