@@ -115,7 +115,7 @@ async function writeWorkbook(sheets: SheetSpec[]): Promise<Buffer> {
     s.columns.forEach((c, i) => {
       if (c.note) header.getCell(i + 1).note = c.note;
     });
-    for (const r of s.rows) ws.addRow(r.map((v) => (v === null ? null : escapeCell(v))));
+    for (const r of s.rows) ws.addRow(r.map((v) => (v === null ? null : typeof v === 'number' ? v : escapeCell(v))));
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -12,7 +12,10 @@ export interface RawCounts {
   validReported: number;
   /** register events in the period (立案数). */
   registered: number;
-  /** Cases whose Dalian due time falls in the period, plus cases closed in the period whose due time is later (应结案数). */
+  /**
+   * Cases whose Dalian due time falls in the period, plus cases closed in the period whose due time is outside
+   * it, later or earlier (应结案数): every closed case is also due, so 结案率 never exceeds 100 %.
+   */
   due: number;
   /** Cases closed (verify passed) in the period (结案数). */
   closed: number;
@@ -43,7 +46,7 @@ export interface RawCounts {
   /** Cases rated in the period, and those rated ≥ satisfiedAtLeast (满意率). */
   rated: number;
   satisfied: number;
-  /** Patrol reports in the period, and those the inspector fixed on the spot (自处置率). */
+  /** Patrol reports in the period, and those the inspector fixed on the spot: handled by their reporter within the period (自处置率). */
   patrolReports: number;
   selfHandled: number;
   /** Reports by residents (mini-program, official account, Open311) in the period (公众参与数). */

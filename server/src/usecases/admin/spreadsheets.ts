@@ -30,7 +30,8 @@ export interface ParsedSheet {
 export interface SheetSpec {
   name: string;
   columns: { header: string; width: number; note?: string }[];
-  rows: (string | null)[][];
+  /** Text cells (escaped when written) or numbers (written as numbers, e.g. scorecard figures). */
+  rows: (string | number | null)[][];
 }
 
 export interface Spreadsheets {
@@ -39,7 +40,7 @@ export interface Spreadsheets {
    * `limits.maxRows` non-empty data rows after the header; refuses other files with a clear 4xx.
    */
   read(file: Buffer, preferredSheet: string, limits: { maxRows: number; maxBytes: number }): Promise<ParsedSheet>;
-  /** A workbook of plain-text sheets; every written cell passes escapeCell. */
+  /** A workbook of sheets; every written text cell passes escapeCell, numbers stay numbers. */
   write(sheets: SheetSpec[]): Promise<Buffer>;
 }
 
@@ -54,5 +55,6 @@ export function escapeCell(s: string): string {
 export interface SheetSpec {
   name: string;
   columns: { header: string; width: number; note?: string }[];
-  rows: (string | null)[][];
+  /** Text cells (escaped when written) or numbers (written as numbers, e.g. scorecard figures). */
+  rows: (string | number | null)[][];
 }

@@ -1,0 +1,131 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { AssessmentLevel } from '@finecity/types';
+import type { RawCounts } from '../../domain/assessment/indicators.js';
+import type { AssessmentQueries, CountingRules, UnitCounts } from '../../usecases/assessment/ports.js';
+import type { DbOrTx } from './database.js';
+import { COLS, caseCols, caseDated, combine, eventCols, eventsPerCase, answered, patrolIn, responseTail, ts, under, within, type Part, type Window } from './assessment-sql.js';
+
+/**
+ * The indicator engine in SQL (issue 10): one statement per call, grouped per unit. Regions (区域评价) are
+ * counted by where the problem is (cases.grid/community/street/district_code); departments and squads
+ * (部门评价) by the unit holding the case (cases.responsible_code); inspector posts (岗位评价) by the acting
+ * or reporting user's grid and duty slot; the third-party company by its reporters' org node.
+ */
+export function pgAssessmentQueries(db: DbOrTx): AssessmentQueries {
+  return {
+    async rawCounts(level, q, rules) {
+      const w: Window = { start: q.start, end: q.end, rootPath: q.rootPath };
+      const statement = level === 'inspector' ? inspectorStatement(w, rules) : level === 'company' ? companyStatement(w) : unitStatement(level, w, rules);
+      // One statement sorts and hashes a month of events: give it memory for this transaction only
+      // (https://www.postgresql.org/docs/current/runtime-config-resource.html#GUC-WORK-MEM).
+      const res = await db.transaction(async (tx) => {
+        await tx.execute(sql`set local work_mem = '128MB'`);
+        return tx.execute(statement);
+      });
+      return (res as unknown as { rows: Record<string, unknown>[] }).rows.map(toUnitCounts);
+    },
+  };
+}
+
+function toUnitCounts(row: Record<string, unknown>): UnitCounts {
+  const counts = {} as RawCounts;
+  for (const k of COLS) counts[k] = Number(row[k] ?? 0);
+  counts.handlingHoursSum = Math.round(counts.handlingHoursSum * 1000) / 1000;
+  return { unitCode: String(row.unit), counts };
+}
+
+type UnitLevel = Exclude<AssessmentLevel, 'inspector' | 'company'>;
+const REGION_COLUMN: Partial<Record<UnitLevel, string>> = { grid: 'grid_code', community: 'community_code', street: 'street_code', district: 'district_code' };
+
+/** Handling units: departments proper (unit_type null or 'department'), or the quick squads. */
+const HOLDER_FILTER: Partial<Record<UnitLevel, SQL>> = {
+  department: sql`r.level = 'department' and coalesce(r.unit_type, 'department') = 'department'`,
+  squad: sql`r.level = 'department' and r.unit_type in ('repair_squad', 'street_squad')`,
+};
+
+/** How a case row `c` maps to its unit of the level, and which cases are inside the subtree. */
+function attribution(level: UnitLevel, w: Window): { unit: SQL; join: SQL; where: SQL } {
+  const col = REGION_COLUMN[level];
+  if (col) return { unit: sql.raw(`c.${col}`), join: sql``, where: under(w, sql`c.location_path`) };
+  return {
+    unit: sql`r.code`,
+    join: sql`join org_nodes r on r.code = c.responsible_code`,
+    where: sql`${HOLDER_FILTER[level]!} and ${under(w, sql`r.path`)}`,
+  };
+}
+
+/** Region, department and squad levels: case-dated counts, event counts per case, and 问责 records. */
+function unitStatement(level: UnitLevel, w: Window, rules: CountingRules): SQL {
+  const squads = level === 'squad';
+  const a = attribution(level, w);
+  const parts: Part[] = [
+    { unit: a.unit, cols: caseCols(w), from: sql`from cases c ${a.join} where ${a.where} and ${caseDated(w)}` },
+    { unit: a.unit, cols: eventCols(w, squads), from: sql`from ev join cases c on c.id = ev.case_id ${a.join} where ${a.where}` },
+    { unit: sql`u.code`, cols: { accountability: sql`count(*)` }, from: accountabilityFrom(level, w) },
+  ];
+  return combine(parts, sql`ev as (${eventsPerCase(w, rules, squads)})`);
+}
+
+/** 问责 records of the window: for a region, those naming the unit or any node under it; else the unit itself. */
+function accountabilityFrom(level: UnitLevel, w: Window): SQL {
+  const inWindow = within(w, sql`a.created_at`);
+  if (REGION_COLUMN[level]) {
+    return sql`from accountability_records a join org_nodes n on n.code = a.org_node_code
+      join org_nodes u on u.level = ${level} and n.path like u.path || '%'
+      where ${inWindow} and ${under(w, sql`u.path`)}`;
+  }
+  return sql`from accountability_records a join org_nodes r on r.code = a.org_node_code
+    cross join lateral (select r.code) as u(code)
+    where ${inWindow} and ${HOLDER_FILTER[level]!} and ${under(w, sql`r.path`)}`;
+}
+
+/** An inspector's post `<gridCode>:<A|B>` from users row `alias` (slot A when none is recorded). */
+const post = (alias: string) => sql.raw(`${alias}.org_node_code || ':' || coalesce(${alias}.duty_slot, 'A')`);
+/** Users `alias` who are grid inspectors inside the subtree. */
+const inspectorIn = (alias: string, w: Window) =>
+  sql`${sql.raw(alias)}.duty_slot is not null and exists (select 1 from org_nodes g where g.code = ${sql.raw(alias)}.org_node_code and ${under(w, sql`g.path`)})`;
+
+/**
+ * Inspector posts (岗位评价): their reports and patrol self-handling; their handle events; and the response
+ * to grid dispatches, charged to the post on duty when the dispatch was made (its data.onDuty.slot), else to
+ * the post that signed it, else to post A.
+ */
+function inspectorStatement(w: Window, rules: CountingRules): SQL {
+  const created = within(w, sql`c.created_at`);
+  const cc = caseCols(w);
+  const parts: Part[] = [
+    {
+      unit: post('u'),
+      cols: { reported: cc.reported!, validReported: cc.validReported!, patrolReports: cc.patrolReports! },
+      from: sql`from cases c join users u on u.id = c.reporter_id where ${created} and ${inspectorIn('u', w)}`,
+    },
+    {
+      unit: post('u'),
+      cols: { handled: sql`count(*)`, selfHandled: sql`count(distinct c.id) filter (where ${patrolIn(w)} and c.reporter_id = e.actor_id)` },
+      from: sql`from case_events e join users u on u.id = e.actor_id join cases c on c.id = e.case_id
+        where e.action = 'handle' and ${within(w, sql`e.at`)} and ${inspectorIn('u', w)}`,
+    },
+    {
+      unit: sql`(d.data->>'to') || ':' || coalesce(d.data->'onDuty'->>'slot', case when d.nx_action = 'sign' then d.nx_slot end, 'A')`,
+      cols: { responseBase: sql`count(*)`, responded: sql`count(*) filter (where ${answered(rules, 'd')})` },
+      from: sql`from (select e.*, ${within(w, sql`e.at`)} as inside,
+            lead(e.action) over nx as nx_action, lead(e.at) over nx as nx_at, lead(eu.duty_slot) over nx as nx_slot
+          from case_events e left join users eu on eu.id = e.actor_id
+          where e.at >= ${ts(w.start)} and e.at < ${ts(new Date(w.end.getTime() + responseTail(rules)))} and e.action in ('dispatch', 'sign')
+          window nx as (partition by e.case_id order by e.seq)) d
+        join org_nodes g on g.code = d.data->>'to'
+        where d.inside and d.action = 'dispatch' and d.data->>'toLevel' = 'grid' and ${under(w, sql`g.path`)}`,
+    },
+  ];
+  return combine(parts, null);
+}
+
+/** The third-party company (simple version): its reporters' cases inside the subtree, by the reporter's org node. */
+function companyStatement(w: Window): SQL {
+  const cc = caseCols(w);
+  const cols = { reported: cc.reported!, validReported: cc.validReported!, due: cc.due!, closed: cc.closed!, closedOnTime: cc.closedOnTime!, closedOnTimeNational: cc.closedOnTimeNational!, overdue: cc.overdue! };
+  return combine(
+    [{ unit: sql`u.org_node_code`, cols, from: sql`from cases c join users u on u.id = c.reporter_id where 'third_party' = any(u.roles) and ${under(w, sql`c.location_path`)} and ${caseDated(w)}` }],
+    null,
+  );
+}
