@@ -8,6 +8,12 @@ import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
 import { pgDutyStore } from './adapters/postgres/duty-repository.js';
 import { cachedDutyRoster } from './usecases/duty-ports.js';
 import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
+import { pgAssessmentQueries } from './adapters/postgres/assessment-queries.js';
+import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
+import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
+import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
+import { runScheduledReport } from './usecases/assessment/reports.js';
+import type { NotifyDeps } from './usecases/notifications/ports.js';
 import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
 import { pgUserDirectory } from './adapters/postgres/user-repository.js';
 import { hmacInviteCodes, providerStaffSms } from './adapters/postgres/invitation-repository.js';
@@ -32,6 +38,8 @@ import type { CaseClock } from './domain/case-model.js';
 import { clockStatus, computeDeadlines, extendDeadline, warningTimes } from './domain/deadlines.js';
 import { orgTreeVersion, pgOrgGridStore } from './adapters/postgres/org-import-repository.js';
 import { turfGridGeometry } from './adapters/geo/turf-geometry.js';
+import { turfMapShapes } from './adapters/geo/leader-outlines.js';
+import { pgTrendQueries } from './adapters/postgres/leader-trend.js';
 import { reloadableLocator } from './adapters/geo/reloadable-locator.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
 import { beijingParts } from './domain/shanghai-time.js';
@@ -54,6 +62,8 @@ export interface AppDeps extends Deps {
   logger: Logger;
   /** The official account's push endpoint: its envelope, media source and settings. */
   oaPush: OfficialAccountPorts;
+  /** The notifier's ports (group reports re-sent by hand); null when notifications are off. */
+  notify: NotifyDeps | null;
 }
 
 /**
@@ -86,6 +96,7 @@ export function buildSla(
       return { startedAt: d.startedAt, dueAt: d.dueAt, calendar: d.calendar, nationalDueAt: d.nationalDueAt, nationalCalendar: d.nationalCalendar };
     },
     status: (clock, at) => clockStatus(calendar, clock, at, tl.warn),
+    isWorkingDay: (day) => calendar.isWorkingDay(day),
     warnings: (clock) => warningTimes(calendar, clock, tl.warn),
     extend(clock, hours) {
       const d = extendDeadline(calendar, { ...clock, hours: 0, nationalHours: 0 }, hours);
@@ -196,7 +207,8 @@ export interface ComposeOptions {
   clock?: Clock;
   wechat?: WeChatAuth;
   /** Build the notifier (queues, channels) and, when `workers`, run the workers in this process. */
-  notifications: false | { workers: boolean; schedules?: boolean };
+  /** `withApi: false`: a worker-only process (worker.ts), whose workers need not leave room for requests. */
+  notifications: false | { workers: boolean; schedules?: boolean; withApi?: boolean };
 }
 
 export interface Composition {
@@ -221,7 +233,9 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   const notifier = o.notifications
     ? await buildNotifier({
         config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
-        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, org, duty, categoryNames: categories,
+        startWorkers: o.notifications.workers, schedules: o.notifications.schedules, withApi: o.notifications.withApi, org, duty, categoryNames: categories,
+        // The scheduled group reports need the whole app's ports (scorecards); `deps` exists before any job runs.
+        reports: (kind, notify) => runScheduledReport(deps, notify, kind),
       })
     : null;
   const store = portsOn(database.db);
@@ -243,6 +257,10 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     subscriptions: pgSubscriptionCredits(database.db),
     officialAccount: store.officialAccount,
     stats: pgStatsQueries(database.db),
+    assessment: pgAssessmentQueries(database.db),
+    snapshots: pgSnapshotStore(database.db),
+    charts: echartsRenderer(),
+    patrol: pgPatrolFigures(database.db),
     audit: store.audit,
     sheets: excelSheets(),
     duty,
@@ -257,6 +275,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     policy: o.policy,
     locator,
     orgGeo: { store: orgGridStore, geometry: turfGridGeometry(), reloadLocator: () => locator.reload() },
+    leader: { trend: pgTrendQueries(database.db), shapes: turfMapShapes(orgGridStore) },
     sla,
     photos: { process: (upload) => processPhoto(upload), ...diskPhotoStore(config.photoDir) },
     wechat:
@@ -277,6 +296,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
           agentId: config.wecom.agentId,
         }
       : null,
+    notify: notifier?.notify ?? null,
     tokens: hmacTokens(config.authSecret, config.tokenTtlHours),
     signer: hmacUrlSigner(config.authSecret),
     logger: o.logger,

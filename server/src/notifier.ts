@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Database } from './adapters/postgres/database.js';
 import {
-  databaseInstanceId, listenOutbox, pgCaseNotices, pgDeadlines, pgNotificationStore, pgOutboxFeed, pgRecipients, pgSummaryFigures,
+  databaseInstanceId, listenOutbox, pgCaseNotices, pgDeadlines, pgNotificationStore, pgOutboxFeed, pgRecipients,
 } from './adapters/postgres/notification-repo.js';
 import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
 import { pgDutyStore } from './adapters/postgres/duty-repository.js';
@@ -24,7 +24,8 @@ import type { Policy } from './city-policy.js';
 import type { NotifyDeps } from './usecases/notifications/ports.js';
 import type { OrgDirectory } from './usecases/repositories.js';
 import type { SlaClock } from './usecases/deps.js';
-import { startWorkers, type WorkerRuntime } from './workers/run-workers.js';
+import { startWorkers, type WorkerOptions, type WorkerRuntime } from './workers/run-workers.js';
+import { pgReportFiles } from './adapters/postgres/report-file-repository.js';
 
 /** How long a grid's duty day is cached in a process that did not make the rota change (a worker). */
 export const DUTY_CACHE_MS = 60_000;
@@ -65,6 +66,8 @@ export interface NotifierOptions {
   duty?: DutyRoster;
   /** The live category names (an admin may rename one); else the names of config/categories.json. */
   categoryNames?: { get(code: string): { name: string } | undefined };
+  /** Runs a scheduled group report (日报告 … 年排名); absent → the report schedules are not installed. */
+  reports?: WorkerOptions['reports'];
 }
 
 /** Chooses the notification ports' adapters, the channels, the queues and the workers. */
@@ -96,7 +99,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     duty: o.duty ?? cachedDutyRoster(pgDutyStore(database), org, { ttlMs: DUTY_CACHE_MS }),
     store: pgNotificationStore(db),
     deadlines: pgDeadlines(database),
-    figures: pgSummaryFigures(db),
+    files: pgReportFiles(db),
     queue: bullNotificationQueue(queues, instance),
     robots: redisRobotGate(redis, { perWindow: o.policy.notifications.robot.perMinute, windowMs: config.workers.robotWindowMs, prefix: config.redis.prefix }),
     clock: o.clock,
@@ -114,6 +117,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
         sharesProcessWithApi: o.withApi ?? true,
         logger: o.logger,
         schedules: o.schedules ?? true,
+        reports: o.reports,
       })
     : null;
   return {

@@ -1,9 +1,7 @@
 import { migrate, openPostgres } from './adapters/postgres/database.js';
-import { buildSla, useStoredCalendar, useStoredCategories, watchOrgTree } from './composition.js';
-import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
+import { compose } from './composition.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import type { Logger } from './logger.js';
-import { buildNotifier } from './notifier.js';
 import { loadPolicy } from './city-policy.js';
 
 /**
@@ -11,6 +9,9 @@ import { loadPolicy } from './city-policy.js';
  * `FINECITY_ROLE=worker` (npm run start:worker). Any number may run against one database and one Redis:
  * the relay claims outbox rows with SKIP LOCKED, job ids are deterministic, and notification rows are
  * unique by dedupe key. On PGlite the workers run inside `npm start`, which owns the database.
+ *
+ * The same composition as the API's (stored working calendar and categories re-read every minute, the org tree
+ * re-read after a grid import): the scheduled group reports need the scorecards' ports too.
  */
 export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Logger): Promise<{ close(): Promise<void> }> {
   if (!config.databaseUrl) throw new Error('FINECITY_ROLE=worker needs DATABASE_URL: on PGlite the workers run inside npm start (FINECITY_ROLE=all)');
@@ -21,24 +22,12 @@ export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Lo
   const database = await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
   try {
     await migrate(database);
-    // Deadline warnings use the stored working calendar (the admin's edits), re-read every minute.
-    const sla = buildSla(policy, logger);
-    const calendar = await useStoredCalendar(database, policy, sla, logger);
-    // Messages name categories as the city admin last named them (re-read every minute).
-    const categories = await useStoredCategories(database, policy, sla, logger);
-    // Names and levels of units for messages: the stored tree, re-read when a grid import changes it.
-    const org = await pgOrgDirectory(database.db);
-    const treeWatch = watchOrgTree(database, () => org.refresh(), logger);
-    const notifier = await buildNotifier({
-      config, policy, database, sla, logger, apiBases, sandboxOn: config.sandbox.enabled, clock: { now: () => new Date() },
-      startWorkers: true, withApi: false, categoryNames: categories, org,
+    const composition = await compose({
+      config, policy, database, logger, apiBases, sandboxOn: config.sandbox.enabled, notifications: { workers: true, withApi: false },
     });
     return {
       async close() {
-        calendar.stop();
-        categories.stop();
-        treeWatch.stop();
-        await notifier.close();
+        await composition.close();
         await database.close();
       },
     };

@@ -241,7 +241,7 @@ describe('district admins', () => {
   it('list only their district, and may not ask for another', async () => {
     const all = await list(districtAdmin, '?pageSize=100');
     expect(all.total).toBeGreaterThan(10);
-    for (const s of all.items) expect(s.orgNodeCode!.startsWith(districtCode) || s.orgNodeCode === `QS-${districtCode}`).toBe(true);
+    for (const s of all.items) expect(s.orgNodeCode!.startsWith(districtCode) || s.orgNodeCode === `QS-${districtCode}` || s.orgNodeCode!.startsWith(`BM-${districtCode}`)).toBe(true);
     const city = await list(cityAdmin, '?pageSize=1');
     expect(city.total).toBeGreaterThan(all.total);
     const other = await h.request.get(`/api/v1/admin/staff?orgNodeCode=${otherGrid.orgNodeCode!.slice(0, 6)}`).set(auth(districtAdmin));

@@ -91,11 +91,12 @@ const deptVariant: Variant = {
 
 /**
  * Dalian codes nest by prefix (district 6, street 9, community 11, grid 15); departments hang under the city,
- * a district's quick squad (QS-<district>) under its district.
+ * a district's quick squad (QS-<district>) under its district, a street's (BM-<street>) under its street.
  */
 function ancestry(node: Pick<OrgRefDto, 'code' | 'level'> | null): string[] {
   if (!node) return [];
   if (node.level === 'department' && node.code.startsWith('QS-')) return [cityCode, node.code.slice(3), node.code];
+  if (node.level === 'department' && node.code.startsWith('BM-')) return [cityCode, node.code.slice(3, 9), node.code.slice(3), node.code];
   if (node.level === 'city' || node.level === 'department') return [...new Set([cityCode, node.code])];
   return [cityCode, ...[6, 9, 11, 15].filter((n) => n <= node.code.length).map((n) => node.code.slice(0, n))];
 }
@@ -151,6 +152,7 @@ function bodyFor(action: CaseAction): Record<string, unknown> {
     return: { note: '不属于本单位' }, escalate: { note: '需要上级协调' }, handle: { note: '已清理完毕' },
     'request-extension': { hours: 24, note: '等待材料' }, 'decide-extension': { approved: true }, suspend: { note: '待资金到位' },
     verify: { passed: true }, reopen: { note: '问题又出现了' }, rate: { score: 5 },
+    supervise: { note: '请加快处置，今日内反馈' },
   };
   return bodies[action];
 }

@@ -52,8 +52,8 @@ describe('GET /api/v1/org/units', () => {
     expect(items.length).toBeGreaterThan(2);
     // Streets first, then the district's quick squad (a handling unit like a department).
     const squad = items[items.length - 1]!;
-    expect(squad).toMatchObject({ code: `QS-${districtCode}`, level: 'department', parentCode: districtCode, hasChildren: false });
-    expect(squad.name).toMatch(/快速处置队$/);
+    expect(squad).toMatchObject({ code: `QS-${districtCode}`, level: 'department', parentCode: districtCode, hasChildren: false, unitType: 'repair_squad', unitTypeLabel: '城管综合服务抢修小分队' });
+    expect(squad.name).toMatch(/城管综合服务抢修小分队$/);
     for (const u of items.slice(0, -1)) expect(u).toMatchObject({ level: 'street', parentCode: districtCode, hasChildren: true });
     const street = items.find((u) => u.code === grid.orgNodeCode!.slice(0, 9))!;
     expect(street.name).toMatch(/街道|镇|乡/);

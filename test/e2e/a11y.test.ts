@@ -43,6 +43,11 @@ interface Visit {
 }
 
 const mine = (size: number) => `GET /api/v1/cases?mine=true&pageSize=${size}`;
+/** The leader's pages: figures, trend, map and the streets' scorecard of the district leader's month. */
+const LEADER_CALLS = [
+  'GET /api/v1/stats/overview?period=month', 'GET /api/v1/assessment/trend?period=month', 'GET /api/v1/assessment/map',
+  `GET /api/v1/assessment/scorecards?period=month&at=${MONTH}&level=street`,
+];
 const oneCase = (c: CaseDto) => `GET /api/v1/cases/${c.id}`;
 
 const VISITS: Visit[] = [
@@ -62,7 +67,8 @@ const VISITS: Visit[] = [
   { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.submitted.id}`, ready: '受理立案', api: (c) => [oneCase(c.submitted)], photosOf: (c) => c.submitted },
   { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.registered.id}`, ready: '派往单位', api: (c) => [oneCase(c.registered), 'GET /api/v1/org/units'], photosOf: (c) => c.registered },
   { as: 'leader', route: '/pages/home/index', ready: '数据看板', api: () => [mine(3)] },
-  { as: 'leader', route: '/packages/leader/pages/dashboard/index', ready: '按期结案率', api: () => ['GET /api/v1/stats/overview?period=month'] },
+  { as: 'leader', route: '/packages/leader/pages/dashboard/index', ready: '按期结案率', api: () => LEADER_CALLS },
+  { as: 'leader', route: '/packages/leader/pages/bigscreen/index', ready: '指挥中心', api: () => LEADER_CALLS },
   { as: 'admin', route: '/pages/home/index', ready: '人员管理', api: () => [mine(3)] },
   { as: 'admin', route: '/packages/admin/pages/staff/index', ready: '共 ', api: () => ['GET /api/v1/admin/staff?page=1&pageSize=20'] },
   { as: 'admin', route: '/packages/admin/pages/staff/index', wide: true, ready: '共 ', api: () => ['GET /api/v1/admin/staff?page=1&pageSize=20'] },

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eq, isNull, sql } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
 import { outbox, users } from '../../server/src/adapters/postgres/schema.js';
 import { onDutySlot } from '../../server/src/domain/duty-roster.js';
-import { sendSummary } from '../../server/src/usecases/notifications/summaries.js';
 import { pgOutboxFeed } from '../../server/src/adapters/postgres/notification-repo.js';
 import { relayOnce } from '../../server/src/workers/outbox-relay.js';
 import { smallJpeg } from '../support/fixtures.js';
@@ -137,23 +136,6 @@ describe('who hears what', () => {
     expect(await h.database.db.select().from(outbox).where(isNull(outbox.publishedAt))).toHaveLength(0);
     await queuesIdle(h); // the replayed plan jobs ran (or were dropped as the same jobs)
     expect(count()).toBe(first);
-  });
-
-  it('posts the 08:00 daily summary to the city and district groups with yesterday\'s figures', async () => {
-    h.clock.set('2026-11-26T00:00:00Z'); // 08:00 on the 26th: the report covers the 25th, when these cases were made
-    const { texts, label } = await sendSummary(h.notifier!.notify, 'daily');
-    expect(label).toBe('2026-11-25');
-    const district = grid.orgNodeCode!.slice(0, 6);
-    const cityMsg = await eventually(async () => delivered(h, { group: '210200', channel: 'wecom_robot' }).find((m) => m.content.includes('日报')), 20_000, 'city summary');
-    expect(cityMsg.content).toBe(texts['210200']);
-    expect(cityMsg.content).toMatch(/### 大连市城市精细化管理日报（2026-11-25）/);
-    const created = Number(/新增 \*\*(\d+)\*\* 件/.exec(texts[district]!)![1]);
-    const actual = await h.database.db.execute(sql`select count(*)::int as n from cases where district_code = ${district}`);
-    expect(created).toBe((actual as unknown as { rows: { n: number }[] }).rows[0]!.n);
-    await eventually(async () => delivered(h, { group: district }).some((m) => m.content.includes('日报')) || undefined, 20_000, 'district summary');
-    await sendSummary(h.notifier!.notify, 'daily'); // a schedule firing twice posts once
-    await queuesIdle(h);
-    expect(delivered(h, { group: '210200' }).filter((m) => m.content.includes('日报'))).toHaveLength(1);
   });
 
   it('refuses a report msgSecCheck calls risky, and flags one it sends to review for the dispatcher', async () => {

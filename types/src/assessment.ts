@@ -179,3 +179,8 @@ export interface CaseCommentDto {
 /** Handling-unit types (config: squads). 抢修小分队 per district, 便民小分队 per street. */
 export const UNIT_TYPES = ['department', 'repair_squad', 'street_squad'] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
+export const UNIT_TYPE_LABELS: Record<UnitType, string> = {
+  department: '职能部门',
+  repair_squad: '城管综合服务抢修小分队',
+  street_squad: '便民服务小分队',
+};

@@ -45,6 +45,8 @@ export const CASE_ACTIONS = [
   'verify',
   'reopen',
   'rate',
+  // 督办: a leader, city or district operator presses the holder on an open case; the state stays.
+  'supervise',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 

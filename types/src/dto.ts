@@ -1,4 +1,5 @@
 import type { CaseAction, CaseSource, CaseState, ClockLevel, Complexity, OrgLevel, Role } from './case.js';
+import type { UnitType } from './assessment.js';
 
 export interface UserDto {
   id: string;
@@ -46,6 +47,9 @@ export interface DeadlineDto {
   level: ClockLevel;
   /** Share of the allowed time used so far, 0..n (1 = due now). */
   used: number;
+  /** A quick squad's case (issue 10): the arrival deadline (5 or 30 minutes after dispatch), and the on-site sign time. */
+  arriveDueAt?: string;
+  arrivedAt?: string | null;
 }
 
 export interface CaseEventDto {
@@ -88,6 +92,9 @@ export interface CaseDto {
   mergedIntoId: string | null;
   /** 'review': content security asked for a human look before registration (dispatchers see it). */
   moderation: 'review' | null;
+  /** 督办: the case has been supervised (lists flag it); the latest supervision's due time, if one was set. */
+  supervised: boolean;
+  supervisionDueAt: string | null;
   duplicateCandidates?: { caseId: string; caseNo: string; distanceM: number }[];
   createdAt: string;
   updatedAt: string;
@@ -123,6 +130,9 @@ export interface OrgUnitDto {
   parentCode: string | null;
   /** Has child units (grids, squads) to drill into. */
   hasChildren: boolean;
+  /** Handling units (level 'department'): a city department or a quick squad, and its name for people; null for areas. */
+  unitType: UnitType | null;
+  unitTypeLabel: string | null;
 }
 
 export const STATS_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;

@@ -40,7 +40,7 @@ export const ERROR_STATUS = {
   'request.unsupported_media_type': 415,
   // Assessment and supervision (issue 10).
   'assessment.period_invalid': 422, 'assessment.future_period': 422, 'assessment.level_out_of_scope': 403, 'assessment.not_published': 404,
-  'assessment.period_not_over': 409, 'assessment.reason_required': 422, 'assessment.report_unknown': 422,
+  'assessment.period_not_over': 409, 'assessment.reason_required': 422, 'assessment.report_unknown': 422, 'assessment.reports_unavailable': 409,
   'supervision.invalid': 422, 'accountability.invalid': 422, 'comment.invalid': 422, 'squad.not_arrived': 409,
   'rate_limited': 429,
   'internal': 500,

@@ -5,3 +5,4 @@ export * from './dto.js';
 export * from './limits.js';
 export * from './requests.js';
 export * from './assessment.js';
+export * from './leader.js';

@@ -2,6 +2,7 @@
 // `satisfies z.ZodType<…>` these, and the mini-program builds its requests from them.
 import type { CaseAction, CaseSource, CaseState, ClockLevel, Complexity } from './case.js';
 import type { StatsPeriod } from './dto.js';
+import type { AccountabilityKind } from './assessment.js';
 
 // ---- Case actions: POST /api/v1/cases/:id/actions/:action -----------------------------------------
 
@@ -66,6 +67,11 @@ export interface RateBody {
   score: number;
   comment?: string;
 }
+/** 督办: what is asked of the holder (required), and by when (an ISO instant in the future), if anything. */
+export interface SuperviseBody {
+  note: string;
+  dueAt?: string;
+}
 
 /** The body of each case action, by action name. */
 export interface ActionBodies {
@@ -83,6 +89,7 @@ export interface ActionBodies {
   verify: VerifyBody;
   reopen: ReopenBody;
   rate: RateBody;
+  supervise: SuperviseBody;
 }
 
 /** A validated case action: the action name (from the path) with its body, discriminated on `action`. */
@@ -124,6 +131,8 @@ export interface CaseListQuery {
   pendingExtension?: boolean;
   /** Deadline colours of running clocks (computed by the server, exact). */
   due?: DueColour[];
+  /** Only cases under 督办 (supervised at least once). */
+  supervised?: boolean;
   page?: number;
   pageSize?: number;
 }
@@ -329,4 +338,29 @@ export interface OrgTreeQuery {
   root?: string;
   /** Levels below the root to list, 0–4 (default 1). */
   depth?: number;
+}
+
+// ---- 问责 and talking on a case (issue 10, items 4 and 5) ------------------------------------------------
+
+/** POST /api/v1/accountability. */
+export interface AccountabilityBody {
+  orgNodeCode: string;
+  kind: AccountabilityKind;
+  note: string;
+  /** Cases the record refers to, by number (e.g. DL20261127-000123). */
+  caseNos?: string[];
+}
+
+/** GET /api/v1/accountability?orgNodeCode=&page=: the unit (default: the caller's own) and the units under it. */
+export interface AccountabilityQuery {
+  orgNodeCode?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+/** POST /api/v1/cases/:id/comments. @街道, @社区, @区, @领导, @网格员 or @<name> notify the people named. */
+export interface CaseCommentBody {
+  body: string;
+  /** Staff only: shown to residents too (default internal). A resident's comment is always public. */
+  public?: boolean;
 }

@@ -41,6 +41,7 @@ export const ACTION_LABEL: Record<CaseAction | 'submit', string> = {
   verify: '核查',
   reopen: '重新打开',
   rate: '评价',
+  supervise: '督办',
 }
 
 export const CLOCK_LABEL: Record<ClockLevel, string> = {
@@ -72,7 +73,7 @@ export const LEVEL_LABEL: Record<OrgLevel, string> = {
   street: '街道',
   community: '社区',
   grid: '网格',
-  // City departments (市政, 园林 …) and each district's quick squad (快速处置队): both handle what they are sent.
+  // City departments (市政, 园林 …) and the quick squads (抢修小分队 per district, 便民服务小分队 per street): both handle what they are sent.
   department: '处置单位',
 }
 

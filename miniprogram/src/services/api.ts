@@ -1,5 +1,5 @@
 import type {
-  ActionBodies, CaseAction, CaseDto, CaseListQuery, ErrorBody, ErrorCode, LoginRequest, LoginResponse, OrgUnitDto, Page, ReportFields, SandboxAccount, StatsOverviewDto,
+  ActionBodies, CaseAction, CaseCommentBody, CaseCommentDto, CaseDto, CaseListQuery, ErrorBody, ErrorCode, LoginRequest, LoginResponse, OrgUnitDto, Page, ReportFields, SandboxAccount, StatsOverviewDto,
   StatsQuery, SubscriptionsRequest, UserDto,
 } from '@finecity/types'
 import type { CategoryList } from '../lib/categories'
@@ -58,6 +58,7 @@ export function caseQueryString(q: CaseListQuery): string {
     ['mine', q.mine],
     ['pendingExtension', q.pendingExtension],
     ['due', q.due?.join(',')],
+    ['supervised', q.supervised],
     ['page', q.page],
     ['pageSize', q.pageSize],
   ])
@@ -109,6 +110,9 @@ export const api = {
     const res = await postMultipart(`/api/v1/cases/${id}/actions/handle`, fields, photoPaths, authHeader())
     return unwrap<{ case: CaseDto }>(res).case
   },
+  /** Talking on a case: residents get public replies and their own; @街道 / @领导 … notify them. */
+  comments: async (id: string) => (await get<{ items: CaseCommentDto[] }>(`/api/v1/cases/${id}/comments`)).items,
+  addComment: (id: string, body: CaseCommentBody) => post<CaseCommentDto>(`/api/v1/cases/${id}/comments`, body),
   /** Units the caller may dispatch to: children of `parent` (default: the caller's own node) in their subtree. */
   orgUnits: async (parent?: string) => (await get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['parent', parent]])}`)).items,
   /** Figures of the caller's scope (or `orgNodeCode` inside it) over a period, with the units below ranked. */

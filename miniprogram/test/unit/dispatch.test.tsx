@@ -11,7 +11,7 @@ type Req = { url: string; method: string; data?: Record<string, unknown> }
 const request = Taro.request as unknown as jest.Mock<(o: Req) => Promise<unknown>>
 const ok = (data: unknown) => Promise.resolve({ statusCode: 200, data, header: {} })
 
-const unit = (code: string, name: string, level: OrgUnitDto['level'], parentCode: string, hasChildren: boolean): OrgUnitDto => ({ code, name, level, parentCode, hasChildren })
+const unit = (code: string, name: string, level: OrgUnitDto['level'], parentCode: string, hasChildren: boolean): OrgUnitDto => ({ code, name, level, parentCode, hasChildren, unitType: null, unitTypeLabel: null })
 /** The district dispatcher's tree: streets and departments below 210202, then communities, then grids. */
 const CHILDREN: Record<string, OrgUnitDto[]> = {
   '': [unit('210202001', '海军广场街道', 'street', '210202', true), unit('DEPT-210202-CG', '中山区城管局', 'department', '210202', false)],

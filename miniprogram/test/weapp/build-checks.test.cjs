@@ -24,7 +24,7 @@ describe('weapp build output', () => {
     for (const f of ['app.js', 'app.json', 'app.wxss', 'base.wxml']) expect(fs.existsSync(path.join(dist, f))).toBe(true)
     const app = appJson()
     const pages = [...app.pages, ...app.subPackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))]
-    expect(pages).toHaveLength(16)
+    expect(pages).toHaveLength(17)
     const missing = pages.flatMap((p) => ['.js', '.json', '.wxml'].map((x) => p + x)).filter((f) => !fs.existsSync(path.join(dist, f)))
     expect(missing).toEqual([])
   })
@@ -44,10 +44,11 @@ describe('weapp build output', () => {
     expect(() => new Function(wxss)).not.toThrow()
   })
 
-  it('keeps the main package well under WeChat\'s 2 MB limit (staff and leader pages are sub-packages)', () => {
+  it('keeps the main package within 500 KB, well under WeChat\'s 2 MB limit (staff, leader and admin pages are sub-packages)', () => {
     const main = packageBytes(dist, appJson().subPackages.map((s) => path.join(dist, s.root)))
     console.log(`weapp main package: ${main} bytes`)
-    expect(main).toBeLessThan(1024 * 1024)
+    // Issue 10: the main package stays ≤ 500 KB (ECharts lives only in the H5 leader chunk, never in the weapp).
+    expect(main).toBeLessThanOrEqual(500 * 1024)
   })
 
   it('passes miniprogram-ci\'s offline compile and code-quality check', () => {

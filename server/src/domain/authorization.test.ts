@@ -38,9 +38,22 @@ describe('the policy table', () => {
     }
   });
 
-  it.each(['leader', 'admin'] as const)('%s is read-only: its only permission is case.read', (role) => {
-    expect(grantsOf(role).map(([perm]) => perm)).toEqual(['case.read']);
-    for (const action of CASE_ACTIONS) expect(grantFor([role], action, HOLDER)).toBe(false);
+  it('admin is read-only: its only permission is case.read', () => {
+    expect(grantsOf('admin').map(([perm]) => perm)).toEqual(['case.read']);
+    for (const action of CASE_ACTIONS) expect(grantFor(['admin'], action, HOLDER)).toBe(false);
+  });
+
+  it('a leader reads and supervises (督办) in their area, and does nothing else to a case', () => {
+    expect(grantsOf('leader')).toEqual([['case.read', 'area'], ['supervise', 'area']]);
+    for (const action of CASE_ACTIONS.filter((a) => a !== 'supervise')) expect(grantFor(['leader'], action, HOLDER)).toBe(false);
+  });
+
+  it('only leaders and the city and district platforms supervise (督办), within their area', () => {
+    expect(rolesWith('supervise').sort()).toEqual(['city', 'district', 'leader']);
+    for (const role of rolesWith('supervise')) {
+      expect(grantFor([role], 'supervise', AREA)).toBe(true);
+      expect(grantFor([role], 'supervise', OWN)).toBe(false);
+    }
   });
 
   it.each(['register', 'reject', 'merge'] as const)('only district and city may %s', (action) => {

@@ -22,18 +22,20 @@ type Grants = Partial<Record<Permission, Scope>>;
 const HANDLING: Grants = { sign: 'holder', return: 'holder', escalate: 'holder', handle: 'holder', 'request-extension': 'holder' };
 const SUPERVISING: Grants = { dispatch: 'area', 'decide-extension': 'area', verify: 'area' };
 const PLATFORM: Grants = { register: 'area', reject: 'area', merge: 'area', suspend: 'area' };
+// 督办 (Dalian 2018-125: leaders 调度、督办、问责): leaders and the city and district platforms, in their area.
+const SUPERVISION: Grants = { supervise: 'area' };
 
 export const POLICY: Readonly<Record<Role, Grants>> = {
   resident: { 'case.read': 'own', 'report.create': 'own', reopen: 'own', rate: 'own' },
   inspector: { 'case.read': 'area', 'report.create': 'own', ...HANDLING },
   community: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING },
   street: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, suspend: 'area' },
-  district: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM },
-  city: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM },
+  district: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION },
+  city: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION },
   department: { 'case.read': 'held', ...HANDLING },
   // 第三方采集员: find (发现) and re-check fixes (复核) in the area they are contracted for.
   third_party: { 'case.read': 'area', 'report.create': 'own', verify: 'area' },
-  leader: { 'case.read': 'area' },
+  leader: { 'case.read': 'area', ...SUPERVISION },
   admin: { 'case.read': 'area' },
 };
 

@@ -10,7 +10,8 @@ export type CaseCommand =
   | { action: 'reject'; note: string }
   | { action: 'merge'; intoCaseId: string; intoCaseNo: string; note?: string }
   | { action: 'dispatch'; targetCode: string; targetLevel: string; complexity: Complexity; clock: CaseClock; note?: string }
-  | { action: 'sign'; note?: string; checkIn?: CheckInDto }
+  /** `squad`: the holder is a quick squad, whose sign is its on-site arrival (domain/squad-clock.ts). */
+  | { action: 'sign'; note?: string; checkIn?: CheckInDto; squad?: boolean }
   | { action: 'return'; note: string }
   | { action: 'escalate'; parentCode: string; note: string }
   | { action: 'handle'; photoIds: string[]; note?: string; checkIn?: CheckInDto }
@@ -19,6 +20,7 @@ export type CaseCommand =
   | { action: 'suspend'; note: string }
   | { action: 'verify'; passed: boolean; reworkClock?: CaseClock; note?: string }
   | { action: 'reopen'; note: string }
-  | { action: 'rate'; score: number; comment?: string };
+  | { action: 'rate'; score: number; comment?: string }
+  | { action: 'supervise'; note: string; dueAt?: Date };
 
 export type CommandOf<A extends CaseAction> = Extract<CaseCommand, { action: A }>;

@@ -84,6 +84,8 @@ function commandsFor(action: CaseAction): CaseCommand[] {
       return [{ action, note: '问题复发' }];
     case 'rate':
       return [{ action, score: 5, comment: '满意' }];
+    case 'supervise':
+      return [{ action, note: '请今日内办结', dueAt: new Date(NOW.getTime() + DAY) }, { action, note: '请加快处置' }];
   }
 }
 
@@ -389,6 +391,30 @@ describe('verify, reopen, rate', () => {
     expect(d.event.data).toEqual({ score: 4 });
     const rated = { ...c, ratingScore: d.patch.ratingScore!, ratingComment: d.patch.ratingComment };
     expectAppError(() => decide(rated, { action: 'rate', score: 1 }, ACTOR, NOW), 'case.already_rated');
+  });
+});
+
+describe('supervise (督办)', () => {
+  it.each(['registered', 'dispatched', 'in_progress', 'handled', 'suspended'] as const)('keeps a %s case in its state and records the note and due time', (state) => {
+    const dueAt = new Date(NOW.getTime() + 6 * HOUR);
+    const d = decide(snapshot(state), { action: 'supervise', note: '请今日内办结', dueAt }, ACTOR, NOW);
+    expect(d.patch).toEqual({ state, supervision: { at: NOW, dueAt } });
+    expect(d.event).toMatchObject({ action: 'supervise', fromState: state, toState: state, note: '请今日内办结', data: { note: '请今日内办结', dueAt: dueAt.toISOString() } });
+    expect(d.effects).toEqual([expect.objectContaining({ kind: 'notify', topic: 'case.supervise' })]);
+  });
+
+  it('without a due time records dueAt null', () => {
+    const d = decide(snapshot('dispatched'), { action: 'supervise', note: '请加快处置' }, ACTOR, NOW);
+    expect(d.patch.supervision).toEqual({ at: NOW, dueAt: null });
+    expect(d.event.data).toEqual({ note: '请加快处置', dueAt: null });
+  });
+
+  it('a due time not after now → supervision.invalid', () => {
+    expectAppError(() => decide(snapshot('dispatched'), { action: 'supervise', note: '请加快', dueAt: NOW }, ACTOR, NOW), 'supervision.invalid');
+  });
+
+  it.each(['submitted', 'closed', 'rejected', 'merged'] as const)('a %s case cannot be supervised', (state) => {
+    expectAppError(() => decide(snapshot(state), { action: 'supervise', note: '请加快' }, ACTOR, NOW), 'case.transition_not_allowed');
   });
 });
 

@@ -3,11 +3,16 @@ import { REOPEN_WINDOW_DAYS } from '@finecity/types';
 import type { CaseCommand } from './case-commands.js';
 import type { Actor, CaseClock, CaseSnapshot } from './case-model.js';
 import { AppError } from './errors.js';
+import { arrival } from './squad-clock.js';
+
+/** Open states past registration: where 督办 may press the holder. */
+const SUPERVISABLE: readonly CaseState[] = ['registered', 'dispatched', 'in_progress', 'handled', 'suspended'];
 
 /**
  * The law of the case: for each action, the states it may start from and the
  * state it leads to. Nothing else in the code assigns a case's state.
  */
+
 export const TRANSITIONS: Readonly<Record<CaseAction, { from: readonly CaseState[]; to: readonly CaseState[] }>> = {
   register: { from: ['submitted'], to: ['registered'] },
   reject: { from: ['submitted'], to: ['rejected'] },
@@ -24,6 +29,8 @@ export const TRANSITIONS: Readonly<Record<CaseAction, { from: readonly CaseState
   verify: { from: ['handled'], to: ['closed', 'in_progress'] },
   reopen: { from: ['closed'], to: ['registered'] },
   rate: { from: ['closed'], to: ['closed'] },
+  // 督办 presses whoever holds an open case (not yet a report waiting for registration); the case keeps its state.
+  supervise: { from: SUPERVISABLE, to: SUPERVISABLE },
 };
 
 /** Changes to the case row; only these fields move in a transition. */
@@ -42,11 +49,16 @@ export interface CasePatch {
   ratingScore?: number | null;
   ratingComment?: string | null;
   closedAt?: Date | null;
+  /** 督办: when the latest supervision was made, and the due time it set (null: none). */
+  supervision?: { at: Date; dueAt: Date | null };
+  /** Quick squads: the arrival deadline set at dispatch (null: not a squad's case), and the on-site sign time. */
+  arriveDueAt?: Date | null;
+  arrivedAt?: Date | null;
 }
 
 export type Effect =
   | { kind: 'notify'; topic: `case.${string}`; payload: Record<string, unknown> }
-  | { kind: 'timer.start'; payload: { dueAt: string; startedAt: string; calendar: string } }
+  | { kind: 'timer.start'; payload: { dueAt: string; startedAt: string; calendar: string; arriveDueAt?: string } }
   | { kind: 'timer.stop'; payload: Record<string, never> };
 
 export interface Decision {
@@ -91,7 +103,10 @@ interface Applied {
 
 const startTimer = (clock: CaseClock): Effect => ({
   kind: 'timer.start',
-  payload: { dueAt: clock.dueAt.toISOString(), startedAt: clock.startedAt.toISOString(), calendar: clock.calendar },
+  payload: {
+    dueAt: clock.dueAt.toISOString(), startedAt: clock.startedAt.toISOString(), calendar: clock.calendar,
+    ...(clock.arriveDueAt ? { arriveDueAt: clock.arriveDueAt.toISOString() } : {}),
+  },
 });
 const stopTimer: Effect = { kind: 'timer.stop', payload: {} };
 
@@ -106,12 +121,18 @@ function apply(c: CaseSnapshot, cmd: CaseCommand, actor: Actor, now: Date): Appl
       return { patch: { state: 'merged', mergedIntoId: cmd.intoCaseId, closedAt: now }, data: { intoCaseId: cmd.intoCaseId, intoCaseNo: cmd.intoCaseNo } };
     case 'dispatch':
       return {
-        patch: { state: 'dispatched', responsibleCode: cmd.targetCode, complexity: cmd.complexity, clock: cmd.clock, pendingExtension: null, closedAt: null },
-        data: { to: cmd.targetCode, toLevel: cmd.targetLevel, complexity: cmd.complexity, dueAt: cmd.clock.dueAt.toISOString() },
+        patch: {
+          state: 'dispatched', responsibleCode: cmd.targetCode, complexity: cmd.complexity, clock: cmd.clock, pendingExtension: null, closedAt: null,
+          arriveDueAt: cmd.clock.arriveDueAt ?? null, arrivedAt: null,
+        },
+        data: {
+          to: cmd.targetCode, toLevel: cmd.targetLevel, complexity: cmd.complexity, dueAt: cmd.clock.dueAt.toISOString(),
+          ...(cmd.clock.arriveDueAt ? { arriveDueAt: cmd.clock.arriveDueAt.toISOString() } : {}),
+        },
         effects: [startTimer(cmd.clock)],
       };
     case 'sign':
-      return { patch: { state: 'in_progress' }, data: { by: c.responsibleCode, ...(cmd.checkIn ? { checkIn: cmd.checkIn } : {}) } };
+      return { patch: { state: 'in_progress', ...arrival(cmd.squad ?? false, cmd.checkIn, now) }, data: { by: c.responsibleCode, ...(cmd.checkIn ? { checkIn: cmd.checkIn } : {}) } };
     case 'return':
       return { patch: { state: 'registered', responsibleCode: null, clock: null, returnCount: 'increment' }, data: { from: c.responsibleCode }, effects: [stopTimer] };
     case 'escalate':
@@ -145,6 +166,8 @@ function applyLater(c: CaseSnapshot, cmd: CaseCommand, actor: Actor, now: Date):
     case 'rate':
       if (c.ratingScore !== null) throw new AppError('case.already_rated', '该案件已评价');
       return { patch: { state: 'closed', ratingScore: cmd.score, ratingComment: cmd.comment ?? null }, data: { score: cmd.score } };
+    case 'supervise':
+      return supervise(c, cmd, now);
     default:
       throw new AppError('case.transition_not_allowed', '未知操作');
   }
@@ -171,6 +194,18 @@ function verify(c: CaseSnapshot, cmd: Extract<CaseCommand, { action: 'verify' }>
     data: { passed: false, rework: c.reworkCount + 1, dueAt: cmd.reworkClock.dueAt.toISOString() },
     effects: [startTimer(cmd.reworkClock)],
   };
+}
+
+/**
+ * 督办: the state stays; the event data {note, dueAt} is what the assessment counts (督办数, 督办按期办结率),
+ * so its shape is part of the contract. A due time must lie ahead.
+ */
+function supervise(c: CaseSnapshot, cmd: Extract<CaseCommand, { action: 'supervise' }>, now: Date): Applied {
+  if (cmd.dueAt && cmd.dueAt.getTime() <= now.getTime()) {
+    throw new AppError('supervision.invalid', '督办期限必须晚于当前时间', { field: 'dueAt' });
+  }
+  const dueAt = cmd.dueAt ?? null;
+  return { patch: { state: c.state, supervision: { at: now, dueAt } }, data: { note: cmd.note, dueAt: dueAt?.toISOString() ?? null } };
 }
 
 /** Guards inside a state that decide() enforces, asked ahead of time for `allowedActions`. */

@@ -29,4 +29,6 @@ export interface CaseClock {
   calendar: 'natural' | 'working';
   nationalDueAt: Date;
   nationalCalendar: 'natural' | 'working';
+  /** A quick squad's arrival deadline (domain/squad-clock.ts); absent for other units. */
+  arriveDueAt?: Date;
 }

@@ -76,11 +76,13 @@ const STATE_TEXT: Record<CaseState, string> = {
   closed: '已办结',
   suspended: '已挂账',
 };
-const LEVEL_TEXT: Record<string, string> = { yellow: '黄灯预警', red: '红灯预警', overdue: '已超期', double: '严重超期' };
+const LEVEL_TEXT: Record<string, string> = { yellow: '黄灯预警', red: '红灯预警', overdue: '已超期', double: '严重超期', arrival_overdue: '到场超时' };
 /** What happened, as a card's title says it (the event, not the case's state when the card is sent). */
 const EVENT_TITLE: Record<string, string> = {
   'case.dispatch': '新派遣案件',
   'case.escalate': '案件上报',
+  'case.supervise': '督办',
+  'case.comment': '案件留言',
   'duty.failover_b': '协助处置',
   'duty.failover_community': '社区协调',
 };

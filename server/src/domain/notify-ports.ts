@@ -21,6 +21,10 @@ export interface OutgoingMessage {
   mentionMobiles?: string[];
   /** Idempotency hint the adapter may pass on to the provider (SMS out_id, robot de-dupe). */
   dedupeKey?: string;
+  /** wecom_robot: an image message instead of text (a PNG or JPG, at most 2 MB). */
+  image?: Buffer;
+  /** wecom_robot: a file message instead of text (uploaded first for its media_id). */
+  file?: { name: string; bytes: Buffer };
 }
 
 /**

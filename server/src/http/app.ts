@@ -9,6 +9,8 @@ import { authRoutes } from './routes/auth.js';
 import { wecomAuthRoutes } from './routes/auth-wecom.js';
 import { adminCalendarRoutes } from './routes/admin-calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { caseCommentRoutes } from './routes/case-comments.js';
+import { accountabilityRoutes } from './routes/accountability.js';
 import { categoryRoutes } from './routes/categories.js';
 import { adminCategoryRoutes } from './routes/admin-categories.js';
 import { orgRoutes } from './routes/org.js';
@@ -22,6 +24,9 @@ import { adminAuditRoutes } from './routes/admin-audit.js';
 import { adminDutyRoutes } from './routes/admin-duty.js';
 import { adminOrgRoutes } from './routes/admin-org.js';
 import { adminStaffLifecycleRoutes } from './routes/admin-staff-lifecycle.js';
+import { assessmentLeaderRoutes } from './routes/assessment-leader.js';
+import { assessmentRoutes } from './routes/assessment.js';
+import { assessmentReportRoutes } from './routes/assessment-reports.js';
 import { systemRoutes } from './routes/system.js';
 import { serveH5 } from './static.js';
 
@@ -48,6 +53,8 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   categoryRoutes(router, api, deps);
   reportRoutes(router, api, deps);
   caseRoutes(router, api, deps);
+  caseCommentRoutes(router, api, deps);
+  accountabilityRoutes(router, api, deps);
   photoRoutes(router, api, deps);
   orgRoutes(router, api, deps);
   officialAccountRoutes(router, api, deps, opts);
@@ -57,6 +64,9 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   adminDutyRoutes(router, api, deps);
   adminOrgRoutes(router, api, deps);
   adminStaffLifecycleRoutes(router, api, deps);
+  assessmentLeaderRoutes(router, api, deps);
+  assessmentRoutes(router, api, deps);
+  assessmentReportRoutes(router, api, deps);
   // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
   // already compressed and pass through (koa-compress only touches compressible types).
   app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));

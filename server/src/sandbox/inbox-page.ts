@@ -48,7 +48,32 @@ function item(m: SandboxMessage): string {
   const status = m.accepted ? '<span class="ok">已送达</span>' : `<span class="bad">被拒绝 ${esc(String(m.errcode))} ${esc(m.errmsg)}</span>`;
   const mentions = m.mentions?.length ? `<div class="at">提醒：${m.mentions.map((p) => `@${esc(p)}`).join(' ')}</div>` : '';
   const page = m.page ? `<div class="page">点击打开：${esc(m.page)}</div>` : '';
-  return `<li class="${m.accepted ? '' : 'refused'}"><div class="meta">${formatBeijing(new Date(m.at), { seconds: true })} · ${CHANNEL[m.channel]}${m.templateId ? ` · 模板 ${esc(m.templateId)}` : ''} · ${status}</div><pre>${esc(m.content)}</pre>${mentions}${page}</li>`;
+  // Robot image and file messages: the picture itself, and the file as a card with its name.
+  const body = m.image
+    ? `<img class="pic" src="/sandbox/media/${esc(m.image)}" alt="群机器人图片">`
+    : m.file
+      ? `<a class="file" href="/sandbox/media/${esc(m.file.mediaId)}"><span class="ext">文件</span>${esc(m.file.name)}</a>`
+      : m.msgtype === 'markdown' && m.accepted
+        ? `<div class="md">${markdown(m.content)}</div>`
+        : `<pre>${esc(m.content)}</pre>`;
+  return `<li class="${m.accepted ? '' : 'refused'}"><div class="meta">${formatBeijing(new Date(m.at), { seconds: true })} · ${CHANNEL[m.channel]}${m.templateId ? ` · 模板 ${esc(m.templateId)}` : ''} · ${status}</div>${body}${mentions}${page}</li>`;
+}
+
+/**
+ * WeCom robot markdown as the group shows it: headings, bold, quotes and the three font colours
+ * (info, comment, warning; https://developer.work.weixin.qq.com/document/path/91770). Escaped first.
+ */
+function markdown(md: string): string {
+  return esc(md)
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/&#60;font color=&#34;(info|comment|warning)&#34;&#62;(.*?)&#60;\/font&#62;/g, '<span class="c-$1">$2</span>')
+        .replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')
+        .replace(/^#{1,6} (.*)$/, '<b class="h">$1</b>')
+        .replace(/^&#62; ?(.*)$/, '<span class="q">$1</span>'),
+    )
+    .join('<br>');
 }
 
 function section(title: string, list: Box[], empty: string): string {
@@ -62,7 +87,11 @@ const STYLE = `body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-s
 h1{font-size:1.4rem}h2{font-size:1.15rem;border-bottom:2px solid #07c160;padding-bottom:.3rem}h3{font-size:1rem;margin:.2rem 0}
 article{background:#fff;border-radius:8px;padding:.8rem 1rem;margin:.8rem 0;box-shadow:0 1px 2px #0001}ul{list-style:none;padding:0;margin:0}
 li{border-top:1px solid #eee;padding:.5rem 0}li.refused{opacity:.75}.meta{font-size:.8rem;color:#666}.ok{color:#07c160}.bad{color:#d33}
-pre{white-space:pre-wrap;margin:.3rem 0;font-family:inherit}.at,.page{font-size:.85rem;color:#576b95}small{color:#999;font-weight:normal}.empty{color:#999}`;
+pre{white-space:pre-wrap;margin:.3rem 0;font-family:inherit}.at,.page{font-size:.85rem;color:#576b95}small{color:#999;font-weight:normal}.empty{color:#999}
+.pic{display:block;max-width:min(100%,720px);margin:.4rem 0;border:1px solid #eee;border-radius:4px}
+.file{display:inline-block;margin:.4rem 0;padding:.5rem .8rem;border:1px solid #ddd;border-radius:6px;background:#fafafa;color:#222;text-decoration:none}
+.ext{display:inline-block;margin-right:.5rem;padding:0 .35rem;border-radius:3px;background:#1d6f42;color:#fff;font-size:.8rem}
+.md{margin:.3rem 0;line-height:1.6}.md .h{font-size:1.05rem}.md .q{color:#666}.c-info{color:#07c160}.c-comment{color:#999}.c-warning{color:#fa9d3b}`;
 
 export function inboxPage(router: Router, state: SandboxState, groupNames: ReadonlyMap<string, string>): void {
   router.get('/sandbox/inbox', (ctx) => {

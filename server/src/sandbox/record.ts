@@ -31,6 +31,10 @@ export interface SandboxMessage {
   /** What the reader would see, as plain text. */
   content: string;
   mentions?: string[];
+  /** Robot image message: the sandbox media id of the picture (GET /sandbox/media/:id shows it). */
+  image?: string;
+  /** Robot file message: the uploaded file's sandbox media id and name. */
+  file?: { mediaId: string; name: string };
   /** 0 when accepted; WeChat's errcode (or the SMS code) when refused. */
   errcode: number | string;
   errmsg: string;

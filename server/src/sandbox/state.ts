@@ -35,6 +35,8 @@ export interface StoredMedia {
   bytes: Buffer;
   contentType: string;
   createdAt: number;
+  /** The uploaded file's name (robot file messages). */
+  name?: string;
 }
 
 /** The stable and classic tokens live 7200 s (https://developers.weixin.qq.com/doc/service/api/base/api_getstableaccesstoken). */
@@ -196,8 +198,8 @@ export class SandboxState {
     return { ...f };
   }
 
-  putMedia(type: string, bytes: Buffer, contentType: string): StoredMedia {
-    const m: StoredMedia = { id: `sbxmedia_${crypto.randomBytes(24).toString('base64url')}`, type, bytes, contentType, createdAt: this.now() };
+  putMedia(type: string, bytes: Buffer, contentType: string, name?: string): StoredMedia {
+    const m: StoredMedia = { id: `sbxmedia_${crypto.randomBytes(24).toString('base64url')}`, type, bytes, contentType, createdAt: this.now(), ...(name ? { name } : {}) };
     this.media.set(m.id, m);
     return m;
   }

@@ -4,6 +4,7 @@ import { body, wxReply, type Describer, type Json } from './http-util.js';
 import type { SandboxState } from './state.js';
 import { SANDBOX_DEFAULTS } from '../config.js';
 import { wecomOAuth, type WecomCorp } from './wecom-oauth.js';
+import { robotAttachment, robotUploadRoute, type Attachment } from './wecom-robot-media.js';
 
 /**
  * qyapi.weixin.qq.com's group-robot webhook (https://developer.work.weixin.qq.com/document/path/91770), served under WECOM_PREFIX so one sandbox
@@ -14,10 +15,12 @@ import { wecomOAuth, type WecomCorp } from './wecom-oauth.js';
  *   here; 130101 "send too fast, exceed 20 times per minute", which some guides also list, is DingTalk's
  *   robot code (its robots share the 20/min rule);
  * - 40008 invalid message type; 44004 empty content; 40058 content over 2048 (text) / 4096 (markdown) bytes.
- * `mentioned_mobile_list` works with text only; markdown ignores it (same page).
+ * `mentioned_mobile_list` works with text only; markdown ignores it (same page). Image and file messages and
+ * the file upload: wecom-robot-media.ts.
  */
 export const WECOM_PREFIX = '/qyapi';
 export const WEBHOOK_PATH = `${WECOM_PREFIX}/cgi-bin/webhook/send`;
+export const WEBHOOK_UPLOAD_PATH = `${WECOM_PREFIX}/cgi-bin/webhook/upload_media`;
 const KEY = /^sbx-robot-([0-9A-Za-z_-]{1,40})$/;
 const LIMITS: Record<string, number> = { text: 2048, markdown: 4096, markdown_v2: 4096 };
 
@@ -49,6 +52,7 @@ export const describeWebhook: Describer = (q, b) => {
 
 export function wecomApi(router: Router, state: SandboxState, o: RobotOptions): void {
   router.post(WEBHOOK_PATH, (ctx) => webhookSend(ctx, state, o));
+  robotUploadRoute(router, WEBHOOK_UPLOAD_PATH, state, (key) => !!robotGroup(key, o.groups));
   wecomOAuth(router, state, WECOM_PREFIX, o.corp ?? { corpId: SANDBOX_DEFAULTS.wecomCorpId, secret: SANDBOX_DEFAULTS.wecomSecret });
 }
 
@@ -58,20 +62,28 @@ function webhookSend(ctx: Context, state: SandboxState, o: RobotOptions): void {
   const b = body(ctx);
   const m = message(b);
   const bytes = Buffer.byteLength(m.content, 'utf8');
-  const err: [number, string] | null =
+  const media = m.msgtype === 'image' || m.msgtype === 'file';
+  const early: [number, string] | null =
     (!group ? [93000, 'invalid webhook url, hint: key is not valid'] : null) ??
     (!state.robotAllows(key!) ? [45009, 'api freq out of limit'] : null) ??
-    (!b ? [47001, 'data format error'] : null) ??
-    (!(m.msgtype in LIMITS) ? [40008, 'invalid message type'] : null) ??
-    (!m.content ? [44004, 'empty content'] : null) ??
-    (bytes > LIMITS[m.msgtype]! ? [40058, `${m.msgtype}.content exceed max length ${LIMITS[m.msgtype]}`] : null);
+    (!b ? [47001, 'data format error'] : null);
+  const attached: Attachment | null = !early && media ? robotAttachment(state, m.msgtype as 'image' | 'file', (b![m.msgtype] ?? {}) as Json) : null;
+  const err: [number, string] | null =
+    early ??
+    (attached ? (attached.ok ? null : [attached.errcode, attached.errmsg]) : null) ??
+    (!media && !(m.msgtype in LIMITS) ? [40008, 'invalid message type'] : null) ??
+    (!media && !m.content ? [44004, 'empty content'] : null) ??
+    (!media && bytes > LIMITS[m.msgtype]! ? [40058, `${m.msgtype}.content exceed max length ${LIMITS[m.msgtype]}`] : null);
+  const shown = attached?.ok ? attached : null;
   state.record.add({
     channel: 'wecom_robot',
     recipient: group ? { group } : {},
     robot: key ?? '',
     msgtype: m.msgtype,
-    content: m.content,
+    content: shown ? shown.content : media ? `[${m.msgtype === 'image' ? '图片' : '文件'}]` : m.content,
     mentions: m.mentions,
+    ...(shown?.image ? { image: shown.image } : {}),
+    ...(shown?.file ? { file: shown.file } : {}),
     at: new Date(state.now()).toISOString(),
     errcode: err ? err[0] : 0,
     errmsg: err ? err[1] : 'ok',

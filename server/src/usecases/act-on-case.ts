@@ -6,6 +6,7 @@ import { decide } from '../domain/case-machine.js';
 import type { CaseClock } from '../domain/case-model.js';
 import { distanceM } from '../domain/duplicates.js';
 import { AppError } from '../domain/errors.js';
+import { isSquad, squadClock, type SquadLimits } from '../domain/squad-clock.js';
 import { authorize, scopeFacts, toSnapshot } from './access.js';
 import { caseView, type CaseView } from './case-view.js';
 import { effectsToRecord } from './effects.js';
@@ -102,7 +103,7 @@ async function buildCommand(deps: Deps, tx: TxPorts, user: CurrentUser, row: Cas
     case 'merge':
       return mergeCommand(tx, user, row, input);
     case 'sign':
-      return { action: 'sign', note: input.note, checkIn: checkIn(deps, row, input) };
+      return { action: 'sign', note: input.note, checkIn: checkIn(deps, row, input), squad: squadLimits(deps, row.responsibleCode) !== null };
     case 'handle':
       return { action: 'handle', photoIds: stored.map((p) => p.id), note: input.note, checkIn: checkIn(deps, row, input) };
     case 'decide-extension': {
@@ -110,10 +111,10 @@ async function buildCommand(deps: Deps, tx: TxPorts, user: CurrentUser, row: Cas
       const extendedClock = input.approved && row.pendingExtension ? deps.sla.extend(currentClock(row), hours) : undefined;
       return { action: 'decide-extension', approved: input.approved, extendedClock, note: input.note };
     }
-    case 'verify': {
-      const reworkClock = input.passed ? undefined : deps.sla.compute(row.categoryCode, (row.complexity ?? 'simple') as Complexity, now, limitsOf(deps, row));
-      return { action: 'verify', passed: input.passed, reworkClock, note: input.note };
-    }
+    case 'verify':
+      return { action: 'verify', passed: input.passed, reworkClock: input.passed ? undefined : reworkClock(deps, row, now), note: input.note };
+    case 'supervise':
+      return { action: 'supervise', note: input.note, ...(input.dueAt ? { dueAt: new Date(input.dueAt) } : {}) };
     default:
       return input as CaseCommand;
   }
@@ -134,8 +135,24 @@ function dispatchCommand(deps: Deps, user: CurrentUser, row: CaseRecord, input: 
     throw new AppError('dispatch.target_invalid', '只能派遣到本级及下级单位', { orgNodeCode: targetCode });
   }
   const complexity: Complexity = input.complexity ?? (row.complexity as Complexity | null) ?? 'simple';
-  const clock = deps.sla.compute(row.categoryCode, complexity, now, limitsOf(deps, row));
+  const category = deps.sla.compute(row.categoryCode, complexity, now, limitsOf(deps, row));
+  // A quick squad works on its own minute clock; the national clock stays the category's.
+  const squad = squadLimits(deps, target.code);
+  const clock = squad ? squadClock(category, squad, now) : category;
   return { action: 'dispatch', targetCode: target.code, targetLevel: target.level, complexity, clock, note: input.note };
+}
+
+/** 返工: a new handling clock for the holder; a squad's is its fix minutes again (it is on site already: no arrival). */
+function reworkClock(deps: Deps, row: CaseRecord, now: Date): CaseClock {
+  const category = deps.sla.compute(row.categoryCode, (row.complexity ?? 'simple') as Complexity, now, limitsOf(deps, row));
+  const squad = squadLimits(deps, row.responsibleCode);
+  return squad ? squadClock(category, squad, now, false) : category;
+}
+
+/** The minute limits of the quick squad `code` names (config/assessment.json "squads"); null for any other unit. */
+function squadLimits(deps: Deps, code: string | null): SquadLimits | null {
+  const unitType = code ? deps.org.get(code)?.unitType : null;
+  return isSquad(unitType) ? deps.policy.assessment.squads[unitType] : null;
 }
 
 async function mergeCommand(tx: TxPorts, user: CurrentUser, row: CaseRecord, input: Extract<ActionInput, { action: 'merge' }>): Promise<CaseCommand> {

@@ -13,9 +13,13 @@ import type { WeComSignIn } from './wecom-login.js';
 import type { WorkingCalendarStore } from './admin/calendar.js';
 import type { CategoryCatalog } from './admin/categories.js';
 import type { OrgGeo } from './admin/org-import.js';
+import type { LeaderViews } from './assessment/leader-ports.js';
 import type { DutyRoster, DutyStore } from './duty-ports.js';
 import type { OfficialAccountStore, StatsQueries, SubscriptionCredits, UserDirectory } from './account-repositories.js';
 import type { CaseQueries, CaseRepository, IdempotencyKeys, OrgDirectory, UnitOfWork } from './repositories.js';
+import type { AssessmentQueries, SnapshotStore } from './assessment/ports.js';
+import type { ChartRenderer } from './assessment/chart-ports.js';
+import type { PatrolFigures } from './assessment/report-ports.js';
 
 /** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
 export interface SlaClock {
@@ -28,6 +32,8 @@ export interface SlaClock {
   extend(clock: CaseClock, hours: number): CaseClock;
   /** When the clock turns yellow, red and overdue (for the deadline timers). */
   warnings(clock: Pick<CaseClock, 'startedAt' | 'dueAt' | 'calendar'>): { yellowAt: Date; redAt: Date; overdueAt: Date };
+  /** The working calendar's answer for a Beijing day (YYYY-MM-DD): 调休 workdays in, holidays out (季奖励, 年排名). */
+  isWorkingDay?(day: string): boolean;
 }
 
 export interface Deps {
@@ -44,6 +50,14 @@ export interface Deps {
   /** The official account's followers, pending halves, bind codes and push nonces. */
   officialAccount: OfficialAccountStore;
   stats: StatsQueries;
+  /** The indicator engine's counts (issue 10). */
+  assessment: AssessmentQueries;
+  /** Published scorecard snapshots: append-only (issue 10). */
+  snapshots: SnapshotStore;
+  /** Charts drawn as PNG on the server, for the group reports (issue 10, item 3); absent → reports go without a chart. */
+  charts?: ChartRenderer;
+  /** The week's patrol per grid, for 周巡查 (issue 10, item 3). */
+  patrol?: PatrolFigures;
   /** Spreadsheet files in and out (imports, exports, templates). */
   sheets: Spreadsheets;
   /** The audit log, for reads and for writes outside a transaction (inside one, use TxPorts.audit). */
@@ -74,6 +88,8 @@ export interface Deps {
   categories: CategoryCatalog;
   /** Grid shapes outside a transaction, the geometry checks and the locator's rebuild (issue 9, grid import). */
   orgGeo: OrgGeo;
+  /** The leaders' trend and map (issue 10, item 7). */
+  leader: LeaderViews;
 }
 
 /** The caller, as loaded for each request from the token's user id. */

@@ -1,4 +1,4 @@
-import type { OrgLevel, OrgUnitDto } from '@finecity/types';
+import { UNIT_TYPE_LABELS, UNIT_TYPES, type OrgLevel, type OrgUnitDto, type UnitType } from '@finecity/types';
 import { AppError } from '../domain/errors.js';
 import type { CurrentUser, Deps } from './deps.js';
 import type { OrgNode } from './repositories.js';
@@ -27,5 +27,11 @@ export function childUnits(deps: Pick<Deps, 'org'>, user: CurrentUser, parentCod
   const parent = nodeInScope(deps, user, parentCode);
   return [...deps.org.children(parent.code)]
     .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || byCode(a.code, b.code))
-    .map((c) => ({ code: c.code, name: c.name, level: c.level, parentCode: c.parentCode, hasChildren: deps.org.children(c.code).length > 0 }));
+    .map((c) => ({ code: c.code, name: c.name, level: c.level, parentCode: c.parentCode, hasChildren: deps.org.children(c.code).length > 0, ...unitTypeOf(c) }));
+}
+
+/** A handling unit's type and its name for people (职能部门, 抢修小分队, 便民小分队); null for areas. */
+function unitTypeOf(n: OrgNode): Pick<OrgUnitDto, 'unitType' | 'unitTypeLabel'> {
+  const t = UNIT_TYPES.find((u) => u === n.unitType) as UnitType | undefined;
+  return t ? { unitType: t, unitTypeLabel: UNIT_TYPE_LABELS[t] } : { unitType: null, unitTypeLabel: null };
 }

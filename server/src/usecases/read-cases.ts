@@ -21,7 +21,7 @@ export type CaseFilters = CaseListFilterRequest;
 
 export async function listCases(deps: Deps, user: CurrentUser, f: CaseFilters): Promise<{ rows: CaseRecord[]; total: number }> {
   const filter: CaseListFilter = {
-    mine: f.mine, state: f.state, categoryCode: f.categoryCode, source: f.source, q: f.q, pendingExtension: f.pendingExtension,
+    mine: f.mine, state: f.state, categoryCode: f.categoryCode, source: f.source, q: f.q, pendingExtension: f.pendingExtension, supervised: f.supervised,
     ...(f.orgNodeCode ? { underPath: deps.org.get(f.orgNodeCode)?.path ?? null } : {}),
   };
   const v = visibilityOf(user);

@@ -6,6 +6,7 @@ import type { StaffRoster } from './admin/staff-ports.js';
 import type { CaseSource, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
 import type { OfficialAccountStore } from './account-repositories.js';
+import type { AccountabilityStore, CaseCommentStore } from './supervision/ports.js';
 
 /**
  * Persistence as the use cases see it: ports phrased in the domain's words. The implementations live in
@@ -60,6 +61,12 @@ export interface CaseRecord {
   version: number;
   /** The category/time-limit policy version the case was reported under; null: reported before versioning (version 1). */
   policyVersion: number | null;
+  /** 督办: when the case was last supervised, and the due time that supervision set (issue 10). */
+  supervisedAt: Date | null;
+  supervisionDueAt: Date | null;
+  /** Quick squads (issue 10): the arrival deadline of a squad's case, and when the squad signed on site. */
+  arriveDueAt: Date | null;
+  arrivedAt: Date | null;
 }
 
 /** A case loaded for a decision or a page: the row, whether the caller follows it, and its timeline (one read). */
@@ -201,6 +208,8 @@ export interface OrgNode {
   path: string;
   /** A grid's type (居民区, 商业区（公共区）, 海边, 工地): it may have its own time limits per category. */
   gridType?: string | null;
+  /** A handling unit's type (department, repair_squad, street_squad; issue 10); null or absent for areas. */
+  unitType?: string | null;
 }
 
 /**
@@ -231,6 +240,10 @@ export interface TxPorts {
   policy: PolicyTxStore;
   /** Grid shapes and their upsert, for the grid import (issue 9, item 5). */
   orgGrids: OrgGridStore;
+  /** 问责 records (issue 10, item 4). */
+  accountability: AccountabilityStore;
+  /** Talking on a case (issue 10, item 5). */
+  comments: CaseCommentStore;
 }
 
 export interface UnitOfWork {
@@ -257,6 +270,8 @@ export interface CaseListFilter {
   /** Located in or held inside this subtree; null: a node that does not exist (matches nothing). */
   underPath?: string | null;
   pendingExtension?: boolean;
+  /** Only cases under 督办. */
+  supervised?: boolean;
 }
 
 /** What an inbox collects for one unit: its held tasks, and what waits in its area. */

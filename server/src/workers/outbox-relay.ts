@@ -55,20 +55,33 @@ function jobsFor(d: RelayDeps, r: OutboxEvent): JobSpec[] {
   return jobs;
 }
 
-/** Warnings at 50 % and 80 %, overdue at 100 %, and a last escalation step at twice the allowed time. */
+/**
+ * Warnings at 50 % and 80 %, overdue at 100 %, and a last escalation step at twice the allowed time; for a
+ * quick squad's case, also the check that it arrived on site in time (its `arriveDueAt`).
+ */
 function clockJobs(d: RelayDeps, r: OutboxEvent, caseId: string, version: number): JobSpec[] {
-  const p = r.payload as { dueAt: string; startedAt: string; calendar: 'natural' | 'working' };
+  const p = r.payload as { dueAt: string; startedAt: string; calendar: 'natural' | 'working'; arriveDueAt?: string };
   const clock = { startedAt: new Date(p.startedAt), dueAt: new Date(p.dueAt), calendar: p.calendar };
   const w = d.sla.warnings(clock);
   const double = new Date(clock.dueAt.getTime() + (clock.dueAt.getTime() - clock.startedAt.getTime()));
   const now = d.clock.now().getTime();
   const stages: [string, Date][] = [['yellow', w.yellowAt], ['red', w.redAt], ['overdue', w.overdueAt], ['double', double]];
-  return stages.map(([stage, at]) => ({
+  const jobs: JobSpec[] = stages.map(([stage, at]) => ({
     queue: 'deadlines',
     name: 'clock',
     data: { caseId, version, stage, dueAt: p.dueAt, at: at.toISOString() },
     opts: { jobId: jobId('deadline', caseId, `v${version}`, stage), delay: Math.max(0, at.getTime() - now) },
   }));
+  if (p.arriveDueAt) {
+    const at = new Date(p.arriveDueAt).getTime();
+    jobs.push({
+      queue: 'deadlines',
+      name: 'arrival',
+      data: { caseId, version, arriveDueAt: p.arriveDueAt },
+      opts: { jobId: jobId('deadline', caseId, `v${version}`, 'arrival'), delay: Math.max(0, at - now) },
+    });
+  }
+  return jobs;
 }
 
 /** A/B failover: unsigned after N minutes, tell the other inspector; later, the community. */

@@ -3,12 +3,12 @@ import type { Redis } from 'ioredis';
 import { workerConnection } from '../adapters/queue/redis.js';
 import type { Logger } from '../logger.js';
 import { onClockTimer, onFailover, sweepOverdue, type ClockJob, type FailoverJob } from '../usecases/notifications/clock-alerts.js';
+import { onArrivalTimer, type ArrivalJob } from '../usecases/notifications/arrival-alerts.js';
 import type { NotifyDeps } from '../usecases/notifications/ports.js';
 import { deliverNotification, TransientDeliveryError } from '../usecases/notifications/deliver.js';
 import { planFromOutbox } from '../usecases/notifications/plan.js';
 import { flushRobot } from '../usecases/notifications/robot-flush.js';
-import { sendSummary } from '../usecases/notifications/summaries.js';
-import type { Period } from '../domain/summary.js';
+import { REPORT_KINDS, type ReportKind } from '../domain/assessment/report-text.js';
 import { startRelay, type RelayDeps } from './outbox-relay.js';
 
 export interface WorkerOptions {
@@ -26,8 +26,10 @@ export interface WorkerOptions {
    */
   sharesProcessWithApi: boolean;
   logger: Logger;
-  /** Install the 08:00 summary schedules (off in tests that drive summaries by hand). */
+  /** Install the report schedules (off in tests that drive reports by hand). */
   schedules: boolean;
+  /** Runs one scheduled group report (日报告, 周巡查, 月评比, 季奖励, 年排名; usecases/assessment/reports.ts). */
+  reports?: (kind: ReportKind, notify: NotifyDeps) => Promise<unknown>;
 }
 
 export interface WorkerRuntime {
@@ -60,6 +62,7 @@ async function notificationJob(o: WorkerOptions, job: Job, token?: string): Prom
 async function deadlineJob(o: WorkerOptions, job: Job): Promise<unknown> {
   if (job.name === 'clock') return onClockTimer(o.notify, job.data as ClockJob);
   if (job.name === 'failover') return onFailover(o.notify, job.data as FailoverJob);
+  if (job.name === 'arrival') return onArrivalTimer(o.notify, job.data as ArrivalJob);
   return null;
 }
 
@@ -79,7 +82,7 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
   const workers = [
     new Worker('notifications', (job, token) => run(() => notificationJob(o, job, token)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 8 : 16 }),
     new Worker('deadlines', (job) => run(() => deadlineJob(o, job)), { connection: conn(), prefix: o.prefix, concurrency: shared ? 2 : 8 }),
-    new Worker('schedules', (job) => run(() => sendSummary(o.notify, job.data.period as Period)), { connection: conn(), prefix: o.prefix, concurrency: 1 }),
+    new Worker('schedules', (job) => run(() => scheduleJob(o, job)), { connection: conn(), prefix: o.prefix, concurrency: 1 }),
   ];
   for (const w of workers) w.on('error', () => {}); // connection errors: BullMQ reconnects; the relay logs outages
   for (const w of workers) w.on('failed', (job, err) => o.logger.warn('job failed', { queue: w.name, job: job?.id, attempts: job?.attemptsMade, err: err.message }));
@@ -106,11 +109,24 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
   };
 }
 
-/** Idempotent: every worker process upserts the same schedulers, and BullMQ keeps one of each. */
+async function scheduleJob(o: WorkerOptions, job: Job): Promise<unknown> {
+  const kind = job.data?.kind as ReportKind;
+  if (job.name !== 'report' || !REPORT_KINDS.includes(kind) || !o.reports) return null; // an old 'summary' job left in Redis
+  return o.reports(kind, o.notify);
+}
+
+/** The text-only summaries' schedulers, replaced by the reports (removed where an older version left them). */
+const RETIRED_SCHEDULERS = ['daily-summary', 'weekly-summary', 'monthly-summary'];
+
+/**
+ * The reports' schedules (config/assessment.json `schedules`, Beijing time). Idempotent: every worker process
+ * upserts the same schedulers, and BullMQ keeps one of each. 季奖励 and 年排名 fire every weekday at 09:00;
+ * the job itself posts only on the first working day of the quarter or year (reports.ts).
+ */
 async function installSchedules(o: WorkerOptions): Promise<void> {
-  const s = o.notify.policy.notifications.schedules;
   const q = o.relay.queues.schedules;
-  for (const [id, period, pattern] of [['daily-summary', 'daily', s.daily], ['weekly-summary', 'weekly', s.weekly], ['monthly-summary', 'monthly', s.monthly]] as const) {
-    await q.upsertJobScheduler(id, { pattern, tz: s.timezone }, { name: 'summary', data: { period } });
-  }
+  for (const id of RETIRED_SCHEDULERS) await q.removeJobScheduler(id);
+  if (!o.reports) return;
+  const s = o.notify.policy.assessment.schedules;
+  for (const kind of REPORT_KINDS) await q.upsertJobScheduler(`report-${kind}`, { pattern: s[kind], tz: 'Asia/Shanghai' }, { name: 'report', data: { kind } });
 }

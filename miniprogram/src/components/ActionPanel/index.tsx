@@ -13,6 +13,7 @@ import Tap from '../Tap'
 /** Actions whose note is a required reason (server: ACTION_BODIES). */
 const NEEDS_REASON: Partial<Record<CaseAction, string>> = {
   reject: '不予受理的理由', return: '退回理由', escalate: '上报理由', 'request-extension': '延期理由', suspend: '挂账理由', reopen: '重新打开的理由',
+  supervise: '督办要求',
 }
 
 interface Props {
@@ -30,6 +31,7 @@ export default function ActionPanel({ c, onDone, checkIn }: Props) {
   const [complexity, setComplexity] = useState<Complexity>(c.complexity ?? 'simple')
   const [target, setTarget] = useState('')
   const [hours, setHours] = useState('24')
+  const [superviseHours, setSuperviseHours] = useState('')
   const [score, setScore] = useState(5)
   const [busy, setBusy] = useState<CaseAction | null>(null)
   if (!allowed.size) return null
@@ -79,6 +81,7 @@ export default function ActionPanel({ c, onDone, checkIn }: Props) {
           <DispatchPicker c={c} value={target} onChange={setTarget} />
         </View>
       )}
+      {allowed.has('supervise') && <TextField id='supervise-hours' type='number' label='督办时限（小时后，可不填）' value={superviseHours} onChange={setSuperviseHours} />}
       {allowed.has('request-extension') && <TextField id='extension-hours' type='number' label='延期小时数' value={hours} onChange={setHours} />}
       {allowed.has('rate') && !c.rating && (
         <View className='field'>
@@ -90,7 +93,7 @@ export default function ActionPanel({ c, onDone, checkIn }: Props) {
           </View>
         </View>
       )}
-      <TextArea id='action-note' label={allowed.has('rate') && allowed.size <= 2 ? '评价或理由' : '说明或理由'} value={note} placeholder='退回、上报、延期、不予受理、重新打开时必填' onChange={setNote} />
+      <TextArea id='action-note' label={allowed.has('rate') && allowed.size <= 2 ? '评价或理由' : '说明或理由'} value={note} placeholder='退回、上报、延期、不予受理、重新打开、督办时必填' onChange={setNote} />
       <View className='action-panel__buttons'>
         {btn('sign', '签收')}
         {btn('handle', '提交处置结果')}
@@ -110,6 +113,7 @@ export default function ActionPanel({ c, onDone, checkIn }: Props) {
         {btn('return', '退回', undefined, 'ghost')}
         {btn('escalate', '上报上级', undefined, 'ghost')}
         {btn('suspend', '挂账', undefined, 'ghost')}
+        {btn('supervise', '督办', { dueAt: Number(superviseHours) > 0 ? new Date(Date.now() + Number(superviseHours) * 3600_000).toISOString() : undefined }, 'warn')}
         {btn('reject', '不予受理', undefined, 'warn')}
         {btn('reopen', '问题未解决，重新打开', undefined, 'warn')}
       </View>

@@ -19,6 +19,7 @@ export default function CaseCard({ c, onOpen, showDue = true }: { c: CaseDto; on
         {showDue && <DeadlineBadge deadline={c.deadline} />}
       </View>
       {c.moderation === 'review' && <Text className='chip chip--orange'>内容待人工审核</Text>}
+      {c.supervised && <Text className='chip chip--orange'>督办</Text>}
       {c.responsible && <Text className='muted'>当前处理：{c.responsible.name}</Text>}
     </Tap>
   )

@@ -5,6 +5,7 @@ import { LEVEL_LABEL } from '../../lib/labels'
 import { shortTime } from '../../lib/time'
 import { nav } from '../../services/platform'
 import ActionPanel from '../ActionPanel'
+import CommentsPanel from '../CommentsPanel'
 import DeadlineBadge from '../DeadlineBadge'
 import StateChip from '../StateChip'
 import Timeline, { PhotoRow } from '../Timeline'
@@ -36,6 +37,7 @@ export default function CaseView({ c, onChange, checkIn }: Props) {
           <Text id='case-holder' className='case-view__holder'>当前处理：{c.responsible.name}（{LEVEL_LABEL[c.responsible.level]}）</Text>
         )}
         <DeadlineBadge deadline={c.deadline} />
+        {c.supervised && <Text id='case-supervised' className='hint'>督办案件{c.supervisionDueAt ? `，督办时限 ${shortTime(c.supervisionDueAt)}` : ''}</Text>}
         {c.pendingExtension && <Text className='hint'>延期申请待审批：{c.pendingExtension.hours} 小时，{c.pendingExtension.reason}</Text>}
         {c.rating && <Text id='case-rating' className='case-view__desc'>评价：{'★'.repeat(c.rating.score)}{c.rating.comment ? ` ${c.rating.comment}` : ''}</Text>}
       </View>
@@ -58,6 +60,7 @@ export default function CaseView({ c, onChange, checkIn }: Props) {
         <Text className='section-title'>办理过程</Text>
         <Timeline events={c.events ?? []} onPreview={preview} />
       </View>
+      <CommentsPanel caseId={c.id} />
     </View>
   )
 }

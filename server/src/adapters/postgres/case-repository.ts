@@ -154,6 +154,7 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
         clockCalendar: null, nationalDueAt: null, nationalCalendar: null, pendingExtension: null, extendedHours: 0, reworkCount: 0,
         returnCount: 0, escalationCount: 0, mergedIntoId: null, ratingScore: null, ratingComment: null, createdAt: r.at, updatedAt: r.at,
         closedAt: null, moderation: r.moderation, clockAlert: null, overdueAt: null, version: 1, policyVersion: policyVersion ?? null,
+        supervisedAt: null, supervisionDueAt: null, arriveDueAt: null, arrivedAt: null,
       };
       return { row, duplicates: duplicates.map((x) => ({ ...x, distanceM: Number(x.distanceM) })) };
     },
@@ -236,6 +237,12 @@ function patchColumns(current: CaseRecord, patch: CasePatch, extra: { responsibl
   if (patch.ratingScore !== undefined) set.ratingScore = patch.ratingScore;
   if (patch.ratingComment !== undefined) set.ratingComment = patch.ratingComment;
   if (patch.closedAt !== undefined) set.closedAt = patch.closedAt;
+  if (patch.arriveDueAt !== undefined) set.arriveDueAt = patch.arriveDueAt;
+  if (patch.arrivedAt !== undefined) set.arrivedAt = patch.arrivedAt;
+  if (patch.supervision) {
+    set.supervisedAt = patch.supervision.at;
+    set.supervisionDueAt = patch.supervision.dueAt;
+  }
   return set;
 }
 
@@ -266,6 +273,7 @@ function conditions(v: CaseVisibility, f: CaseListFilter): SQL {
   }
   if (f.underPath !== undefined) conds.push(f.underPath ? or(like(cases.locationPath, `${f.underPath}%`), like(cases.responsiblePath, `${f.underPath}%`))! : sql`false`);
   if (f.pendingExtension) conds.push(isNotNull(cases.pendingExtension));
+  if (f.supervised) conds.push(isNotNull(cases.supervisedAt));
   return and(...conds)!;
 }
 

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { CaseState } from '@finecity/types';
 import type { ChannelName } from '../../domain/notify-ports.js';
 import type {
-  CaseNotices, DeadlineStore, NotificationPayload, NotificationRecord, NotificationStore, OutboxEvent, RecipientDirectory, SummaryFigures,
+  CaseNotices, DeadlineStore, NotificationPayload, NotificationRecord, NotificationStore, OutboxEvent, RecipientDirectory,
 } from '../../usecases/notifications/ports.js';
 import type { Database, DbOrTx } from './database.js';
 import { pgOutbox } from './outbox-repository.js';
@@ -154,7 +154,10 @@ export function pgDeadlines(database: Database): DeadlineStore {
           async lock(caseId) {
             const c = (
               await tx
-                .select({ id: cases.id, state: cases.state, dueAt: cases.dueAt, clockAlert: cases.clockAlert, overdueAt: cases.overdueAt, version: cases.version })
+                .select({
+                  id: cases.id, state: cases.state, dueAt: cases.dueAt, clockAlert: cases.clockAlert, overdueAt: cases.overdueAt, version: cases.version,
+                  responsibleCode: cases.responsibleCode, arriveDueAt: cases.arriveDueAt, arrivedAt: cases.arrivedAt,
+                })
                 .from(cases)
                 .where(eq(cases.id, caseId))
                 .for('update')
@@ -178,27 +181,6 @@ export function pgDeadlines(database: Database): DeadlineStore {
           outbox: pgOutbox(tx),
         }),
       ),
-  };
-}
-
-export function pgSummaryFigures(db: DbOrTx): SummaryFigures {
-  return {
-    async byDistrict(start, end) {
-      const s = start.toISOString();
-      const e = end.toISOString();
-      const count = (cond: ReturnType<typeof sql>) => sql<number>`count(*) filter (where ${cond})::int`;
-      const closedIn = sql`${cases.state} = 'closed' and ${cases.closedAt} >= ${s}::timestamptz and ${cases.closedAt} < ${e}::timestamptz`;
-      return db
-        .select({
-          code: cases.districtCode,
-          created: count(sql`${cases.createdAt} >= ${s}::timestamptz and ${cases.createdAt} < ${e}::timestamptz`),
-          closed: count(closedIn),
-          closedOnTime: count(sql`${closedIn} and ${cases.closedAt} <= ${cases.dueAt}`),
-          overdue: count(sql`${cases.overdueAt} >= ${s}::timestamptz and ${cases.overdueAt} < ${e}::timestamptz`),
-        })
-        .from(cases)
-        .groupBy(cases.districtCode);
-    },
   };
 }
 

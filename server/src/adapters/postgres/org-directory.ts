@@ -12,7 +12,7 @@ export async function pgOrgDirectory(db: DbOrTx): Promise<OrgDirectory> {
   let byParent = new Map<string, OrgNode[]>();
   let list: OrgNode[] = [];
   async function refresh(): Promise<void> {
-    const rows = await db.select({ code: orgNodes.code, parentCode: orgNodes.parentCode, level: orgNodes.level, name: orgNodes.name, path: orgNodes.path, gridType: orgNodes.gridType }).from(orgNodes);
+    const rows = await db.select({ code: orgNodes.code, parentCode: orgNodes.parentCode, level: orgNodes.level, name: orgNodes.name, path: orgNodes.path, gridType: orgNodes.gridType, unitType: orgNodes.unitType }).from(orgNodes);
     const nodes = rows.map((r) => ({ ...r, level: r.level as OrgLevel }));
     const parents = new Map<string, OrgNode[]>();
     for (const n of nodes) if (n.parentCode) parents.set(n.parentCode, [...(parents.get(n.parentCode) ?? []), n]);

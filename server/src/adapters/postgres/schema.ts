@@ -185,6 +185,12 @@ export const cases = pgTable(
     index('cases_responsible_path_idx').using('btree', t.responsiblePath.op('text_pattern_ops')),
     index('cases_reporter_idx').on(t.reporterId),
     index('cases_due_idx').on(t.dueAt),
+    // The indicator engine (issue 10) selects a period's cases by any of their dates (created, closed, due,
+    // overdue, arrived): one index each, OR'ed in a bitmap scan.
+    index('cases_created_idx').on(t.createdAt),
+    index('cases_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
+    index('cases_overdue_idx').on(t.overdueAt).where(sql`${t.overdueAt} is not null`),
+    index('cases_arrived_idx').on(t.arrivedAt).where(sql`${t.arrivedAt} is not null`),
     check(
       'cases_state_check',
       sql`${t.state} in ('submitted','registered','rejected','merged','dispatched','in_progress','handled','closed','suspended')`,
@@ -210,7 +216,11 @@ export const caseEvents = pgTable(
     note: text('note'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [uniqueIndex('case_events_case_seq_uq').on(t.caseId, t.seq)],
+  (t) => [
+    uniqueIndex('case_events_case_seq_uq').on(t.caseId, t.seq),
+    // The indicator engine (issue 10) reads a period's events by time.
+    index('case_events_at_idx').on(t.at),
+  ],
 );
 
 export const casePhotos = pgTable(
@@ -568,3 +578,18 @@ export const caseComments = pgTable(
   },
   (t) => [index('case_comments_case_idx').on(t.caseId, t.createdAt)],
 );
+
+/**
+ * Files the scheduled reports post to WeCom groups (the chart PNG, the XLSX), kept so that a retried or
+ * delayed robot message sends the same bytes; notifications reference them by id (issue 10, item 3).
+ * Base64 text rather than bytea: both drivers (pg, PGlite) read it back the same way.
+ */
+export const reportFiles = pgTable('report_files', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  contentType: text('content_type').notNull(),
+  md5: text('md5').notNull(),
+  size: integer('size').notNull(),
+  dataBase64: text('data_base64').notNull(),
+  createdAt: ts('created_at').notNull(),
+});

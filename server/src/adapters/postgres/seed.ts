@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
-import type { Role } from '@finecity/types';
+import type { Role, UnitType } from '@finecity/types';
 import type { Policy, OrgNodeSeedData } from '../../city-policy.js';
 import type { Db, Tx } from './database.js';
 import { appMeta, categories, orgNodes, users } from './schema.js';
 
 /**
- * Loads the Dalian seed on first start: the org tree, departments, categories, one staff account per
- * node, the A/B inspectors of every grid, and a few demo residents. Runs once, in one transaction.
+ * Loads the Dalian seed on first start: the org tree, departments and quick squads, categories, one staff
+ * account per node, the A/B inspectors of every grid, and a few demo residents. Runs once, in one transaction.
  */
 export async function seedIfEmpty(db: Db, policy: Policy): Promise<boolean> {
   const done = await db.select().from(appMeta).where(eq(appMeta.key, 'seed'));
@@ -30,7 +30,7 @@ type NodeRow = typeof orgNodes.$inferInsert;
 function nodeRows(policy: Policy): NodeRow[] {
   const byCode = new Map<string, NodeRow>();
   const rows: NodeRow[] = [];
-  const add = (n: Omit<OrgNodeSeedData, 'level'> & { level: string }) => {
+  const add = (n: Omit<OrgNodeSeedData, 'level'> & { level: string; unitType?: UnitType }) => {
     const parent = n.parentCode ? byCode.get(n.parentCode) : undefined;
     if (n.parentCode && !parent) throw new Error(`org tree: ${n.code} comes before its parent ${n.parentCode}`);
     const row: NodeRow = {
@@ -43,6 +43,7 @@ function nodeRows(policy: Policy): NodeRow[] {
       boundary: n.boundary ?? null,
       centroidLat: n.centroid?.lat ?? null,
       centroidLng: n.centroid?.lng ?? null,
+      unitType: n.unitType ?? null,
     };
     byCode.set(n.code, row);
     rows.push(row);
@@ -50,10 +51,15 @@ function nodeRows(policy: Policy): NodeRow[] {
   for (const n of policy.orgTree) add(n);
   const city = policy.orgTree.find((n) => n.level === 'city');
   if (!city) throw new Error('org tree has no city node');
-  for (const d of policy.categories.departments) add({ code: d.code, parentCode: city.code, level: 'department', name: d.name });
-  // Quick squads (快速处置队): one per district, a handling unit its dispatcher can task like a department.
+  for (const d of policy.categories.departments) add({ code: d.code, parentCode: city.code, level: 'department', name: d.name, unitType: 'department' });
+  // Quick squads (大政办发〔2018〕125号 三(三)): each district's 城管综合服务抢修小分队 and each street's 便民服务小分队,
+  // handling units their dispatchers task like a department, on the minute clocks of config/assessment.json "squads".
+  const squads = policy.assessment.squads;
   for (const d of policy.orgTree.filter((n) => n.level === 'district')) {
-    add({ code: `QS-${d.code}`, parentCode: d.code, level: 'department', name: `${d.name}快速处置队` });
+    add({ code: `QS-${d.code}`, parentCode: d.code, level: 'department', name: `${d.name}${squads.repair_squad.name}`, unitType: 'repair_squad' });
+  }
+  for (const s of policy.orgTree.filter((n) => n.level === 'street')) {
+    add({ code: `BM-${s.code}`, parentCode: s.code, level: 'department', name: `${s.name}${squads.street_squad.name}`, unitType: 'street_squad' });
   }
   return rows;
 }
@@ -101,7 +107,8 @@ function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: st
       continue;
     }
     const role = STAFF_ROLE[n.level];
-    if (role) rows.push(staff(n, role, '01', `${n.name}${STAFF_TITLE[n.level]}`));
+    const title = n.unitType === 'repair_squad' || n.unitType === 'street_squad' ? '队员' : STAFF_TITLE[n.level];
+    if (role) rows.push(staff(n, role, '01', `${n.name}${title}`));
   }
   const city = nodes.find((n) => n.level === 'city')!;
   const districts = nodes.filter((n) => n.level === 'district');
@@ -134,7 +141,7 @@ function demoOpenids(policy: Policy, nodes: NodeRow[], rows: UserRow[]): string[
     const isGridInspector = r.dutySlot && grids.some((g) => g.code === code);
     const isChainStaff = !r.dutySlot && wanted.has(code);
     const node = nodes.find((n) => n.code === code);
-    // City departments (the city is in every chain), and the quick squads of the demo grids' districts.
+    // City departments (the city is in every chain), and the quick squads of the demo grids' districts and streets.
     const isDept = node?.level === 'department' && wanted.has(node.parentCode ?? '');
     if (!r.orgNodeCode || isGridInspector || isChainStaff || isDept) out.push(r.openid!);
   }

@@ -1,5 +1,7 @@
 import type { TxPorts, UnitOfWork } from '../../usecases/repositories.js';
+import { pgAccountabilityStore } from './accountability-repository.js';
 import { pgAuditLog } from './audit-repository.js';
+import { pgCaseCommentStore } from './case-comment-repository.js';
 import { pgCaseRepository } from './case-repository.js';
 import type { Database, DbOrTx } from './database.js';
 import { pgIdempotencyKeys } from './idempotency-repository.js';
@@ -12,7 +14,8 @@ import { pgStaffRoster } from './staff-repository.js';
 
 /** The ports bound to one connection or transaction. */
 export function portsOn(db: DbOrTx): TxPorts {
-  return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db), staff: pgStaffRoster(db), staffAccounts: pgStaffAccountStore(db), policy: pgPolicyTxStore(db), orgGrids: pgOrgGridStore(db) };
+  return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db), staff: pgStaffRoster(db), staffAccounts: pgStaffAccountStore(db), policy: pgPolicyTxStore(db), orgGrids: pgOrgGridStore(db),
+    accountability: pgAccountabilityStore(db), comments: pgCaseCommentStore(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */

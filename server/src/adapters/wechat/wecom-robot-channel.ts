@@ -1,6 +1,7 @@
 import type { Channel, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
 import { callJson } from './http.js';
 import { outcomeOf, outcomeOfError } from './outcomes.js';
+import { imageBody, uploadRobotFile } from './wecom-robot-media.js';
 
 /**
  * WeCom group robots (`POST cgi-bin/webhook/send?key=…`, https://developer.work.weixin.qq.com/document/path/91770). `msg.to` is the webhook key
@@ -8,6 +9,7 @@ import { outcomeOf, outcomeOfError } from './outcomes.js';
  * mobile, so a message with `mentionMobiles` goes as text (the markdown flattened) with
  * `mentioned_mobile_list`. Content is cut to the byte limits (text 2048, markdown 4096).
  * 45009 (over 20 a minute) → transient with retryAfterMs ≥ 60 s; 93000 (bad key) → permanent.
+ * A message with `image` goes as an image message, one with `file` as a file message (wecom-robot-media.ts).
  */
 export interface WecomRobotChannelOptions {
   apiBase: string;
@@ -48,13 +50,13 @@ export function wecomRobotChannel(o: WecomRobotChannelOptions): Channel {
   return {
     name: 'wecom_robot',
     async send(msg: OutgoingMessage): Promise<DeliveryOutcome> {
-      const content = msg.text ?? '';
       if (!msg.to) return { status: 'permanent', errcode: 'no_robot', errmsg: 'no webhook key for this group' };
-      const mentions = msg.mentionMobiles?.filter(Boolean) ?? [];
-      const body = mentions.length
-        ? { msgtype: 'text', text: { content: cutBytes(markdownToText(content), TEXT_BYTES), mentioned_mobile_list: mentions } }
-        : { msgtype: 'markdown', markdown: { content: cutBytes(content, MARKDOWN_BYTES) } };
       try {
+        const body = msg.image
+          ? imageBody(msg.image)
+          : msg.file
+            ? { msgtype: 'file', file: { media_id: await uploadRobotFile(o.apiBase, msg.to, msg.file, o.timeoutMs) } }
+            : textBody(msg);
         const { json } = await callJson(`${url}?key=${encodeURIComponent(msg.to)}`, { body, timeoutMs: o.timeoutMs });
         if (!json.errcode) return { status: 'sent' };
         return outcomeOf(json.errcode, json.errmsg ?? '');
@@ -63,4 +65,12 @@ export function wecomRobotChannel(o: WecomRobotChannelOptions): Channel {
       }
     },
   };
+}
+
+function textBody(msg: OutgoingMessage): Record<string, unknown> {
+  const content = msg.text ?? '';
+  const mentions = msg.mentionMobiles?.filter(Boolean) ?? [];
+  return mentions.length
+    ? { msgtype: 'text', text: { content: cutBytes(markdownToText(content), TEXT_BYTES), mentioned_mobile_list: mentions } }
+    : { msgtype: 'markdown', markdown: { content: cutBytes(content, MARKDOWN_BYTES) } };
 }

@@ -30,6 +30,7 @@ function deadline(r: CaseRow, c: PresentCtx): DeadlineDto | null {
     calendar: clock.calendar,
     level,
     used: Math.round(used * 1000) / 1000,
+    ...(r.arriveDueAt ? { arriveDueAt: r.arriveDueAt.toISOString(), arrivedAt: r.arrivedAt?.toISOString() ?? null } : {}),
   };
 }
 
@@ -60,6 +61,8 @@ export function presentCaseSummary(r: CaseRow, c: PresentCtx): CaseDto {
     rating: r.ratingScore ? { score: r.ratingScore, comment: r.ratingComment } : null,
     mergedIntoId: r.mergedIntoId,
     moderation: r.moderation === 'review' ? 'review' : null,
+    supervised: r.supervisedAt !== null && r.supervisedAt !== undefined,
+    supervisionDueAt: r.supervisionDueAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,

@@ -48,7 +48,7 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
       ...(PHOTO_ACTIONS.has(action)
         ? { multipart: { fields: handleFields, files: { name: 'photos', min: 1, max: PHOTO_LIMITS.maxPerAction } } }
         : { body: ACTION_BODIES[action] }),
-      responses: { 200: '{case}', 400: 'invalid body', 401: 'not logged in', 403: 'role may not do this here', 404: 'no such case in your scope', 409: 'not allowed in the current state', 422: 'invalid target or photo' },
+      responses: { 200: '{case}', 400: 'invalid body', 401: 'not logged in', 403: 'role may not do this here', 404: 'no such case in your scope', 409: 'not allowed in the current state; squad.not_arrived: a quick squad signs on site, with a location within the check-in radius', 422: 'invalid target or photo' },
     });
   }
   router.post('/api/v1/cases/:id/actions/:action', auth, actionBody, async (ctx) => {

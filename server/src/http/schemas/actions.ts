@@ -24,6 +24,7 @@ export const ACTION_BODIES = {
   verify: z.object({ passed: z.boolean(), note: note.optional() }).strict(),
   reopen: z.object({ note: reason('重新打开的理由') }).strict(),
   rate: z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(TEXT_LIMITS.comment).optional() }).strict(),
+  supervise: z.object({ note: reason('督办要求'), dueAt: z.iso.datetime({ offset: true, message: 'dueAt 必须是带时区的时间，例如 2026-12-03T18:00:00+08:00' }).optional() }).strict(),
 } satisfies { [A in keyof ActionBodies]: z.ZodType<ActionBodies[A]> };
 
 /** Multipart variant for actions that carry photos: text fields arrive as strings. */

@@ -34,6 +34,8 @@ export const caseListQuery = z.object({
     .optional()
     .transform((v) => (v ? v.split(',') : undefined))
     .pipe(z.array(z.enum(DUE_COLOURS)).optional()),
+  /** Only cases under 督办. */
+  supervised: z.enum(['true', 'false']).optional().transform((v) => (v === 'true' ? true : undefined)),
   page: int(1, 10_000, 1),
   pageSize: int(1, PAGE_SIZE_MAX, 20),
 }) satisfies z.ZodType<CaseListFilter>;

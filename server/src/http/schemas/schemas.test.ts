@@ -27,7 +27,7 @@ const sameKeys: {
   pushQuery: SameKeys<typeof pushQuery, WeChatPushQuery>;
 } = {
   register: true, reject: true, merge: true, dispatch: true, sign: true, return: true, escalate: true, handle: true,
-  'request-extension': true, 'decide-extension': true, suspend: true, verify: true, reopen: true, rate: true,
+  'request-extension': true, 'decide-extension': true, suspend: true, verify: true, reopen: true, rate: true, supervise: true,
   handleFields: true, reportFields: true, caseListQuery: true, statsQuery: true, unitsQuery: true, loginBody: true, subscriptionsBody: true, pushQuery: true,
 };
 

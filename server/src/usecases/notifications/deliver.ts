@@ -97,6 +97,7 @@ async function buildMessage(d: NotifyDeps, n: NotificationRecord, ch: ChannelNam
   if (ch === 'wecom_robot') {
     const key = n.recipientGroup ? d.robotKey(n.recipientGroup) : null;
     if (!key) return null;
+    if (n.payload.image || n.payload.file) return attachmentMessage(d, n, key);
     if (n.payload.text) return { channel: ch, to: key, text: n.payload.text, dedupeKey: n.dedupeKey };
     // In a grid's group, the on-duty inspector is @-mentioned by mobile (WeCom mentioned_mobile_list).
     const onDuty = d.org.get(n.recipientGroup!)?.level === 'grid' ? await dutyPeople(d, n.recipientGroup!, d.clock.now(), 'on') : [];
@@ -118,4 +119,17 @@ async function buildMessage(d: NotifyDeps, n: NotificationRecord, ch: ChannelNam
     return u.oaOpenid ? { channel: ch, to: u.oaOpenid, templateId: tpl.oaTemplate.templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey } : null;
   }
   return u.mobile ? { channel: ch, to: u.mobile, templateId: tpl.sms.templateCode, data, text: Object.values(data).join('，'), dedupeKey: n.dedupeKey } : null;
+}
+
+/** A prepared robot message (a report's text, chart or workbook) for `robot`; null when its stored file is gone. */
+export async function preparedRobotMessage(d: NotifyDeps, n: NotificationRecord, robot: string): Promise<OutgoingMessage | null> {
+  if (n.payload.image || n.payload.file) return attachmentMessage(d, n, robot);
+  return { channel: 'wecom_robot', to: robot, text: robotText(n), dedupeKey: n.dedupeKey };
+}
+
+async function attachmentMessage(d: NotifyDeps, n: NotificationRecord, robot: string): Promise<OutgoingMessage | null> {
+  const f = d.files ? await d.files.get((n.payload.image ?? n.payload.file)!) : null;
+  if (!f) return null;
+  const base = { channel: 'wecom_robot' as const, to: robot, dedupeKey: n.dedupeKey };
+  return n.payload.image ? { ...base, image: f.bytes } : { ...base, file: { name: f.name, bytes: f.bytes } };
 }

@@ -8,7 +8,6 @@ import { deliverNotification } from './deliver.js';
 import { planFromOutbox } from './plan.js';
 import type { CaseForNotice, NewNotification, NotificationRecord, NotifyDeps, OutboxEvent } from './ports.js';
 import { flushRobot } from './robot-flush.js';
-import { sendSummary } from './summaries.js';
 
 /**
  * Every message a person can receive, rendered through the real use cases and templates with in-memory
@@ -54,8 +53,10 @@ function world(caseState: CaseState) {
       for (const r of list) events.push({ id: events.length + 1, topic: r.topic, caseId: r.caseId, payload: r.payload, createdAt: now });
     },
   };
+  const files = new Map<string, { name: string; contentType: string; bytes: Buffer }>();
   const d: NotifyDeps = {
     policy,
+    files: { put: async (k, f) => (files.set(k, f), k), find: async (k) => (files.has(k) ? k : null), get: async (id) => files.get(id) ?? null },
     channels: { subscribe: capture('subscribe'), oa_template: capture('oa_template'), wecom_robot: capture('wecom_robot'), sms: capture('sms') },
     robotKey: (code) => `robot-${code}`,
     org,
@@ -98,7 +99,6 @@ function world(caseState: CaseState) {
           outbox,
         }),
     },
-    figures: { byDistrict: async () => [{ code: '210202', created: 3, closed: 2, closedOnTime: 1, overdue: 1 }] },
     queue: { deliver: async () => undefined, flushRobot: async () => undefined },
     robots: {
       take: async () => ({ ok: true }),
@@ -179,12 +179,24 @@ describe('messages are written for people', () => {
     expectReadable(w.sent);
   });
 
-  it('renders the daily, weekly and monthly summaries', async () => {
+  it('sends a report\'s chart and workbook parked for a busy robot on their own, as an image and a file', async () => {
     const w = world('dispatched');
-    for (const p of ['daily', 'weekly', 'monthly'] as const) await sendSummary(w.d, p);
-    await w.deliverAll();
-    expect(new Set(w.sent.filter((m) => m.channel === 'wecom_robot').map((m) => m.text)).size).toBe(6); // 3 periods × city and district
-    expectReadable(w.sent);
+    const robot = 'robot-210200';
+    const row = (part: 'image' | 'file', id: string): NewNotification => ({
+      dedupeKey: `report.daily|2026-12-02:${part}|g-210200`, event: 'report.daily', caseId: null, recipientUserId: null, recipientGroup: '210200',
+      channels: ['wecom_robot'], templateKey: 'case_progress', payload: { topic: 'report.daily', facts: null, [part]: id },
+    });
+    const png = await w.d.files!.put('k-png', { name: '2026年12月2日.png', contentType: 'image/png', bytes: Buffer.from('a png') }, NOW);
+    const xlsx = await w.d.files!.put('k-xlsx', { name: '2026年12月2日日报告.xlsx', contentType: 'application/vnd.ms-excel', bytes: Buffer.from('a workbook') }, NOW);
+    for (const [part, id] of [['image', png], ['file', xlsx]] as const) {
+      const [n] = await w.d.store.create([row(part, id)], NOW);
+      await w.d.robots.park(robot, n!);
+      expect(await flushRobot(w.d, robot)).toBe(1);
+    }
+    expect(w.sent.map((m) => [m.to, m.image?.toString(), m.file?.name, m.text])).toEqual([
+      [robot, 'a png', undefined, undefined],
+      [robot, undefined, '2026年12月2日日报告.xlsx', undefined],
+    ]);
   });
 
   it('states what the event did, not what the case became before the message went out', async () => {
@@ -204,7 +216,6 @@ describe('messages are written for people', () => {
     await w.outbox.append([{ topic: 'case.dispatch', caseId: 'c1', payload: { toState: 'dispatched', version: 3, to: GRID, toLevel: 'grid', complexity: 'simple' } }], NOW);
     await planFromOutbox(w.d, 1);
     await onFailover(w.d, { caseId: 'c1', version: 3, step: 'b' });
-    await sendSummary(w.d, 'daily');
     for (const r of w.rows) expect(r.dedupeKey).toMatch(/^[a-z_]+\.[a-z_]+\|[^|]+\|(u|g)-[^|]+$/);
   });
 });

@@ -3,6 +3,7 @@ import { caseOccurrence, matchRoutes, notificationKey, routesFor, type Audience,
 import { dutyPeople } from '../duty-ports.js';
 import type { OrgNode } from '../repositories.js';
 import { deliverNotification, TransientDeliveryError } from './deliver.js';
+import { COMMENT_TOPIC, planCommentNotices } from './comment-notices.js';
 import type { CaseForNotice, NewNotification, NotifyDeps, StoredFacts } from './ports.js';
 
 interface To {
@@ -21,9 +22,10 @@ interface To {
 export async function planFromOutbox(d: NotifyDeps, outboxId: number): Promise<number[]> {
   const ev = await d.notices.outboxEvent(outboxId);
   if (!ev?.caseId) return [];
+  if (ev.topic === COMMENT_TOPIC) return planCommentNotices(d, ev);
   const c = await d.notices.caseForNotice(ev.caseId);
   if (!c) return [];
-  const p = ev.payload as { toState?: CaseState; level?: string; version?: number; to?: string; dueAt?: string; complexity?: string | null };
+  const p = ev.payload as { toState?: CaseState; level?: string; version?: number; to?: string; dueAt?: string; complexity?: string | null; note?: string };
   const version = Number(p.version ?? c.version);
   // The unit the event sent the case to; else the case's holder, unless the case has moved on since.
   const holderCode = p.to ?? (version === c.version ? c.responsibleCode : null);
@@ -39,7 +41,8 @@ export async function planFromOutbox(d: NotifyDeps, outboxId: number): Promise<n
     place: placeOf(d, c),
     time: ev.createdAt,
     dueAt: p.dueAt ? new Date(p.dueAt) : c.dueAt,
-    note: ev.topic.startsWith('case.') ? await d.notices.eventNote(c.id, version) : null,
+    // A case event's note is its actor's; a timer's alert may carry its own (the squad arrival alert's).
+    note: ev.topic.startsWith('case.') ? supervisionNote(ev.topic, await d.notices.eventNote(c.id, version)) : (p.note ?? null),
     holder: holder?.name ?? null,
     level: p.level,
   };
@@ -51,6 +54,9 @@ export async function planFromOutbox(d: NotifyDeps, outboxId: number): Promise<n
   }
   return createAndQueue(d, rows);
 }
+
+/** A 督办 says so in every message, not only in the group card's title. */
+const supervisionNote = (topic: string, note: string | null): string | null => (topic === 'case.supervise' && note ? `督办：${note}` : note);
 
 /** The one builder of a case notification row: dedupe key, channel order and stored facts. */
 export function notice(d: NotifyDeps, a: { event: string; occurrence: string; caseId: string; to: To; template: string; facts: MessageFacts }): NewNotification {

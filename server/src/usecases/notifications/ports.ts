@@ -40,6 +40,26 @@ export interface NotificationPayload {
   facts: StoredFacts | null;
   /** A prepared robot text (summaries). */
   text?: string;
+  /** A robot image message: the id of the stored PNG (ReportFileStore); the bytes never go into the payload. */
+  image?: string;
+  /** A robot file message: the id of the stored file (the report's XLSX). */
+  file?: string;
+}
+
+/** A file a robot message carries (a report's chart or workbook). */
+export interface ReportFile {
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Report files, kept so a retried or late robot message sends the same bytes (adapters/postgres/report-file-repository.ts). */
+export interface ReportFileStore {
+  /** Stores the file under `key` (a notification dedupe key) once; answers its id (the same for the same key). */
+  put(key: string, f: ReportFile, now: Date): Promise<string>;
+  /** The id of the file stored under `key`, if any (a re-run need not draw the chart again). */
+  find(key: string): Promise<string | null>;
+  get(id: string): Promise<ReportFile | null>;
 }
 
 export interface NewNotification {
@@ -135,6 +155,10 @@ export interface ClockState {
   clockAlert: string | null;
   overdueAt: Date | null;
   version: number;
+  /** Quick squads: the holder, the arrival deadline and the on-site sign time (null: not arrived). */
+  responsibleCode?: string | null;
+  arriveDueAt?: Date | null;
+  arrivedAt?: Date | null;
 }
 
 /** The ports of one deadline transaction. */
@@ -149,12 +173,6 @@ export interface DeadlineTx {
 
 export interface DeadlineStore {
   run<T>(work: (tx: DeadlineTx) => Promise<T>): Promise<T>;
-}
-
-/** Figures per district for a period (summaries). */
-export interface SummaryFigures {
-  /** Counts by district code for [start, end): new, closed, closed on time, newly overdue. */
-  byDistrict(start: Date, end: Date): Promise<{ code: string; created: number; closed: number; closedOnTime: number; overdue: number }[]>;
 }
 
 /** Hands work to the queue (BullMQ on Redis). Job ids are unique per database instance. */
@@ -200,7 +218,8 @@ export interface NotifyDeps {
   categoryNames?: { get(code: string): { name: string } | undefined };
   store: NotificationStore;
   deadlines: DeadlineStore;
-  figures: SummaryFigures;
+  /** The files of image and file robot messages; absent → such rows cannot be delivered. */
+  files?: ReportFileStore;
   queue: NotificationQueue;
   robots: RobotGate;
   clock: { now(): Date };

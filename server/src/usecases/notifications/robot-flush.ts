@@ -1,6 +1,6 @@
 import { digestLine } from '../../domain/notification-plan.js';
 import type { NotificationRecord, NotifyDeps } from './ports.js';
-import { factsOf, markSent, robotText, scheduleFlush, send, TransientDeliveryError } from './deliver.js';
+import { factsOf, markSent, preparedRobotMessage, robotText, scheduleFlush, send, TransientDeliveryError } from './deliver.js';
 
 /** WeCom markdown content is at most 4096 bytes (https://developer.work.weixin.qq.com/document/path/91770). */
 const MAX_BYTES = 4000;
@@ -23,7 +23,9 @@ export async function flushRobot(d: NotifyDeps, robot: string): Promise<number> 
     await scheduleFlush(d, robot, 3000);
   }
   if (!used.length) return 0;
-  const outcome = await send(d, 'wecom_robot', { channel: 'wecom_robot', to: robot, text });
+  // A prepared message (a report's text, chart or workbook) goes as itself; case cards go as the digest.
+  const alone = used.length === 1 && isPrepared(used[0]!) ? await preparedRobotMessage(d, used[0]!, robot) : null;
+  const outcome = await send(d, 'wecom_robot', alone ?? { channel: 'wecom_robot', to: robot, text });
   const usedIds = used.map((n) => n.id);
   await d.store.recordAttempt(usedIds, 'wecom_robot', outcome, d.clock.now());
   if (outcome.status === 'sent') {
@@ -37,10 +39,10 @@ export async function flushRobot(d: NotifyDeps, robot: string): Promise<number> 
 }
 
 function digest(rows: NotificationRecord[]): { text: string; used: NotificationRecord[] } {
-  if (rows.length === 1) return { text: robotText(rows[0]!), used: rows };
-  // Summaries are never folded: they go out alone, one per flush.
-  const summary = rows.find((n) => n.payload.text);
-  if (summary) return { text: robotText(summary), used: [summary] };
+  if (rows.length === 1) return { text: isPrepared(rows[0]!) ? (rows[0]!.payload.text ?? '') : robotText(rows[0]!), used: rows };
+  // Reports (text, chart, workbook) are never folded: they go out alone, one per flush, oldest first.
+  const summary = rows.find(isPrepared);
+  if (summary) return { text: summary.payload.text ?? '', used: [summary] };
   const lines: string[] = [];
   const used: NotificationRecord[] = [];
   let size = 200;
@@ -53,3 +55,5 @@ function digest(rows: NotificationRecord[]): { text: string; used: NotificationR
   }
   return { text: [`### 【消息汇总】共 ${used.length} 条`, ...lines].join('\n'), used };
 }
+
+const isPrepared = (n: NotificationRecord): boolean => !!(n.payload.text || n.payload.image || n.payload.file);
