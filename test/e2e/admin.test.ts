@@ -15,7 +15,7 @@ import type { CaseDto, SandboxAccount } from '@finecity/types';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
 import { H5_DIST } from '../../server/src/http/static.js';
-import { CHROMIUM } from './h5-driver.js';
+import { CHROMIUM, settled } from './h5-driver.js';
 
 const SHOTS = path.resolve('artifacts/e2e');
 const ADMIN = 'staff-210200-ADM';
@@ -26,10 +26,6 @@ const ADMIN_PAGES = ['staff', 'audit', 'duty', 'calendar', 'categories', 'org'] 
 const newMobile = () => `139${String(crypto.randomInt(0, 100_000_000)).padStart(8, '0')}`;
 
 /** Waits out finite animations (a toast fading in) before a screenshot. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 5000 }).catch(() => undefined);
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-}
 
 describe('admin console and staff activation in Chromium', () => {
   let running: Running;

@@ -12,7 +12,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
  * Until no finite CSS animation or transition runs (a toast fading in, a page sliding), then one more frame
  * for whatever a resize handler renders. Endless ones (a spinner) are not waited for; after 5 s the shot is taken anyway.
  */
-async function settled(page: Page): Promise<void> {
+/** Waits for finite animations and two frames, so a screenshot or a click sees the page at rest. */
+export async function settled(page: Page): Promise<void> {
   await page.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 5000 }).catch(() => undefined);
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 }

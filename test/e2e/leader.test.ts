@@ -12,7 +12,7 @@ import type { CaseDto, SandboxAccount } from '@finecity/types';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
 import { H5_DIST } from '../../server/src/http/static.js';
-import { CHROMIUM } from './h5-driver.js';
+import { CHROMIUM, settled } from './h5-driver.js';
 
 const DOCS = path.resolve('docs/screenshots');
 const SHOTS = path.resolve('artifacts/e2e');
@@ -23,10 +23,6 @@ const DISTRICT_NAME = '甘井子区';
 const DASHBOARD = '/packages/leader/pages/dashboard/index';
 
 /** Waits out finite animations and two frames before a screenshot. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)", undefined, { timeout: 5000 }).catch(() => undefined);
-  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-}
 
 describe('leader charts, map and big screen in Chromium', () => {
   let running: Running;

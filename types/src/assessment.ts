@@ -1,8 +1,10 @@
+import { STATS_PERIODS, type StatsPeriod } from './dto.js';
+
 // Assessment and supervision contracts (issue 10): scorecards, published rankings, 督办, 问责, comments, squads.
 
 /** Assessment periods: 日报告, 周巡查, 月评比, 季奖励, 年排名. */
-export const ASSESSMENT_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-export type AssessmentPeriod = (typeof ASSESSMENT_PERIODS)[number];
+export const ASSESSMENT_PERIODS = STATS_PERIODS;
+export type AssessmentPeriod = StatsPeriod;
 
 /**
  * Evaluation objects. Regions (区域评价, GB/T 30428.4) are counted by where the problem is; departments and
