@@ -94,7 +94,6 @@ const notificationsSchema = z.object({
   channelOrder: z.object({ resident: z.array(channelName), staff: z.array(channelName), group: z.array(channelName) }),
   dutyFailover: z.object({ toBAfterMinutes: z.number().positive(), toCommunityAfterMinutes: z.number().positive() }),
   robot: z.object({ perMinute: z.number().int().positive().max(20), digestAfter: z.number().int().positive() }),
-  schedules: z.object({ timezone: z.literal('Asia/Shanghai'), daily: z.string(), weekly: z.string(), monthly: z.string() }),
 });
 export type NotificationPolicy = z.infer<typeof notificationsSchema>;
 

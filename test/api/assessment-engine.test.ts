@@ -15,7 +15,6 @@ const OCTOBER = { start: new Date('2026-10-01T00:00:00+08:00'), end: new Date('2
 const RULES: CountingRules = {
   satisfiedAtLeast: 4,
   responseMinutes: { A: 15, B: 30 },
-  squads: { repair_squad: { arriveMinutes: 5, fixMinutes: 59 }, street_squad: { arriveMinutes: 30, fixMinutes: 30 } },
 };
 
 let h: Harness;

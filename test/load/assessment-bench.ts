@@ -26,7 +26,6 @@ const LEVELS: AssessmentLevel[] = ['district', 'street', 'community', 'grid', 'd
 const RULES: CountingRules = {
   satisfiedAtLeast: 4,
   responseMinutes: { A: 15, B: 30 },
-  squads: { repair_squad: { arriveMinutes: 5, fixMinutes: 59 }, street_squad: { arriveMinutes: 30, fixMinutes: 30 } },
 };
 
 const log = (s: string) => process.stdout.write(`${s}\n`);

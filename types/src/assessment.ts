@@ -141,18 +141,6 @@ export interface PublicRankingsDto {
   streets: (PublicRankingRowDto & { district: string })[];
 }
 
-/** 督办 as the case page shows it. */
-export interface SupervisionDto {
-  id: string;
-  note: string;
-  dueAt: string | null;
-  byName: string;
-  byRole: string;
-  at: string;
-  /** Closed by the due time (or the case's own due time when none was set); null while the case is open. */
-  metOnTime: boolean | null;
-}
-
 export const ACCOUNTABILITY_KINDS = ['通报', '约谈', '诫勉', '通报批评', '责令整改'] as const;
 export type AccountabilityKind = (typeof ACCOUNTABILITY_KINDS)[number];
 

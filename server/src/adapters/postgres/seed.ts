@@ -3,6 +3,7 @@ import type { Role, UnitType } from '@finecity/types';
 import type { Policy, OrgNodeSeedData } from '../../city-policy.js';
 import type { Db, Tx } from './database.js';
 import { appMeta, categories, orgNodes, users } from './schema.js';
+import { isSquad } from '../../domain/squad-clock.js';
 
 /**
  * Loads the Dalian seed on first start: the org tree, departments and quick squads, categories, one staff
@@ -107,7 +108,7 @@ function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: st
       continue;
     }
     const role = STAFF_ROLE[n.level];
-    const title = n.unitType === 'repair_squad' || n.unitType === 'street_squad' ? '队员' : STAFF_TITLE[n.level];
+    const title = isSquad(n.unitType) ? '队员' : STAFF_TITLE[n.level];
     if (role) rows.push(staff(n, role, '01', `${n.name}${title}`));
   }
   const city = nodes.find((n) => n.level === 'city')!;

@@ -1,11 +1,13 @@
 import type { AssessmentLevel, AssessmentPeriod, ScorecardRowDto } from '@finecity/types';
 import type { RawCounts } from '../../domain/assessment/indicators.js';
 
-/** What the counts depend on besides the period: the roster's response minutes, satisfaction threshold, squads' clocks. */
+/**
+ * What the counts depend on besides the period: the roster's response minutes and the satisfaction threshold.
+ * (Squads' on-time figures use the deadlines stored on the case at dispatch, so no minutes are needed here.)
+ */
 export interface CountingRules {
   satisfiedAtLeast: number;
   responseMinutes: { A: number; B: number };
-  squads: Record<'repair_squad' | 'street_squad', { arriveMinutes: number; fixMinutes: number }>;
 }
 
 /** One unit's raw counts. `unitCode` is an org node code, or for inspectors `<gridCode>:<A|B>` (the post). */

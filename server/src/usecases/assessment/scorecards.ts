@@ -4,6 +4,7 @@ import { indicatorsOf, ZERO_COUNTS, type RawCounts } from '../../domain/assessme
 import { askedPeriod, periodBounds, periodEnded, type PeriodBounds } from '../../domain/assessment/periods.js';
 import { compositeScore, rank } from '../../domain/assessment/score.js';
 import { AppError } from '../../domain/errors.js';
+import { isSquad } from '../../domain/squad-clock.js';
 import type { CurrentUser, Deps } from '../deps.js';
 import { nodeInScope } from '../org-units.js';
 import type { OrgNode } from '../repositories.js';
@@ -24,19 +25,10 @@ export const PUBLISHED_LEVELS: readonly AssessmentLevel[] = ['district', 'street
 /** Area levels from the top; a caller reads levels at or below their own node's. */
 const AREA_DEPTH: Partial<Record<AssessmentLevel | OrgLevel, number>> = { city: 0, district: 1, street: 2, community: 3, grid: 4 };
 
-const SQUAD_TYPES = new Set(['repair_squad', 'street_squad']);
-const isSquad = (n: OrgNode): boolean => SQUAD_TYPES.has(n.unitType ?? '');
 
 export function countingRules(policy: Deps['policy']): CountingRules {
   const a = policy.assessment;
-  return {
-    satisfiedAtLeast: a.satisfiedAtLeast,
-    responseMinutes: a.responseMinutes,
-    squads: {
-      repair_squad: { arriveMinutes: a.squads.repair_squad.arriveMinutes, fixMinutes: a.squads.repair_squad.fixMinutes },
-      street_squad: { arriveMinutes: a.squads.street_squad.arriveMinutes, fixMinutes: a.squads.street_squad.fixMinutes },
-    },
-  };
+  return { satisfiedAtLeast: a.satisfiedAtLeast, responseMinutes: a.responseMinutes };
 }
 
 /** The units a level lists under a node: code and name (inspector posts are `<grid>:<A|B>`). */
@@ -45,9 +37,9 @@ function unitsOf(deps: Pick<Deps, 'org'>, level: AssessmentLevel, root: OrgNode)
   const named = (ns: OrgNode[]) => ns.map((n) => ({ code: n.code, name: n.name }));
   switch (level) {
     case 'department':
-      return named(under.filter((n) => n.level === 'department' && !isSquad(n)));
+      return named(under.filter((n) => n.level === 'department' && !isSquad(n.unitType)));
     case 'squad':
-      return named(under.filter((n) => n.level === 'department' && isSquad(n)));
+      return named(under.filter((n) => n.level === 'department' && isSquad(n.unitType)));
     case 'inspector':
       return under.filter((n) => n.level === 'grid').flatMap((g) => (['A', 'B'] as const).map((p) => ({ code: `${g.code}:${p}`, name: `${g.name} ${p}岗` })));
     case 'company':

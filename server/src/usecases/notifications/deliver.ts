@@ -88,7 +88,7 @@ export function factsOf(n: NotificationRecord): MessageFacts {
   return { ...f, time: new Date(f.time), dueAt: f.dueAt ? new Date(f.dueAt) : null };
 }
 
-/** What a robot posts for this row: its prepared text (summaries) or its card. */
+/** What a robot posts for this row: its prepared text (the group reports) or its card. */
 export function robotText(n: NotificationRecord, mention: string | null = null): string {
   return n.payload.text ?? robotMarkdown(n.event, factsOf(n), mention);
 }

@@ -36,9 +36,9 @@ export interface StoredFacts {
 export interface NotificationPayload {
   topic: string;
   caseId?: string;
-  /** Facts of a case message; null for a prepared text (summaries). */
+  /** Facts of a case message; null for a prepared text (the group reports). */
   facts: StoredFacts | null;
-  /** A prepared robot text (summaries). */
+  /** A prepared robot text (the group reports). */
   text?: string;
   /** A robot image message: the id of the stored PNG (ReportFileStore); the bytes never go into the payload. */
   image?: string;
