@@ -11,6 +11,10 @@ export const ROLES = [
   'third_party',
   'leader',
   'admin',
+  // 12319 call-centre operator (话务员): files cases for callers (issue 11).
+  'hotline',
+  // 执法队员: enforcement patrols; their finds are marked so that a company's 漏查 can be counted (issue 11).
+  'enforcement',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -56,7 +60,19 @@ export type Complexity = (typeof COMPLEXITIES)[number];
 export const ORG_LEVELS = ['city', 'district', 'street', 'community', 'grid', 'department'] as const;
 export type OrgLevel = (typeof ORG_LEVELS)[number];
 
-export const CASE_SOURCES = ['miniprogram', 'patrol', 'official_account', 'hotline_12345', 'third_party', 'open311'] as const;
+export const CASE_SOURCES = [
+  'miniprogram',
+  'patrol',
+  'official_account',
+  'hotline_12345',
+  'third_party',
+  'open311',
+  // Issue 11: the 12319 城管服务热线 (partner platform or the call centre's console), 民意网, 民心网, enforcement patrols.
+  'hotline_12319',
+  'minyi',
+  'minxin',
+  'enforcement',
+] as const;
 export type CaseSource = (typeof CASE_SOURCES)[number];
 
 /** Deadline colour as the clock runs: yellow at 50 %, red at 80 %, overdue past 100 % (defaults of config/time-limits.json `warn`). */

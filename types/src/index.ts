@@ -6,3 +6,4 @@ export * from './limits.js';
 export * from './requests.js';
 export * from './assessment.js';
 export * from './leader.js';
+export * from './channels.js';

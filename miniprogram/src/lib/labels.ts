@@ -65,6 +65,8 @@ export const ROLE_LABEL: Record<Role, string> = {
   third_party: '第三方采集员',
   leader: '领导',
   admin: '管理员',
+  hotline: '话务员',
+  enforcement: '执法队员',
 }
 
 export const LEVEL_LABEL: Record<OrgLevel, string> = {

@@ -37,6 +37,10 @@ export const POLICY: Readonly<Record<Role, Grants>> = {
   third_party: { 'case.read': 'area', 'report.create': 'own', verify: 'area' },
   leader: { 'case.read': 'area', ...SUPERVISION },
   admin: { 'case.read': 'area' },
+  // 12319 话务员: files cases for callers and follows them up; reads what the call centre filed (issue 11).
+  hotline: { 'case.read': 'own', 'report.create': 'own' },
+  // 执法队员: enforcement patrols find and report in their area (their finds measure the companies' 漏查).
+  enforcement: { 'case.read': 'area', 'report.create': 'own' },
 };
 
 /** The facts about a case and a caller that scopes are judged on. */

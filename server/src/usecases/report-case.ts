@@ -25,7 +25,7 @@ export interface ReportResult {
 /** Duplicate candidates kept per report, nearest first (a dispatcher reads a short list). */
 const MAX_DUPLICATES = 20;
 
-const SOURCE_BY_ROLE: Partial<Record<Role, CaseSource>> = { resident: 'miniprogram', third_party: 'third_party' };
+const SOURCE_BY_ROLE: Partial<Record<Role, CaseSource>> = { resident: 'miniprogram', third_party: 'third_party', enforcement: 'enforcement' };
 
 /**
  * A citizen's (or an inspector's patrol) report becomes a case in state `submitted`.

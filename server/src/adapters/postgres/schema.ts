@@ -67,6 +67,8 @@ export const users = pgTable(
     wecomUserid: text('wecom_userid'),
     deactivatedAt: ts('deactivated_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Third-party inspectors (issue 11): the company they work for; it bounds what they see. */
+    companyId: text('company_id').references(() => companies.id),
   },
   (t) => [
     uniqueIndex('users_openid_uq').on(t.openid),
@@ -176,6 +178,11 @@ export const cases = pgTable(
     /** Quick squads (issue 10): the arrival deadline on the squad's minute clock, and the on-site sign time. */
     arriveDueAt: ts('arrive_due_at'),
     arrivedAt: ts('arrived_at'),
+    /**
+     * 待定位 (issue 11): a partner ticket whose place could not be matched. The case is held at the city
+     * node (district_code = the city, no grid) until a dispatcher pins it on the map.
+     */
+    locationPending: boolean('location_pending').notNull().default(false),
   },
   (t) => [
     uniqueIndex('cases_case_no_uq').on(t.caseNo),
@@ -235,6 +242,8 @@ export const casePhotos = pgTable(
     bytes: integer('bytes').notNull(),
     sha256: text('sha256').notNull(),
     createdAt: ts('created_at').notNull(),
+    /** When staff marked the photo public (faces and plates: nothing is public by default); Open311 and public pages show only these. */
+    publishedAt: ts('published_at'),
   },
   (t) => [index('case_photos_case_idx').on(t.caseId), check('case_photos_kind_check', sql`${t.kind} in ('before','after')`)],
 );
@@ -593,3 +602,124 @@ export const reportFiles = pgTable('report_files', {
   dataBase64: text('data_base64').notNull(),
   createdAt: ts('created_at').notNull(),
 });
+
+/* ---- Intake channels, partner callbacks, third-party companies, Open311 (issue 11) ---- */
+
+/**
+ * A ticket that came in from another channel, and the case it became: 12345/12319/民意网/民心网 and the
+ * companies' own systems (origin 'partner'), the call centre's console (origin 'console'), Open311 clients
+ * (origin 'open311'). (channel, ticket_no) is the idempotency key of partner intake. The caller's name and
+ * phone live here, never on the case; the tracking page is keyed by the hash of an unguessable token.
+ */
+export const channelTickets = pgTable(
+  'channel_tickets',
+  {
+    channelId: text('channel_id').notNull(),
+    ticketNo: text('ticket_no').notNull(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    origin: text('origin').notNull(),
+    requestHash: text('request_hash').notNull(),
+    callerName: text('caller_name'),
+    callerPhone: text('caller_phone'),
+    trackingTokenHash: text('tracking_token_hash'),
+    urgent: boolean('urgent').notNull().default(false),
+    receivedAt: ts('received_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.ticketNo] }),
+    index('channel_tickets_case_idx').on(t.caseId),
+    uniqueIndex('channel_tickets_tracking_uq').on(t.trackingTokenHash),
+    check('channel_tickets_origin_check', sql`${t.origin} in ('partner','console','open311')`),
+  ],
+);
+
+/** Nonces seen on signed partner requests; a nonce is refused again within 10 minutes (rows older are pruned). */
+export const channelNonces = pgTable(
+  'channel_nonces',
+  {
+    channelId: text('channel_id').notNull(),
+    nonce: text('nonce').notNull(),
+    seenAt: ts('seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.nonce] }), index('channel_nonces_seen_idx').on(t.seenAt)],
+);
+
+/** Status callbacks to a partner platform (受理, 派遣, 办结, 结案, 退回, 重新打开), delivered with retries; 'failed' rows are listed for a retry by hand. */
+export const channelCallbacks = pgTable(
+  'channel_callbacks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channelId: text('channel_id').notNull(),
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    dedupeKey: text('dedupe_key').notNull(),
+    status: text('status').notNull().default('pending'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    lastAttemptAt: ts('last_attempt_at'),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('channel_callbacks_dedupe_uq').on(t.dedupeKey),
+    index('channel_callbacks_status_idx').on(t.status, t.createdAt),
+    check('channel_callbacks_status_check', sql`${t.status} in ('pending','sent','failed')`),
+  ],
+);
+
+/** A third-party inspection company (第三方巡查公司) and its contract: period, patrol hours, whether it may verify (第三方核查). */
+export const companies = pgTable('companies', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Contract period, Beijing dates YYYY-MM-DD, both inclusive. */
+  contractStart: text('contract_start').notNull(),
+  contractEnd: text('contract_end').notNull(),
+  mayVerify: boolean('may_verify').notNull().default(false),
+  /** Daily patrol hours, Beijing time HH:MM (漏查 counts only problems found inside them). */
+  patrolFrom: text('patrol_from').notNull().default('08:00'),
+  patrolTo: text('patrol_to').notNull().default('18:00'),
+  createdAt: ts('created_at').notNull(),
+});
+
+/** The grids a company is contracted to patrol. */
+export const companyGrids = pgTable(
+  'company_grids',
+  {
+    companyId: text('company_id').notNull().references(() => companies.id),
+    gridCode: text('grid_code').notNull().references(() => orgNodes.code),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.gridCode] }), index('company_grids_grid_idx').on(t.gridCode)],
+);
+
+/** 日巡查: an inspector checked in on site in a grid (the mini-program's patrol mode). */
+export const patrolCheckins = pgTable(
+  'patrol_checkins',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    companyId: text('company_id').references(() => companies.id),
+    gridCode: text('grid_code').notNull().references(() => orgNodes.code),
+    /** Beijing date YYYY-MM-DD of the check-in. */
+    day: text('day').notNull(),
+    at: ts('at').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    lng: doublePrecision('lng').notNull(),
+  },
+  (t) => [index('patrol_checkins_company_day_idx').on(t.companyId, t.day), index('patrol_checkins_grid_day_idx').on(t.gridCode, t.day)],
+);
+
+/** Open311 API keys, issued by an admin; only a hash is stored, the prefix identifies the key in lists. */
+export const open311Keys = pgTable(
+  'open311_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    keyHash: text('key_hash').notNull(),
+    keyPrefix: text('key_prefix').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: ts('created_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('open311_keys_hash_uq').on(t.keyHash)],
+);

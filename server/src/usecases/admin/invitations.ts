@@ -74,6 +74,8 @@ const ROLE_NAMES: Partial<Record<Role, string>> = {
   city: '市级工作人员',
   department: '部门工作人员',
   third_party: '第三方处置人员',
+  hotline: '话务员',
+  enforcement: '执法队员',
   leader: '领导',
   admin: '管理员',
 };

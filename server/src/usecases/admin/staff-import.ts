@@ -29,6 +29,8 @@ export const ROLE_NAMES: Record<Exclude<Role, 'resident'>, string[]> = {
   third_party: ['第三方', '第三方采集员'],
   leader: ['领导'],
   admin: ['管理员'],
+  hotline: ['话务员', '热线'],
+  enforcement: ['执法队员', '执法'],
 };
 const ROLE_BY_NAME = new Map<string, Role>();
 for (const [code, names] of Object.entries(ROLE_NAMES) as [Role, string[]][]) {
