@@ -15,7 +15,7 @@
 // are never read back). A pass counts at least one failure whenever it did not succeed — a build that
 // failed, "no tests found", a crashed Jest, a missing or unreadable JSON — so the counts always agree with
 // this command's exit status.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 const ALL = ['unit', 'integration', 'services', 'embedded', 'miniprogram', 'weapp', 'e2e'];
@@ -52,14 +52,26 @@ function finish() {
   process.exit(status);
 }
 
-for (const type of [...(projects.includes('weapp') ? ['weapp'] : []), ...(projects.includes('e2e') ? ['h5'] : [])]) {
-  const b = spawnSync(process.execPath, ['miniprogram/scripts/ensure-build.mjs', type], { stdio: 'inherit' });
-  if (b.status !== 0) {
-    status = b.status || 1;
+// The two builds are independent and each mostly keeps one core busy: made side by side, they take about
+// as long as the slower one instead of both in turn.
+const builds = [...(projects.includes('weapp') ? ['weapp'] : []), ...(projects.includes('e2e') ? ['h5'] : [])];
+const built = await Promise.all(
+  builds.map(
+    (type) =>
+      new Promise((resolve) => {
+        const b = spawn(process.execPath, ['miniprogram/scripts/ensure-build.mjs', type], { stdio: 'inherit' });
+        b.on('close', (code) => resolve({ type, code }));
+        b.on('error', () => resolve({ type, code: 1 }));
+      }),
+  ),
+);
+for (const { type, code } of built) {
+  if (code !== 0) {
+    status = code || 1;
     failedSteps.push(`mini-program ${type} build`);
-    finish();
   }
 }
+if (status !== 0) finish();
 
 const target = process.env.DATABASE_URL ? `PostgreSQL (${new URL(process.env.DATABASE_URL).host})` : 'PGlite (embedded)';
 process.stdout.write(`FineCity tests against ${target}; projects: ${projects.join(', ')}\n`);

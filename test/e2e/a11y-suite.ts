@@ -1,0 +1,190 @@
+// Issue 4's "done when", audited in the H5 build: every page works with the keyboard and has screen-reader
+// names, tap targets are at least 44 CSS px, nothing overflows at 320 px, and no page asks the API for
+// anything it does not show. Every page of app.config.ts is opened, as each kind of sandbox account, in
+// Debian's Chromium against a server booted as `npm start` boots it; axe-core checks WCAG 2 A/AA and
+// a11y-probe.browser.js measures what axe does not.
+//
+// The visits are shared by two test files (a11y.test.ts, a11y-keyboard.test.ts), each with its own server
+// and browser, so that Jest's two workers audit them side by side instead of one file taking a whole pass.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { CaseDto, SandboxAccount } from '@finecity/types';
+import { boot, type Running } from '../../server/src/boot.js';
+import { loadConfig } from '../../server/src/config.js';
+import { H5_DIST } from '../../server/src/http/static.js';
+import { CHROMIUM } from './h5-driver.js';
+import { DISPATCHER, INSPECTOR, LEADER, RESIDENT, seedCases, type AuditCases } from './a11y-fixture.js';
+import { auditPage, type Finding } from './a11y-audit.js';
+
+const NARROW = { width: 320, height: 640 };
+const WIDE = { width: 1440, height: 900 };
+const APP_CONFIG = fileURLToPath(new URL('../../miniprogram/src/app.config.ts', import.meta.url));
+
+export type Who = 'guest' | 'resident' | 'inspector' | 'dispatcher' | 'leader' | 'admin';
+const ADMIN = 'staff-210200-ADM';
+const OPENID: Record<Exclude<Who, 'guest'>, string> = { resident: RESIDENT, inspector: INSPECTOR, dispatcher: DISPATCHER, leader: LEADER, admin: ADMIN };
+/** The Beijing month and year the admin pages open on (the browser's clock, as the pages read it). */
+const beijing = new Date(Date.now() + 8 * 3_600_000);
+export const MONTH = `${beijing.getUTCFullYear()}-${String(beijing.getUTCMonth() + 1).padStart(2, '0')}`;
+
+export interface Visit {
+  as: Who;
+  /** A page of app.config.ts, with the query it needs. */
+  route: string;
+  query?: (c: AuditCases) => string;
+  wide?: boolean;
+  /** Text that shows once the page has rendered its data. */
+  ready: string;
+  /** Every API call the page makes on load (method, path and query), each exactly once. */
+  api: (c: AuditCases) => string[];
+  /** The case whose photos the page shows (their thumbnails are the only images it may load). */
+  photosOf?: (c: AuditCases) => CaseDto;
+}
+
+const mine = (size: number) => `GET /api/v1/cases?mine=true&pageSize=${size}`;
+/** The leader's pages: figures, trend, map and the streets' scorecard of the district leader's month. */
+const LEADER_CALLS = [
+  'GET /api/v1/stats/overview?period=month', 'GET /api/v1/assessment/trend?period=month', 'GET /api/v1/assessment/map',
+  `GET /api/v1/assessment/scorecards?period=month&at=${MONTH}&level=street`,
+];
+const oneCase = (c: CaseDto) => `GET /api/v1/cases/${c.id}`;
+
+export const VISITS: Visit[] = [
+  { as: 'guest', route: '/pages/login/index', ready: '演示账号', api: () => ['GET /api/v1/auth/options', 'GET /api/v1/sandbox/accounts'] },
+  { as: 'guest', route: '/pages/home/index', ready: '登录后可查看上报进度', api: () => [] },
+  { as: 'resident', route: '/pages/home/index', ready: '我的上报', api: () => [mine(3)] },
+  { as: 'resident', route: '/pages/report/index', ready: '已定位', api: () => ['GET /api/v1/categories'] },
+  { as: 'resident', route: '/pages/mine/index', ready: '小区门口', api: () => [mine(50)] },
+  { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '办理过程', api: (c) => [oneCase(c.closed)], photosOf: (c) => c.closed },
+  { as: 'inspector', route: '/pages/home/index', ready: '我的任务', api: () => [mine(3)] },
+  { as: 'inspector', route: '/packages/staff/pages/inbox/index', ready: '人行道上', api: () => ['GET /api/v1/tasks', 'GET /api/v1/me'] },
+  { as: 'inspector', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.inProgress.id}`, ready: '办理过程', api: (c) => [oneCase(c.inProgress)], photosOf: (c) => c.inProgress },
+  { as: 'inspector', route: '/packages/staff/pages/patrol/index', ready: '我的巡查上报', api: () => ['GET /api/v1/cases?source=patrol&mine=true&pageSize=50'] },
+  { as: 'dispatcher', route: '/pages/home/index', ready: '指挥工作台', api: () => [mine(3)] },
+  { as: 'dispatcher', route: '/packages/staff/pages/console/index', ready: '小区门口', api: () => ['GET /api/v1/cases?state=submitted&pageSize=50'] },
+  { as: 'dispatcher', route: '/packages/staff/pages/console/index', wide: true, ready: '小区门口', api: () => ['GET /api/v1/cases?state=submitted&pageSize=50'] },
+  { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.submitted.id}`, ready: '受理立案', api: (c) => [oneCase(c.submitted)], photosOf: (c) => c.submitted },
+  { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.registered.id}`, ready: '派往单位', api: (c) => [oneCase(c.registered), 'GET /api/v1/org/units'], photosOf: (c) => c.registered },
+  { as: 'leader', route: '/pages/home/index', ready: '数据看板', api: () => [mine(3)] },
+  { as: 'leader', route: '/packages/leader/pages/dashboard/index', ready: '按期结案率', api: () => LEADER_CALLS },
+  { as: 'leader', route: '/packages/leader/pages/bigscreen/index', ready: '指挥中心', api: () => LEADER_CALLS },
+  { as: 'admin', route: '/pages/home/index', ready: '人员管理', api: () => [mine(3)] },
+  { as: 'admin', route: '/packages/admin/pages/staff/index', ready: '共 ', api: () => ['GET /api/v1/admin/staff?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/staff/index', wide: true, ready: '共 ', api: () => ['GET /api/v1/admin/staff?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/audit/index', ready: '条记录', api: () => ['GET /api/v1/admin/audit?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/audit/index', wide: true, ready: '条记录', api: () => ['GET /api/v1/admin/audit?page=1&pageSize=20'] },
+  { as: 'admin', route: '/packages/admin/pages/duty/index', ready: '各区值班规则', api: () => [`GET /api/v1/admin/duty?orgNodeCode=210200&month=${MONTH}`] },
+  { as: 'admin', route: '/packages/admin/pages/duty/index', query: () => 'unit=210202001010001', wide: true, ready: '每日值班（', api: () => [`GET /api/v1/admin/duty?orgNodeCode=210202001010001&month=${MONTH}`] },
+  { as: 'admin', route: '/packages/admin/pages/calendar/index', ready: '休息日', api: () => [`GET /api/v1/admin/calendar/${MONTH.slice(0, 4)}`] },
+  { as: 'admin', route: '/packages/admin/pages/categories/index', ready: '当前为第', api: () => ['GET /api/v1/admin/categories'] },
+  { as: 'admin', route: '/packages/admin/pages/categories/index', wide: true, ready: '当前为第', api: () => ['GET /api/v1/admin/categories'] },
+  { as: 'admin', route: '/packages/admin/pages/org/index', ready: '下级单位', api: () => ['GET /api/v1/admin/org/tree'] },
+];
+
+/** Every page route of app.config.ts, sub-packages included. */
+export function appPages(): string[] {
+  const src = fs.readFileSync(APP_CONFIG, 'utf8');
+  const list = (s: string) => [...s.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
+  const main = list(/\bpages:\s*\[([^\]]*)\]/.exec(src)?.[1] ?? '').map((p) => `/${p}`);
+  const subs = [...src.matchAll(/root:\s*'([^']+)',\s*pages:\s*\[([^\]]*)\]/g)].flatMap((m) => list(m[2]!).map((p) => `/${m[1]}/${p}`));
+  return [...main, ...subs];
+}
+
+/** What the keyboard tests get from the suite: the page opener and the seeded cases. */
+export interface AuditHarness {
+  open(who: Who, route: string, opts: { wide?: boolean; ready: string }): Promise<{ page: Page; calls: string[]; images: string[]; stop: () => void }>;
+  cases(): AuditCases;
+}
+
+/** One server, one browser with a logged-in context per account, and an audit test per visit; `more` adds tests that share them. */
+export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarness) => void): void {
+  describe(title, () => {
+    let running: Running;
+    let dataDir: string;
+    let browser: Browser;
+    let cases: AuditCases;
+    const pages = new Map<Who, Page>();
+
+    beforeAll(async () => {
+      if (!fs.existsSync(CHROMIUM) || !fs.existsSync(path.join(H5_DIST, 'index.html'))) {
+        throw new Error(`needs ${CHROMIUM} (apt-get install chromium fonts-noto-cjk) and ${H5_DIST} (npm run build:h5)`);
+      }
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-a11y-'));
+      running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }));
+      const accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+      cases = await seedCases(running.url, accounts);
+      const inspector = accounts.find((a) => a.openid === INSPECTOR)!;
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      for (const who of ['guest', 'resident', 'inspector', 'dispatcher', 'leader', 'admin'] as const) {
+        const ctx = await browser.newContext({
+          viewport: NARROW, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+          geolocation: { latitude: inspector.lat!, longitude: inspector.lng! }, permissions: ['geolocation'],
+        });
+        const page = await ctx.newPage();
+        if (who !== 'guest') {
+          // Log in the way a person does: the demo-account picker.
+          await page.goto(`${running.url}/#/pages/login/index`);
+          await page.locator(`#acct-${OPENID[who]}`).click();
+          await page.waitForFunction("!!localStorage.getItem('finecity.session')");
+          // The login page relaunches to home after storing the session; a visit must not race that navigation.
+          await page.waitForFunction("location.hash.includes('pages/home')");
+          await page.waitForLoadState('networkidle');
+        }
+        pages.set(who, page);
+      }
+    }, 120000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await running?.close();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    /** Opens a page on a fresh document load and records the API requests the load makes. */
+    async function open(who: Who, route: string, opts: { wide?: boolean; ready: string }) {
+      const page = pages.get(who)!;
+      await page.setViewportSize(opts.wide ? WIDE : NARROW);
+      await page.goto('about:blank');
+      const calls: string[] = [];
+      const images: string[] = [];
+      const record = (r: Request) => {
+        const u = new URL(r.url());
+        if (!u.pathname.startsWith('/api/')) return;
+        if (r.resourceType() === 'image') images.push(u.pathname);
+        else calls.push(`${r.method()} ${u.pathname}${u.search}`);
+      };
+      page.on('request', record);
+      await page.goto(`${running.url}/#${route}`);
+      await page.getByText(opts.ready).filter({ visible: true }).first().waitFor({ timeout: 15000 });
+      await page.waitForLoadState('networkidle');
+      return { page, calls, images, stop: () => page.off('request', record) };
+    }
+
+    /** No request the page does not need: exactly the expected API calls, none twice; only its photos' thumbnails. */
+    function unneededRequests(calls: string[], images: string[], v: Visit): Finding[] {
+      const want = v.api(cases);
+      const photoIds = new Set((v.photosOf?.(cases).photos ?? []).map((p) => p.id));
+      return [
+        ...calls.filter((c, i) => calls.indexOf(c) !== i).map((c) => `[request] ${c}: made twice on one load`),
+        ...[...new Set(calls)].filter((c) => !want.includes(c)).map((c) => `[request] ${c}: not expected on this page`),
+        ...want.filter((c) => !calls.includes(c)).map((c) => `[request] ${c}: expected, not made`),
+        ...images.filter((p, i) => images.indexOf(p) !== i).map((p) => `[request] image ${p}: loaded twice`),
+        ...images.filter((p) => !photoIds.has(p.split('/')[4] ?? '')).map((p) => `[request] image ${p}: not a photo of the case shown`),
+      ];
+    }
+
+    it.each(visits.map((v) => [`${v.route}${v.wide ? ' (1440 px)' : ''} as ${v.as}`, v] as const))('%s', async (_title, v) => {
+      const { page, calls, images, stop } = await open(v.as, `${v.route}${v.query ? `?${v.query(cases)}` : ''}`, v);
+      const findings: Finding[] = await auditPage(page, { narrow: !v.wide });
+      stop();
+      findings.push(...unneededRequests(calls, images, v));
+      expect(findings).toEqual([]);
+    }, 60000);
+
+    more?.({ open, cases: () => cases });
+  });
+}
