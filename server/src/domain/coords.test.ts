@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { gcj02ToWgs84, wgs84ToGcj02 } from './coords.js';
+import { bd09ToGcj02, bd09ToWgs84, gcj02ToBd09, gcj02ToWgs84, toWgs84, wgs84ToBd09, wgs84ToGcj02 } from './coords.js';
 
 /** Metres between two nearby points (equirectangular; plenty at this scale). */
 function metres(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
@@ -29,5 +29,28 @@ describe('GCJ-02 and WGS-84', () => {
     const tokyo = { lat: 35.68, lng: 139.76 };
     expect(gcj02ToWgs84(tokyo)).toEqual(tokyo);
     expect(wgs84ToGcj02(tokyo)).toEqual(tokyo);
+  });
+});
+
+describe('BD-09', () => {
+  // The published reference values of https://github.com/wandergis/coordtransform (README: 天安门, 116.404, 39.915).
+  it('matches the published BD-09 ↔ GCJ-02 values', () => {
+    const g = bd09ToGcj02({ lat: 39.915, lng: 116.404 });
+    expect(g.lng).toBeCloseTo(116.39762729119315, 10);
+    expect(g.lat).toBeCloseTo(39.90865673957631, 10);
+    const b = gcj02ToBd09({ lat: 39.915, lng: 116.404 });
+    expect(b.lng).toBeCloseTo(116.41036949371029, 10);
+    expect(b.lat).toBeCloseTo(39.92133699351021, 10);
+  });
+
+  it('brings a Dalian BD-09 point back to its WGS-84 origin within a few centimetres', () => {
+    const zhongshanSquare = { lat: 38.9187, lng: 121.6444 };
+    const bd = wgs84ToBd09(zhongshanSquare);
+    // BD-09 lies some hundreds of metres off, further than GCJ-02.
+    expect(metres(bd, zhongshanSquare)).toBeGreaterThan(500);
+    expect(metres(bd09ToWgs84(bd), zhongshanSquare)).toBeLessThan(0.05);
+    expect(metres(toWgs84(bd, 'bd09'), zhongshanSquare)).toBeLessThan(0.05);
+    expect(metres(toWgs84(wgs84ToGcj02(zhongshanSquare), 'gcj02'), zhongshanSquare)).toBeLessThan(0.01);
+    expect(toWgs84(zhongshanSquare, 'wgs84')).toEqual(zhongshanSquare);
   });
 });

@@ -63,3 +63,39 @@ export function gcj02ToWgs84(p: LatLng): LatLng {
   }
   return w;
 }
+
+/**
+ * Baidu's BD-09, a further offset of GCJ-02 used by Baidu Maps (and partner platforms built on it). The
+ * conversion is the widely published one (e.g. https://github.com/wandergis/coordtransform, "bd09togcj02" /
+ * "gcj02tobd09"); BD-09 → WGS-84 goes through GCJ-02.
+ */
+const X_PI = (Math.PI * 3000.0) / 180.0;
+
+export function bd09ToGcj02(p: LatLng): LatLng {
+  const x = p.lng - 0.0065;
+  const y = p.lat - 0.006;
+  const z = Math.sqrt(x * x + y * y) - 0.00002 * Math.sin(y * X_PI);
+  const theta = Math.atan2(y, x) - 0.000003 * Math.cos(x * X_PI);
+  return { lat: z * Math.sin(theta), lng: z * Math.cos(theta) };
+}
+
+export function gcj02ToBd09(p: LatLng): LatLng {
+  const z = Math.sqrt(p.lng * p.lng + p.lat * p.lat) + 0.00002 * Math.sin(p.lat * X_PI);
+  const theta = Math.atan2(p.lat, p.lng) + 0.000003 * Math.cos(p.lng * X_PI);
+  return { lat: z * Math.sin(theta) + 0.006, lng: z * Math.cos(theta) + 0.0065 };
+}
+
+export function bd09ToWgs84(p: LatLng): LatLng {
+  return gcj02ToWgs84(bd09ToGcj02(p));
+}
+
+export function wgs84ToBd09(p: LatLng): LatLng {
+  return gcj02ToBd09(wgs84ToGcj02(p));
+}
+
+/** A point in any of the three systems partners send, in WGS-84. */
+export function toWgs84(p: LatLng, system: 'wgs84' | 'gcj02' | 'bd09'): LatLng {
+  if (system === 'gcj02') return gcj02ToWgs84(p);
+  if (system === 'bd09') return bd09ToWgs84(p);
+  return { ...p };
+}
