@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '回调失败' })

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '12319 话务台' })

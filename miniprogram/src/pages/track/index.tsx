@@ -1,0 +1,95 @@
+import { Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import { useLoad, useRouter } from '@tarojs/taro'
+import type { TrackingDto } from '@finecity/types'
+import Tap from '../../components/Tap'
+import { nav, requestJson } from '../../services/platform'
+
+type State = { kind: 'loading' } | { kind: 'ok'; view: TrackingDto } | { kind: 'missing' } | { kind: 'error'; text: string }
+
+/** The link token: 43 base64url characters (32 random bytes). */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/
+
+/** To the app's home page, where anyone can report a problem too (随手拍). */
+function Home() {
+  return <Tap id='track-home' className='btn btn--ghost btn--block' onTap={() => nav.relaunch('/pages/home/index')}><Text>返回首页</Text></Tap>
+}
+
+/**
+ * 办理进度查询 (issue 11, item 3): the page a 12319 caller opens from the SMS. It needs no login; the
+ * unguessable token in the link is the key, and the page shows only the status, the public steps and the
+ * public replies.
+ */
+export default function Track() {
+  const token = useRouter().params.t ?? ''
+  const [state, setState] = useState<State>({ kind: 'loading' })
+
+  useLoad(() => {
+    if (!TOKEN.test(token)) return setState({ kind: 'missing' })
+    requestJson('GET', `/api/v1/track/${token}`).then(
+      (res) => {
+        if (res.status === 200) setState({ kind: 'ok', view: res.data as TrackingDto })
+        else if (res.status === 404) setState({ kind: 'missing' })
+        else if (res.status === 429) setState({ kind: 'error', text: '查询过于频繁，请稍后再试' })
+        else setState({ kind: 'error', text: '暂时无法查询，请稍后再试' })
+      },
+      () => setState({ kind: 'error', text: '网络不可用，请稍后再试' }),
+    )
+  })
+
+  if (state.kind === 'loading') return <View className='page track'><Text className='muted'>查询中…</Text></View>
+  if (state.kind === 'missing') {
+    return (
+      <View className='page track'>
+        <View className='card' id='track-missing'>
+          <Text className='section-title'>查询链接无效</Text>
+          <Text className='muted'>请确认链接与短信中的一致。也可拨打 12319 城管服务热线，报案件编号查询。</Text>
+        </View>
+        <Home />
+      </View>
+    )
+  }
+  if (state.kind === 'error') return <View className='page track'><View className='error' role='alert'>{state.text}</View></View>
+  const v = state.view
+  return (
+    <View className='page track'>
+      <View className='card' id='track-summary'>
+        <Text className='muted'>案件编号</Text>
+        <Text className='case-view__title' id='track-caseno'>{v.caseNo}</Text>
+        <View className='row'>
+          <Text className='chip chip--blue' id='track-status'>{v.statusText}</Text>
+        </View>
+        <Text className='case-view__desc'>问题类别：{v.categoryName}</Text>
+        <Text className='muted'>位置：{v.place}</Text>
+      </View>
+      <View className='section'>
+        <Text className='section-title'>办理进度</Text>
+        <View className='card' role='list' aria-label='办理进度'>
+          {v.timeline.map((s, i) => (
+            <View key={`${s.title}-${i}`} className='timeline__item' role='listitem'>
+              <View className='timeline__dot' aria-hidden='true' />
+              <View className='timeline__body'>
+                <View className='timeline__head'>
+                  <Text className='timeline__title'>{s.title}</Text>
+                  <Text className='muted'>{s.at}</Text>
+                </View>
+              </View>
+            </View>
+          ))}
+        </View>
+      </View>
+      <View className='section'>
+        <Text className='section-title'>回复</Text>
+        {!v.replies.length && <Text className='muted'>暂无回复</Text>}
+        {v.replies.map((r, i) => (
+          <View key={i} className='card'>
+            <Text className='case-view__desc'>{r.body}</Text>
+            <Text className='muted'>城市管理部门 · {r.at}</Text>
+          </View>
+        ))}
+      </View>
+      <View className='section'><Text className='muted'>如有疑问，请拨打 12319 城管服务热线。</Text></View>
+      <Home />
+    </View>
+  )
+}
