@@ -46,7 +46,7 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
     const apiBases = resolveApiBases(config, sandboxUrl);
     // On PGlite the workers must live here: the database has exactly one owner process.
     const { deps, notifier, close } = await compose({
-      config, policy, database, logger, apiBases, sandboxOn: !!sandbox,
+      config, policy, database, logger, apiBases, sandboxOn: !!sandbox, sandboxUrl,
       notifications: { workers: config.workers.enabled || database.kind === 'pglite' },
     });
     closers.unshift(close);
@@ -58,6 +58,8 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
     });
     closers.unshift(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
+    // The sandbox plays the partner platforms, which send tickets here (sandbox/partner-api.ts).
+    sandbox?.partners.setFineCityUrl(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`);
     return { url: `http://${config.host}:${port}`, sandboxUrl, sandbox, apiBases, deps, database, notifier: notifier!, close: () => runAll(closers) };
   } catch (err) {
     await runAll(closers);

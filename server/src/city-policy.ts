@@ -115,7 +115,7 @@ const gridTypesSchema = z.object({
 export type GridTypePolicy = z.infer<typeof gridTypesSchema>;
 
 const weight = z.object({ weight: z.number().min(0).max(100), better: z.enum(['higher', 'lower']), source: z.string().min(1) });
-const rateKeys = z.enum(['onTimeRate', 'onTimeRateNational', 'closeRate', 'responseRate', 'satisfactionRate', 'reworkRate', 'returnRate', 'extensionRate', 'supervisedOnTimeRate', 'selfHandledRate', 'arrivalOnTimeRate', 'fixOnTimeRate']);
+const rateKeys = z.enum(['onTimeRate', 'onTimeRateNational', 'closeRate', 'responseRate', 'satisfactionRate', 'reworkRate', 'returnRate', 'extensionRate', 'supervisedOnTimeRate', 'selfHandledRate', 'arrivalOnTimeRate', 'fixOnTimeRate', 'companyValidRate', 'coverageRate', 'missRate']);
 const weights = z.partialRecord(rateKeys, weight).refine((w) => Object.values(w).some((x) => x && x.weight > 0), 'at least one indicator needs a weight above 0');
 const reward = z.object({ level: z.enum(['district', 'street', 'community', 'grid']), top: z.number().int().positive(), minOnTimeRate: z.number().min(0).max(100), note: z.string() });
 const squad = z.object({ name: z.string().min(1), arriveMinutes: z.number().int().positive(), fixMinutes: z.number().int().positive(), source: z.string() });
@@ -125,6 +125,10 @@ const assessmentSchema = z.object({
   notes: z.array(z.string()).optional(),
   weights,
   squadWeights: weights,
+  /** Third-party companies' 月评估 (issue 11). */
+  companyWeights: weights,
+  /** 漏查: another report counts as missed when the company reported nothing of the same category in the grid within this many hours before it. */
+  companyMissWindowHours: z.number().positive().max(24 * 31),
   satisfiedAtLeast: z.number().int().min(1).max(5),
   responseMinutes: z.object({ A: z.number().int().positive(), B: z.number().int().positive() }),
   lists: z.object({
@@ -137,6 +141,13 @@ const assessmentSchema = z.object({
 });
 export type AssessmentPolicy = z.infer<typeof assessmentSchema>;
 
+/** config/channels.json (issue 11): each partner channel's own category names → GB/T codes. */
+const channelsSchema = z.object({
+  note: z.string().optional(),
+  categoryMaps: z.record(z.string().regex(/^(12345|12319|minyi|minxin|tp|tp-[a-z0-9]{2,20})$/), z.record(z.string().trim().min(1).max(100), z.string())),
+});
+export type ChannelPolicy = z.infer<typeof channelsSchema>;
+
 export interface Policy {
   notifications: NotificationPolicy;
   assessment: AssessmentPolicy;
@@ -146,6 +157,8 @@ export interface Policy {
   timeLimits: z.infer<typeof timeLimitsSchema>;
   holidays: z.infer<typeof holidaysSchema>;
   gridTypes: GridTypePolicy;
+  /** Partner channels' category mappings (issue 11). */
+  channels: ChannelPolicy;
 }
 
 function readJson(dir: string, file: string): unknown {
@@ -174,6 +187,7 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
   const notifications = check(notificationsSchema, readJson(configDir, 'notifications.json'), 'notifications.json', problems);
   const gridTypes = check(gridTypesSchema, readJson(configDir, 'grid-types.json'), 'grid-types.json', problems);
   const assessment = check(assessmentSchema, readJson(configDir, 'assessment.json'), 'assessment.json', problems);
+  const channels = check(channelsSchema, readJson(configDir, 'channels.json'), 'channels.json', problems);
   if (notifications) {
     for (const [topic, routes] of Object.entries(notifications.routes)) {
       for (const r of routes) if (!notifications.templates[r.template]) problems.push(`notifications.json: ${topic} names unknown template ${r.template}`);
@@ -189,9 +203,15 @@ export function loadPolicy(configDir: string): Readonly<Policy> {
     }
   }
   if (categories) crossCheckCategories(categories, problems);
+  if (categories && channels) {
+    const codes = new Set(categories.categories.map((c) => c.code));
+    for (const [channel, map] of Object.entries(channels.categoryMaps)) {
+      for (const [name, code] of Object.entries(map)) if (!codes.has(code)) problems.push(`channels.json: ${channel} "${name}" names unknown category ${code}`);
+    }
+  }
   if (categories && gridTypes) crossCheckGridTypeLimits(categories, gridTypes, problems);
-  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications || !gridTypes || !assessment) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
-  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications, gridTypes, assessment });
+  if (problems.length || !tree || !categories || !rules || !timeLimits || !holidays || !notifications || !gridTypes || !assessment || !channels) throw new Error(`Invalid policy in ${configDir}:\n  ${problems.join('\n  ')}`);
+  return Object.freeze({ orgTree: tree.nodes, categories, rules, timeLimits, holidays, notifications, gridTypes, assessment, channels });
 }
 
 /** A grid type's `timeLimitOverrides`: category code → limits in the shape of time-limits.json's byCategory (issue 9, item 6). */

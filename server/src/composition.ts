@@ -1,5 +1,6 @@
 import { excelSheets } from './adapters/spreadsheet/exceljs-sheets.js';
 import type { Complexity } from '@finecity/types';
+import { PHOTO_LIMITS } from '@finecity/types';
 import { hmacTokens, type TokenService } from './adapters/auth/tokens.js';
 import { hmacUrlSigner, type UrlSigner } from './adapters/auth/signed-urls.js';
 import type { Database } from './adapters/postgres/database.js';
@@ -9,17 +10,24 @@ import { pgDutyStore } from './adapters/postgres/duty-repository.js';
 import { cachedDutyRoster } from './usecases/duty-ports.js';
 import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
 import { pgAssessmentQueries } from './adapters/postgres/assessment-queries.js';
+import { pgCompanyStore } from './adapters/postgres/company-repository.js';
 import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
 import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
 import { runScheduledReport } from './usecases/assessment/reports.js';
+import { runCompanyWeekly } from './usecases/companies/weekly.js';
 import type { NotifyDeps } from './usecases/notifications/ports.js';
 import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
 import { pgUserDirectory } from './adapters/postgres/user-repository.js';
 import { hmacInviteCodes, providerStaffSms } from './adapters/postgres/invitation-repository.js';
 import { httpSmsProvider } from './adapters/sms/sms-channel.js';
+import { providerCallerSms } from './adapters/sms/caller-sms.js';
+import { pgCallCentreReads } from './adapters/postgres/tracking-repository.js';
 import { staffInvitationsFor } from './usecases/admin/invitations.js';
 import { pgUnitOfWork, portsOn } from './adapters/postgres/unit-of-work.js';
+import { pgChannelIntakeStore } from './adapters/postgres/channel-intake-repository.js';
+import { guardedFetcher } from './adapters/http-fetch/attachment-fetcher.js';
+import { pgOpen311Store } from './adapters/postgres/open311-repository.js';
 import { pgWorkingCalendar } from './adapters/postgres/calendar-repository.js';
 import { pgWecomStaffDirectory } from './adapters/postgres/wecom-staff-repository.js';
 import { wecomOAuthClient } from './adapters/wechat/wecom-oauth.js';
@@ -44,12 +52,15 @@ import { reloadableLocator } from './adapters/geo/reloadable-locator.js';
 import type { Clock, WeChatAuth } from './domain/ports.js';
 import { beijingParts } from './domain/shanghai-time.js';
 import type { AppConfig } from './config.js';
+import { channelSettings } from './config.js';
 import type { Logger } from './logger.js';
 import type { Policy } from './city-policy.js';
 import type { Deps, SlaClock } from './usecases/deps.js';
 import { loadOfficialAccountSettings } from './usecases/official-account-push.js';
 import type { OfficialAccountPorts } from './http/routes/official-account.js';
 import { buildNotifier, DUTY_CACHE_MS, type Notifier } from './notifier.js';
+import { pgCallbackStore } from './adapters/postgres/channel-callback-repository.js';
+import type { CallbackConsole } from './usecases/channels/callback-console.js';
 
 /** The SMS template code of the staff activation message, as registered at the SMS provider (config/env.example). */
 const STAFF_INVITE_SMS_TEMPLATE = 'SMS_STAFF_INVITE';
@@ -64,6 +75,8 @@ export interface AppDeps extends Deps {
   oaPush: OfficialAccountPorts;
   /** The notifier's ports (group reports re-sent by hand); null when notifications are off. */
   notify: NotifyDeps | null;
+  /** Partner callbacks on the console: the list, and a retry by hand (queued; no queue when notifications are off). */
+  channelCallbacks: CallbackConsole;
 }
 
 /**
@@ -204,6 +217,11 @@ export interface ComposeOptions {
   apiBases: { wechat: string; wecom: string; sms: string };
   /** The sandbox is on: groups get sandbox robot keys. */
   sandboxOn: boolean;
+  /**
+   * The running sandbox's URL (the partner platforms' default callback URL); absent → the WeChat host when the
+   * sandbox is on (it is the sandbox unless WECHAT_API_BASE says otherwise).
+   */
+  sandboxUrl?: string | null;
   clock?: Clock;
   wechat?: WeChatAuth;
   /** Build the notifier (queues, channels) and, when `workers`, run the workers in this process. */
@@ -234,8 +252,14 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     ? await buildNotifier({
         config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
         startWorkers: o.notifications.workers, schedules: o.notifications.schedules, withApi: o.notifications.withApi, org, duty, categoryNames: categories,
+        sandboxUrl: o.sandboxUrl ?? (o.sandboxOn && !config.wechat.apiBase ? o.apiBases.wechat : null),
         // The scheduled group reports need the whole app's ports (scorecards); `deps` exists before any job runs.
-        reports: (kind, notify) => runScheduledReport(deps, notify, kind),
+        // The companies' 周反馈 goes out with the Monday 周巡查 (issue 11).
+        reports: async (kind, notify) => {
+          const out = await runScheduledReport(deps, notify, kind);
+          if (kind === 'weekly') await runCompanyWeekly(deps, notify);
+          return out;
+        },
       })
     : null;
   const store = portsOn(database.db);
@@ -276,6 +300,18 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     locator,
     orgGeo: { store: orgGridStore, geometry: turfGridGeometry(), reloadLocator: () => locator.reload() },
     leader: { trend: pgTrendQueries(database.db), shapes: turfMapShapes(orgGridStore) },
+    companies: pgCompanyStore(database.db),
+    channelIntake: pgChannelIntakeStore(database.db),
+    channelSecret: (channelId) => channelSettings(config, channelId).secret,
+    // Partner attachments (issue 11): PHOTO_LIMITS' size, 10 s for the whole fetch, 3 redirects, each hop SSRF-checked.
+    attachments: guardedFetcher({ timeoutMs: 10_000, maxBytes: PHOTO_LIMITS.maxBytes, maxRedirects: 3, allowHosts: config.channels.fetchAllowHosts }),
+    open311: pgOpen311Store(database.db),
+    // The 12319 call centre (issue 11, item 3): its list and the tracking page's reads; the caller's SMS through the same provider client.
+    callCentre: {
+      reads: pgCallCentreReads(database.db),
+      sms: providerCallerSms(httpSmsProvider({ apiBase: o.apiBases.sms, apiKey: config.sms.apiKey, timeoutMs: config.wechat.timeoutMs })),
+      publicBaseUrl: config.publicBaseUrl,
+    },
     sla,
     photos: { process: (upload) => processPhoto(upload), ...diskPhotoStore(config.photoDir) },
     wechat:
@@ -297,6 +333,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
         }
       : null,
     notify: notifier?.notify ?? null,
+    channelCallbacks: { store: pgCallbackStore(database), queue: notifier?.callbacks.queue ?? null, clock },
     tokens: hmacTokens(config.authSecret, config.tokenTtlHours),
     signer: hmacUrlSigner(config.authSecret),
     logger: o.logger,

@@ -36,6 +36,8 @@ const envSchema = z.object({
   WECOM_API_BASE: z.string().url().optional(),
   SMS_API_BASE: z.string().url().optional(),
   SMS_API_KEY: z.string().min(1).optional(),
+  // Where people open the H5 pages from a link in an SMS (the 12319 tracking page, issue 11); default http://127.0.0.1:PORT with the sandbox.
+  PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   REPORTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
@@ -51,6 +53,12 @@ const envSchema = z.object({
   WECOM_CORP_ID: z.string().min(1).optional(),
   WECOM_AGENT_ID: z.string().regex(/^\d{1,12}$/, 'WECOM_AGENT_ID is the app\'s numeric AgentId').optional(),
   WECOM_SECRET: z.string().min(1).optional(),
+  // Partner callbacks (issue 11): attempts before a callback is listed as failed, the first retry's delay (doubling), each POST's timeout.
+  CHANNEL_CALLBACK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  CHANNEL_CALLBACK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  CHANNEL_CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Partner attachments (issue 11): hosts exempt from the private-address (SSRF) check, comma-separated; the sandbox and tests only.
+  CHANNEL_FETCH_ALLOW_HOSTS: z.string().optional(),
 });
 
 /** Documented in config/env.example; these are the sandbox app's public, made-up credentials. */
@@ -86,6 +94,8 @@ export interface AppConfig {
   wecom: { apiBase: string | null; corpId: string; agentId: string | null; secret: string; signIn: boolean };
   /** SMS gateway (provider-neutral HTTP API) and its key; apiBase null → the sandbox's. */
   sms: { apiBase: string | null; apiKey: string };
+  /** The public origin of the H5 pages, no trailing slash (links in SMS: the 12319 tracking page). */
+  publicBaseUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reportsPerMinute: number;
   /** How long a request may reuse its caller's record read by an earlier request (0: always read). */
@@ -97,6 +107,18 @@ export interface AppConfig {
   workers: { enabled: boolean; sweepIntervalMs: number; relayPollMs: number | null; robotWindowMs: number };
   /** WeCom group-robot webhook keys by org node code (secret: from the environment only). */
   robotKeys: Readonly<Record<string, string>>;
+  /**
+   * Partner channels (issue 11): `CHANNEL_<ID>_SECRET` and `CHANNEL_<ID>_CALLBACK_URL` by env id (channelEnvId),
+   * read from the environment only; callback retry policy. Use channelSettings() to read one channel's.
+   */
+  channels: {
+    secrets: Readonly<Record<string, string>>;
+    callbackUrls: Readonly<Record<string, string>>;
+    callback: { attempts: number; backoffMs: number; timeoutMs: number };
+    sandbox: boolean;
+    /** Hosts whose attachments may be fetched from private addresses (CHANNEL_FETCH_ALLOW_HOSTS; sandbox and tests only). */
+    fetchAllowHosts: readonly string[];
+  };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -116,6 +138,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     if (!e.WECHAT_OA_APP_SECRET) problems.push('WECHAT_OA_APP_SECRET is required when WECHAT_SANDBOX is off (official-account template messages)');
     if (!e.WECOM_API_BASE) problems.push('WECOM_API_BASE is required when WECHAT_SANDBOX is off (https://qyapi.weixin.qq.com)');
     if (!e.SMS_API_BASE || !e.SMS_API_KEY) problems.push('SMS_API_BASE and SMS_API_KEY are required when WECHAT_SANDBOX is off');
+    if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when WECHAT_SANDBOX is off (the tracking link sent to 12319 callers)');
   }
   if (problems.length) throw new Error(`Invalid environment:\n  ${problems.join('\n  ')}`);
   const dataDir = path.resolve(e.DATA_DIR);
@@ -152,6 +175,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
       signIn: (!!e.WECOM_CORP_ID && !!e.WECOM_SECRET) || e.WECHAT_SANDBOX,
     }),
     sms: Object.freeze({ apiBase: e.SMS_API_BASE ?? null, apiKey: e.SMS_API_KEY ?? SANDBOX_DEFAULTS.smsApiKey }),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,
     userCacheMs: e.USER_CACHE_MS,
@@ -159,7 +183,59 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     role: e.FINECITY_ROLE,
     workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS, relayPollMs: e.RELAY_POLL_MS ?? null, robotWindowMs: e.ROBOT_WINDOW_MS }),
     robotKeys: Object.freeze(parseRobotKeys(e.WECOM_ROBOT_KEYS)),
+    channels: Object.freeze({
+      ...channelEnv(source),
+      callback: Object.freeze({ attempts: e.CHANNEL_CALLBACK_ATTEMPTS, backoffMs: e.CHANNEL_CALLBACK_BACKOFF_MS, timeoutMs: e.CHANNEL_CALLBACK_TIMEOUT_MS }),
+      sandbox: e.WECHAT_SANDBOX,
+      fetchAllowHosts: Object.freeze((e.CHANNEL_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    }),
   });
+}
+
+/** Every `CHANNEL_<ID>_SECRET` / `CHANNEL_<ID>_CALLBACK_URL` of the environment (a company's id is only known at run time). */
+function channelEnv(source: NodeJS.ProcessEnv): { secrets: Readonly<Record<string, string>>; callbackUrls: Readonly<Record<string, string>> } {
+  const secrets: Record<string, string> = {};
+  const callbackUrls: Record<string, string> = {};
+  const bad: string[] = [];
+  for (const [k, v] of Object.entries(source)) {
+    const m = /^CHANNEL_([A-Z0-9]+)_(SECRET|CALLBACK_URL)$/.exec(k);
+    if (!m || !v) continue;
+    if (m[2] === 'SECRET') {
+      if (v.length < 16) bad.push(`${k} must be at least 16 characters`);
+      else secrets[m[1]!] = v;
+    } else if (!/^https?:\/\/[^\s]+$/.test(v)) bad.push(`${k} must be an http(s) URL`);
+    else callbackUrls[m[1]!] = v;
+  }
+  if (bad.length) throw new Error(`Invalid environment:\n  ${bad.join('\n  ')}`);
+  return { secrets: Object.freeze(secrets), callbackUrls: Object.freeze(callbackUrls) };
+}
+
+/** A channel's env id: `12345`, `12319`, `MINYI`, `MINXIN`, or a company's id upper-cased (`tp-acme` → `ACME`). */
+export function channelEnvId(channelId: string): string {
+  return (channelId.startsWith('tp-') ? channelId.slice(3) : channelId).toUpperCase();
+}
+
+/** The sandbox's made-up secret of a channel (config/env.example), used when its CHANNEL_<ID>_SECRET is unset and the sandbox is on. */
+export function sandboxChannelSecret(channelId: string): string {
+  return `sandbox-channel-${channelId}-secret-not-a-real-secret`;
+}
+
+/**
+ * One channel's signing secret and callback URL: the environment's, else (sandbox on) the sandbox defaults,
+ * whose callback URL is the sandbox playing that partner (`<sandbox>/partners/<channelId>/callback`).
+ * null fields: not configured (intake refuses the channel; callbacks cannot be sent).
+ */
+export function channelSettings(
+  config: Pick<AppConfig, 'channels'>,
+  channelId: string,
+  sandboxUrl: string | null = null,
+): { secret: string | null; callbackUrl: string | null } {
+  const id = channelEnvId(channelId);
+  const sandbox = config.channels.sandbox;
+  return {
+    secret: config.channels.secrets[id] ?? (sandbox ? sandboxChannelSecret(channelId) : null),
+    callbackUrl: config.channels.callbackUrls[id] ?? (sandbox && sandboxUrl ? `${sandboxUrl.replace(/\/+$/, '')}/partners/${encodeURIComponent(channelId)}/callback` : null),
+  };
 }
 
 function parseRobotKeys(raw: string | undefined): Record<string, string> {

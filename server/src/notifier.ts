@@ -26,6 +26,12 @@ import type { OrgDirectory } from './usecases/repositories.js';
 import type { SlaClock } from './usecases/deps.js';
 import { startWorkers, type WorkerOptions, type WorkerRuntime } from './workers/run-workers.js';
 import { pgReportFiles } from './adapters/postgres/report-file-repository.js';
+import { pgCallbackStore } from './adapters/postgres/channel-callback-repository.js';
+import { httpCallbackSender } from './adapters/channels/callback-sender.js';
+import { bullCallbackQueue } from './adapters/channels/callback-queue.js';
+import { hmacUrlSigner } from './adapters/auth/signed-urls.js';
+import { channelSettings } from './config.js';
+import type { CallbackDeps } from './usecases/channels/callbacks.js';
 
 /** How long a grid's duty day is cached in a process that did not make the rota change (a worker). */
 export const DUTY_CACHE_MS = 60_000;
@@ -43,6 +49,8 @@ export interface Notifier {
   oaTokens: AccessTokenSource;
   contentCheck: ContentCheck;
   workers: WorkerRuntime | null;
+  /** Partner callbacks (issue 11): their store, sender, queue and retry policy. */
+  callbacks: CallbackDeps;
   close(): Promise<void>;
 }
 
@@ -68,6 +76,8 @@ export interface NotifierOptions {
   categoryNames?: { get(code: string): { name: string } | undefined };
   /** Runs a scheduled group report (日报告 … 年排名); absent → the report schedules are not installed. */
   reports?: WorkerOptions['reports'];
+  /** The running sandbox's URL: the default callback URL of every partner channel it plays. */
+  sandboxUrl?: string | null;
 }
 
 /** Chooses the notification ports' adapters, the channels, the queues and the workers. */
@@ -105,6 +115,20 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     clock: o.clock,
     logger: o.logger,
   };
+  const cb = config.channels.callback;
+  const photoSigner = hmacUrlSigner(config.authSecret);
+  const callbacks: CallbackDeps = {
+    store: pgCallbackStore(database),
+    sender: httpCallbackSender({ timeoutMs: cb.timeoutMs }),
+    queue: bullCallbackQueue(queues.notifications, instance, { attempts: cb.attempts, backoffMs: cb.backoffMs }),
+    settings: (channelId) => channelSettings(config, channelId, o.sandboxUrl ?? null),
+    maxAttempts: cb.attempts,
+    org,
+    // Signed like every photo URL (valid some hours): a partner fetches the photos when the callback arrives.
+    photoUrl: (id, now) => `${config.publicBaseUrl}${photoSigner.photoUrl(id, 'full', now)}`,
+    clock: o.clock,
+    logger: o.logger,
+  };
   const workers = o.startWorkers
     ? await startWorkers({
         notify,
@@ -118,6 +142,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
         logger: o.logger,
         schedules: o.schedules ?? true,
         reports: o.reports,
+        callbacks,
       })
     : null;
   return {
@@ -129,6 +154,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     oaTokens,
     contentCheck: msgSecCheck({ apiBase: o.apiBases.wechat, timeoutMs: t, tokens: mpTokens }),
     workers,
+    callbacks,
     async close() {
       await workers?.close();
       await queues.close().catch(() => undefined);

@@ -58,6 +58,9 @@ let g1: SandboxAccount;
 let r1: Caller;
 let r2: Caller;
 let survivor: CaseDto;
+/** The seeded company's contract (issue 11): the grids its inspectors read, and whether they may verify today. */
+let contractGrids = new Set<string>();
+let contractVerifies = false;
 const by = (where: (c: Caller) => boolean): Caller => {
   const c = callers.find(where);
   if (!c) throw new Error('no such sandbox caller');
@@ -107,13 +110,17 @@ const g1Chain = () => ancestry({ code: g1.orgNodeCode!, level: 'grid' });
 function facts(a: SandboxAccount, c: CaseDto, reporter: SandboxAccount | null = r1.account): ScopeFacts {
   const node = a.orgNodeCode;
   const held = !!node && ancestry(c.responsible).includes(node);
+  // A third-party inspector's company (the seed attaches the demo one): its contracted grids, and verify when the contract allows.
+  const inContract = a.role === 'third_party' && !!c.grid && contractGrids.has(c.grid.code);
   return {
     isReporterOrFollower: a.code === reporter?.code, inArea: held || (!!node && ancestry(locationOf(c)).includes(node)), heldInArea: held,
-    heldByOwnUnit: !!node && node === c.responsible?.code,
+    heldByOwnUnit: !!node && node === c.responsible?.code, inContract, contractVerifies: inContract && contractVerifies,
   };
 }
 function holds(scope: Scope | undefined, f: ScopeFacts): boolean {
-  const by: Record<Scope, boolean> = { own: f.isReporterOrFollower, area: f.inArea, held: f.heldInArea, holder: f.heldByOwnUnit };
+  const by: Record<Scope, boolean> = {
+    own: f.isReporterOrFollower, area: f.inArea, held: f.heldInArea, holder: f.heldByOwnUnit, contract: f.inContract === true, contract_verify: f.contractVerifies === true,
+  };
   return scope !== undefined && by[scope];
 }
 const granted = (role: Role, p: Permission, f: ScopeFacts) => holds(POLICY[role][p], f);
@@ -247,6 +254,10 @@ beforeAll(async () => {
   before = await smallJpeg();
   g1 = pick(h, 'inspector', (a) => a.duty === 'A');
   cityCode = pick(h, 'city').orgNodeCode!;
+  const company = (await h.deps.companies.list())[0]!;
+  contractGrids = new Set(company.gridCodes);
+  const today = h.clock.now().toISOString().slice(0, 10);
+  contractVerifies = company.mayVerify && company.contractStart <= today && today <= company.contractEnd;
   // The city department that handles what the fixtures report.
   deptCode = h.deps.policy.categories.categories.find((c) => c.code === REPORT_CATEGORY)!.department!;
   callers = await Promise.all(h.accounts.map(async (account) => {

@@ -61,9 +61,14 @@ async function send(method: Probe['method'], url: string, who: Session | null, b
   return req;
 }
 
-function expectClean(res: { status: number; body: { error?: { code?: string; message?: string } } }, what: string): void {
+function expectClean(res: { status: number; body: { error?: { code?: string; message?: string } }; text?: string; type?: string }, what: string): void {
   if (res.status >= 500) throw new Error(`${what} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-  if (res.status >= 400) {
+  // Open311 answers in its spec's error format (https://wiki.open311.org/GeoReport_v2/#errors): [{code, description}] or <errors>.
+  if (res.status >= 400 && Array.isArray(res.body)) {
+    expect(res.body[0]).toEqual({ code: res.status, description: expect.stringMatching(/[\u4e00-\u9fff]/) });
+  } else if (res.status >= 400 && res.type === 'text/xml') {
+    expect(res.text).toMatch(new RegExp(`<errors>\\s*<error>\\s*<code>${res.status}</code>\\s*<description>[^<]*[\u4e00-\u9fff]`));
+  } else if (res.status >= 400) {
     expect(typeof res.body.error?.code).toBe('string');
     expect(res.body.error!.message).toMatch(/[\u4e00-\u9fff]/); // people read Chinese
   }
@@ -75,7 +80,7 @@ describe('careless and hostile requests', () => {
     expect(all.some((r) => r.path.startsWith('/api/v1/admin/'))).toBe(true);
     // Each probe is a thunk; they run a few at a time (as concurrent clients would), every answer checked.
     const probes: (() => Promise<void>)[] = [];
-    const probe = (what: string, go: () => Promise<{ status: number; body: { error?: { code?: string; message?: string } } }>) =>
+    const probe = (what: string, go: () => Promise<{ status: number; body: { error?: { code?: string; message?: string } }; text?: string; type?: string }>) =>
       probes.push(async () => expectClean(await go(), what));
     for (const r of all) {
       // Writes that would really act with good input are probed only with bad input below.

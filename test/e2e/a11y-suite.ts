@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page, type Request } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
-import { boot, type Running } from '../../server/src/boot.js';
-import { loadConfig } from '../../server/src/config.js';
+import type { Running } from '../../server/src/boot.js';
+import { bootForE2e } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM } from './h5-driver.js';
 import { DISPATCHER, INSPECTOR, LEADER, RESIDENT, seedCases, type AuditCases } from './a11y-fixture.js';
@@ -24,9 +24,13 @@ const NARROW = { width: 320, height: 640 };
 const WIDE = { width: 1440, height: 900 };
 const APP_CONFIG = fileURLToPath(new URL('../../miniprogram/src/app.config.ts', import.meta.url));
 
-export type Who = 'guest' | 'resident' | 'inspector' | 'dispatcher' | 'leader' | 'admin';
+export type Who = 'guest' | 'resident' | 'inspector' | 'dispatcher' | 'leader' | 'admin' | 'hotline' | 'company';
 const ADMIN = 'staff-210200-ADM';
-const OPENID: Record<Exclude<Who, 'guest'>, string> = { resident: RESIDENT, inspector: INSPECTOR, dispatcher: DISPATCHER, leader: LEADER, admin: ADMIN };
+/** The seeded 12319 call-centre operator (issue 11). */
+const HOTLINE = 'staff-210200-HL01';
+/** The seeded demo company's 第三方采集员 (issue 11). */
+const COMPANY = 'staff-210200-TP01';
+const OPENID: Record<Exclude<Who, 'guest'>, string> = { resident: RESIDENT, inspector: INSPECTOR, dispatcher: DISPATCHER, leader: LEADER, admin: ADMIN, hotline: HOTLINE, company: COMPANY };
 /** The Beijing month and year the admin pages open on (the browser's clock, as the pages read it). */
 const beijing = new Date(Date.now() + 8 * 3_600_000);
 export const MONTH = `${beijing.getUTCFullYear()}-${String(beijing.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -52,6 +56,8 @@ const LEADER_CALLS = [
   `GET /api/v1/assessment/scorecards?period=month&at=${MONTH}&level=street`,
 ];
 const oneCase = (c: CaseDto) => `GET /api/v1/cases/${c.id}`;
+/** The 话务台: categories, what this operator filed, the place picker's districts. */
+const HOTLINE_CALLS = ['GET /api/v1/categories', 'GET /api/v1/hotline/cases?page=1&pageSize=20', 'GET /api/v1/places'];
 
 export const VISITS: Visit[] = [
   { as: 'guest', route: '/pages/login/index', ready: '演示账号', api: () => ['GET /api/v1/auth/options', 'GET /api/v1/sandbox/accounts'] },
@@ -83,6 +89,15 @@ export const VISITS: Visit[] = [
   { as: 'admin', route: '/packages/admin/pages/categories/index', ready: '当前为第', api: () => ['GET /api/v1/admin/categories'] },
   { as: 'admin', route: '/packages/admin/pages/categories/index', wide: true, ready: '当前为第', api: () => ['GET /api/v1/admin/categories'] },
   { as: 'admin', route: '/packages/admin/pages/org/index', ready: '下级单位', api: () => ['GET /api/v1/admin/org/tree'] },
+  // The 12319 call centre and the channel queues (issue 11). The tracking page without a token says the link is not valid.
+  { as: 'guest', route: '/pages/track/index', ready: '查询链接无效', api: () => [] },
+  { as: 'hotline', route: '/packages/staff/pages/hotline/index', ready: '还没有登记的来电', api: () => HOTLINE_CALLS },
+  { as: 'hotline', route: '/packages/staff/pages/hotline/index', wide: true, ready: '还没有登记的来电', api: () => HOTLINE_CALLS },
+  { as: 'dispatcher', route: '/packages/staff/pages/unlocated/index', ready: '没有待定位的案件', api: () => ['GET /api/v1/cases/unlocated?page=1'] },
+  { as: 'dispatcher', route: '/packages/staff/pages/callbacks/index', ready: '没有回调失败的记录', api: () => ['GET /api/v1/channels/callbacks?status=failed&page=1'] },
+  // The company's month, as its own inspector reads it: its company, then the month's figures.
+  { as: 'company', route: '/packages/staff/pages/company/index', ready: '合同网格巡查覆盖', api: () => ['GET /api/v1/patrol/company', `GET /api/v1/companies/demo/month?month=${MONTH}`] },
+  { as: 'company', route: '/packages/staff/pages/company/index', wide: true, ready: '合同网格巡查覆盖', api: () => ['GET /api/v1/patrol/company', `GET /api/v1/companies/demo/month?month=${MONTH}`] },
 ];
 
 /** Every page route of app.config.ts, sub-packages included. */
@@ -114,12 +129,12 @@ export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarne
         throw new Error(`needs ${CHROMIUM} (apt-get install chromium fonts-noto-cjk) and ${H5_DIST} (npm run build:h5)`);
       }
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-a11y-'));
-      running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }));
+      running = await bootForE2e(dataDir);
       const accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
       cases = await seedCases(running.url, accounts);
       const inspector = accounts.find((a) => a.openid === INSPECTOR)!;
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-      for (const who of ['guest', 'resident', 'inspector', 'dispatcher', 'leader', 'admin'] as const) {
+      for (const who of ['guest', 'resident', 'inspector', 'dispatcher', 'leader', 'admin', 'hotline', 'company'] as const) {
         const ctx = await browser.newContext({
           viewport: NARROW, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
           geolocation: { latitude: inspector.lat!, longitude: inspector.lng! }, permissions: ['geolocation'],

@@ -12,8 +12,8 @@ import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
-import { boot, type Running } from '../../server/src/boot.js';
-import { loadConfig } from '../../server/src/config.js';
+import type { Running } from '../../server/src/boot.js';
+import { bootForE2e } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -41,7 +41,7 @@ describe('admin console and staff activation in Chromium', () => {
     }
     fs.mkdirSync(SHOTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-e2e-admin-'));
-    running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }));
+    running = await bootForE2e(dataDir);
     accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   }, 120000);

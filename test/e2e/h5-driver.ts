@@ -18,7 +18,7 @@ export async function settled(page: Page): Promise<void> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
 }
 
-export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Driver & { errors: string[] }> {
+export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Driver & { errors: string[]; raw(url: string, opts?: { wide?: boolean }): Promise<Page> }> {
   fs.mkdirSync(shotsDir, { recursive: true });
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -109,6 +109,15 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
   return {
     errors,
     as,
+    /** A plain page that is not the app (the sandbox's inbox), in its own context. */
+    async raw(url, opts = {}) {
+      const ctx = await browser.newContext({ viewport: opts.wide ? { width: 1440, height: 900 } : { width: 375, height: 812 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      contexts.push(ctx);
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
+      await page.goto(url);
+      return page;
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close();

@@ -6,11 +6,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import type { SandboxAccount } from '@finecity/types';
-import { boot, type Running } from '../../server/src/boot.js';
-import { loadConfig } from '../../server/src/config.js';
+import type { Running } from '../../server/src/boot.js';
+import { bootForE2e } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { caseLifecycle, type Fixture } from './scenario.js';
 import { CHROMIUM, h5Driver } from './h5-driver.js';
+import { partnerTicket } from './partner-flow.js';
 
 const SHOTS = path.resolve('artifacts/e2e');
 const haveBrowser = fs.existsSync(CHROMIUM);
@@ -25,7 +26,7 @@ describe('H5 build in Chromium against a booted FineCity', () => {
     if (!haveBrowser || !haveBuild) throw new Error(`needs ${CHROMIUM} (apt-get install chromium fonts-noto-cjk) and ${H5_DIST} (npm run build:h5)`);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-e2e-'));
     // Exactly what `npm start` reads, with ports chosen by the OS; no DATABASE_URL: PGlite.
-    running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }));
+    running = await bootForE2e(dataDir);
     const accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
     const before = path.join(dataDir, 'before.jpg');
     const after = path.join(dataDir, 'after.jpg');
@@ -77,4 +78,16 @@ describe('H5 build in Chromium against a booted FineCity', () => {
       await driver.close();
     }
   }, 240000);
+
+  it('turns a 12345 ticket sent from the sandbox into a case, and the sandbox\'s 12345 hears it dispatched and closed', async () => {
+    const driver = await h5Driver(running.url, SHOTS);
+    try {
+      const { caseNo, statuses } = await partnerTicket(driver, { url: running.url, sandboxUrl: running.sandboxUrl! }, fixture, SHOTS, (s) => process.env.E2E_VERBOSE && console.log(s));
+      expect(caseNo).toMatch(/^DL\d{8}-\d{6}$/);
+      expect(statuses).toEqual(['accepted', 'dispatched', 'handled', 'closed']);
+      expect(driver.errors).toEqual([]);
+    } finally {
+      await driver.close();
+    }
+  }, 120000);
 });

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
-import { boot, type Running } from '../../server/src/boot.js';
-import { loadConfig } from '../../server/src/config.js';
+import type { Running } from '../../server/src/boot.js';
+import { bootForE2e } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -105,7 +105,7 @@ describe('leader charts, map and big screen in Chromium', () => {
     fs.mkdirSync(DOCS, { recursive: true });
     fs.mkdirSync(SHOTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-e2e-leader-'));
-    running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn', REPORTS_PER_MINUTE: '1000' }));
+    running = await bootForE2e(dataDir, { REPORTS_PER_MINUTE: '1000' });
     accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
     await seedCases();
     await spreadReports();

@@ -2,7 +2,9 @@
 // same essential work in the same process, on the same database: the app's multipart parse, the app's
 // sharp re-encode, and one transaction inserting a case row and its photo row. The report path's cost then
 // reads as one ratio. It also counts the SQL statements of one report and of each step of a case's life,
-// and on PostgreSQL loads two API processes side by side. Boots FineCity in-process as `npm start` does,
+// and on PostgreSQL loads two API processes side by side. Partner intake (issue 11) is measured the same
+// way: signed JSON 12345 tickets without attachments beside a bare route that checks the same HMAC and
+// inserts one row in one transaction (goal: ratio ≥ 0.5, p99 ≤ 200 ms, on both databases). Boots FineCity in-process as `npm start` does,
 // on a throwaway data dir (PGlite) or on a fresh throwaway database (DATABASE_URL set).
 // Flags: --duration <s> (10), --connections <n> (16), --warmup <s> (3), --processes <n> (2; PostgreSQL
 // only, 0 skips the multi-process run), --worker-process <true|false> (true).
@@ -21,8 +23,10 @@ import sharp from 'sharp';
 import { PHOTO_LIMITS, type LoginResponse, type SandboxAccount } from '@finecity/types';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
+import { loadPolicy } from '../../server/src/city-policy.js';
 import { countStatements, countedDatabases, type Database } from '../../server/src/adapters/postgres/database.js';
 import { processPhoto, type ProcessedPhoto } from '../../server/src/adapters/storage/photo-processor.js';
+import { signatureMatches, signPayload } from '../../server/src/usecases/channels/signing.js';
 import { AppError } from '../../server/src/domain/errors.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../../server/src/http/multipart.js';
 import { adminQuery, dropRedisPrefix, redact, withDatabase } from './db-admin.js';
@@ -93,6 +97,11 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUEUE_PREFIX = `fcbench${crypto.randomBytes(4).toString('hex')}`;
 /** The goals of issue 8, for PGlite. */
 const GOAL = { ratio: 0.5, p99Ms: 300 };
+/** The goals of issue 11 for partner intake, on both databases. */
+const INTAKE_GOAL = { ratio: 0.5, p99Ms: 200 };
+/** The channel the intake bench posts as, with the sandbox's secret for it (config/env.example). */
+const INTAKE_CHANNEL = '12345';
+const INTAKE_SECRET = process.env.CHANNEL_12345_SECRET ?? `sandbox-channel-${INTAKE_CHANNEL}-secret-not-a-real-secret`;
 
 function positiveInt(name: string, raw: string | undefined, zeroOk = false): number {
   const n = Number(raw);
@@ -106,6 +115,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-bench-'));
 let running: Running | null = null;
 let database: Database | null = null;
 let bare: http.Server | null = null;
+let bareIntake: http.Server | null = null;
 let benchTables = false;
 let pgDatabase: { serverUrl: string; name: string } | null = null;
 const children: ChildProcess[] = [];
@@ -216,6 +226,31 @@ async function main(): Promise<number> {
   }
   const [rep, bar] = rows as [Row, Row];
 
+  // --- partner intake (issue 11): signed JSON tickets without attachments vs a bare HMAC-check-and-insert route ---
+  const intakeServer = await startBareIntake(db, where);
+  bareIntake = intakeServer.server;
+  // Tickets come from all over the city, as a hotline's do: each at the next grid's centroid (the reports above
+  // all land on one spot, where every new case would be checked against hundreds of open neighbours).
+  const gridPoints = loadPolicy(config.configDir).orgTree.flatMap((n) => (n.level === 'grid' && n.centroid ? [n.centroid] : []));
+  const nextTicket = ticketSigner(gridPoints.length ? gridPoints : [spot]);
+  const preTicket = nextTicket();
+  const preIntake = await fetch(`${booted.url}/api/v1/channels/${INTAKE_CHANNEL}/tickets`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...preTicket.headers }, body: preTicket.body });
+  if (preIntake.status !== 201) throw new Error(`pre-flight ticket failed: ${preIntake.status} ${await preIntake.text()}`);
+  const preBareTicket = nextTicket();
+  const preBareIntake = await fetch(`${intakeServer.url}/bare-intake`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...preBareTicket.headers }, body: preBareTicket.body });
+  if (preBareIntake.status !== 201) throw new Error(`pre-flight bare intake failed: ${preBareIntake.status} ${await preBareIntake.text()}`);
+  const intakeTargets: [string, Target][] = [
+    [`POST /api/v1/channels/${INTAKE_CHANNEL}/tickets`, { url: `${booted.url}/api/v1/channels/${INTAKE_CHANNEL}/tickets`, headers: { 'Content-Type': 'application/json' }, next: nextTicket }],
+    ['POST /bare-intake (HMAC + 1 row)', { url: `${intakeServer.url}/bare-intake`, headers: { 'Content-Type': 'application/json' }, next: nextTicket }],
+  ];
+  for (const [route, target] of intakeTargets) {
+    const m = await warmAndMeasure(route, target);
+    if (!m) return 130;
+    rows.push(m);
+  }
+  const [intake, bareIntakeRow] = rows.slice(2) as [Row, Row];
+  await closeBareIntake();
+
   // --- statements per request, one at a time, workers stopped -------------------------------------
   process.stdout.write('  counting statements per request (workers stopped, one request at a time) …\n');
   const steps = await countLifecycle({ database, booted, who, jpeg, reportToken: token, spot, bareUrl: bareServer.url, form, next: nextReport });
@@ -257,6 +292,12 @@ async function main(): Promise<number> {
       `   goal ≥ ${GOAL.ratio}: ${ratio >= GOAL.ratio ? 'met' : 'NOT met'}${forPglite}\n` +
       `reports p99 = ${rep.result.latency.p99} ms   goal ≤ ${GOAL.p99Ms} ms: ${rep.result.latency.totalCount > 0 && rep.result.latency.p99 <= GOAL.p99Ms ? 'met' : 'NOT met'}${forPglite}\n`,
   );
+  const intakeRatio = intake.result.requests.average / bareIntakeRow.result.requests.average;
+  process.stdout.write(
+    `intake ratio = tickets req/s ÷ bare HMAC-and-insert req/s = ${intake.result.requests.average.toFixed(1)} ÷ ${bareIntakeRow.result.requests.average.toFixed(1)} = ${intakeRatio.toFixed(2)}` +
+      `   goal ≥ ${INTAKE_GOAL.ratio}: ${intakeRatio >= INTAKE_GOAL.ratio ? 'met' : 'NOT met'}\n` +
+      `intake p99 = ${intake.result.latency.p99} ms   goal ≤ ${INTAKE_GOAL.p99Ms} ms: ${intake.result.latency.totalCount > 0 && intake.result.latency.p99 <= INTAKE_GOAL.p99Ms ? 'met' : 'NOT met'}\n`,
+  );
   process.stdout.write(
     '\nSQL statements per request (what drizzle sends, plus BEGIN/COMMIT; one request at a time, workers stopped, two rounds):\n' +
       formatTable([['step', 'as', 'round 1', 'round 2'], ...steps.map((s) => [s.step, s.as, String(s.counts[0]), String(s.counts[1])])]) +
@@ -281,6 +322,8 @@ async function main(): Promise<number> {
       `rps=${rep.result.requests.average.toFixed(1)} p50=${rep.result.latency.p50}ms p99=${rep.result.latency.p99}ms ` +
       `bare_rps=${bar.result.requests.average.toFixed(1)} bare_p50=${bar.result.latency.p50}ms bare_p99=${bar.result.latency.p99}ms ` +
       `ratio=${ratio.toFixed(2)} ` +
+      `intake_rps=${intake.result.requests.average.toFixed(1)} intake_p99=${intake.result.latency.p99}ms bare_intake_rps=${bareIntakeRow.result.requests.average.toFixed(1)} ` +
+      `bare_intake_p99=${bareIntakeRow.result.latency.p99}ms intake_ratio=${intakeRatio.toFixed(2)} ` +
       steps.map((s) => `stmts_${s.step}=${stmt(s.step)}`).join(' ') +
       (multi ? ` api${PROCESSES}_rps=${multi.result.requests.average.toFixed(1)} api${PROCESSES}_p50=${multi.result.latency.p50}ms api${PROCESSES}_p99=${multi.result.latency.p99}ms` : '') +
       ` non2xx=${all.reduce((n, r) => n + r.not2xx, 0)} errors=${all.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0)} load=${os.loadavg()[0]!.toFixed(2)}\n`,
@@ -438,6 +481,72 @@ async function startBare(db: Db, where: Where): Promise<{ server: http.Server; u
     server.listen(0, HOST, resolve);
   });
   return { server, url: `http://${HOST}:${(server.address() as net.AddressInfo).port}` };
+}
+
+/**
+ * The partner-intake baseline (issue 11): a bare Koa route that reads the raw body, checks the same HMAC
+ * (signing.ts, constant time) and inserts one case-shaped row in one transaction. No channel lookup, no
+ * timestamp window or nonce table, no schema validation, no category mapping or locating, no ticket row,
+ * event, outbox or case number: everything else is what the intake ratio prices.
+ */
+async function startBareIntake(db: Db, where: Where): Promise<{ server: http.Server; url: string }> {
+  let caseSeq = 0;
+  const app = new Koa();
+  app.use(async (ctx) => {
+    if (ctx.method !== 'POST' || ctx.path !== '/bare-intake') {
+      ctx.status = 404;
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.req as AsyncIterable<Buffer>) chunks.push(c);
+    const raw = Buffer.concat(chunks);
+    if (!signatureMatches(INTAKE_SECRET, ctx.get('x-timestamp'), ctx.get('x-nonce'), raw, ctx.get('x-signature'))) {
+      ctx.status = 401;
+      return;
+    }
+    const t = JSON.parse(raw.toString('utf8')) as { content: string; lat: number; lng: number };
+    const now = new Date().toISOString();
+    const caseNo = `BENCHT-${process.pid}-${String(++caseSeq).padStart(9, '0')}`;
+    const id = await db.transaction(async (tx) => rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        insert into bench_cases (case_no, source, anonymous, category_code, standard_ref, description, lat, lng,
+          grid_code, community_code, street_code, district_code, location_path, state, created_at, updated_at)
+        values (${caseNo}, 'hotline_12345', false, ${CATEGORY}, ${where.standard_ref}, ${t.content}, ${t.lat}, ${t.lng}, ${where.grid_code},
+          ${where.community_code}, ${where.street_code}, ${where.district_code}, ${where.location_path}, 'submitted', ${now}::timestamptz, ${now}::timestamptz)
+        returning id`),
+    )[0]!.id);
+    ctx.status = 201;
+    ctx.body = { id };
+  });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, resolve);
+  });
+  return { server, url: `http://${HOST}:${(server.address() as net.AddressInfo).port}` };
+}
+
+async function closeBareIntake(): Promise<void> {
+  const s = bareIntake;
+  bareIntake = null;
+  if (s) await new Promise<void>((r) => s.close(() => r()));
+}
+
+/** Signed 12345 tickets, each with a new ticket number and nonce, the timestamp of the moment it is sent. */
+function ticketSigner(points: { lat: number; lng: number }[]): () => { key: string; body: string; headers: Record<string, string> } {
+  let n = 0;
+  const run = crypto.randomBytes(4).toString('hex');
+  return () => {
+    const no = `${run}-${String(++n).padStart(9, '0')}`;
+    const spot = points[n % points.length]!;
+    const body = JSON.stringify({
+      ticketNo: `12345-BENCH-${no}`, receivedAt: '2026-12-02T09:30:00+08:00', content: `市民来电：路边有暴露垃圾（压测 #${no}）`,
+      categoryText: '城市管理/市容环境/暴露垃圾', lat: spot.lat, lng: spot.lng, callerName: '压测', callerPhone: '13800000000',
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = `bench-${no}`;
+    return { key: no, body, headers: { 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Signature': signPayload(INTAKE_SECRET, timestamp, nonce, body) } };
+  };
 }
 
 async function closeBare(): Promise<void> {
@@ -670,7 +779,8 @@ async function stopChildren(): Promise<void> {
 interface Target {
   url: string | string[];
   headers: Record<string, string>;
-  next: () => { key: string; body: Buffer | string };
+  /** `headers`: this request's own (a signed ticket's X-Timestamp, X-Nonce, X-Signature). */
+  next: () => { key: string; body: Buffer | string; headers?: Record<string, string> };
 }
 
 /** One fixed-duration autocannon run; every request gets a fresh Idempotency-Key (and body). */
@@ -688,8 +798,8 @@ async function load(target: Target, seconds: number): Promise<Omit<Row, 'route'>
       {
         method: 'POST',
         setupRequest: (req) => {
-          const { key, body } = target.next();
-          return { ...req, headers: { ...req.headers, 'Idempotency-Key': key }, body };
+          const { key, body, headers } = target.next();
+          return { ...req, headers: { ...req.headers, 'Idempotency-Key': key, ...headers }, body };
         },
         onResponse: (status, body) => {
           if (status >= 200 && status < 300) return;
@@ -777,6 +887,7 @@ async function cleanup(): Promise<void> {
   const steps: [string, () => Promise<void>][] = [
     ['stop the API processes', stopChildren],
     ['close the bare server', closeBare],
+    ['close the bare intake server', closeBareIntake],
     ['drop the bench tables', dropBenchTables],
     ['close FineCity', async () => {
       if (running) await running.close();

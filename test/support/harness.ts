@@ -81,6 +81,8 @@ export interface HarnessOptions {
    * pointed at this file's sandbox, and the workers (relay, deliveries, timers, sweep).
    */
   notifications?: { workers?: boolean; sweepIntervalMs?: number; redisUrl?: string; robotWindowMs?: number };
+  /** More environment for loadConfig (e.g. a short CHANNEL_CALLBACK_BACKOFF_MS). */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -92,6 +94,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     REDIS_URL: opts.notifications?.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: prefix,
     SWEEP_INTERVAL_MS: String(opts.notifications?.sweepIntervalMs ?? 60_000),
     ...(opts.notifications?.robotWindowMs ? { ROBOT_WINDOW_MS: String(opts.notifications.robotWindowMs) } : {}),
+    ...opts.env,
   });
   const policy = loadPolicy('config');
   const sandbox = createWeChatSandbox(sandboxOptionsFor(config, policy));
@@ -99,7 +102,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const apiBases = resolveApiBases(config, sb.url);
   const clock = opts.clock ?? new TestClock();
   const { deps, notifier } = await compose({
-    config, policy, database, logger: createLogger(config.logLevel), apiBases, sandboxOn: true, clock,
+    config, policy, database, logger: createLogger(config.logLevel), apiBases, sandboxOn: true, sandboxUrl: sb.url, clock,
     notifications: opts.notifications ? { workers: opts.notifications.workers ?? true, schedules: false } : false,
   });
   const app = createApp(deps, { sandboxBase: () => sb.url, sandbox });
@@ -107,6 +110,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sandbox.partners.setFineCityUrl(apiUrl);
   const request = supertest.agent(apiUrl);
   const accounts = ((await request.get('/api/v1/sandbox/accounts')).body as { accounts: SandboxAccount[] }).accounts;
   return {

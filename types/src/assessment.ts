@@ -45,6 +45,14 @@ export const INDICATOR_KEYS = [
   'accountability', // 问责数
   'arrivalOnTimeRate', // 到场及时率 (squads)
   'fixOnTimeRate', // 处置及时率 (squads)
+  // Third-party companies (issue 11, 月评估); null for every other level.
+  'companyFinds', // 发现量
+  'companyConfirmed', // 复核量
+  'companyValidRate', // 有效率
+  'companyClosed', // 办结量
+  'coverageRate', // 覆盖率
+  'missed', // 漏查数
+  'missRate', // 漏查率
 ] as const;
 export type IndicatorKey = (typeof INDICATOR_KEYS)[number];
 export type Indicators = Record<IndicatorKey, number | null>;
@@ -77,7 +85,17 @@ export const INDICATOR_LABELS: Record<IndicatorKey, string> = {
   accountability: '问责数',
   arrivalOnTimeRate: '到场及时率(%)',
   fixOnTimeRate: '处置及时率(%)',
+  companyFinds: '发现量',
+  companyConfirmed: '复核量',
+  companyValidRate: '有效率(%)',
+  companyClosed: '办结量',
+  coverageRate: '覆盖率(%)',
+  missed: '漏查数',
+  missRate: '漏查率(%)',
 };
+
+/** The company-only indicators (issue 11, 月评估): null on every other level. */
+export const COMPANY_INDICATOR_KEYS = ['companyFinds', 'companyConfirmed', 'companyValidRate', 'companyClosed', 'coverageRate', 'missed', 'missRate'] as const;
 
 export const ASSESSMENT_LEVEL_LABELS: Record<AssessmentLevel, string> = {
   grid: '网格',
@@ -139,6 +157,8 @@ export interface PublicRankingsDto {
   publishedAt: string;
   districts: PublicRankingRowDto[];
   streets: (PublicRankingRowDto & { district: string })[];
+  /** Third-party companies (公开: 发现量、复核量、办结量; issue 11). Absent in periods published before. */
+  companies?: (PublicRankingRowDto & { finds: number | null; confirmed: number | null; closed: number | null })[];
 }
 
 export const ACCOUNTABILITY_KINDS = ['通报', '约谈', '诫勉', '通报批评', '责令整改'] as const;

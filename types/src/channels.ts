@@ -52,3 +52,9 @@ export interface ChannelCallback {
   note: string | null;
   photos?: string[];
 }
+
+/**
+ * The reserved category of a ticket whose category is missing or not in a channel's mapping (issue 11): the
+ * case is kept, held for the city platform to classify on registration. Disabled: never in a picker.
+ */
+export const UNCLASSIFIED_CATEGORY = { code: 'DL-000', name: '待分类' } as const;

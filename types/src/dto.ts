@@ -54,10 +54,12 @@ export interface DeadlineDto {
 
 export interface CaseEventDto {
   seq: number;
-  action: CaseAction | 'submit';
+  /** 'locate': a dispatcher pinned a 待定位 channel ticket on the map (issue 11); the state stays. */
+  action: CaseAction | 'submit' | 'locate';
   fromState: CaseState | null;
   toState: CaseState;
-  actor: { id: string | null; role: Role | 'system'; name?: string } ;
+  /** 'channel': a partner platform (12345, 民意网 …) filed the case; no person FineCity knows. */
+  actor: { id: string | null; role: Role | 'system' | 'channel'; name?: string } ;
   at: string;
   note: string | null;
   photos: PhotoDto[];
@@ -95,6 +97,8 @@ export interface CaseDto {
   /** 督办: the case has been supervised (lists flag it); the latest supervision's due time, if one was set. */
   supervised: boolean;
   supervisionDueAt: string | null;
+  /** 待定位 (issue 11): a channel's ticket whose place is not known yet; held at the city until a dispatcher pins it. */
+  locationPending: boolean;
   duplicateCandidates?: { caseId: string; caseNo: string; distanceM: number }[];
   createdAt: string;
   updatedAt: string;

@@ -42,6 +42,12 @@ export const ERROR_STATUS = {
   'assessment.period_invalid': 422, 'assessment.future_period': 422, 'assessment.level_out_of_scope': 403, 'assessment.not_published': 404,
   'assessment.period_not_over': 409, 'assessment.reason_required': 422, 'assessment.report_unknown': 422, 'assessment.reports_unavailable': 409,
   'supervision.invalid': 422, 'accountability.invalid': 422, 'comment.invalid': 422, 'squad.not_arrived': 409,
+  // Partner intake and the 待定位 queue (issue 11).
+  'channel.unknown': 404, 'channel.not_configured': 404, 'channel.signature_missing': 401, 'channel.signature_invalid': 401, 'channel.timestamp_stale': 401,
+  'channel.nonce_reused': 401, 'channel.ticket_conflict': 409, 'channel.attachment_invalid': 422, 'channel.ticket_invalid': 422, 'case.location_not_pending': 409, 'category.unclassified': 422,
+  'channel.callback_not_found': 404, 'channel.callback_already_sent': 409,
+  // Third-party companies (issue 11, item 4).
+  'company.invalid': 422, 'company.not_found': 404, 'patrol.outside_contract': 422,
   'rate_limited': 429,
   'internal': 500,
   'service.unavailable': 503,

@@ -7,3 +7,5 @@ export * from './requests.js';
 export * from './assessment.js';
 export * from './leader.js';
 export * from './channels.js';
+export * from './call-centre.js';
+export * from './companies.js';

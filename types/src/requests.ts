@@ -14,6 +14,8 @@ export interface CheckInFields {
 
 export interface RegisterBody {
   note?: string;
+  /** The category the platform gives the case on registration: required for a 待分类 case (issue 11), else it reclassifies. */
+  categoryCode?: string;
 }
 /** A reason is required. */
 export interface RejectBody {

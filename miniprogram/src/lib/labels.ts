@@ -25,8 +25,9 @@ export const STATE_TONE: Record<CaseState, 'blue' | 'orange' | 'green' | 'grey'>
   suspended: 'grey',
 }
 
-export const ACTION_LABEL: Record<CaseAction | 'submit', string> = {
+export const ACTION_LABEL: Record<CaseAction | 'submit' | 'locate', string> = {
   submit: '上报',
+  locate: '定位',
   register: '受理',
   reject: '不予受理',
   merge: '合并',
@@ -90,7 +91,7 @@ export function eventTitle(e: CaseEventDto): string {
 }
 
 export function actorLine(e: CaseEventDto): string {
-  const role = e.actor.role === 'system' ? '系统' : ROLE_LABEL[e.actor.role]
+  const role = e.actor.role === 'system' ? '系统' : e.actor.role === 'channel' ? '对接平台' : ROLE_LABEL[e.actor.role]
   return e.actor.name ? `${role} ${e.actor.name}` : role
 }
 

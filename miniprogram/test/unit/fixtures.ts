@@ -19,6 +19,6 @@ export function aCase(over: Partial<CaseDto> = {}): CaseDto {
     deadline: { dueAt: '2026-11-28T02:00:00.000Z', nationalDueAt: null, startedAt: '2026-11-27T02:00:00.000Z', calendar: 'natural', level: 'green', used: 0.1 },
     pendingExtension: null, reworkCount: 0, rating: null, mergedIntoId: null,
     createdAt: '2026-11-27T02:00:00.000Z', updatedAt: '2026-11-27T02:00:00.000Z', closedAt: null, version: 3,
-    moderation: null, supervised: false, supervisionDueAt: null, photos: [], events: [], allowedActions: [], ...over,
+    moderation: null, supervised: false, supervisionDueAt: null, locationPending: false, photos: [], events: [], allowedActions: [], ...over,
   }
 }

@@ -107,12 +107,16 @@ describe('the policy table', () => {
 
 describe('scopeHolds', () => {
   const ALL_FACTS: ScopeFacts[] = [false, true].flatMap((a) =>
-    [false, true].flatMap((b) => [false, true].flatMap((c) => [false, true].map((d) => ({ isReporterOrFollower: a, inArea: b, heldInArea: c, heldByOwnUnit: d })))),
+    [false, true].flatMap((b) => [false, true].flatMap((c) => [false, true].flatMap((d) => [false, true].flatMap((e) => [false, true].map((g) => ({
+      isReporterOrFollower: a, inArea: b, heldInArea: c, heldByOwnUnit: d, inContract: e, contractVerifies: e && g,
+    })))))),
   );
-  const FACT_OF: Record<Scope, keyof ScopeFacts> = { own: 'isReporterOrFollower', area: 'inArea', held: 'heldInArea', holder: 'heldByOwnUnit' };
+  const FACT_OF: Record<Scope, keyof ScopeFacts> = {
+    own: 'isReporterOrFollower', area: 'inArea', held: 'heldInArea', holder: 'heldByOwnUnit', contract: 'inContract', contract_verify: 'contractVerifies',
+  };
 
-  it.each(['own', 'area', 'held', 'holder'] as const)('scope %s depends on its own fact only', (scope) => {
-    for (const f of ALL_FACTS) expect(scopeHolds(scope, f)).toBe(f[FACT_OF[scope]]);
+  it.each(['own', 'area', 'held', 'holder', 'contract', 'contract_verify'] as const)('scope %s depends on its own fact only', (scope) => {
+    for (const f of ALL_FACTS) expect(scopeHolds(scope, f)).toBe(f[FACT_OF[scope]] === true);
   });
 });
 

@@ -9,10 +9,12 @@ import type { CaseAction, Role } from '@finecity/types';
  * - `held`: the case is currently held (responsible) by a unit in the caller's subtree;
  * - `holder`: the case is held by the caller's own unit. Signing for a task, handling it, returning or
  *   escalating it and asking for more time belong to the people of the unit that holds it, never to a
- *   dispatcher above it.
+ *   dispatcher above it;
+ * - `contract`: the case lies in a grid the caller's third-party company is contracted for (issue 11);
+ * - `contract_verify`: the same, while the contract is in force and lets the company verify (第三方核查).
  * A case outside the scope does not exist for the caller (404); inside it, a missing permission is 403.
  */
-export type Scope = 'own' | 'area' | 'held' | 'holder';
+export type Scope = 'own' | 'area' | 'held' | 'holder' | 'contract' | 'contract_verify';
 export type Permission = 'case.read' | 'report.create' | CaseAction;
 
 type Grants = Partial<Record<Permission, Scope>>;
@@ -33,8 +35,9 @@ export const POLICY: Readonly<Record<Role, Grants>> = {
   district: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION },
   city: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION },
   department: { 'case.read': 'held', ...HANDLING },
-  // 第三方采集员: find (发现) and re-check fixes (复核) in the area they are contracted for.
-  third_party: { 'case.read': 'area', 'report.create': 'own', verify: 'area' },
+  // 第三方采集员: find (发现) in the grids their company is contracted for, and re-check fixes (第三方核查) there
+  // only when the contract says so. No area read: no city-level stats, no cases outside the contract.
+  third_party: { 'case.read': 'contract', 'report.create': 'own', verify: 'contract_verify' },
   leader: { 'case.read': 'area', ...SUPERVISION },
   admin: { 'case.read': 'area' },
   // 12319 话务员: files cases for callers and follows them up; reads what the call centre filed (issue 11).
@@ -52,12 +55,18 @@ export interface ScopeFacts {
   heldInArea: boolean;
   /** The current holder is the caller's own unit (implies heldInArea). */
   heldByOwnUnit: boolean;
+  /** The case's grid is one the caller's company is contracted for (false for callers without a company). */
+  inContract?: boolean;
+  /** inContract, the contract is in force today and lets the company verify. */
+  contractVerifies?: boolean;
 }
 
 export function scopeHolds(scope: Scope, f: ScopeFacts): boolean {
   if (scope === 'own') return f.isReporterOrFollower;
   if (scope === 'area') return f.inArea;
   if (scope === 'holder') return f.heldByOwnUnit;
+  if (scope === 'contract') return f.inContract === true;
+  if (scope === 'contract_verify') return f.contractVerifies === true;
   return f.heldInArea;
 }
 

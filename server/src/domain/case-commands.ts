@@ -6,7 +6,8 @@ import type { CaseClock } from './case-model.js';
  * computed clocks), so the machine stays pure and small.
  */
 export type CaseCommand =
-  | { action: 'register'; note?: string }
+  /** `category`: the platform classifies the case (required when it is 待分类; issue 11). */
+  | { action: 'register'; note?: string; category?: { code: string; standardRef: string } }
   | { action: 'reject'; note: string }
   | { action: 'merge'; intoCaseId: string; intoCaseNo: string; note?: string }
   | { action: 'dispatch'; targetCode: string; targetLevel: string; complexity: Complexity; clock: CaseClock; note?: string }

@@ -231,6 +231,18 @@ describe('what each decision records', () => {
 });
 
 describe('register, reject and merge', () => {
+  it('register classifies a 待分类 channel ticket, and refuses to register it unclassified (issue 11)', () => {
+    const unclassified = snapshot('submitted', { categoryCode: 'DL-000' });
+    expect(() => decide(unclassified, { action: 'register' }, ACTOR, NOW)).toThrow(expect.objectContaining({ code: 'category.unclassified' }));
+    expect(() => decide(unclassified, { action: 'register', category: { code: 'DL-000', standardRef: 'DL-local' } }, ACTOR, NOW)).toThrow(AppError);
+    const d = decide(unclassified, { action: 'register', category: { code: '06010', standardRef: 'GB/T 47678.5-2026' } }, ACTOR, NOW);
+    expect(d.patch).toEqual({ state: 'registered', categoryCode: '06010', standardRef: 'GB/T 47678.5-2026' });
+    expect(d.event.data).toEqual({ categoryCode: '06010', fromCategoryCode: 'DL-000' });
+    // A classified case registers as before; naming its own category changes nothing.
+    expect(decide(snapshot('submitted'), { action: 'register' }, ACTOR, NOW).patch).toEqual({ state: 'registered' });
+    expect(decide(snapshot('submitted'), { action: 'register', category: { code: '01001', standardRef: 'x' } }, ACTOR, NOW).patch).toEqual({ state: 'registered' });
+  });
+
   it('reject closes the case at now', () => {
     const d = decide(snapshot('submitted'), commandFor('reject'), ACTOR, NOW);
     expect(d.patch).toMatchObject({ state: 'rejected', closedAt: NOW });

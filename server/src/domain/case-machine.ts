@@ -1,5 +1,5 @@
 import type { CaseAction, CaseState } from '@finecity/types';
-import { REOPEN_WINDOW_DAYS } from '@finecity/types';
+import { REOPEN_WINDOW_DAYS, UNCLASSIFIED_CATEGORY } from '@finecity/types';
 import type { CaseCommand } from './case-commands.js';
 import type { Actor, CaseClock, CaseSnapshot } from './case-model.js';
 import { AppError } from './errors.js';
@@ -37,6 +37,9 @@ export const TRANSITIONS: Readonly<Record<CaseAction, { from: readonly CaseState
 export interface CasePatch {
   state: CaseState;
   complexity?: CaseSnapshot['complexity'];
+  /** The category given on registration (a 待分类 case is classified then; issue 11), with its standard. */
+  categoryCode?: string;
+  standardRef?: string;
   responsibleCode?: string | null;
   clock?: CaseClock | null;
   pendingExtension?: CaseSnapshot['pendingExtension'];
@@ -113,6 +116,12 @@ const stopTimer: Effect = { kind: 'timer.stop', payload: {} };
 function apply(c: CaseSnapshot, cmd: CaseCommand, actor: Actor, now: Date): Applied {
   switch (cmd.action) {
     case 'register':
+      if (c.categoryCode === UNCLASSIFIED_CATEGORY.code && (!cmd.category || cmd.category.code === UNCLASSIFIED_CATEGORY.code)) {
+        throw new AppError('category.unclassified', '该案件尚未分类，受理时请选择问题类别');
+      }
+      if (cmd.category && cmd.category.code !== c.categoryCode) {
+        return { patch: { state: 'registered', categoryCode: cmd.category.code, standardRef: cmd.category.standardRef }, data: { categoryCode: cmd.category.code, fromCategoryCode: c.categoryCode } };
+      }
       return { patch: { state: 'registered' } };
     case 'reject':
       return { patch: { state: 'rejected', closedAt: now } };

@@ -9,8 +9,10 @@ import { authRoutes } from './routes/auth.js';
 import { wecomAuthRoutes } from './routes/auth-wecom.js';
 import { adminCalendarRoutes } from './routes/admin-calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { channelRoutes } from './routes/channels.js';
 import { caseCommentRoutes } from './routes/case-comments.js';
 import { accountabilityRoutes } from './routes/accountability.js';
+import { channelCallbackRoutes } from './routes/channel-callbacks.js';
 import { categoryRoutes } from './routes/categories.js';
 import { adminCategoryRoutes } from './routes/admin-categories.js';
 import { orgRoutes } from './routes/org.js';
@@ -27,7 +29,11 @@ import { adminStaffLifecycleRoutes } from './routes/admin-staff-lifecycle.js';
 import { assessmentLeaderRoutes } from './routes/assessment-leader.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { assessmentReportRoutes } from './routes/assessment-reports.js';
+import { companyRoutes } from './routes/companies.js';
+import { open311Routes } from './routes/open311.js';
 import { systemRoutes } from './routes/system.js';
+import { hotlineRoutes } from './routes/hotline.js';
+import { trackingRoutes } from './routes/tracking.js';
 import { serveH5 } from './static.js';
 
 export interface AppOptions {
@@ -52,9 +58,12 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   if (opts.sandboxBase) sandboxRoutes(router, api, deps, opts.sandboxBase, opts.sandbox);
   categoryRoutes(router, api, deps);
   reportRoutes(router, api, deps);
+  // Before caseRoutes: /api/v1/cases/unlocated is not /api/v1/cases/:id.
+  channelRoutes(router, api, deps);
   caseRoutes(router, api, deps);
   caseCommentRoutes(router, api, deps);
   accountabilityRoutes(router, api, deps);
+  channelCallbackRoutes(router, api, deps);
   photoRoutes(router, api, deps);
   orgRoutes(router, api, deps);
   officialAccountRoutes(router, api, deps, opts);
@@ -67,6 +76,10 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   assessmentLeaderRoutes(router, api, deps);
   assessmentRoutes(router, api, deps);
   assessmentReportRoutes(router, api, deps);
+  companyRoutes(router, api, deps);
+  open311Routes(router, api, deps);
+  hotlineRoutes(router, api, deps);
+  trackingRoutes(router, api, deps);
   // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
   // already compressed and pass through (koa-compress only touches compressible types).
   app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { body } from './http-util.js';
+import { PARTNER_CHANNEL_ID } from './record.js';
 import type { SandboxState } from './state.js';
 import { WECOM_PREFIX } from './wecom-api.js';
 
@@ -35,7 +36,8 @@ const messages = z.object({
   openid: z.string().optional(),
   group: z.string().optional(),
   phone: z.string().optional(),
-  channel: z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']).optional(),
+  // A WeChat/WeCom/SMS channel, or a partner platform's channel id (its callbacks and tickets).
+  channel: z.union([z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']), z.string().regex(PARTNER_CHANNEL_ID)]).optional(),
   since: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO time').optional(),
   afterId: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),

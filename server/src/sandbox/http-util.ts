@@ -29,8 +29,10 @@ export function parseJson(): Middleware {
         if (size > MAX_BODY) return wxReply(ctx, 44002, 'request body too large');
         chunks.push(c);
       }
+      // The raw bytes too: a partner's signature covers the body exactly as sent (partner-api.ts).
+      ctx.state.raw = Buffer.concat(chunks);
       try {
-        const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        const v: unknown = JSON.parse((ctx.state.raw as Buffer).toString('utf8') || '{}');
         if (v && typeof v === 'object' && !Array.isArray(v)) ctx.state.json = v;
       } catch {
         /* left undefined: the route answers 47001 data format error */

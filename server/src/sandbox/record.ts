@@ -2,7 +2,11 @@
  * The sandbox's record: every message it accepted or refused, as the person or the group would (or would
  * not) have seen it. Read through GET /sandbox/messages, GET /sandbox/inbox and GET /api/v1/sandbox/messages.
  */
-export type SandboxChannel = 'subscribe' | 'oa_template' | 'wecom_robot' | 'sms';
+export type SandboxChannel = 'subscribe' | 'oa_template' | 'wecom_robot' | 'sms' | PartnerChannelId;
+/** A partner platform the sandbox plays (partner-api.ts): `12345`, `12319`, `minyi`, `minxin`, `tp-<company>`. */
+export type PartnerChannelId = string & { readonly partner?: true };
+/** The channel ids of partner platforms, as `?channel=` takes them. */
+export const PARTNER_CHANNEL_ID = /^(12345|12319|minyi|minxin|tp-[a-z0-9]{2,20})$/;
 
 export interface SandboxRecipient {
   /** Mini-program openid (subscribe). */
@@ -13,6 +17,8 @@ export interface SandboxRecipient {
   group?: string;
   /** Mobile (sms). */
   phone?: string;
+  /** The partner platform that received a callback or sent a ticket (its channel id). */
+  partner?: string;
 }
 
 export interface SandboxMessage {
@@ -35,6 +41,9 @@ export interface SandboxMessage {
   image?: string;
   /** Robot file message: the uploaded file's sandbox media id and name. */
   file?: { mediaId: string; name: string };
+  /** A partner record: `callback` (FineCity → partner) or `ticket` (partner → FineCity), and its JSON. */
+  direction?: 'callback' | 'ticket';
+  payload?: Record<string, unknown>;
   /** 0 when accepted; WeChat's errcode (or the SMS code) when refused. */
   errcode: number | string;
   errmsg: string;

@@ -65,6 +65,8 @@ export class SandboxState {
   /** SMS outId → messageId: the gateway sends an outId once. */
   smsSent = new Map<string, string>();
   private readonly initialStrict: boolean;
+  /** What other parts of the sandbox forget on reset (the partner platforms' injected failures). */
+  readonly onReset: (() => void)[] = [];
 
   constructor(
     readonly apps: readonly SandboxApp[],
@@ -219,5 +221,6 @@ export class SandboxState {
     this.media = new Map();
     this.smsSent = new Map();
     this.strictCredits = this.initialStrict;
+    for (const f of this.onReset) f();
   }
 }

@@ -47,6 +47,8 @@ const LABELS: Record<string, string> = {
 
 /** The SMS template code of the staff activation message. */
 export const STAFF_INVITE_SMS = 'SMS_STAFF_INVITE';
+/** The SMS template code of the call centre's message to a caller (adapters/sms/caller-sms.ts). */
+export const HOTLINE_TRACKING_SMS = 'SMS_HOTLINE_TRACKING';
 
 export function sandboxTemplates(cfg?: NotificationTemplatesConfig): SandboxTemplates {
   const t: SandboxTemplates = { mp: new Map(), oa: new Map(), sms: new Map() };
@@ -59,6 +61,8 @@ export function sandboxTemplates(cfg?: NotificationTemplatesConfig): SandboxTemp
   }
   // The staff activation SMS (issue 9): an SMS-only template, registered at the provider (config/env.example).
   t.sms.set(STAFF_INVITE_SMS, { id: STAFF_INVITE_SMS, key: 'staff_invite', title: '工作人员激活码', fields: { role: '身份', code: '激活码', expiresAt: '有效期至' } });
+  // The 12319 call centre's SMS to a caller (issue 11): the case number and the public tracking link.
+  t.sms.set(HOTLINE_TRACKING_SMS, { id: HOTLINE_TRACKING_SMS, key: 'hotline_tracking', title: '12319 受理通知', fields: { caseNo: '案件编号', link: '办理进度查询' } });
   return t;
 }
 

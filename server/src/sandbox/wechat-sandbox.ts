@@ -1,11 +1,12 @@
 import http from 'node:http';
 import Koa from 'koa';
 import Router from '@koa/router';
-import { SANDBOX_DEFAULTS, type AppConfig } from '../config.js';
+import { channelSettings, SANDBOX_DEFAULTS, sandboxChannelSecret, type AppConfig } from '../config.js';
 import { controlApi } from './control-api.js';
 import { injectFailures, parseJson } from './http-util.js';
 import { inboxPage } from './inbox-page.js';
 import { mediaApi } from './media-api.js';
+import { PartnerPlay, partnerApi } from './partner-api.js';
 import type { MessageFilter, SandboxMessage } from './record.js';
 import { secCheckApi } from './sec-check-api.js';
 import { describeSms, SMS_PATH, smsApi } from './sms-api.js';
@@ -41,6 +42,10 @@ export interface SandboxOptions {
   wecomCorp?: { corpId: string; secret: string };
   /** The sandbox's clock (token expiry, robot windows, record times). */
   now?: () => number;
+  /** A partner channel's secret (CHANNEL_<ID>_SECRET); default the sandbox's made-up one (config/env.example). */
+  partnerSecret?: (channelId: string) => string;
+  /** Where FineCity listens, for the tickets the sandbox sends as a partner; settable later (partners.setFineCityUrl). */
+  fineCityUrl?: string | null;
 }
 
 export interface SandboxCall {
@@ -58,6 +63,8 @@ export interface WeChatSandbox {
   messages(filter?: MessageFilter): SandboxMessage[];
   /** Whether an org node has a group robot in the sandbox. */
   hasGroup(orgNodeCode: string): boolean;
+  /** The partner platforms it plays (partner-api.ts): tell it where FineCity listens once the API is up. */
+  partners: PartnerPlay;
   listen(port: number, host?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
@@ -68,6 +75,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
   ];
   const state = new SandboxState(apps, sandboxTemplates(o.notifications), o.now ?? Date.now, o.strictCredits ?? false, o.robotWindowMs);
   const groups = o.robotGroups ? new Set(o.robotGroups) : undefined;
+  const partners = new PartnerPlay({ secret: o.partnerSecret ?? sandboxChannelSecret, fineCityUrl: o.fineCityUrl ?? null }, state.now);
   const app = new Koa();
   const router = new Router();
   const calls: SandboxCall[] = [];
@@ -95,6 +103,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
   wecomApi(router, state, { ...(groups ? { groups } : {}), ...(o.wecomCorp ? { corp: o.wecomCorp } : {}) });
   smsApi(router, state, { apiKey: o.smsApiKey ?? SANDBOX_DEFAULTS.smsApiKey });
   controlApi(router, state);
+  partnerApi(router, state, partners);
   inboxPage(router, state, o.groupNames ?? new Map());
   app.use(router.routes()).use(router.allowedMethods());
 
@@ -102,6 +111,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
     app,
     calls,
     state,
+    partners,
     messages: (f) => state.record.list(f),
     hasGroup: (code) => (groups ? groups.has(code) : true),
     listen(port, host = '127.0.0.1') {
@@ -135,7 +145,13 @@ export function sandboxGroups(orgTree: readonly { code: string; level: string; n
 
 /** The sandbox as boot.ts, the harness and main.ts start it: the configured apps, templates and org-tree groups. */
 export function sandboxOptionsFor(
-  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'> & { workers?: Pick<AppConfig['workers'], 'robotWindowMs'>; wecom?: Pick<AppConfig['wecom'], 'corpId' | 'secret'> },
+  config: Pick<AppConfig, 'wechat' | 'officialAccount' | 'sms'> & {
+    workers?: Pick<AppConfig['workers'], 'robotWindowMs'>;
+    wecom?: Pick<AppConfig['wecom'], 'corpId' | 'secret'>;
+    channels?: AppConfig['channels'];
+    host?: string;
+    port?: number;
+  },
   policy: { notifications: NotificationTemplatesConfig; orgTree: readonly { code: string; level: string; name: string }[] },
 ): SandboxOptions {
   return {
@@ -147,6 +163,14 @@ export function sandboxOptionsFor(
     notifications: policy.notifications,
     robotWindowMs: config.workers?.robotWindowMs,
     ...(config.wecom ? { wecomCorp: { corpId: config.wecom.corpId, secret: config.wecom.secret } } : {}),
+    ...(config.channels ? { partnerSecret: partnerSecretOf(config.channels) } : {}),
+    // FineCity's own address when its port is fixed; with port 0 the starter tells the sandbox later.
+    ...(config.port ? { fineCityUrl: `http://${!config.host || config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}` } : {}),
     ...sandboxGroups(policy.orgTree),
   };
+}
+
+/** The secret FineCity uses for a channel: the sandbox, playing the partner, holds the same one. */
+function partnerSecretOf(channels: AppConfig['channels']): (channelId: string) => string {
+  return (channelId) => channelSettings({ channels: { ...channels, sandbox: true } }, channelId).secret ?? sandboxChannelSecret(channelId);
 }

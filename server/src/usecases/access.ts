@@ -7,12 +7,16 @@ import type { CurrentUser } from './deps.js';
 import type { CaseRecord, CaseVisibility } from './repositories.js';
 
 /** Where a case stands relative to the caller; `follows` comes with the case's own read. */
-export function scopeFacts(user: CurrentUser, row: Pick<CaseRecord, 'reporterId' | 'locationPath' | 'responsiblePath' | 'responsibleCode'>, follows: boolean): ScopeFacts {
+export function scopeFacts(user: CurrentUser, row: Pick<CaseRecord, 'reporterId' | 'locationPath' | 'responsiblePath' | 'responsibleCode'> & { gridCode?: string | null }, follows: boolean): ScopeFacts {
   const p = user.orgPath;
   const heldInArea = !!p && !!row.responsiblePath?.startsWith(p);
   const inArea = heldInArea || (!!p && row.locationPath.startsWith(p));
   const heldByOwnUnit = heldInArea && row.responsibleCode !== null && row.responsibleCode === user.orgNodeCode;
-  return { isReporterOrFollower: row.reporterId === user.id || follows, inArea, heldInArea, heldByOwnUnit };
+  // A third-party company reads the grids of its contract (issue 11); the grid is the location path's last node.
+  const grid = row.gridCode ?? row.locationPath.split('/').filter(Boolean).at(-1) ?? '';
+  const inContract = !!user.company && user.company.gridCodes.has(grid);
+  const contractVerifies = inContract && !!user.company?.active && !!user.company?.mayVerify;
+  return { isReporterOrFollower: row.reporterId === user.id || follows, inArea, heldInArea, heldByOwnUnit, inContract, contractVerifies };
 }
 
 /** 404 when the case is outside the caller's scope (its existence must not leak), 403 when in scope but not allowed. */
@@ -37,6 +41,7 @@ export function visibilityOf(user: CurrentUser): CaseVisibility {
     userId: user.id,
     areaPath: user.orgPath && scopes.has('area') ? user.orgPath : null,
     heldPath: user.orgPath && scopes.has('held') ? user.orgPath : null,
+    gridCodes: user.company && scopes.has('contract') ? [...user.company.gridCodes] : null,
   };
 }
 

@@ -20,6 +20,8 @@ export interface UserRecord {
   openid: string | null;
   /** Staff lifecycle (users.status); absent is read as active. A deactivated account is refused at once. */
   status?: 'invited' | 'active' | 'deactivated';
+  /** A third-party inspector's company (issue 11); null or absent for everyone else. */
+  companyId?: string | null;
 }
 
 export interface UserDirectory {

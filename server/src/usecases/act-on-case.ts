@@ -113,11 +113,21 @@ async function buildCommand(deps: Deps, tx: TxPorts, user: CurrentUser, row: Cas
     }
     case 'verify':
       return { action: 'verify', passed: input.passed, reworkClock: input.passed ? undefined : reworkClock(deps, row, now), note: input.note };
+    case 'register':
+      return { action: 'register', note: input.note, ...(input.categoryCode ? { category: registerCategory(deps, input.categoryCode) } : {}) };
     case 'supervise':
       return { action: 'supervise', note: input.note, ...(input.dueAt ? { dueAt: new Date(input.dueAt) } : {}) };
     default:
       return input as CaseCommand;
   }
+}
+
+/** The category a registration gives the case (issue 11): a known, enabled one. */
+function registerCategory(deps: Deps, code: string): { code: string; standardRef: string } {
+  const category = deps.categories.get(code);
+  if (!category) throw new AppError('category.unknown', '未知的问题类别', { categoryCode: code });
+  if (!category.enabled) throw new AppError('category.disabled', `“${category.name}”类别已停用，请重新选择问题类别`, { categoryCode: code });
+  return { code, standardRef: code.startsWith('DL-') ? 'DL-local' : deps.policy.categories.standardRef };
 }
 
 /** On-site check-in sent with sign/handle: where the inspector stood, and how far from the reported point. */

@@ -13,6 +13,8 @@ export interface CaseView {
   allowedActions: CaseAction[];
   viewerIsReporter: boolean;
   viewerIsStaff: boolean;
+  /** A third-party company never learns who reported (issue 11): residents' names and ids are hidden from it. */
+  hideReporters: boolean;
 }
 
 /** The page of one case for one caller, from rows already read (no query here). */
@@ -26,5 +28,6 @@ export function caseView(user: CurrentUser, row: CaseRecord, d: CaseDetail, fact
     allowedActions: allowedActions(user, facts, row, now),
     viewerIsReporter: facts.isReporterOrFollower,
     viewerIsStaff: user.orgPath !== null,
+    hideReporters: user.roles.includes('third_party') && !user.roles.some((r) => r !== 'third_party' && r !== 'resident'),
   };
 }

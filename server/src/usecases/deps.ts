@@ -20,6 +20,10 @@ import type { CaseQueries, CaseRepository, IdempotencyKeys, OrgDirectory, UnitOf
 import type { AssessmentQueries, SnapshotStore } from './assessment/ports.js';
 import type { ChartRenderer } from './assessment/chart-ports.js';
 import type { PatrolFigures } from './assessment/report-ports.js';
+import type { AttachmentFetcher, ChannelIntakeStore } from './channels/intake-ports.js';
+import type { CallCentrePorts } from './channels/call-centre-ports.js';
+import type { CompanyScope, CompanyStore } from './companies/ports.js';
+import type { Open311Store } from './open311/ports.js';
 
 /** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
 export interface SlaClock {
@@ -90,6 +94,18 @@ export interface Deps {
   orgGeo: OrgGeo;
   /** The leaders' trend and map (issue 10, item 7). */
   leader: LeaderViews;
+  /** Channel tickets, partner nonces, companies' existence and the 待定位 queue (issue 11). */
+  channelIntake: ChannelIntakeStore;
+  /** The 12319 call centre's list, the public tracking page's reads and the caller's SMS (issue 11, item 3). */
+  callCentre: CallCentrePorts;
+  /** Partner attachments by URL (issue 11); absent → a ticket with URL attachments is refused. */
+  attachments?: AttachmentFetcher;
+  /** A partner channel's signing secret (CHANNEL_<ID>_SECRET, else the sandbox's); null: not configured. */
+  channelSecret(channelId: string): string | null;
+  /** Third-party inspection companies: contracts, check-ins, coverage and 漏查 (issue 11, item 4). */
+  companies: CompanyStore;
+  /** Open311 GeoReport v2: API keys and the public view of cases (issue 11, item 5); absent → the Open311 routes answer 503. */
+  open311?: Open311Store;
 }
 
 /** The caller, as loaded for each request from the token's user id. */
@@ -104,4 +120,6 @@ export interface CurrentUser {
   orgPath: string | null;
   /** Grid inspectors' A/B post (which post is on duty on a day is the rota's: DutyRoster); null for everyone else. */
   dutySlot: 'A' | 'B' | null;
+  /** A third-party inspector's company and contract (issue 11); absent or null for everyone else. */
+  company?: CompanyScope | null;
 }

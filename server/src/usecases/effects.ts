@@ -1,6 +1,7 @@
 import type { Effect } from '../domain/case-machine.js';
 import { topicsThatNotify, type Route, type RouteOverrides } from '../domain/notification-plan.js';
 import type { Deps } from './deps.js';
+import { CALLBACK_TOPICS } from './channels/callbacks.js';
 
 const notifyingByPolicy = new WeakMap<object, Set<string>>();
 
@@ -16,5 +17,6 @@ export function effectsToRecord(deps: Pick<Deps, 'policy'>, effects: Effect[]): 
     notifying = topicsThatNotify(n.routes as Record<string, Route[]>, n.overrides as RouteOverrides);
     notifyingByPolicy.set(n, notifying);
   }
-  return effects.filter((e) => e.kind !== 'notify' || notifying.has(e.topic));
+  // A partner case tells its channel of these events (issue 11), whether or not a route tells a person.
+  return effects.filter((e) => e.kind !== 'notify' || notifying.has(e.topic) || CALLBACK_TOPICS.has(e.topic));
 }

@@ -2,6 +2,7 @@ import type { ErrorCode, LoginRequest, Role, SandboxAccount } from '@finecity/ty
 import { AppError } from '../domain/errors.js';
 import type { UserRecord } from './account-repositories.js';
 import { INVITE_MAX_FAILURES, INVITE_TTL_MS, type StaffMember } from './admin/invitations.js';
+import { companyScopeOf } from './companies/admin.js';
 import type { CurrentUser, Deps } from './deps.js';
 import type { TxPorts } from './repositories.js';
 
@@ -26,7 +27,10 @@ export async function loginWithWeChat(deps: Deps, req: LoginRequest): Promise<Cu
 /** The caller for one request: one read of the user; the org path comes from the in-memory tree. A deactivated account answers 401. */
 export async function loadUser(deps: Deps, id: string): Promise<CurrentUser | null> {
   const user = await deps.users.byId(id);
-  return user ? asCurrentUser(deps, user) : null;
+  if (!user) return null;
+  const current = asCurrentUser(deps, user);
+  // A third-party inspector reads and acts within their company's contract (issue 11).
+  return user.companyId ? { ...current, company: await companyScopeOf(deps, user.companyId) } : current;
 }
 
 function asCurrentUser(deps: Deps, u: UserRecord): CurrentUser {

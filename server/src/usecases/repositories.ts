@@ -67,6 +67,11 @@ export interface CaseRecord {
   /** Quick squads (issue 10): the arrival deadline of a squad's case, and when the squad signed on site. */
   arriveDueAt: Date | null;
   arrivedAt: Date | null;
+  /**
+   * 待定位 (issue 11): a channel's ticket whose place could not be found; held at the city node until a
+   * dispatcher pins it on the map (usecases/channels/locate-case.ts).
+   */
+  locationPending: boolean;
 }
 
 /** A case loaded for a decision or a page: the row, whether the caller follows it, and its timeline (one read). */
@@ -137,13 +142,31 @@ export interface DecisionEvent {
 export interface NewReport
   extends Pick<CaseRecord, 'anonymous' | 'categoryCode' | 'standardRef' | 'description' | 'lat' | 'lng' | 'address' | 'gridCode' | 'communityCode' | 'streetCode' | 'districtCode' | 'locationPath'> {
   source: CaseSource;
-  reporterId: string;
+  /** Null: a case from a platform (a partner's ticket, an Open311 client), not from a person FineCity knows. */
+  reporterId: string | null;
   reporterRole: string;
   complexity: 'urgent' | null;
   moderation: 'review' | null;
   photos: PhotoMeta[];
   idempotency: { key: string; requestHash: string } | null;
   at: Date;
+  /** 待定位: the place is not known yet (issue 11); absent: false. */
+  locationPending?: boolean;
+  /** The channel ticket the case comes from (issue 11), written in the same statement; its key is (channelId, ticketNo). */
+  channelTicket?: NewChannelTicket | null;
+}
+
+/** A channel_tickets row (issue 11): the ticket's number, who sent it and the caller's details (never on the case). */
+export interface NewChannelTicket {
+  channelId: string;
+  ticketNo: string;
+  origin: 'partner' | 'console' | 'open311';
+  requestHash: string;
+  callerName: string | null;
+  callerPhone: string | null;
+  trackingTokenHash: string | null;
+  urgent: boolean;
+  receivedAt: Date | null;
 }
 
 /**
@@ -258,6 +281,8 @@ export interface CaseVisibility {
   areaPath: string | null;
   /** The caller's subtree when a role reads only what its units hold. */
   heldPath: string | null;
+  /** A third-party company's contracted grids (issue 11): cases located in them. */
+  gridCodes?: string[] | null;
 }
 
 export interface CaseListFilter {

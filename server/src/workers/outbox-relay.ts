@@ -3,6 +3,7 @@ import { jobId, rowJobId, type Queues } from '../adapters/queue/queues.js';
 import type { Logger } from '../logger.js';
 import type { SlaClock } from '../usecases/deps.js';
 import type { OutboxEvent } from '../usecases/notifications/ports.js';
+import { CALLBACK_TOPICS } from '../usecases/channels/callbacks.js';
 
 /** Rows claimed per read. */
 const BATCH = 200;
@@ -52,6 +53,8 @@ function jobsFor(d: RelayDeps, r: OutboxEvent): JobSpec[] {
   if (r.topic === 'timer.start') return clockJobs(d, r, caseId, version);
   const jobs: JobSpec[] = [{ queue: 'notifications', name: 'plan', data: { outboxId: r.id }, opts: { jobId: rowJobId(d.instance, 'outbox', r.id) } }];
   if (r.topic === 'case.dispatch' && r.payload.toLevel === 'grid') jobs.push(...failoverJobs(d, caseId, version));
+  // A partner's case tells its channel (usecases/channels/callbacks.ts); the job finds out whether it is one.
+  if (CALLBACK_TOPICS.has(r.topic)) jobs.push({ queue: 'notifications', name: 'callback-plan', data: { outboxId: r.id }, opts: { jobId: jobId('callback-plan', d.instance, r.id) } });
   return jobs;
 }
 

@@ -10,6 +10,7 @@ import { planFromOutbox } from '../usecases/notifications/plan.js';
 import { flushRobot } from '../usecases/notifications/robot-flush.js';
 import { REPORT_KINDS, type ReportKind } from '../domain/assessment/report-text.js';
 import { startRelay, type RelayDeps } from './outbox-relay.js';
+import { callbackFromOutbox, deliverCallback, type CallbackDeps } from '../usecases/channels/callbacks.js';
 
 export interface WorkerOptions {
   notify: NotifyDeps;
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   schedules: boolean;
   /** Runs one scheduled group report (日报告, 周巡查, 月评比, 季奖励, 年排名; usecases/assessment/reports.ts). */
   reports?: (kind: ReportKind, notify: NotifyDeps) => Promise<unknown>;
+  /** Partner callbacks (issue 11): planned from the outbox, delivered with retries; absent → none sent. */
+  callbacks?: CallbackDeps;
 }
 
 export interface WorkerRuntime {
@@ -43,6 +46,9 @@ export interface WorkerRuntime {
  */
 async function notificationJob(o: WorkerOptions, job: Job, token?: string): Promise<unknown> {
   const d = o.notify;
+  // Partner callbacks: a CallbackRetryError fails the attempt, and BullMQ retries it with backoff.
+  if (job.name === 'callback-plan') return o.callbacks ? callbackFromOutbox(o.callbacks, Number(job.data.outboxId)) : null;
+  if (job.name === 'callback') return o.callbacks ? deliverCallback(o.callbacks, Number(job.data.callbackId)) : null;
   try {
     if (job.name === 'plan') return await planFromOutbox(d, Number(job.data.outboxId));
     if (job.name === 'robot-flush') return await flushRobot(d, String(job.data.robot));

@@ -5,7 +5,7 @@ import type { CaseDto, UserDto } from '@finecity/types'
 import CaseCard from '../../components/CaseCard'
 import Tap from '../../components/Tap'
 import { ROLE_LABEL } from '../../lib/labels'
-import { isAdmin, isHandler, isLeader, patrols, usesConsole } from '../../lib/roles'
+import { isAdmin, isHandler, isLeader, isOperator, patrols, usesConsole } from '../../lib/roles'
 import { api } from '../../services/api'
 import { flushOutbox, outbox } from '../../services/outbox'
 import { nav } from '../../services/platform'
@@ -51,11 +51,12 @@ export default function Home() {
           <Tap id='entry-admin-org' className='entry' onTap={() => nav.to('/packages/admin/pages/org/index')}><Text>网格</Text></Tap>
         </View>
       )}
-      {user && (isHandler(user) || usesConsole(user) || isLeader(user)) && (
+      {user && (isHandler(user) || usesConsole(user) || isLeader(user) || isOperator(user) || patrols(user)) && (
         <View className='card entry-grid'>
           {isHandler(user) && <Tap id='entry-inbox' className='entry' label='我的任务' onTap={() => nav.to('/packages/staff/pages/inbox/index')}><Text>我的任务</Text></Tap>}
           {patrols(user) && <Tap id='entry-patrol' className='entry' label='巡查上报' onTap={() => nav.to('/packages/staff/pages/patrol/index')}><Text>巡查上报</Text></Tap>}
           {usesConsole(user) && <Tap id='entry-console' className='entry' label='指挥工作台' onTap={() => nav.to('/packages/staff/pages/console/index')}><Text>指挥工作台</Text></Tap>}
+          {isOperator(user) && <Tap id='entry-hotline' className='entry' label='12319 话务台' onTap={() => nav.to('/packages/staff/pages/hotline/index')}><Text>12319 话务台</Text></Tap>}
           {isLeader(user) && <Tap id='entry-dashboard' className='entry' label='数据看板' onTap={() => nav.to('/packages/leader/pages/dashboard/index')}><Text>数据看板</Text></Tap>}
         </View>
       )}

@@ -2,6 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AssessmentLevel } from '@finecity/types';
 import type { RawCounts } from '../../domain/assessment/indicators.js';
 import type { AssessmentQueries, CountingRules, UnitCounts } from '../../usecases/assessment/ports.js';
+import { beijingDate } from '../../domain/shanghai-time.js';
+import { companyFind, missedWhere } from './company-repository.js';
 import type { DbOrTx } from './database.js';
 import { COLS, caseCols, caseDated, combine, eventCols, eventsPerCase, answered, patrolIn, responseTail, ts, under, within, type Part, type Window } from './assessment-sql.js';
 
@@ -9,17 +11,21 @@ import { COLS, caseCols, caseDated, combine, eventCols, eventsPerCase, answered,
  * The indicator engine in SQL (issue 10): one statement per call, grouped per unit. Regions (区域评价) are
  * counted by where the problem is (cases.grid/community/street/district_code); departments and squads
  * (部门评价) by the unit holding the case (cases.responsible_code); inspector posts (岗位评价) by the acting
- * or reporting user's grid and duty slot; the third-party company by its reporters' org node.
+ * or reporting user's grid and duty slot; the third-party company by the company (its inspectors' reports and
+ * its own system's tickets).
  */
 export function pgAssessmentQueries(db: DbOrTx): AssessmentQueries {
   return {
     async rawCounts(level, q, rules) {
       const w: Window = { start: q.start, end: q.end, rootPath: q.rootPath };
-      const statement = level === 'inspector' ? inspectorStatement(w, rules) : level === 'company' ? companyStatement(w) : unitStatement(level, w, rules);
+      const statement = level === 'inspector' ? inspectorStatement(w, rules) : level === 'company' ? companyStatement(w, rules) : unitStatement(level, w, rules);
       // One statement sorts and hashes a month of events: give it memory for this transaction only
       // (https://www.postgresql.org/docs/current/runtime-config-resource.html#GUC-WORK-MEM).
       const res = await db.transaction(async (tx) => {
         await tx.execute(sql`set local work_mem = '128MB'`);
+        // The company statement is tiny but its correlated subplans look costly to the planner; JIT compiling it
+        // took seconds (https://www.postgresql.org/docs/current/jit-decision.html).
+        if (level === 'company') await tx.execute(sql`set local jit = off`);
         return tx.execute(statement);
       });
       return (res as unknown as { rows: Record<string, unknown>[] }).rows.map(toUnitCounts);
@@ -120,12 +126,39 @@ function inspectorStatement(w: Window, rules: CountingRules): SQL {
   return combine(parts, null);
 }
 
-/** The third-party company (simple version): its reporters' cases inside the subtree, by the reporter's org node. */
-function companyStatement(w: Window): SQL {
+/**
+ * Third-party companies (issue 11, 月评估), one unit per company: its finds (发现量) of the period, those the
+ * district registered (复核量), its finds closed in the period (办结量), contracted grid-days visited by a
+ * check-in against those due in the period and the contract (覆盖率), and 漏查 (company-repository.ts missedWhere).
+ * Companies are city-wide: the subtree does not narrow them.
+ */
+function companyStatement(w: Window, rules: CountingRules): SQL {
+  const created = within(w, sql`c.created_at`);
+  const closed = sql`(c.state = 'closed' and ${within(w, sql`c.closed_at`)})`;
+  const registered = sql`exists (select 1 from case_events re where re.case_id = c.id and re.action = 'register')`;
+  const firstDay = beijingDate(w.start);
+  const lastDay = beijingDate(new Date(w.end.getTime() - 1));
   const cc = caseCols(w);
-  const cols = { reported: cc.reported!, validReported: cc.validReported!, due: cc.due!, closed: cc.closed!, closedOnTime: cc.closedOnTime!, closedOnTimeNational: cc.closedOnTimeNational!, overdue: cc.overdue! };
-  return combine(
-    [{ unit: sql`u.org_node_code`, cols, from: sql`from cases c join users u on u.id = c.reporter_id where 'third_party' = any(u.roles) and ${under(w, sql`c.location_path`)} and ${caseDated(w)}` }],
-    null,
-  );
+  const parts: Part[] = [
+    {
+      unit: sql`co.id`,
+      cols: {
+        reported: cc.reported!, validReported: cc.validReported!, due: cc.due!, closed: cc.closed!, closedOnTime: cc.closedOnTime!,
+        closedOnTimeNational: cc.closedOnTimeNational!, overdue: cc.overdue!,
+        companyFinds: sql`count(*) filter (where ${created})`,
+        companyConfirmed: sql`count(*) filter (where ${created} and ${registered})`,
+        companyClosed: sql`count(*) filter (where ${closed})`,
+      },
+      from: sql`from companies co join cases c on ${companyFind(sql`co`, sql`c`)} where ${created} or ${closed} or ${within(w, sql`c.due_at`)} or ${within(w, sql`c.overdue_at`)}`,
+    },
+    {
+      unit: sql`co.id`,
+      cols: { coverageBase: sql`count(*)`, coverageVisited: sql`count(*) filter (where exists (select 1 from patrol_checkins p where p.company_id = co.id and p.grid_code = g.grid_code and p.day = d.day))` },
+      from: sql`from companies co join company_grids g on g.company_id = co.id
+        cross join lateral (select to_char(s, 'YYYY-MM-DD') as day from generate_series(${firstDay}::date, ${lastDay}::date, interval '1 day') s) d
+        where d.day >= co.contract_start and d.day <= co.contract_end`,
+    },
+    { unit: sql`co.id`, cols: { missed: sql`count(*)` }, from: sql`from companies co join cases m on ${missedWhere(sql`co`, w.start, w.end, rules.companyMissWindowHours ?? 24)}` },
+  ];
+  return combine(parts, null);
 }

@@ -21,6 +21,7 @@ export const COLS: Col[] = [
   'handled', 'rework', 'dispatched', 'returned', 'extended', 'suspended', 'handlingHoursSum', 'handlingCount',
   'responseBase', 'responded', 'rated', 'satisfied', 'patrolReports', 'selfHandled', 'publicReports',
   'supervised', 'supervisedDecided', 'supervisedOnTime', 'accountability', 'arrivals', 'arrivalsOnTime', 'fixes', 'fixesOnTime',
+  'companyFinds', 'companyConfirmed', 'companyClosed', 'coverageBase', 'coverageVisited', 'missed',
 ];
 
 export const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;

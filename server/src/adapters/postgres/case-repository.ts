@@ -107,18 +107,19 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
           on conflict (day) do update set last = case_counters.last + 1 returning last),
         c as (
           insert into cases (id, case_no, source, reporter_id, anonymous, category_code, standard_ref, description, lat, lng, address,
-            grid_code, community_code, street_code, district_code, location_path, state, complexity, moderation, created_at, updated_at, policy_version)
+            grid_code, community_code, street_code, district_code, location_path, state, complexity, moderation, created_at, updated_at, policy_version, location_pending)
           select ${id}::uuid, ${caseNo.prefix + caseNo.day + '-'} || lpad(n.last::text, 6, '0'), ${r.source}::text, ${r.reporterId}::uuid,
             ${r.anonymous}::boolean, ${r.categoryCode}::text, ${r.standardRef}::text, ${r.description}::text, ${r.lat}::float8, ${r.lng}::float8,
             ${r.address}::text, ${r.gridCode}::text, ${r.communityCode}::text, ${r.streetCode}::text, ${r.districtCode}::text,
             ${r.locationPath}::text, 'submitted', ${r.complexity}::text, ${r.moderation}::text, ${r.at}::timestamptz, ${r.at}::timestamptz,
             -- the category/time-limit policy in force as this statement sees it: the case's clocks use its limits
-            (select max(version) from policy_versions)
+            (select max(version) from policy_versions), ${r.locationPending ?? false}::boolean
           from n
           returning case_no, policy_version),
         e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
               values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb)),
         ${photos.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)}),` : sql``}
+        ${ticketCte(id, r)}
         ${key ? sql`k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at})),` : sql``}
         box as (
           select * from cases n
@@ -154,7 +155,7 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
         clockCalendar: null, nationalDueAt: null, nationalCalendar: null, pendingExtension: null, extendedHours: 0, reworkCount: 0,
         returnCount: 0, escalationCount: 0, mergedIntoId: null, ratingScore: null, ratingComment: null, createdAt: r.at, updatedAt: r.at,
         closedAt: null, moderation: r.moderation, clockAlert: null, overdueAt: null, version: 1, policyVersion: policyVersion ?? null,
-        supervisedAt: null, supervisionDueAt: null, arriveDueAt: null, arrivedAt: null,
+        supervisedAt: null, supervisionDueAt: null, arriveDueAt: null, arrivedAt: null, locationPending: r.locationPending ?? false,
       };
       return { row, duplicates: duplicates.map((x) => ({ ...x, distanceM: Number(x.distanceM) })) };
     },
@@ -189,6 +190,18 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
 }
 
 /**
+ * `t as (insert into channel_tickets …),` for a channel's ticket (issue 11): its primary key (channel, ticket
+ * number) makes a second insert of the same ticket fail with a unique violation, and then nothing is written.
+ */
+function ticketCte(caseId: string, r: NewReport): SQL {
+  const t = r.channelTicket;
+  if (!t) return sql``;
+  return sql`t as (insert into channel_tickets (channel_id, ticket_no, case_id, origin, request_hash, caller_name, caller_phone, tracking_token_hash, urgent, received_at, created_at)
+    values (${t.channelId}, ${t.ticketNo}, ${caseId}::uuid, ${t.origin}, ${t.requestHash}, ${t.callerName}::text, ${t.callerPhone}::text, ${t.trackingTokenHash}::text,
+      ${t.urgent}::boolean, ${t.receivedAt}::timestamptz, ${r.at}::timestamptz)),`;
+}
+
+/**
  * `o as (insert into outbox …),` for rows from the one outbox row builder; with `gate`, only when that
  * CTE produced a row (a decision whose versioned update matched).
  */
@@ -211,6 +224,8 @@ function wake(when = true): SQL {
 function patchColumns(current: CaseRecord, patch: CasePatch, extra: { responsiblePath: string | null; now: Date }): Partial<typeof cases.$inferInsert> {
   const set: Partial<typeof cases.$inferInsert> = { state: patch.state, version: current.version + 1, updatedAt: extra.now };
   if (patch.complexity !== undefined) set.complexity = patch.complexity;
+  if (patch.categoryCode !== undefined) set.categoryCode = patch.categoryCode;
+  if (patch.standardRef !== undefined) set.standardRef = patch.standardRef;
   if (patch.responsibleCode !== undefined) {
     set.responsibleCode = patch.responsibleCode;
     set.responsiblePath = extra.responsiblePath;
@@ -259,6 +274,7 @@ function visible(v: CaseVisibility): SQL {
   const parts: SQL[] = [eq(cases.reporterId, v.userId), followedBy(v.userId)];
   if (v.areaPath) parts.push(like(cases.locationPath, `${v.areaPath}%`), like(cases.responsiblePath, `${v.areaPath}%`));
   if (v.heldPath) parts.push(like(cases.responsiblePath, `${v.heldPath}%`));
+  if (v.gridCodes?.length) parts.push(inArray(cases.gridCode, v.gridCodes));
   return or(...parts)!;
 }
 

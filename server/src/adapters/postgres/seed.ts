@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Role, UnitType } from '@finecity/types';
+import { UNCLASSIFIED_CATEGORY } from '@finecity/types';
 import type { Policy, OrgNodeSeedData } from '../../city-policy.js';
 import type { Db, Tx } from './database.js';
-import { appMeta, categories, orgNodes, users } from './schema.js';
+import { appMeta, categories, companies, companyGrids, orgNodes, users } from './schema.js';
 import { isSquad } from '../../domain/squad-clock.js';
 
 /**
@@ -11,12 +12,17 @@ import { isSquad } from '../../domain/squad-clock.js';
  */
 export async function seedIfEmpty(db: Db, policy: Policy): Promise<boolean> {
   const done = await db.select().from(appMeta).where(eq(appMeta.key, 'seed'));
-  if (done.length > 0) return false;
+  if (done.length > 0) {
+    // Databases seeded before issue 11 get the reserved 待分类 category too.
+    await db.insert(categories).values(UNCLASSIFIED_ROW).onConflictDoNothing();
+    return false;
+  }
   await db.transaction(async (tx) => {
     const nodes = nodeRows(policy);
     await insertChunks(tx, orgNodes, nodes);
     await insertChunks(tx, categories, categoryRows(policy));
     const { rows, demo } = userRows(policy, nodes);
+    await seedCompany(tx, nodes);
     await insertChunks(tx, users, rows);
     await tx.insert(appMeta).values([
       { key: 'seed', value: { at: new Date().toISOString(), nodes: nodes.length, users: rows.length } },
@@ -27,6 +33,20 @@ export async function seedIfEmpty(db: Db, policy: Policy): Promise<boolean> {
 }
 
 type NodeRow = typeof orgNodes.$inferInsert;
+
+/** The demo third-party inspection company (issue 11): the grids of the first demo community, allowed to verify. */
+const DEMO_COMPANY = 'demo';
+
+async function seedCompany(tx: Tx, nodes: NodeRow[]): Promise<void> {
+  const first = nodes.find((n) => n.level === 'grid');
+  if (!first) return;
+  await tx.insert(companies).values({
+    id: DEMO_COMPANY, name: '大连城市巡查服务有限公司（演示）', contractStart: '2026-01-01', contractEnd: '2027-12-31', mayVerify: true,
+    patrolFrom: '08:00', patrolTo: '18:00', createdAt: new Date(),
+  });
+  const grids = nodes.filter((n) => n.level === 'grid' && n.parentCode === first.parentCode);
+  await tx.insert(companyGrids).values(grids.map((g) => ({ companyId: DEMO_COMPANY, gridCode: g.code })));
+}
 
 function nodeRows(policy: Policy): NodeRow[] {
   const byCode = new Map<string, NodeRow>();
@@ -65,8 +85,18 @@ function nodeRows(policy: Policy): NodeRow[] {
   return rows;
 }
 
+/**
+ * 待分类 (issue 11): the category of a channel's ticket that names none we know. Reserved, not in
+ * config/categories.json (a GB/T catalogue): disabled, so no picker offers it, and not in the policy
+ * catalogue, so nothing sets a clock on it; registering such a case requires choosing a real category.
+ */
+const UNCLASSIFIED_ROW: typeof categories.$inferInsert = {
+  code: UNCLASSIFIED_CATEGORY.code, kind: 'matter', name: UNCLASSIFIED_CATEGORY.name, bigClassCode: '00', bigClassName: UNCLASSIFIED_CATEGORY.name,
+  standardRef: 'DL-local', departmentCode: null, enabled: false,
+};
+
 function categoryRows(policy: Policy): (typeof categories.$inferInsert)[] {
-  return policy.categories.categories.map((c) => ({
+  return [...policy.categories.categories.map((c) => ({
     code: c.code,
     kind: c.kind,
     name: c.name,
@@ -79,7 +109,7 @@ function categoryRows(policy: Policy): (typeof categories.$inferInsert)[] {
     keywords: c.keywords,
     hint: c.hint ?? null,
     confusableWith: c.confusableWith,
-  }));
+  })), UNCLASSIFIED_ROW];
 }
 
 type UserRow = typeof users.$inferInsert;
@@ -115,12 +145,16 @@ function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: st
   const districts = nodes.filter((n) => n.level === 'district');
   rows.push(staff(city, 'leader', 'LD', '市领导（演示）'));
   for (const d of districts) rows.push(staff(d, 'leader', 'LD', `${d.name}领导（演示）`));
-  rows.push(staff(city, 'third_party', 'TP01', '第三方采集员01（演示）'));
+  rows.push(staff(city, 'third_party', 'TP01', '第三方采集员01（演示）', { companyId: DEMO_COMPANY }));
+  // A 12319 call-centre operator (话务员, issue 11): files cases for callers at the H5 话务台.
+  rows.push(staff(city, 'hotline', 'HL01', '12319话务员01（演示）'));
   rows.push(staff(city, 'admin', 'ADM', '系统管理员（演示）'));
   // A district admin for the district of the first grid (the demo grids' district): district-scope admin work.
   const firstGrid = nodes.find((n) => n.level === 'grid');
   const adminDistrict = firstGrid && districts.find((d) => firstGrid.path.startsWith(d.path!));
   if (adminDistrict) rows.push(staff(adminDistrict, 'admin', 'ADM', '区管理员（演示）'));
+  // An enforcement patrol member (执法队员) of that district: their finds measure the companies' 漏查 (issue 11).
+  if (adminDistrict) rows.push(staff(adminDistrict, 'enforcement', 'ZF01', '执法队员01（演示）'));
   // Fictitious sandbox mobiles for staff (SMS fallback and robot @-mentions); real ones come from HR data.
   rows.forEach((r, i) => {
     r.mobile = `1990${String(i + 1).padStart(7, '0')}`;

@@ -4,14 +4,15 @@ import type { UserDirectory, UserRecord } from '../../usecases/account-repositor
 import type { DbOrTx } from './database.js';
 import { appMeta, orgNodes, users } from './schema.js';
 
-const columns = { id: users.id, name: users.name, roles: users.roles, orgNodeCode: users.orgNodeCode, dutySlot: users.dutySlot, openid: users.openid, status: users.status };
-type Row = { id: string; name: string; roles: string[]; orgNodeCode: string | null; dutySlot: string | null; openid: string | null; status: string };
+const columns = { id: users.id, name: users.name, roles: users.roles, orgNodeCode: users.orgNodeCode, dutySlot: users.dutySlot, openid: users.openid, status: users.status, companyId: users.companyId };
+type Row = { id: string; name: string; roles: string[]; orgNodeCode: string | null; dutySlot: string | null; openid: string | null; status: string; companyId: string | null };
 const STATUSES = new Set(['invited', 'active', 'deactivated']);
 
 const asRecord = (r: Row): UserRecord => ({
   id: r.id, name: r.name, roles: r.roles as Role[], orgNodeCode: r.orgNodeCode,
   dutySlot: r.dutySlot === 'A' || r.dutySlot === 'B' ? r.dutySlot : null, openid: r.openid,
   status: STATUSES.has(r.status) ? (r.status as UserRecord['status']) : 'active',
+  companyId: r.companyId,
 });
 
 export function pgUserDirectory(db: DbOrTx): UserDirectory {

@@ -62,6 +62,15 @@ export interface RawCounts {
   arrivalsOnTime: number;
   fixes: number;
   fixesOnTime: number;
+  /** Companies (issue 11, 月评估): finds reported in the period (发现量); of those, registered (复核量, 立案); finds closed in the period (办结量). */
+  companyFinds: number;
+  companyConfirmed: number;
+  companyClosed: number;
+  /** Contracted grid-days in the period and the contract, and those with a check-in (覆盖率). */
+  coverageBase: number;
+  coverageVisited: number;
+  /** Problems others reported in the contracted grids inside patrol hours that the company had not reported (漏查). */
+  missed: number;
 }
 
 export const ZERO_COUNTS: Readonly<RawCounts> = Object.freeze({
@@ -69,6 +78,7 @@ export const ZERO_COUNTS: Readonly<RawCounts> = Object.freeze({
   handled: 0, rework: 0, dispatched: 0, returned: 0, extended: 0, suspended: 0, handlingHoursSum: 0, handlingCount: 0,
   responseBase: 0, responded: 0, rated: 0, satisfied: 0, patrolReports: 0, selfHandled: 0, publicReports: 0,
   supervised: 0, supervisedDecided: 0, supervisedOnTime: 0, accountability: 0, arrivals: 0, arrivalsOnTime: 0, fixes: 0, fixesOnTime: 0,
+  companyFinds: 0, companyConfirmed: 0, companyClosed: 0, coverageBase: 0, coverageVisited: 0, missed: 0,
 });
 
 /** a / b in %, one decimal; null when b is 0 (no denominator: the indicator does not apply this period). */
@@ -112,5 +122,18 @@ export function indicatorsOf(c: RawCounts): Indicators {
     accountability: c.accountability,
     arrivalOnTimeRate: pct(c.arrivalsOnTime, c.arrivals),
     fixOnTimeRate: pct(c.fixesOnTime, c.fixes),
+    companyFinds: c.companyFinds,
+    companyConfirmed: c.companyConfirmed,
+    companyValidRate: pct(c.companyConfirmed, c.companyFinds),
+    companyClosed: c.companyClosed,
+    coverageRate: pct(c.coverageVisited, c.coverageBase),
+    missed: c.missed,
+    // 漏查率: of the problems known in the company's grids and hours (its finds and what it missed), the share it missed.
+    missRate: pct(c.missed, c.companyFinds + c.missed),
   };
+}
+
+/** Another level's indicators: the company-only ones do not apply (null). */
+export function withoutCompanyIndicators(i: Indicators): Indicators {
+  return { ...i, companyFinds: null, companyConfirmed: null, companyValidRate: null, companyClosed: null, coverageRate: null, missed: null, missRate: null };
 }

@@ -1,4 +1,5 @@
 import type { CaseDto, CaseEventDto, CaseSource, CaseState, ClockLevel, Complexity, DeadlineDto, OrgLevel, PhotoDto, Role } from '@finecity/types';
+import { UNCLASSIFIED_CATEGORY } from '@finecity/types';
 import type { UrlSigner } from '../../usecases/service-ports.js';
 import { dalianClock } from '../../usecases/access.js';
 import type { CaseView } from '../../usecases/case-view.js';
@@ -45,7 +46,7 @@ export function presentCaseSummary(r: CaseRow, c: PresentCtx): CaseDto {
     caseNo: r.caseNo,
     state: r.state as CaseState,
     source: r.source as CaseSource,
-    category: { code: r.categoryCode, name: cat?.name ?? r.categoryCode, standardRef: r.standardRef },
+    category: { code: r.categoryCode, name: cat?.name ?? (r.categoryCode === UNCLASSIFIED_CATEGORY.code ? UNCLASSIFIED_CATEGORY.name : r.categoryCode), standardRef: r.standardRef },
     description: r.description,
     anonymous: r.anonymous,
     location: { lat: r.lat, lng: r.lng, address: r.address },
@@ -63,6 +64,7 @@ export function presentCaseSummary(r: CaseRow, c: PresentCtx): CaseDto {
     moderation: r.moderation === 'review' ? 'review' : null,
     supervised: r.supervisedAt !== null && r.supervisedAt !== undefined,
     supervisionDueAt: r.supervisionDueAt?.toISOString() ?? null,
+    locationPending: r.locationPending ?? false,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,
@@ -85,7 +87,9 @@ export function presentCase(v: CaseView, c: PresentCtx): CaseDto {
 function presentEvent(e: CaseView['events'][number], v: CaseView, photos: PhotoDto[]): CaseEventDto {
   // An anonymous reporter stays anonymous to staff in every event (submit, rate, reopen …);
   // residents see units and roles, not staff names.
-  const hideReporter = v.row.anonymous && !v.viewerIsReporter && e.actorId !== null && e.actorId === v.row.reporterId;
+  const byReporter = e.actorId !== null && e.actorId === v.row.reporterId;
+  // A third-party company sees no reporter's identity and no resident's name (issue 11), only their role.
+  const hideReporter = !v.viewerIsReporter && ((v.row.anonymous && byReporter) || (v.hideReporters === true && (byReporter || e.actorRole === 'resident')));
   const showName = !hideReporter && (v.viewerIsStaff || e.actorId === v.row.reporterId);
   return {
     seq: e.seq,

@@ -9,7 +9,7 @@ import { parse } from '../validate.js';
 /** What the main API may read of the running sandbox (created in boot.ts or the test harness). */
 export interface SandboxView {
   /** The sandbox record (server/src/sandbox/record.ts), oldest first. */
-  messages(filter: { openid?: string; group?: string; since?: string; channel?: 'subscribe' | 'oa_template' | 'wecom_robot' | 'sms'; afterId?: number; limit?: number }): unknown[];
+  messages(filter: { openid?: string; group?: string; since?: string; channel?: string; afterId?: number; limit?: number }): unknown[];
   /** Whether an org node has a WeCom group robot. */
   hasGroup(orgNodeCode: string): boolean;
 }
@@ -18,7 +18,8 @@ const messagesQuery = z.object({
   openid: z.string().min(1).max(128).optional(),
   group: z.string().min(1).max(64).optional(),
   since: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time').optional(),
-  channel: z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']).optional(),
+  // A WeChat/WeCom/SMS channel, or a partner platform the sandbox plays (12345, 12319, minyi, minxin, tp-<company>).
+  channel: z.union([z.enum(['subscribe', 'oa_template', 'wecom_robot', 'sms']), z.string().regex(/^(12345|12319|minyi|minxin|tp-[a-z0-9]{2,20})$/, '渠道不对')]).optional(),
   afterId: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
@@ -34,8 +35,8 @@ export function sandboxRoutes(router: Router, api: ApiRegistry, deps: AppDeps, s
   if (view) {
     api.add({
       method: 'get', path: '/api/v1/sandbox/messages', tag: 'sandbox', auth: false,
-      summary: 'Every message the sandbox accepted or refused, oldest first; filters openid (mini-program or OA), group (org node code), since (ISO) (sandbox only)',
-      responses: { 200: '{messages:[{id,at,channel,recipient:{openid?,oaOpenid?,group?,phone?},templateId?,robot?,content,data?,mentions?,errcode,errmsg,accepted}]}' },
+      summary: 'Every message the sandbox accepted or refused, oldest first; filters openid (mini-program or OA), group (org node code), channel (subscribe, oa_template, wecom_robot, sms, or a partner channel id: its callbacks received and tickets sent), since (ISO) (sandbox only)',
+      responses: { 200: '{messages:[{id,at,channel,recipient:{openid?,oaOpenid?,group?,phone?,partner?},templateId?,robot?,content,data?,mentions?,direction?,payload?,errcode,errmsg,accepted}]}' },
     });
     router.get('/api/v1/sandbox/messages', (ctx) => {
       ctx.body = { messages: view.messages(parse(messagesQuery, ctx.query)) };

@@ -10,7 +10,7 @@ const reason = (what: string) => z.string().trim().min(1, `请填写${what}`).ma
 
 /** Bodies of POST /api/v1/cases/:id/actions/:action, one schema per action name (the contract in @finecity/types). */
 export const ACTION_BODIES = {
-  register: z.object({ note: note.optional() }).strict(),
+  register: z.object({ note: note.optional(), categoryCode: z.string().trim().regex(/^(\d{5}|DL-[A-Z0-9-]+)$/, 'categoryCode 必须是问题类别编码').optional() }).strict(),
   reject: z.object({ note: reason('不予受理的理由') }).strict(),
   merge: z.object({ intoCaseId: z.uuid('intoCaseId 必须是案件 ID'), note: note.optional() }).strict(),
   dispatch: z.object({ orgNodeCode: z.string().trim().min(1).max(40).optional(), complexity: z.enum(COMPLEXITIES).optional(), note: note.optional() }).strict(),

@@ -8,6 +8,8 @@ import type { RawCounts } from '../../domain/assessment/indicators.js';
 export interface CountingRules {
   satisfiedAtLeast: number;
   responseMinutes: { A: number; B: number };
+  /** 漏查 window of the companies' 月评估 (issue 11), hours. */
+  companyMissWindowHours?: number;
 }
 
 /** One unit's raw counts. `unitCode` is an org node code, or for inspectors `<gridCode>:<A|B>` (the post). */

@@ -1,4 +1,4 @@
-import { ASSESSMENT_LEVEL_LABELS, ASSESSMENT_PERIOD_LABELS, INDICATOR_KEYS, INDICATOR_LABELS, type ScorecardDto } from '@finecity/types';
+import { ASSESSMENT_LEVEL_LABELS, ASSESSMENT_PERIOD_LABELS, COMPANY_INDICATOR_KEYS, INDICATOR_KEYS, INDICATOR_LABELS, type IndicatorKey, type ScorecardDto } from '@finecity/types';
 import { formatBeijing } from '../../domain/shanghai-time.js';
 import type { Deps } from '../deps.js';
 import type { SheetSpec } from '../admin/spreadsheets.js';
@@ -13,11 +13,16 @@ const FIXED_COLUMNS = [
   { header: '综合指标值', width: 12 },
 ];
 
+/** The company-only indicators (发现量 … 漏查率) are columns of the company sheet only. */
+const keysFor = (card: ScorecardDto): readonly IndicatorKey[] =>
+  card.level === 'company' ? INDICATOR_KEYS : INDICATOR_KEYS.filter((k) => !(COMPANY_INDICATOR_KEYS as readonly string[]).includes(k));
+
 function levelSheet(card: ScorecardDto, name: string): SheetSpec {
+  const keys = keysFor(card);
   return {
     name,
-    columns: [...FIXED_COLUMNS, ...INDICATOR_KEYS.map((k) => ({ header: INDICATOR_LABELS[k], width: Math.max(10, INDICATOR_LABELS[k].length * 2 + 2) }))],
-    rows: card.rows.map((r) => [r.rank, r.orgNodeCode, r.name, r.score, ...INDICATOR_KEYS.map((k) => r.indicators[k])]),
+    columns: [...FIXED_COLUMNS, ...keys.map((k) => ({ header: INDICATOR_LABELS[k], width: Math.max(10, INDICATOR_LABELS[k].length * 2 + 2) }))],
+    rows: card.rows.map((r) => [r.rank, r.orgNodeCode, r.name, r.score, ...keys.map((k) => r.indicators[k])]),
   };
 }
 
@@ -36,6 +41,8 @@ function notesSheet(deps: Pick<Deps, 'policy'>, cards: ScorecardDto[]): SheetSpe
   ];
   for (const [key, w] of Object.entries(a.weights)) if (w) rows.push([`权重：${INDICATOR_LABELS[key as keyof typeof INDICATOR_LABELS]}`, w.weight, betterText(w.better)]);
   for (const [key, w] of Object.entries(a.squadWeights)) if (w) rows.push([`小分队权重：${INDICATOR_LABELS[key as keyof typeof INDICATOR_LABELS]}`, w.weight, betterText(w.better)]);
+  for (const [key, w] of Object.entries(a.companyWeights)) if (w) rows.push([`第三方公司权重：${INDICATOR_LABELS[key as keyof typeof INDICATOR_LABELS]}`, w.weight, betterText(w.better)]);
+  rows.push(['第三方公司漏查', `执法巡查、市民或 12345 在合同网格、巡查时段内上报，而公司在此前 ${a.companyMissWindowHours} 小时内未上报同网格同类问题的，计为漏查`]);
   return { name: '说明', columns: [{ header: '项目', width: 24 }, { header: '内容', width: 80 }, { header: '备注', width: 30 }], rows };
 }
 

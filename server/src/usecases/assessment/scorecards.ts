@@ -1,6 +1,6 @@
 import type { AssessmentLevel, AssessmentPeriod, OrgLevel, PublicRankingsDto, ScorecardDto, ScorecardRowDto } from '@finecity/types';
 import { ASSESSMENT_LEVEL_LABELS } from '@finecity/types';
-import { indicatorsOf, ZERO_COUNTS, type RawCounts } from '../../domain/assessment/indicators.js';
+import { indicatorsOf, withoutCompanyIndicators, ZERO_COUNTS, type RawCounts } from '../../domain/assessment/indicators.js';
 import { askedPeriod, periodBounds, periodEnded, type PeriodBounds } from '../../domain/assessment/periods.js';
 import { compositeScore, rank } from '../../domain/assessment/score.js';
 import { AppError } from '../../domain/errors.js';
@@ -17,10 +17,10 @@ export { scorecardWorkbook } from './scorecard-workbook.js';
  * Ranks are city-wide: a street's leader sees their grids with the rank they hold among all grids of the city.
  */
 
-type ScorecardDeps = Pick<Deps, 'org' | 'assessment' | 'policy'>;
+type ScorecardDeps = Pick<Deps, 'org' | 'assessment' | 'policy'> & Partial<Pick<Deps, 'companies'>>;
 
-/** The levels a publication freezes: every area level, departments, squads and inspector posts. */
-export const PUBLISHED_LEVELS: readonly AssessmentLevel[] = ['district', 'street', 'community', 'grid', 'department', 'squad', 'inspector'];
+/** The levels a publication freezes: every area level, departments, squads, inspector posts and companies. */
+export const PUBLISHED_LEVELS: readonly AssessmentLevel[] = ['district', 'street', 'community', 'grid', 'department', 'squad', 'inspector', 'company'];
 
 /** Area levels from the top; a caller reads levels at or below their own node's. */
 const AREA_DEPTH: Partial<Record<AssessmentLevel | OrgLevel, number>> = { city: 0, district: 1, street: 2, community: 3, grid: 4 };
@@ -28,7 +28,7 @@ const AREA_DEPTH: Partial<Record<AssessmentLevel | OrgLevel, number>> = { city: 
 
 export function countingRules(policy: Deps['policy']): CountingRules {
   const a = policy.assessment;
-  return { satisfiedAtLeast: a.satisfiedAtLeast, responseMinutes: a.responseMinutes };
+  return { satisfiedAtLeast: a.satisfiedAtLeast, responseMinutes: a.responseMinutes, companyMissWindowHours: a.companyMissWindowHours };
 }
 
 /** The units a level lists under a node: code and name (inspector posts are `<grid>:<A|B>`). */
@@ -65,13 +65,15 @@ export async function computeScorecard(deps: ScorecardDeps, bounds: PeriodBounds
   if (!root) throw new AppError('org.not_found', '单位不存在', { orgNodeCode: rootCode });
   const counted = await deps.assessment.rawCounts(level, { rootPath: root.path, start: bounds.start, end: bounds.end }, countingRules(deps.policy));
   const byUnit = new Map<string, RawCounts>(counted.map((u) => [u.unitCode, u.counts]));
-  const units = unitsOf(deps, level, root);
-  // Units the tree does not list (companies) keep the code the counts came with.
+  const units = level === 'company' && deps.companies ? (await deps.companies.list()).map((c) => ({ code: c.id, name: c.name })) : unitsOf(deps, level, root);
+  // Units the tree does not list keep the code the counts came with.
   const known = new Set(units.map((u) => u.code));
   for (const u of counted) if (!known.has(u.unitCode)) units.push({ code: u.unitCode, name: u.unitCode });
-  const weights = level === 'squad' ? deps.policy.assessment.squadWeights : deps.policy.assessment.weights;
+  const a = deps.policy.assessment;
+  const weights = level === 'squad' ? a.squadWeights : level === 'company' ? a.companyWeights : a.weights;
   const rows = units.map((u) => {
-    const indicators = indicatorsOf(byUnit.get(u.code) ?? ZERO_COUNTS);
+    const all = indicatorsOf(byUnit.get(u.code) ?? ZERO_COUNTS);
+    const indicators = level === 'company' ? all : withoutCompanyIndicators(all);
     return { orgNodeCode: u.code, name: u.name, indicators, score: compositeScore(indicators, weights) };
   });
   return rank(rows).map((r) => ({ orgNodeCode: r.orgNodeCode, name: r.name, indicators: r.indicators, score: r.score, rank: r.rank }));
@@ -177,6 +179,8 @@ export async function publicRankings(deps: Pick<Deps, 'org' | 'snapshots'>, peri
     period, at: bounds.at, label: bounds.label, version: snap.version, publishedAt: snap.publishedAt.toISOString(),
     districts: (snap.rows.district ?? []).map(pub),
     streets: (snap.rows.street ?? []).map((r) => ({ ...pub(r), district: districtOf(r.orgNodeCode) })),
+    // 发现量、复核量、办结量 are made public (大政办发〔2018〕125号, third-party inspection).
+    ...(snap.rows.company ? { companies: snap.rows.company.map((r) => ({ ...pub(r), finds: r.indicators.companyFinds, confirmed: r.indicators.companyConfirmed, closed: r.indicators.companyClosed })) } : {}),
   };
 }
 

@@ -69,7 +69,10 @@ const ROLE_TEXT: Record<string, string> = {
  */
 function present(c: CommentRecord, viewer: CurrentUser, row: CaseRecord): CaseCommentDto {
   const own = c.authorId === viewer.id;
-  const anonymousReporter = row.anonymous && c.authorId === row.reporterId && !own;
+  // A third-party company never learns who reported, nor a resident's name (issue 11).
+  const companyViewer = viewer.roles.includes('third_party') && !viewer.roles.some((r) => r !== 'third_party' && r !== 'resident');
+  const hidden = companyViewer && (c.authorId === row.reporterId || c.authorRole === 'resident');
+  const anonymousReporter = ((row.anonymous && c.authorId === row.reporterId) || hidden) && !own;
   const name = anonymousReporter ? '匿名' : own || viewer.orgPath !== null ? c.authorName : (ROLE_TEXT[c.authorRole] ?? '工作人员');
   return { id: c.id, authorName: name, authorRole: c.authorRole, body: c.body, public: c.public, mentions: viewer.orgPath !== null ? c.mentions : [], at: c.createdAt.toISOString() };
 }

@@ -10,6 +10,7 @@ import { useRequiredUser } from '../../../../hooks/use-session'
 import { api, errorText } from '../../../../services/api'
 import { nav, ui, windowWidth } from '../../../../services/platform'
 import { QUEUES } from './queues'
+import ChannelNav from '../../ChannelNav'
 
 const countText = (p: Page<CaseDto>): string => `共 ${p.total} 件${p.total > p.items.length ? `，显示前 ${p.items.length} 件` : ''}`
 
@@ -42,6 +43,8 @@ export default function Console() {
   return (
     <View className={`page console ${wide ? 'console--wide' : ''}`}>
       <View className='console__side'>
+        {/* 待定位 and failed partner callbacks (issue 11) sit beside the queues for city and district platforms. */}
+        {user && user.roles.some((r) => r === 'city' || r === 'district') && <ChannelNav current='console' user={user} />}
         <View className='chips' role='tablist' aria-label='工作队列'>
           {QUEUES.map((x) => (
             <Tap key={x.key} id={`queue-${x.key}`} className={`chip chip--choice ${x.key === queue ? 'chip--on' : ''}`} role='tab' selected={x.key === queue} label={x.label} onTap={() => { setQueue(x.key); setSelected(null) }}>
