@@ -75,6 +75,16 @@ async function partnerCase(channelId = '12345'): Promise<{ id: string; caseNo: s
 const received = (ticketNo: string) => h.sandbox.messages({ channel: '12345', limit: 10_000 }).filter((m) => m.direction === 'callback' && m.payload?.ticketNo === ticketNo);
 const rowsOf = (caseId: string) => h.database.db.select().from(channelCallbacks).where(eq(channelCallbacks.caseId, caseId)).orderBy(channelCallbacks.id);
 
+/**
+ * The case's callback rows once none is pending: the partner records a callback before its answer reaches
+ * the sender, which only then marks the row sent.
+ */
+const settledRows = (caseId: string) =>
+  eventually(async () => {
+    const rows = await rowsOf(caseId);
+    return rows.length > 0 && rows.every((r) => r.status !== 'pending') ? rows : undefined;
+  }, 20_000, `the callbacks of ${caseId} to settle`);
+
 async function deliveredStatus(ticketNo: string, status: string): Promise<ChannelCallback> {
   const m = await eventually(async () => received(ticketNo).find((x) => x.accepted && x.payload?.status === status), 20_000, `${status} callback of ${ticketNo}`);
   return m.payload as unknown as ChannelCallback;
@@ -94,7 +104,7 @@ describe('status callbacks to a partner platform', () => {
     expect(dispatched.unit).toBeTruthy();
     // The sandbox checked each signature; nothing it received was refused.
     expect(received(c.ticketNo).every((m) => m.accepted)).toBe(true);
-    const rows = await rowsOf(c.id);
+    const rows = await settledRows(c.id);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual([['sent', 1], ['sent', 1]]);
   });
 
@@ -120,7 +130,7 @@ describe('status callbacks to a partner platform', () => {
     await deliveredStatus(c.ticketNo, 'dispatched');
     const tries = received(c.ticketNo).filter((m) => m.payload?.status === 'dispatched');
     expect(tries.map((m) => [m.accepted, m.errcode])).toEqual([[false, 'http_500'], [false, 'http_500'], [true, 0]]);
-    const row = (await rowsOf(c.id)).find((r) => (r.payload as { status: string }).status === 'dispatched')!;
+    const row = (await settledRows(c.id)).find((r) => (r.payload as { status: string }).status === 'dispatched')!;
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
@@ -129,7 +139,7 @@ describe('status callbacks to a partner platform', () => {
     await control(h, 'partners/12345/fail', { times: 1, mode: 'timeout', delayMs: 1500 });
     await actOk(h, district, c.id, 'register');
     await deliveredStatus(c.ticketNo, 'accepted');
-    const row = (await rowsOf(c.id))[0]!;
+    const row = (await settledRows(c.id))[0]!;
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(received(c.ticketNo).map((m) => m.errcode)).toEqual(['timeout', 0]);
   });
