@@ -188,6 +188,9 @@ export const cases = pgTable(
     uniqueIndex('cases_case_no_uq').on(t.caseNo),
     index('cases_state_idx').on(t.state),
     index('cases_dup_idx').on(t.categoryCode, t.createdAt),
+    // The duplicate rule's box (category, then a latitude band of twice the rule's distance): a busy category
+    // has thousands of open cases in the 72-hour window city-wide, of which the band holds a handful.
+    index('cases_dup_geo_idx').on(t.categoryCode, t.lat),
     index('cases_location_path_idx').using('btree', t.locationPath.op('text_pattern_ops')),
     index('cases_responsible_path_idx').using('btree', t.responsiblePath.op('text_pattern_ops')),
     index('cases_reporter_idx').on(t.reporterId),

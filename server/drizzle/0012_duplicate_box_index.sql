@@ -1,0 +1,1 @@
+CREATE INDEX "cases_dup_geo_idx" ON "cases" USING btree ("category_code","lat");
