@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LoginResponse, SandboxAccount } from '@finecity/types';
-import { boot } from '../../server/src/boot.js';
-import { loadConfig } from '../../server/src/config.js';
+import { bootForE2e } from './e2e-server.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
 const OUT = path.resolve('docs/screenshots');
@@ -53,7 +52,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-shots-'));
-  const running = await boot(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }));
+  const running = await bootForE2e(dataDir);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
   try {
     const base = running.url;

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
+import { clearPrefix } from '../support/redis-prefix.js';
 
 export async function bootForE2e(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
   const prefix = `fce2e${process.pid}${crypto.randomBytes(3).toString('hex')}`;
@@ -16,21 +17,4 @@ export async function bootForE2e(dataDir: string, env: Record<string, string> = 
     await clearPrefix(config.redis.url, prefix);
   };
   return running;
-}
-
-async function clearPrefix(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    /* a Redis that is down has nothing of ours to delete */
-  } finally {
-    r.disconnect();
-  }
 }

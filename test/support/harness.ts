@@ -15,6 +15,7 @@ import { loadPolicy } from '../../server/src/city-policy.js';
 import type { Notifier } from '../../server/src/notifier.js';
 import { createWeChatSandbox, sandboxOptionsFor, type WeChatSandbox } from '../../server/src/sandbox/wechat-sandbox.js';
 import { readTemplateInfo, withDatabase } from './template.js';
+import { clearPrefix } from './redis-prefix.js';
 
 /** A clock the tests move by hand: deadlines, colours and the reopen window depend on it. */
 export class TestClock {
@@ -142,22 +143,4 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       fs.rmSync(photoDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Removes this file's queues and keys from the shared Redis. */
-async function clearPrefix(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-  } catch {
-    /* Redis may be the thing a test stopped */
-  } finally {
-    r.disconnect();
-  }
 }

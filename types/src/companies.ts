@@ -1,6 +1,9 @@
 // Third-party inspection companies (issue 11, item 4): contracts, 日巡查 check-ins, coverage, 漏查.
 
-export const COMPANY_ID_PATTERN = /^[a-z0-9]{2,20}$/;
+import { COMPANY_ID } from './channels.js';
+
+/** A company id (the `tp-<id>` channel's id): types/src/channels.ts COMPANY_ID. */
+export const COMPANY_ID_PATTERN = COMPANY_ID;
 
 export interface CompanyDto {
   id: string;

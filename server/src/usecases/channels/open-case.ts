@@ -8,6 +8,7 @@ import { effectsToRecord } from '../effects.js';
 import type { Deps } from '../deps.js';
 import { processPhotos, removePhotos, storeProcessed } from '../photo-intake.js';
 import type { NewReport, OrgNode } from '../repositories.js';
+import type { PinnedLocation } from './intake-ports.js';
 
 /**
  * The one way a case comes in from a channel other than the resident's own app (issue 11): partner
@@ -129,16 +130,8 @@ function resolveCategory(deps: Deps, code: string | null): { code: string; urgen
   return { code: live.code, urgent: live.urgent };
 }
 
-interface Place {
-  lat: number;
-  lng: number;
-  gridCode: string | null;
-  communityCode: string | null;
-  streetCode: string | null;
-  districtCode: string;
-  locationPath: string;
-  pending: boolean;
-}
+/** Where the case lies (the columns a pin would set), and whether it still waits in the 待定位 queue. */
+type Place = PinnedLocation & { pending: boolean };
 
 /**
  * Where the ticket is: a point is located in a grid as reports are; an address alone is matched against

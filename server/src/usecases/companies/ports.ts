@@ -1,21 +1,11 @@
-import type { CompanyInput } from '@finecity/types';
+import type { CompanyDto, CompanyInput } from '@finecity/types';
 
 /**
  * Third-party inspection companies (issue 11, item 4; 大政办发〔2018〕125号: 日巡查、周反馈、月评估): the
  * contract, its grids, the people attached, 日巡查 check-ins, and the reads that coverage, 周反馈 and 漏查
  * need. Implemented in adapters/postgres/company-repository.ts.
  */
-export interface CompanyRecord {
-  id: string;
-  name: string;
-  contractStart: string;
-  contractEnd: string;
-  mayVerify: boolean;
-  patrolFrom: string;
-  patrolTo: string;
-  gridCodes: string[];
-  inspectors: number;
-}
+export type CompanyRecord = Omit<CompanyDto, 'active'>;
 
 /** What a request of a company's inspector carries (CurrentUser.company): scope facts read it. */
 export interface CompanyScope {
