@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { CaseDto, CompanyDto, CompanyMissedDto, CompanyMonthDto, CoverageDto, PublicRankingsDto, ScorecardDto } from '@finecity/types';
+import { signPayload } from '../../server/src/usecases/channels/signing.js';
 import { runCompanyWeekly } from '../../server/src/usecases/companies/weekly.js';
 import { actOk, auth, handleOk, reportOk, type Session } from '../support/flows.js';
 import { startHarness, TestClock, type Harness } from '../support/harness.js';
@@ -257,6 +258,27 @@ describe('月评估 with 漏查, 周反馈 and the cross-check list (October 202
     });
     expect([demo[header.indexOf('发现量')], demo[header.indexOf('漏查数')], demo[header.indexOf('有效率(%)')]]).toEqual([2, 2, 50]);
     expect((wb.getWorksheet('街道')!.getRow(1).values as unknown[]).slice(1)).not.toContain('发现量');
+  });
+});
+
+describe('finds that come in through the company\'s own system (channel tp-demo, September 2026)', () => {
+  it('opens them as the company\'s cases and counts them in its month', async () => {
+    at('2026-09-10T09:00:00');
+    const raw = JSON.stringify({ ticketNo: 'DEMO-20260910-001', receivedAt: '2026-09-10T08:55:00+08:00', content: '人行道上有垃圾堆放', categoryCode: '06010', ...place(G1) });
+    const timestamp = String(Math.floor(clock.now().getTime() / 1000));
+    const nonce = 'demo-nonce-20260910-001';
+    const secret = h.deps.channelSecret('tp-demo');
+    expect(secret).toBeTruthy();
+    const res = await h.request
+      .post('/api/v1/channels/tp-demo/tickets')
+      .set({ 'Content-Type': 'application/json', 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Signature': signPayload(secret!, timestamp, nonce, raw) })
+      .send(raw);
+    expect(res.status).toBe(201);
+    const opened = await get<{ case: CaseDto }>(await dispatcher(), `/api/v1/cases/${res.body.caseId}`);
+    expect(opened.case).toMatchObject({ source: 'third_party', caseNo: res.body.caseNo });
+    at('2026-10-01T09:00:00');
+    const m = await get<CompanyMonthDto>(await tp(), '/api/v1/companies/demo/month?month=2026-09');
+    expect(m).toMatchObject({ finds: 1, confirmed: 0, closed: 0, missed: 0 });
   });
 });
 
