@@ -40,10 +40,16 @@ export const AUDIT_ACTION_LABEL: Record<string, string> = {
   'org.import': '导入网格',
   'category.update': '修改类别与时限',
   'categories.update': '修改类别与时限',
+  'company.create': '新增第三方巡查公司',
+  'company.update': '修改第三方巡查公司',
+  'company.assign': '人员归属巡查公司',
+  'open311_key.issue': '签发 Open311 密钥',
+  'open311_key.revoke': '吊销 Open311 密钥',
 }
 
 export const AUDIT_ENTITY_LABEL: Record<string, string> = {
   user: '人员', case: '案件', duty: '排班', calendar: '工作日历', org: '网格', org_node: '网格', category: '类别',
+  company: '第三方巡查公司', open311_key: 'Open311 密钥',
 }
 
 export const actionText = (a: string): string => AUDIT_ACTION_LABEL[a] ?? (a.startsWith('staff.') ? '人员变更' : a.startsWith('case.') ? '案件变更' : '其他操作')
@@ -92,6 +98,12 @@ function field(key: string, v: unknown): string | null {
     case 'cancelledSubstitutes': return Array.isArray(v) ? `取消替班 ${v.length} 条` : null
     case 'holidays': return Array.isArray(v) ? `休息日 ${v.length} 天` : null
     case 'workdays': return Array.isArray(v) ? `调休上班 ${v.length} 天` : null
+    case 'contractStart': return `合同起 ${String(v)}`
+    case 'contractEnd': return `合同止 ${String(v)}`
+    case 'mayVerify': return v ? '可核查' : '不可核查'
+    case 'gridCodes': return Array.isArray(v) ? `合同网格 ${v.length} 个` : null
+    case 'companyId': return `巡查公司 ${String(v)}`
+    case 'revokedAt': return isoLike(v) ? `吊销于 ${beijingTime(v)}` : null
     default: return null
   }
 }
