@@ -174,7 +174,7 @@ export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarne
       };
       page.on('request', record);
       await page.goto(`${running.url}/#${route}`);
-      await page.getByText(opts.ready).filter({ visible: true }).first().waitFor({ timeout: 15000 });
+      await page.getByText(opts.ready).filter({ visible: true }).first().waitFor({ timeout: 30000 });
       await page.waitForLoadState('networkidle');
       return { page, calls, images, stop: () => page.off('request', record) };
     }

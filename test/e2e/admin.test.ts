@@ -78,8 +78,10 @@ describe('admin console and staff activation in Chromium', () => {
   }
 
   const open = async (page: Page, route: string, ready: string) => {
+    // 30 s: in CI the PostgreSQL pass runs beside the browser tests on the same two cores, and a page waiting on
+    // its API then took more than 15 s once.
     await page.goto(`${running.url}/#${route}`);
-    await page.getByText(ready).filter({ visible: true }).first().waitFor({ timeout: 15000 });
+    await page.getByText(ready).filter({ visible: true }).first().waitFor({ timeout: 30000 });
     await page.waitForLoadState('networkidle');
   };
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
