@@ -9,3 +9,4 @@ export * from './leader.js';
 export * from './channels.js';
 export * from './call-centre.js';
 export * from './companies.js';
+export * from './coords.js';

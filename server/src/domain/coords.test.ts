@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { bd09ToGcj02, bd09ToWgs84, gcj02ToBd09, gcj02ToWgs84, toWgs84, wgs84ToBd09, wgs84ToGcj02 } from './coords.js';
+import * as shared from '@finecity/types';
+import { bd09ToGcj02, bd09ToWgs84, fromWgs84, gcj02ToBd09, gcj02ToWgs84, toWgs84, toWgs84FromMap, wgs84ToBd09, wgs84ToGcj02 } from './coords.js';
 
 /** Metres between two nearby points (equirectangular; plenty at this scale). */
 function metres(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
@@ -52,5 +53,20 @@ describe('BD-09', () => {
     expect(metres(toWgs84(bd, 'bd09'), zhongshanSquare)).toBeLessThan(0.05);
     expect(metres(toWgs84(wgs84ToGcj02(zhongshanSquare), 'gcj02'), zhongshanSquare)).toBeLessThan(0.01);
     expect(toWgs84(zhongshanSquare, 'wgs84')).toEqual(zhongshanSquare);
+  });
+});
+
+describe('one converter for the server and the mini-program', () => {
+  it('is the shared types workspace copy', () => {
+    expect(wgs84ToGcj02).toBe(shared.wgs84ToGcj02);
+    expect(gcj02ToWgs84).toBe(shared.gcj02ToWgs84);
+  });
+
+  it('puts a WGS-84 point into a map datum and back', () => {
+    const p = { lat: 38.9187, lng: 121.6444 };
+    expect(fromWgs84(p, 'wgs84')).toEqual(p);
+    expect(fromWgs84(p, 'gcj02')).toEqual(wgs84ToGcj02(p));
+    expect(metres(toWgs84FromMap(fromWgs84(p, 'gcj02'), 'gcj02'), p)).toBeLessThan(0.01);
+    expect(toWgs84FromMap(p, 'wgs84')).toEqual(p);
   });
 });
