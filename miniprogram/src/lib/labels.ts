@@ -25,6 +25,11 @@ export const STATE_TONE: Record<CaseState, 'blue' | 'orange' | 'green' | 'grey'>
   suspended: 'grey',
 }
 
+/**
+ * The action's name, as the timeline heads its event ("处置 · 网格员 张三") and as a toast reads it with
+ * 成功 ("处置成功", "受理成功"): each must read well in both (issue 12: "处置完成成功"). For a toast that
+ * says what now holds, see ACTION_DONE.
+ */
 export const ACTION_LABEL: Record<CaseAction | 'submit' | 'locate', string> = {
   submit: '上报',
   locate: '定位',
@@ -35,7 +40,7 @@ export const ACTION_LABEL: Record<CaseAction | 'submit' | 'locate', string> = {
   sign: '签收',
   return: '退回',
   escalate: '上报上级',
-  handle: '处置完成',
+  handle: '处置',
   'request-extension': '申请延期',
   'decide-extension': '审批延期',
   suspend: '挂账',
@@ -43,6 +48,25 @@ export const ACTION_LABEL: Record<CaseAction | 'submit' | 'locate', string> = {
   reopen: '重新打开',
   rate: '评价',
   supervise: '督办',
+}
+
+/** What a finished action says to the person who did it ("已派遣", "评价已提交"): toast text. */
+export const ACTION_DONE: Record<CaseAction, string> = {
+  register: '已受理',
+  reject: '已不予受理',
+  merge: '已合并',
+  dispatch: '已派遣',
+  sign: '已签收',
+  return: '已退回',
+  escalate: '已上报上级',
+  handle: '处置结果已提交',
+  'request-extension': '延期申请已提交',
+  'decide-extension': '延期审批已提交',
+  suspend: '已挂账',
+  verify: '核查结果已提交',
+  reopen: '已重新打开',
+  rate: '感谢您的评价',
+  supervise: '已督办',
 }
 
 export const CLOCK_LABEL: Record<ClockLevel, string> = {

@@ -1,14 +1,26 @@
 import type { DeadlineDto } from '@finecity/types'
 
 const pad = (n: number): string => String(n).padStart(2, '0')
+/** Beijing time is UTC+8 all year (China has kept no daylight saving time since 1991). */
+const BEIJING_MS = 8 * 3_600_000
 
-/** "11-27 14:05" in the viewer's local time (Dalian users are on UTC+8). */
-export function shortTime(iso: string): string {
-  const d = new Date(iso)
-  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+/** The Beijing calendar fields of an instant, whatever the device's own time zone. */
+function beijing(iso: string): { y: number; mo: number; d: number; h: number; mi: number } {
+  const t = new Date(new Date(iso).getTime() + BEIJING_MS)
+  return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes() }
 }
 
-/** "剩 5 小时 20 分" / "超时 2 小时" relative to now. */
+/**
+ * "12月3日 14:05" in Beijing time; another year than `now`'s gets its year ("2025年12月3日 14:05").
+ * Everything a person reads says times this way, never as ISO text.
+ */
+export function shortTime(iso: string, now: Date = new Date()): string {
+  const b = beijing(iso)
+  const year = b.y !== beijing(now.toISOString()).y ? `${b.y}年` : ''
+  return `${year}${b.mo}月${b.d}日 ${pad(b.h)}:${pad(b.mi)}`
+}
+
+/** "剩 5 小时 20 分" / "超时 2 小时 0 分" relative to now. */
 export function dueText(deadline: DeadlineDto | null, now: Date = new Date()): string {
   if (!deadline) return '未计时'
   if (deadline.level === 'stopped') return '已结束计时'
@@ -19,4 +31,16 @@ export function dueText(deadline: DeadlineDto | null, now: Date = new Date()): s
   const m = Math.floor((abs % 3_600_000) / 60_000)
   const span = h >= 48 ? `${Math.floor(h / 24)} 天 ${h % 24} 小时` : h > 0 ? `${h} 小时 ${m} 分` : `${m} 分钟`
   return ms >= 0 ? `剩 ${span}` : `超时 ${span}`
+}
+
+/**
+ * What a resident reads about when the case will be done, from the SLA clock: "预计 12月3日 14:05 前办结";
+ * past due: "已超过承诺时限（12月3日 14:05），正在加紧办理"; paused (a pending extension, a suspension):
+ * "办理时限暂停计算". Null when there is no running clock (not yet accepted, closed, rejected).
+ */
+export function expectedText(deadline: DeadlineDto | null, now: Date = new Date()): string | null {
+  if (!deadline || deadline.level === 'none' || deadline.level === 'stopped') return null
+  if (deadline.level === 'paused') return '办理时限暂停计算'
+  const due = shortTime(deadline.dueAt, now)
+  return new Date(deadline.dueAt).getTime() >= now.getTime() ? `预计 ${due} 前办结` : `已超过承诺时限（${due}），正在加紧办理`
 }
