@@ -295,6 +295,8 @@ export const nav = {
   relaunch: (url: string) => Taro.reLaunch({ url }),
   back: () => Taro.navigateBack().catch(() => Taro.reLaunch({ url: '/pages/home/index' })),
   preview: (urls: string[], current: string) => Taro.previewImage({ urls, current }),
+  /** Pages on the stack: 1 when this page was opened directly (a link from a message), so back has nowhere to go. */
+  depth: (): number => Taro.getCurrentPages().length,
 }
 
 export function windowWidth(): number {

@@ -20,6 +20,7 @@ const Taro = {
   redirectTo: fn(),
   reLaunch: fn(),
   navigateBack: fn(),
+  getCurrentPages: jest.fn<AnyFn>(() => [{}]),
   previewImage: fn(),
   showToast: fn(),
   showModal: fn(() => Promise.resolve({ confirm: true })),
