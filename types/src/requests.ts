@@ -135,8 +135,71 @@ export interface CaseListQuery {
   due?: DueColour[];
   /** Only cases under 督办 (supervised at least once). */
   supervised?: boolean;
+  /** Reported on or after this Beijing date (YYYY-MM-DD). */
+  from?: string;
+  /** Reported on or before this Beijing date (YYYY-MM-DD), the whole day included. */
+  to?: string;
+  /** 'newest' (default): newest first; 'sla': overdue, red, yellow, green, then cases with no running clock, soonest due first. */
+  sort?: CaseSort;
   page?: number;
   pageSize?: number;
+}
+
+export const CASE_SORTS = ['newest', 'sla'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+/**
+ * The dispatcher console's work queues, declared once: the console's tabs and the server's
+ * GET /api/v1/cases/queue-counts both read this list, so a tab's count is exactly its list's total.
+ */
+export const CONSOLE_QUEUE_KEYS = ['incoming', 'registered', 'extensions', 'verify', 'overdue', 'all'] as const;
+export type ConsoleQueueKey = (typeof CONSOLE_QUEUE_KEYS)[number];
+export interface ConsoleQueue {
+  key: ConsoleQueueKey;
+  label: string;
+  /** The server does all the narrowing (state, pending extension, deadline colour): counts are exact. */
+  query: CaseListQuery;
+}
+export const CONSOLE_QUEUES: readonly ConsoleQueue[] = [
+  { key: 'incoming', label: '待受理', query: { state: ['submitted'] } },
+  { key: 'registered', label: '待派遣', query: { state: ['registered'] } },
+  { key: 'extensions', label: '延期审批', query: { pendingExtension: true } },
+  { key: 'verify', label: '待核查', query: { state: ['handled'] } },
+  { key: 'overdue', label: '超时督办', query: { due: ['red', 'overdue'] } },
+  { key: 'all', label: '全部', query: {} },
+];
+
+/** GET /api/v1/cases/queue-counts: how many cases each console queue holds in the caller's scope now. */
+export interface QueueCountsDto {
+  counts: Record<ConsoleQueueKey, number>;
+  asOf: string;
+}
+
+/** Actions the console may run on many cases at once (POST /api/v1/cases/batch). */
+export const BATCH_ACTIONS = ['register', 'dispatch'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+export const BATCH_MAX_ITEMS = 100;
+
+/**
+ * POST /api/v1/cases/batch: each item runs as its own single action (own transaction, permissions and
+ * notifications); `version`, when given, must still be the case's version; `body` is that action's body.
+ */
+export interface BatchActionRequest {
+  action: BatchAction;
+  items: { caseId: string; version?: number; body?: ActionBodies[BatchAction] }[];
+}
+
+/** One item's outcome: `status` is the case's state after the action (null when it failed). */
+export interface BatchItemResult {
+  caseId: string;
+  caseNo?: string;
+  ok: boolean;
+  status: CaseState | null;
+  error?: { code: string; message: string };
+}
+
+export interface BatchActionResponse {
+  results: BatchItemResult[];
 }
 
 /** The case list query as the server reads it: defaults filled in (page 1, 20 a page, flags false). */

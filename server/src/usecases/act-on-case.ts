@@ -33,7 +33,7 @@ export interface ActionOutcome {
  * Photos are checked and re-encoded in memory first (a bad photo writes nothing), written to the store
  * only once the caller is authorized, and removed again if the transaction fails.
  */
-export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, input: ActionInput, files: Buffer[] = []): Promise<ActionOutcome> {
+export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, input: ActionInput, files: Buffer[] = [], opts: { expectedVersion?: number } = {}): Promise<ActionOutcome> {
   if (input.action === 'handle' && files.length === 0) throw new AppError('photo.missing', '办结需上传处置后照片');
   if (input.action !== 'handle' && files.length > 0) throw new AppError('request.invalid', '该操作不接受照片');
   const processed = files.length ? await processPhotos(deps, files) : [];
@@ -47,6 +47,10 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
       if (!loaded) throw new AppError('case.not_found', '案件不存在');
       const { row } = loaded;
       const role = authorize(user, scopeFacts(user, row, loaded.callerFollows), input.action);
+      // A batch item may name the version the dispatcher saw: a case changed since then is not acted on blind.
+      if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
+        throw new AppError('case.version_conflict', '案件已被他人更新，请刷新后再办理', { version: row.version });
+      }
       if (processed.length) stored = await storeProcessed(deps, processed);
       const cmd = await buildCommand(deps, tx, user, row, input, stored, now);
       const decision = decide(toSnapshot(row), cmd, { id: user.id, role, orgNodeCode: user.orgNodeCode }, now);

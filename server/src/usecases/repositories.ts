@@ -297,6 +297,12 @@ export interface CaseListFilter {
   pendingExtension?: boolean;
   /** Only cases under 督办. */
   supervised?: boolean;
+  /** Reported at or after this instant. */
+  createdFrom?: Date;
+  /** Reported before this instant. */
+  createdBefore?: Date;
+  /** Only cases with no running clock (the complement of `running`): the tail of the SLA sort. */
+  notRunning?: boolean;
 }
 
 /** What an inbox collects for one unit: its held tasks, and what waits in its area. */
@@ -314,5 +320,7 @@ export interface CaseQueries {
   list(v: CaseVisibility, f: CaseListFilter, page: { limit: number; offset: number }): Promise<{ rows: CaseRecord[]; total: number }>;
   /** Open cases with a running clock, soonest due first (the deadline-colour filters judge them). */
   running(v: CaseVisibility, f: CaseListFilter, max: number): Promise<CaseRecord[]>;
+  /** How many cases each named filter matches, in one statement. */
+  counts<K extends string>(v: CaseVisibility, filters: Record<K, CaseListFilter>): Promise<Record<K, number>>;
   tasks(q: TaskQuery): Promise<CaseRecord[]>;
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, like, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, like, lt, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATES } from '@finecity/types';
 import type { CasePatch, Effect } from '../../domain/case-machine.js';
 import { EARTH_RADIUS_M } from '../../domain/duplicates.js';
@@ -290,7 +290,15 @@ function conditions(v: CaseVisibility, f: CaseListFilter): SQL {
   if (f.underPath !== undefined) conds.push(f.underPath ? or(like(cases.locationPath, `${f.underPath}%`), like(cases.responsiblePath, `${f.underPath}%`))! : sql`false`);
   if (f.pendingExtension) conds.push(isNotNull(cases.pendingExtension));
   if (f.supervised) conds.push(isNotNull(cases.supervisedAt));
+  if (f.createdFrom) conds.push(gte(cases.createdAt, f.createdFrom));
+  if (f.createdBefore) conds.push(lt(cases.createdAt, f.createdBefore));
+  if (f.notRunning) conds.push(not(runningClock()));
   return and(...conds)!;
+}
+
+/** Open, not suspended, with a clock: the cases whose SLA colour the clock judges. */
+function runningClock(): SQL {
+  return and(inArray(cases.state, [...OPEN_STATES]), ne(cases.state, 'suspended'), isNotNull(cases.dueAt), isNotNull(cases.clockStartedAt))!;
 }
 
 function escapeLike(s: string): string {
@@ -308,8 +316,17 @@ export function pgCaseQueries(db: DbOrTx): CaseQueries {
       return { rows: rows.map(asRecord), total: count[0]?.n ?? 0 };
     },
     async running(v, f, max) {
-      const where = and(conditions(v, f), inArray(cases.state, [...OPEN_STATES]), ne(cases.state, 'suspended'), isNotNull(cases.dueAt), isNotNull(cases.clockStartedAt));
+      const where = and(conditions(v, f), runningClock());
       return (await db.select().from(cases).where(where).orderBy(asc(cases.dueAt), asc(cases.createdAt)).limit(max)).map(asRecord);
+    },
+    async counts(v, filters) {
+      const keys = Object.keys(filters) as (keyof typeof filters)[];
+      if (!keys.length) return {} as Record<(typeof keys)[number], number>;
+      // One scan of the caller's scope; each queue is a FILTER clause (PostgreSQL aggregate FILTER,
+      // https://www.postgresql.org/docs/current/sql-expressions.html#SYNTAX-AGGREGATES).
+      const cols = Object.fromEntries(keys.map((k, i) => [`c${i}`, sql<number>`count(*) filter (where ${conditions(v, filters[k])})::int`]));
+      const [row] = await db.select(cols).from(cases).where(visible(v));
+      return Object.fromEntries(keys.map((k, i) => [k, Number((row as Record<string, unknown> | undefined)?.[`c${i}`] ?? 0)])) as Record<(typeof keys)[number], number>;
     },
     async tasks(q: TaskQuery) {
       const inArea = or(like(cases.locationPath, `${q.orgPath}%`), like(cases.responsiblePath, `${q.orgPath}%`))!;

@@ -1,10 +1,12 @@
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { CASE_ACTIONS, PHOTO_LIMITS, type CaseAction } from '@finecity/types';
+import { BATCH_ACTIONS, BATCH_MAX_ITEMS, CASE_ACTIONS, PHOTO_LIMITS, type BatchActionResponse, type CaseAction, type QueueCountsDto } from '@finecity/types';
+import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { actOnCase, type ActionInput } from '../../usecases/act-on-case.js';
-import { getCase, listCases, listTasks } from '../../usecases/read-cases.js';
+import { actOnCases } from '../../usecases/batch-actions.js';
+import { getCase, listCases, listTasks, queueCounts } from '../../usecases/read-cases.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
@@ -16,16 +18,53 @@ import { parse } from '../validate.js';
 
 const PHOTO_ACTIONS: ReadonlySet<CaseAction> = new Set(['handle']);
 
+/** POST /api/v1/cases/batch (BatchActionRequest); each item's body is checked against its action's own schema. */
+const batchBody = z
+  .object({
+    action: z.enum(BATCH_ACTIONS),
+    items: z
+      .array(z.object({ caseId: z.uuid('caseId 必须是案件 ID'), version: z.number().int().min(1).optional(), body: z.record(z.string(), z.unknown()).optional() }).strict())
+      .min(1, '请至少选择一件案件')
+      .max(BATCH_MAX_ITEMS, `一次最多办理 ${BATCH_MAX_ITEMS} 件`)
+      .refine((items) => new Set(items.map((x) => x.caseId)).size === items.length, '同一案件不能重复出现'),
+  })
+  .strict();
+
 export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   const auth = requireUser(deps);
   const pctx = (): PresentCtx => ({ deps, signer: deps.signer, now: deps.clock.now() });
 
-  api.add({ method: 'get', path: '/api/v1/cases', summary: 'Cases in the caller\'s scope, newest first (filters, pagination)', tag: 'cases', auth: true, query: caseListQuery, responses: { 200: '{items,total,page,pageSize}', 400: 'bad filter', 401: 'not logged in' } });
+  api.add({ method: 'get', path: '/api/v1/cases', summary: 'Cases in the caller\'s scope, newest first or by SLA colour (sort=sla), with filters (state, category, grid, source, colour, from/to Beijing dates) and pages', tag: 'cases', auth: true, query: caseListQuery, responses: { 200: '{items,total,page,pageSize}', 400: 'bad filter', 401: 'not logged in' } });
   router.get('/api/v1/cases', auth, async (ctx) => {
     const f = parse(caseListQuery, ctx.query);
     const { rows, total } = await listCases(deps, currentUser(ctx), f);
     const p = pctx();
     ctx.body = { items: rows.map((r) => presentCaseSummary(r, p)), total, page: f.page, pageSize: f.pageSize };
+  });
+
+  api.add({ method: 'get', path: '/api/v1/cases/queue-counts', summary: 'How many cases each console queue (CONSOLE_QUEUES) holds in the caller\'s scope now', tag: 'cases', auth: true, responses: { 200: 'QueueCountsDto {counts, asOf}', 401: 'not logged in' } });
+  router.get('/api/v1/cases/queue-counts', auth, async (ctx) => {
+    const counts = await queueCounts(deps, currentUser(ctx));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { counts, asOf: deps.clock.now().toISOString() } satisfies QueueCountsDto;
+  });
+
+  api.add({
+    method: 'post', path: '/api/v1/cases/batch', tag: 'actions', auth: true, body: batchBody,
+    summary: `Run one action (${BATCH_ACTIONS.join(', ')}) on up to ${BATCH_MAX_ITEMS} cases, each as its own single action (own transaction, permissions, notifications); one result per item, in order`,
+    responses: { 200: 'BatchActionResponse {results: [{caseId, caseNo?, ok, status, error?}]}', 400: 'invalid body (unknown action, no items, more than 100, a repeated case, an item body the action does not take)', 401: 'not logged in' },
+  });
+  router.post('/api/v1/cases/batch', auth, jsonBody, async (ctx) => {
+    const b = parse(batchBody, ctx.request.body);
+    const bodySchema = ACTION_BODIES[b.action];
+    const items = b.items.map((it, i) => {
+      const r = bodySchema.safeParse(it.body ?? {});
+      if (!r.success) throw new AppError('request.invalid', `第 ${i + 1} 项的办理内容不正确：${r.error.issues[0]?.message ?? ''}`, { index: i });
+      return { caseId: it.caseId, version: it.version, body: r.data as Record<string, unknown> };
+    });
+    const results = await actOnCases(deps, currentUser(ctx), { action: b.action, items }, (err, caseId) =>
+      deps.logger.error('batch item failed', { requestId: ctx.state.requestId, caseId, action: b.action, err: String((err as Error)?.stack ?? err) }));
+    ctx.body = { results } satisfies BatchActionResponse;
   });
 
   api.add({ method: 'get', path: '/api/v1/tasks', summary: 'The caller\'s inbox: what they must act on, by deadline', tag: 'cases', auth: true, responses: { 200: '{items}', 401: 'not logged in' } });

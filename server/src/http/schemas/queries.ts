@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type DeactivateStaffBody, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
+  CASE_SORTS, CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type DeactivateStaffBody, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
 } from '@finecity/types';
 
 /** A whole-number query parameter within [min, max], `dflt` when absent. */
@@ -12,6 +12,12 @@ export const int = (min: number, max: number, dflt: number) =>
     .pipe(z.number().int().min(min).max(max))
     .optional()
     .transform((v) => v ?? dflt);
+
+/** A calendar date as YYYY-MM-DD that exists (2026-02-30 does not). */
+const beijingDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD')
+  .refine((s) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s; }, '日期不存在');
 
 /** GET /api/v1/cases (CaseListQuery on the wire), read with its defaults filled in. */
 export const caseListQuery = z.object({
@@ -36,9 +42,14 @@ export const caseListQuery = z.object({
     .pipe(z.array(z.enum(DUE_COLOURS)).optional()),
   /** Only cases under 督办. */
   supervised: z.enum(['true', 'false']).optional().transform((v) => (v === 'true' ? true : undefined)),
+  /** Reported from / up to these Beijing dates (YYYY-MM-DD, both days included). */
+  from: beijingDate.optional(),
+  to: beijingDate.optional(),
+  sort: z.enum(CASE_SORTS).optional(),
   page: int(1, 10_000, 1),
   pageSize: int(1, PAGE_SIZE_MAX, 20),
-}) satisfies z.ZodType<CaseListFilter>;
+})
+  .refine((v) => !v.from || !v.to || v.from <= v.to, { message: '开始日期不能晚于结束日期', path: ['from'] }) satisfies z.ZodType<CaseListFilter>;
 
 export const loginBody = z
   .object({
