@@ -11,6 +11,7 @@ import { cachedDutyRoster } from './usecases/duty-ports.js';
 import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
 import { pgAssessmentQueries } from './adapters/postgres/assessment-queries.js';
 import { pgCompanyStore } from './adapters/postgres/company-repository.js';
+import { pgInspectorStore } from './adapters/postgres/inspector-repository.js';
 import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
 import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
@@ -301,6 +302,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     orgGeo: { store: orgGridStore, geometry: turfGridGeometry(), reloadLocator: () => locator.reload() },
     leader: { trend: pgTrendQueries(database.db), shapes: turfMapShapes(orgGridStore) },
     companies: pgCompanyStore(database.db),
+    inspector: pgInspectorStore(database.db),
     channelIntake: pgChannelIntakeStore(database.db),
     channelSecret: (channelId) => channelSettings(config, channelId).secret,
     // Partner attachments (issue 11): PHOTO_LIMITS' size, 10 s for the whole fetch, 3 redirects, each hop SSRF-checked.

@@ -9,4 +9,5 @@ export * from './leader.js';
 export * from './channels.js';
 export * from './call-centre.js';
 export * from './companies.js';
+export * from './patrol.js';
 export * from './coords.js';

@@ -30,6 +30,7 @@ import { assessmentLeaderRoutes } from './routes/assessment-leader.js';
 import { assessmentRoutes } from './routes/assessment.js';
 import { assessmentReportRoutes } from './routes/assessment-reports.js';
 import { companyRoutes } from './routes/companies.js';
+import { inspectorRoutes } from './routes/patrols.js';
 import { open311Routes } from './routes/open311.js';
 import { systemRoutes } from './routes/system.js';
 import { hotlineRoutes } from './routes/hotline.js';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   assessmentRoutes(router, api, deps);
   assessmentReportRoutes(router, api, deps);
   companyRoutes(router, api, deps);
+  inspectorRoutes(router, api, deps);
   open311Routes(router, api, deps);
   hotlineRoutes(router, api, deps);
   trackingRoutes(router, api, deps);

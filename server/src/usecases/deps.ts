@@ -23,6 +23,7 @@ import type { PatrolFigures } from './assessment/report-ports.js';
 import type { AttachmentFetcher, ChannelIntakeStore } from './channels/intake-ports.js';
 import type { CallCentrePorts } from './channels/call-centre-ports.js';
 import type { CompanyScope, CompanyStore } from './companies/ports.js';
+import type { InspectorStore } from './inspector/ports.js';
 import type { Open311Store } from './open311/ports.js';
 
 /** The SLA clock as the use cases see it: both clocks of a case, its colour, extensions. */
@@ -104,6 +105,8 @@ export interface Deps {
   channelSecret(channelId: string): string | null;
   /** Third-party inspection companies: contracts, check-ins, coverage and 漏查 (issue 11, item 4). */
   companies: CompanyStore;
+  /** The inspector's 已办 and patrol sessions (issue 12, item 4). */
+  inspector: InspectorStore;
   /** Open311 GeoReport v2: API keys and the public view of cases (issue 11, item 5); absent → the Open311 routes answer 503. */
   open311?: Open311Store;
 }

@@ -230,6 +230,8 @@ export const caseEvents = pgTable(
     uniqueIndex('case_events_case_seq_uq').on(t.caseId, t.seq),
     // The indicator engine (issue 10) reads a period's events by time.
     index('case_events_at_idx').on(t.at),
+    // 已办 (issue 12): the cases one person acted on, newest first.
+    index('case_events_actor_at_idx').on(t.actorId, t.at),
   ],
 );
 
@@ -709,7 +711,31 @@ export const patrolCheckins = pgTable(
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
   },
-  (t) => [index('patrol_checkins_company_day_idx').on(t.companyId, t.day), index('patrol_checkins_grid_day_idx').on(t.gridCode, t.day)],
+  (t) => [
+    index('patrol_checkins_company_day_idx').on(t.companyId, t.day),
+    index('patrol_checkins_grid_day_idx').on(t.gridCode, t.day),
+    // The inspector's own day of patrol (issue 12).
+    index('patrol_checkins_user_day_idx').on(t.userId, t.day),
+  ],
+);
+
+/**
+ * A patrol session (巡查, issue 12): from the inspector's start to their stop. At most one open session per
+ * person (the partial unique index); the times are when the inspector pressed, which an offline phone sends later.
+ */
+export const patrolSessions = pgTable(
+  'patrol_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    startedAt: ts('started_at').notNull(),
+    stoppedAt: ts('stopped_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('patrol_sessions_one_open_uq').on(t.userId).where(sql`${t.stoppedAt} is null`),
+    index('patrol_sessions_user_started_idx').on(t.userId, t.startedAt),
+  ],
 );
 
 /** Open311 API keys, issued by an admin; only a hash is stored, the prefix identifies the key in lists. */

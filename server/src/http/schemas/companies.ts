@@ -27,7 +27,12 @@ export const companyParams = z.object({ id: companyId });
 export const companyStaffBody = z.object({ userId: z.uuid('人员编号格式不正确') }).strict();
 
 /** POST /api/v1/patrol/checkins. */
-export const checkinBody = z.object({ lat: latNumber, lng: lngNumber }).strict();
+/** POST /api/v1/patrol/checkins; `at`: when the inspector pressed (an offline phone sends it later; issue 12). */
+export const checkinBody = z.object({
+  lat: latNumber,
+  lng: lngNumber,
+  at: z.iso.datetime({ offset: true, message: '时间格式应为 ISO 8601，例如 2026-12-03T09:30:00+08:00' }).optional(),
+}).strict();
 
 export const coverageQuery = z.object({ day: day.optional() });
 export const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 2026-11') });

@@ -2,6 +2,7 @@ import type { CoverageDto, PatrolCheckinDto } from '@finecity/types';
 import { AppError } from '../../domain/errors.js';
 import { beijingDate } from '../../domain/shanghai-time.js';
 import type { CurrentUser, Deps } from '../deps.js';
+import { pressedAt } from '../inspector/pressed-at.js';
 import { requireCompanyReader } from './admin.js';
 
 /**
@@ -19,7 +20,7 @@ export const beijingDayBounds = (day: string) => {
   return { start, end: new Date(start.getTime() + DAY_MS) };
 };
 
-export async function checkIn(deps: PatrolDeps, user: CurrentUser, p: { lat: number; lng: number }): Promise<PatrolCheckinDto> {
+export async function checkIn(deps: PatrolDeps, user: CurrentUser, p: { lat: number; lng: number; at?: string }): Promise<PatrolCheckinDto> {
   if (!user.roles.some((r) => CHECKIN_ROLES.has(r))) throw new AppError('auth.forbidden', '只有巡查人员可以签到');
   const where = deps.locator.locate(p.lat, p.lng);
   const grid = where?.gridCode ? deps.org.get(where.gridCode) : undefined;
@@ -28,7 +29,8 @@ export async function checkIn(deps: PatrolDeps, user: CurrentUser, p: { lat: num
   if (company && !company.gridCodes.has(grid.code)) {
     throw new AppError('patrol.outside_contract', `“${grid.name}”不在${company.name}的合同网格内`, { gridCode: grid.code });
   }
-  const now = deps.clock.now();
+  // When the inspector pressed: an offline check-in arrives later through the phone's outbox (issue 12).
+  const now = pressedAt(deps.clock.now(), p.at);
   const day = beijingDate(now);
   const { id } = await deps.companies.checkIn({ userId: user.id, companyId: company?.id ?? null, gridCode: grid.code, day, at: now, lat: p.lat, lng: p.lng });
   return { id, gridCode: grid.code, gridName: grid.name, day, at: now.toISOString(), companyId: company?.id ?? null };
