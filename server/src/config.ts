@@ -59,6 +59,15 @@ const envSchema = z.object({
   CHANNEL_CALLBACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   // Partner attachments (issue 11): hosts exempt from the private-address (SSRF) check, comma-separated; the sandbox and tests only.
   CHANNEL_FETCH_ALLOW_HOSTS: z.string().optional(),
+  // The H5 map's base layer (issue 12): an XYZ template with {z}/{x}/{y}, optional {s} (a host of
+  // MAP_TILE_SUBDOMAINS) and {k} (MAP_TILE_KEY, a browser key such as 天地图's tk: it is sent to browsers);
+  // unset: the sandbox's own offline outline tiles. MAP_TILE_DATUM is the tiles' datum (天地图 CGCS2000 ≈ wgs84, 高德/腾讯 gcj02).
+  MAP_TILE_URL: z.string().regex(/^(https?:\/\/|\/)[^\s]*\{z\}[^\s]*$/, 'MAP_TILE_URL is an http(s) or /path XYZ template with {z}, {x} and {y}').refine((v) => v.includes('{x}') && v.includes('{y}'), 'MAP_TILE_URL needs {x} and {y}').optional(),
+  MAP_TILE_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'MAP_TILE_KEY is letters, digits, - or _').optional(),
+  MAP_TILE_DATUM: z.enum(['wgs84', 'gcj02']).optional(),
+  MAP_TILE_SUBDOMAINS: z.string().regex(/^[A-Za-z0-9,-]{1,64}$/).optional(),
+  MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
+  MAP_TILE_MAX_ZOOM: z.coerce.number().int().min(1).max(22).optional(),
 });
 
 /** Documented in config/env.example; these are the sandbox app's public, made-up credentials. */
@@ -119,6 +128,11 @@ export interface AppConfig {
     /** Hosts whose attachments may be fetched from private addresses (CHANNEL_FETCH_ALLOW_HOSTS; sandbox and tests only). */
     fetchAllowHosts: readonly string[];
   };
+  /**
+   * The H5 map's base layer (GET /api/v1/map/config). tileUrl null: the sandbox's offline tiles
+   * (/sandbox/tiles/{z}/{x}/{y}.png). tileKey is a browser key (filled into {k}), never a server secret.
+   */
+  map: { tileUrl: string | null; tileKey: string | null; datum: 'wgs84' | 'gcj02'; subdomains: readonly string[]; attribution: string | null; maxZoom: number | null };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -188,6 +202,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
       callback: Object.freeze({ attempts: e.CHANNEL_CALLBACK_ATTEMPTS, backoffMs: e.CHANNEL_CALLBACK_BACKOFF_MS, timeoutMs: e.CHANNEL_CALLBACK_TIMEOUT_MS }),
       sandbox: e.WECHAT_SANDBOX,
       fetchAllowHosts: Object.freeze((e.CHANNEL_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    }),
+    map: Object.freeze({
+      tileUrl: e.MAP_TILE_URL ?? null,
+      tileKey: e.MAP_TILE_KEY ?? null,
+      datum: e.MAP_TILE_DATUM ?? 'wgs84',
+      subdomains: Object.freeze((e.MAP_TILE_SUBDOMAINS ?? '').split(',').map((h) => h.trim()).filter(Boolean)),
+      attribution: e.MAP_TILE_ATTRIBUTION ?? null,
+      maxZoom: e.MAP_TILE_MAX_ZOOM ?? null,
     }),
   });
 }

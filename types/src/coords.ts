@@ -112,3 +112,20 @@ export function fromWgs84(p: LatLng, datum: MapDatum): LatLng {
 export function toWgs84FromMap(p: LatLng, datum: MapDatum): LatLng {
   return datum === 'gcj02' ? gcj02ToWgs84(p) : { ...p };
 }
+
+/**
+ * GET /api/v1/map/config: the H5 map's base layer. `tileUrl` is an XYZ template ({z}/{x}/{y}, optional {s}
+ * for one of `subdomains`); a browser key is already filled in. `datum` is the tiles' datum: overlays
+ * (WGS-84 from the API) are shifted into it before they are drawn.
+ */
+export interface MapConfigDto {
+  tileUrl: string;
+  subdomains: string[];
+  /** The provider's attribution (with its 审图号 where it has one), shown on the map. */
+  attribution: string;
+  datum: MapDatum;
+  minZoom: number;
+  maxZoom: number;
+  /** True when the tiles are the sandbox's offline outlines (demo and tests, not a base map). */
+  sandbox: boolean;
+}

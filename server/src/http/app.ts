@@ -35,6 +35,7 @@ import { open311Routes } from './routes/open311.js';
 import { systemRoutes } from './routes/system.js';
 import { hotlineRoutes } from './routes/hotline.js';
 import { trackingRoutes } from './routes/tracking.js';
+import { mapRoutes } from './routes/map.js';
 import { serveH5 } from './static.js';
 
 export interface AppOptions {
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   open311Routes(router, api, deps);
   hotlineRoutes(router, api, deps);
   trackingRoutes(router, api, deps);
+  mapRoutes(router, api, deps);
   // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
   // already compressed and pass through (koa-compress only touches compressible types).
   app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));

@@ -1,0 +1,32 @@
+import type Router from '@koa/router';
+import type { AppDeps } from '../../composition.js';
+import { AppError } from '../../domain/errors.js';
+import { createTileRenderer, parseTileKey, TILE_SIZE } from '../../sandbox/tiles.js';
+import { mapConfig, tileOutlines } from '../../usecases/map.js';
+import type { ApiRegistry } from '../openapi.js';
+
+/**
+ * The H5 map's configuration and, while no MAP_TILE_URL is set or the sandbox is on, the sandbox's offline
+ * outline tiles. Both public: the config holds only what every browser showing the map receives anyway.
+ */
+export function mapRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
+  api.add({ method: 'get', path: '/api/v1/map/config', summary: 'The H5 map\'s base layer: tile URL template (browser key filled in), subdomains, attribution, datum, zoom range', tag: 'map', auth: false, responses: { 200: 'MapConfigDto' } });
+  router.get('/api/v1/map/config', (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = mapConfig(deps.config.map);
+  });
+
+  if (deps.config.map.tileUrl && !deps.config.sandbox.enabled) return;
+  const renderer = createTileRenderer(() => tileOutlines(deps.orgGeo));
+  api.add({ method: 'get', path: '/sandbox/tiles/:z/:x/:y.png', summary: `The sandbox's offline base map: ${TILE_SIZE}-px XYZ tiles (Web Mercator) of FineCity's own outlines; blank outside them`, tag: 'map', auth: false, responses: { 200: 'image/png', 400: 'z/x/y not a tile' } });
+  router.get('/sandbox/tiles/:z/:x/:y.png', async (ctx) => {
+    const key = parseTileKey(ctx.params.z ?? '', ctx.params.x ?? '', ctx.params.y ?? '');
+    if (!key) throw new AppError('request.invalid', '瓦片坐标不正确：z 为 0–22 的整数，x、y 为 0 到 2^z−1 的整数');
+    const tile = await renderer.render(key);
+    ctx.type = 'image/png';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.set('X-Tile-Cache', tile.cached ? 'hit' : 'miss');
+    ctx.set('Server-Timing', `tile;dur=${tile.ms.toFixed(1)}`);
+    ctx.body = tile.png;
+  });
+}
