@@ -134,7 +134,7 @@ describe('GET /api/v1/cases/queue-counts', () => {
   it('counts every console queue exactly as its list totals, in the caller\'s scope, and moves with actions', async () => {
     const before = await counts(district);
     for (const q of CONSOLE_QUEUES) {
-      const qs = new URLSearchParams(Object.entries(q.query).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString();
+      const qs = new URLSearchParams(Object.entries(q.query).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString();
       expect([q.key, before[q.key]]).toEqual([q.key, (await list(district, `${qs}&pageSize=1`)).total]);
     }
     const a = await fresh();
@@ -146,6 +146,27 @@ describe('GET /api/v1/cases/queue-counts', () => {
     const theirs = await counts(otherDistrict);
     expect(theirs.all).toBe((await list(otherDistrict, 'pageSize=1')).total);
     expect(theirs.all).toBeLessThan(after.all + 1000);
+  });
+});
+
+describe('GET /api/v1/org/units?q= (the dispatch picker\'s type-ahead)', () => {
+  it('finds grids and communities anywhere in the caller\'s area by name or code, and nothing outside it', async () => {
+    const units = async (s: Session, q: string) => {
+      const res = await h.request.get(`/api/v1/org/units?q=${encodeURIComponent(q)}`).set(auth(s));
+      expect(res.status).toBe(200);
+      return res.body.items as { code: string; name: string; level: string }[];
+    };
+    const byCode = await units(district, grid.orgNodeCode!);
+    expect(byCode.map((u) => u.code)).toEqual([grid.orgNodeCode]);
+    const community = grid.orgNodeCode!.slice(0, 11);
+    const below = await units(district, community);
+    expect(below[0]!.code).toBe(community);
+    expect(below.every((u) => u.code.startsWith(community))).toBe(true);
+    expect(below.length).toBeGreaterThan(1);
+    const byName = await units(district, byCode[0]!.name);
+    expect(byName.map((u) => u.code)).toContain(grid.orgNodeCode);
+    expect(await units(otherDistrict, grid.orgNodeCode!)).toEqual([]);
+    expect((await h.request.get(`/api/v1/org/units?q=${'x'.repeat(31)}`).set(auth(district))).status).toBe(400);
   });
 });
 

@@ -208,6 +208,8 @@ export type CaseListFilter = CaseListQuery & Required<Pick<CaseListQuery, 'mine'
 /** GET /api/v1/org/units: children of `parent` (default: the caller's own unit). */
 export interface OrgUnitsQuery {
   parent?: string;
+  /** Type-ahead: units anywhere below `parent` whose name holds these words or whose code starts with them. */
+  q?: string;
 }
 
 /** GET /api/v1/stats/overview. */

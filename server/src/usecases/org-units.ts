@@ -23,12 +23,21 @@ const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * The units directly below a node of the caller's subtree: what a dispatcher drills through to pick
  * a dispatch target (streets → communities → grids, and departments where the node has them).
  */
-export function childUnits(deps: Pick<Deps, 'org'>, user: CurrentUser, parentCode?: string): OrgUnitDto[] {
+export function childUnits(deps: Pick<Deps, 'org'>, user: CurrentUser, parentCode?: string, q?: string): OrgUnitDto[] {
   const parent = nodeInScope(deps, user, parentCode);
-  return [...deps.org.children(parent.code)]
+  // A type-ahead (?q=): any unit below the node whose name holds the words or whose code starts with them.
+  const words = q?.trim();
+  const found = words
+    ? deps.org.all().filter((n) => n.code !== parent.code && n.path.startsWith(parent.path) && (n.name.includes(words) || n.code.startsWith(words)))
+    : deps.org.children(parent.code);
+  return [...found]
     .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || byCode(a.code, b.code))
+    .slice(0, words ? UNIT_SEARCH_MAX : undefined)
     .map((c) => ({ code: c.code, name: c.name, level: c.level, parentCode: c.parentCode, hasChildren: deps.org.children(c.code).length > 0, ...unitTypeOf(c) }));
 }
+
+/** A type-ahead answers with this many units at most, the higher levels first. */
+const UNIT_SEARCH_MAX = 30;
 
 /** A handling unit's type and its name for people (职能部门, 抢修小分队, 便民小分队); null for areas. */
 function unitTypeOf(n: OrgNode): Pick<OrgUnitDto, 'unitType' | 'unitTypeLabel'> {

@@ -12,12 +12,12 @@ export function orgRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
   const auth = requireUser(deps);
   api.add({
     method: 'get', path: '/api/v1/org/units', tag: 'org', auth: true, query: unitsQuery,
-    summary: 'Units directly below a node of the caller\'s subtree (default: the caller\'s node) — dispatch targets',
+    summary: 'Units directly below a node of the caller\'s subtree (default: the caller\'s node) — dispatch targets; with q, up to 30 units anywhere below it whose name holds q or whose code starts with it (type-ahead)',
     responses: { 200: '{items: OrgUnitDto[]}', 400: 'bad query', 401: 'not logged in', 403: 'not staff', 404: 'no such unit in your area' },
   });
   router.get('/api/v1/org/units', auth, async (ctx) => {
     const q = parse(unitsQuery, ctx.query);
-    ctx.body = { items: await childUnits(deps, currentUser(ctx), q.parent) };
+    ctx.body = { items: await childUnits(deps, currentUser(ctx), q.parent, q.q) };
   });
 
   api.add({

@@ -66,6 +66,6 @@ export const uuidParam = z.uuid('案件 ID 格式不正确');
 
 const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
 
-export const unitsQuery = z.object({ parent: orgCode.optional() }) satisfies z.ZodType<OrgUnitsQuery>;
+export const unitsQuery = z.object({ parent: orgCode.optional(), q: z.string().trim().min(1).max(30).optional() }) satisfies z.ZodType<OrgUnitsQuery>;
 
 export const statsQuery = z.object({ period: z.enum(STATS_PERIODS).default('month'), orgNodeCode: orgCode.optional() }) satisfies z.ZodType<StatsFilter>;
