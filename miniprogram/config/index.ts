@@ -43,7 +43,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
     outputRoot: isH5 ? 'dist-h5' : 'dist',
     plugins: isH5 ? [] : [weappA11y],
     defineConstants: { FINECITY_API_BASE: JSON.stringify(apiBase) },
-    copy: { patterns: [], options: {} },
+    // H5: the favicon and touch icon (src/assets) go to the site root, where index.html links them.
+    copy: {
+      patterns: isH5 ? ['favicon.svg', 'favicon-32.png', 'apple-touch-icon.png'].map((f) => ({ from: `src/assets/${f}`, to: `dist-h5/${f}` })) : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: process.env.TARO_CACHE === '1' },

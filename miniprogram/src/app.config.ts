@@ -7,7 +7,7 @@ export default defineAppConfig({
   ],
   window: {
     backgroundTextStyle: 'light',
-    navigationBarBackgroundColor: '#1677ff',
+    navigationBarBackgroundColor: '#0958d9',
     navigationBarTitleText: '随手拍 · 大连城市精细化管理',
     navigationBarTextStyle: 'white',
   },

@@ -44,3 +44,14 @@ export function expectedText(deadline: DeadlineDto | null, now: Date = new Date(
   const due = shortTime(deadline.dueAt, now)
   return new Date(deadline.dueAt).getTime() >= now.getTime() ? `预计 ${due} 前办结` : `已超过承诺时限（${due}），正在加紧办理`
 }
+
+/**
+ * A Beijing wall-clock time the server already formatted as "2026-12-02 10:30" (the tracking page's steps),
+ * said in words: "12月2日 10:30" (with the year when it is not this year). Anything else is returned as is.
+ */
+export function plainTime(text: string, now: Date = new Date()): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})/.exec(text)
+  if (!m) return text
+  const year = Number(m[1]) !== beijing(now.toISOString()).y ? `${m[1]}年` : ''
+  return `${year}${Number(m[2])}月${Number(m[3])}日 ${m[4]}:${m[5]}`
+}

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '案件详情' })
+export default definePageConfig({ navigationBarTitleText: '上报详情' })

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useDidShow } from '@tarojs/taro'
 import type { CaseDto, UserDto } from '@finecity/types'
+import AppShell from '../../components/AppShell'
 import CaseCard from '../../components/CaseCard'
 import Tap from '../../components/Tap'
 import { ROLE_LABEL } from '../../lib/labels'
@@ -32,7 +33,7 @@ export default function Home() {
 
   const open = (c: CaseDto) => nav.to(`/pages/case/index?id=${c.id}`)
   return (
-    <View className='page home'>
+    <AppShell title='随手拍' tab='home' className='home page--column'>
       {/* Named by its visible text (the icon glyph is decoration): 随手拍 拍照上报身边的城市管理问题 */}
       <Tap id='snap' className='snap' onTap={() => nav.to('/pages/report/index')}>
         <Text className='snap__icon' aria-hidden='true'>拍</Text>
@@ -86,6 +87,6 @@ export default function Home() {
           <Tap id='login' className='btn btn--ghost' label='登录' onTap={() => nav.to('/pages/login/index')}><Text>登录</Text></Tap>
         )}
       </View>
-    </View>
+    </AppShell>
   )
 }

@@ -2,6 +2,7 @@ import { Button, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useLoad, useRouter } from '@tarojs/taro'
 import type { SandboxAccount } from '@finecity/types'
+import AppShell from '../../components/AppShell'
 import { TextField } from '../../components/Field'
 import Tap from '../../components/Tap'
 import { ROLE_LABEL } from '../../lib/labels'
@@ -99,7 +100,7 @@ export default function Login() {
   }
 
   return (
-    <View className='page login'>
+    <AppShell title='登录' noTabs className='login page--column'>
       <Text className='login__title'>大连城市精细化管理</Text>
       {!IS_H5 && <Tap id='wechat-login' className='btn btn--primary' disabled={busy} label='微信一键登录' onTap={wechat}><Text>微信一键登录</Text></Tap>}
       {IS_H5 && wecom && <Tap id='wecom-login' className='btn btn--primary' disabled={busy} label='企业微信登录' onTap={wecomLogin}><Text>企业微信登录</Text></Tap>}
@@ -140,6 +141,6 @@ export default function Login() {
       {IS_H5 && accounts === null && !wecom && (
         <Text className='muted'>网页版登录需通过企业微信授权，当前服务器未开通企业微信登录，请联系管理员。</Text>
       )}
-    </View>
+    </AppShell>
   )
 }

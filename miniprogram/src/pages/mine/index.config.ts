@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '我的上报', enablePullDownRefresh: true })
+export default definePageConfig({ navigationBarTitleText: '我的', enablePullDownRefresh: true })

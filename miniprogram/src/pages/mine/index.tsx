@@ -1,11 +1,16 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import type { CaseState } from '@finecity/types'
+import AppShell from '../../components/AppShell'
 import CaseCard from '../../components/CaseCard'
 import Tap from '../../components/Tap'
 import { useRemote } from '../../hooks/use-remote'
 import { useRequiredUser } from '../../hooks/use-session'
+import EmptyState from '../../components/ui/EmptyState'
+import { ROLE_LABEL } from '../../lib/labels'
 import { api } from '../../services/api'
+import { session } from '../../services/session'
+import './index.scss'
 import PendingReports from '../../components/PendingReports'
 import { nav } from '../../services/platform'
 
@@ -23,7 +28,17 @@ export default function Mine() {
   const { data, error } = useRemote(() => api.listCases({ mine: true, state: states, pageSize: 50 }), !!user, [filter])
 
   return (
-    <View className='page mine'>
+    <AppShell title='我的' tab='mine' className='mine page--column'>
+      {user && (
+        <View className='card mine__account'>
+          <View className='mine__who'>
+            <Text className='mine__name'>{user.name}</Text>
+            <Text className='muted'>{user.roles.map((r) => ROLE_LABEL[r]).join('、')}</Text>
+          </View>
+          <Tap id='mine-logout' className='link' onTap={() => { session.logout(); void nav.relaunch('/pages/login/index') }}><Text>切换账号</Text></Tap>
+        </View>
+      )}
+      <Text className='section-title'>我的上报</Text>
       <View className='chips' role='tablist' aria-label='按状态筛选'>
         {FILTERS.map((f) => (
           <Tap key={f.key} id={`filter-${f.key}`} className={`chip chip--choice ${f.key === filter ? 'chip--on' : ''}`} role='tab' selected={f.key === filter} onTap={() => setFilter(f.key)}><Text>{f.label}</Text></Tap>
@@ -31,8 +46,10 @@ export default function Mine() {
       </View>
       <PendingReports />
       {error && <Text className='error'>{error}</Text>}
-      {data && !data.items.length && <Text className='muted'>没有符合条件的上报</Text>}
+      {data && !data.items.length && (filter === 'all'
+        ? <EmptyState title='还没有上报' hint='发现身边的城市管理问题，拍张照片就能上报' action={{ label: '去上报', onTap: () => void nav.relaunch('/pages/report/index') }} />
+        : <EmptyState title='没有符合条件的上报' hint='换个状态看看' />)}
       {data?.items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
-    </View>
+    </AppShell>
   )
 }

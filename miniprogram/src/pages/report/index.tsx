@@ -2,6 +2,7 @@ import { Map, Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { useLoad, useRouter } from '@tarojs/taro'
 import { PHOTO_LIMITS, TEXT_LIMITS } from '@finecity/types'
+import AppShell from '../../components/AppShell'
 import CategoryPicker from '../../components/CategoryPicker'
 import { TextArea, TextField } from '../../components/Field'
 import PhotoPicker from '../../components/PhotoPicker'
@@ -100,7 +101,7 @@ export default function Report() {
 
   if (!user) return <View className='page' />
   return (
-    <View className='page report'>
+    <AppShell title='随手拍上报' tab='report' className='report page--column'>
       <PhotoPicker id='pick-photos' label='现场照片' paths={photos} max={PHOTO_LIMITS.maxPerReport} onChange={setPhotos} />
       <View className='field'>
         <View className='row'>
@@ -129,6 +130,6 @@ export default function Report() {
       <Tap id='submit' className='btn btn--primary btn--block' disabled={sending} label='提交上报' onTap={submit}>
         <Text>{sending ? '提交中…' : '提交上报'}</Text>
       </Tap>
-    </View>
+    </AppShell>
   )
 }

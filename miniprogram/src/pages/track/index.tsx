@@ -2,7 +2,9 @@ import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useLoad, useRouter } from '@tarojs/taro'
 import type { TrackingDto } from '@finecity/types'
+import AppShell from '../../components/AppShell'
 import Tap from '../../components/Tap'
+import { plainTime } from '../../lib/time'
 import { nav, requestJson } from '../../services/platform'
 
 type State = { kind: 'loading' } | { kind: 'ok'; view: TrackingDto } | { kind: 'missing' } | { kind: 'error'; text: string }
@@ -37,22 +39,22 @@ export default function Track() {
     )
   })
 
-  if (state.kind === 'loading') return <View className='page track'><Text className='muted'>查询中…</Text></View>
+  if (state.kind === 'loading') return <AppShell title='办理进度查询' noTabs className='track page--column'><Text className='muted'>查询中…</Text></AppShell>
   if (state.kind === 'missing') {
     return (
-      <View className='page track'>
+      <AppShell title='办理进度查询' noTabs className='track page--column'>
         <View className='card' id='track-missing'>
           <Text className='section-title'>查询链接无效</Text>
           <Text className='muted'>请确认链接与短信中的一致。也可拨打 12319 城管服务热线，报案件编号查询。</Text>
         </View>
         <Home />
-      </View>
+      </AppShell>
     )
   }
-  if (state.kind === 'error') return <View className='page track'><View className='error' role='alert'>{state.text}</View></View>
+  if (state.kind === 'error') return <AppShell title='办理进度查询' noTabs className='track page--column'><View className='error' role='alert'>{state.text}</View></AppShell>
   const v = state.view
   return (
-    <View className='page track'>
+    <AppShell title='办理进度查询' noTabs className='track page--column'>
       <View className='card' id='track-summary'>
         <Text className='muted'>案件编号</Text>
         <Text className='case-view__title' id='track-caseno'>{v.caseNo}</Text>
@@ -71,7 +73,7 @@ export default function Track() {
               <View className='timeline__body'>
                 <View className='timeline__head'>
                   <Text className='timeline__title'>{s.title}</Text>
-                  <Text className='muted'>{s.at}</Text>
+                  <Text className='muted'>{plainTime(s.at)}</Text>
                 </View>
               </View>
             </View>
@@ -84,12 +86,12 @@ export default function Track() {
         {v.replies.map((r, i) => (
           <View key={i} className='card'>
             <Text className='case-view__desc'>{r.body}</Text>
-            <Text className='muted'>城市管理部门 · {r.at}</Text>
+            <Text className='muted'>城市管理部门 · {plainTime(r.at)}</Text>
           </View>
         ))}
       </View>
       <View className='section'><Text className='muted'>如有疑问，请拨打 12319 城管服务热线。</Text></View>
       <Home />
-    </View>
+    </AppShell>
   )
 }

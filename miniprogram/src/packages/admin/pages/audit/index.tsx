@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import type { AuditEntryDto } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -54,7 +55,7 @@ export default function AuditLog() {
   }
 
   return (
-    <View className='page admin'>
+    <AppShell title='审计日志' className='admin'>
       <AdminNav current='audit' />
       <AdminTitle>审计日志</AdminTitle>
       <View className='chips' role='tablist' aria-label='对象类型'>
@@ -99,6 +100,6 @@ export default function AuditLog() {
         </View>
       )}
       {list.data && <Pager page={page} pages={pages} onPage={setPage} />}
-    </View>
+    </AppShell>
   )
 }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import type { CalendarDay, CalendarYearDto } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -59,7 +60,7 @@ export default function CalendarAdmin() {
   const go = (y: number) => { setYear(y); setDraft(null) }
 
   return (
-    <View className='page admin'>
+    <AppShell title='工作日历' className='admin'>
       <AdminNav current='calendar' />
       <AdminTitle>工作日历</AdminTitle>
       <View className='admin-pager'>
@@ -112,6 +113,6 @@ export default function CalendarAdmin() {
           </View>
         </>
       )}
-    </View>
+    </AppShell>
   )
 }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import type { AdminCategoryDto, ClockLimitsDto, Complexity } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -70,7 +71,7 @@ export default function CategoriesAdmin() {
 
   const d = list.data
   return (
-    <View className='page admin'>
+    <AppShell title='类别与时限' className='admin'>
       <AdminNav current='categories' />
       <AdminTitle>类别与时限</AdminTitle>
       {d && (
@@ -135,6 +136,6 @@ export default function CategoriesAdmin() {
           ))}
         </View>
       )}
-    </View>
+    </AppShell>
   )
 }

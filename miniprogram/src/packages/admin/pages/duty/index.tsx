@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useRouter } from '@tarojs/taro'
 import { DUTY_RULE_KINDS, type DutyMonthDto, type DutyRuleKind, type DutySlot, type DutyUpdateRequest } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -71,7 +72,7 @@ export default function DutyAdmin() {
   const [y, m] = month.split('-')
 
   return (
-    <View className='page admin'>
+    <AppShell title='排班' className='admin'>
       <AdminNav current='duty' />
       <AdminTitle>排班</AdminTitle>
       <View className='admin-toolbar'>
@@ -168,6 +169,6 @@ export default function DutyAdmin() {
           </View>
         </View>
       )}
-    </View>
+    </AppShell>
   )
 }

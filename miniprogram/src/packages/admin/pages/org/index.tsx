@@ -1,6 +1,7 @@
 import { Image, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import type { OrgImportResultDto, OrgTreeNodeDto } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
@@ -59,7 +60,7 @@ export default function OrgAdmin() {
   const done = result?.committed ?? false
 
   return (
-    <View className='page admin'>
+    <AppShell title='网格' className='admin'>
       <AdminNav current='org' />
       <AdminTitle>网格</AdminTitle>
       <View className='admin-columns'>
@@ -124,6 +125,6 @@ export default function OrgAdmin() {
           )}
         </View>
       </View>
-    </View>
+    </AppShell>
   )
 }

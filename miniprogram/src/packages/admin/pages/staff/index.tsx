@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import type { StaffDto, StaffImportResultDto } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -83,7 +84,7 @@ export default function StaffAdmin() {
 
   const done = report?.committed ?? false
   return (
-    <View className='page admin'>
+    <AppShell title='人员管理' tab='admin' className='admin'>
       <AdminNav current='staff' />
       <AdminTitle>人员管理</AdminTitle>
 
@@ -179,6 +180,6 @@ export default function StaffAdmin() {
         </View>
       )}
       {list.data && <Pager page={page} pages={pages} onPage={setPage} />}
-    </View>
+    </AppShell>
   )
 }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
 import { TREND_PERIODS, type OrgRefDto, type TrendPeriod } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
 import { useRequiredUser } from '../../../../hooks/use-session'
 import { rateText } from '../../../../lib/stats'
@@ -37,7 +38,8 @@ export default function BigScreen() {
       [`${PERIOD_NAME[period]}上报`, String(s.figures.reported)], [`${PERIOD_NAME[period]}按期结案率`, rateText(s.figures.onTimeRate)]]
     : []
   return (
-    <View className='bigscreen'>
+    <AppShell title='指挥中心大屏' tab='bigscreen' className='bigscreen-page'>
+      <View className='bigscreen'>
       <View className='bigscreen__top'>
         <Text className='bigscreen__title' id='bigscreen-title'>{s ? `${s.scope.name}城市精细化管理指挥中心` : '城市精细化管理指挥中心'}</Text>
         <View className='chips' role='tablist' aria-label='统计周期'>
@@ -58,6 +60,7 @@ export default function BigScreen() {
         <RankingPanel card={d.scorecard} palette={DARK} font={16} error={d.errors.scorecard} />
         <IndicatorTable card={d.scorecard} error={d.errors.scorecard} limit={8} />
       </View>
-    </View>
+      </View>
+    </AppShell>
   )
 }

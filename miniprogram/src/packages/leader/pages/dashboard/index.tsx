@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { TREND_PERIODS, type OrgRefDto, type TrendPeriod } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
 import { useRequiredUser } from '../../../../hooks/use-session'
 import { rateText } from '../../../../lib/stats'
@@ -26,7 +27,7 @@ export default function Dashboard() {
   const s = d.stats
   const up = trail.length > 0 ? () => setTrail(trail.slice(0, -1)) : undefined
   return (
-    <View className='page leader'>
+    <AppShell title='数据看板' tab='leader' className='leader'>
       <View className='leader__head'>
         <Text id='leader-scope' className='leader__title'>{s ? `${s.scope.name} · ${PERIOD_NAME[period]}` : '数据看板'}</Text>
         <View className='chips' role='tablist' aria-label='统计周期'>
@@ -60,6 +61,6 @@ export default function Dashboard() {
         <IndicatorTable card={d.scorecard} error={d.errors.scorecard} />
       </View>
       {s && <Text className='muted'>数据截至 {shortTime(s.asOf)}</Text>}
-    </View>
+    </AppShell>
   )
 }

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
+import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
@@ -54,7 +55,7 @@ export default function Callbacks() {
   const wide = windowWidth() >= 960
   if (!user) return <View className='page' />
   return (
-    <View className={`page callbacks ${wide ? 'channels--wide' : ''}`}>
+    <AppShell title='回调失败' className={`callbacks ${wide ? 'channels--wide' : ''}`}>
       <ChannelNav current='callbacks' user={user} />
       {!allowed && <Text className='error'>仅市、区平台可查看渠道回调</Text>}
       {allowed && (
@@ -67,6 +68,6 @@ export default function Callbacks() {
           {list.data && <Pager page={page} pages={Math.ceil(list.data.total / PAGE_SIZE)} onPage={setPage} />}
         </View>
       )}
-    </View>
+    </AppShell>
   )
 }

@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import type { CompanyMonthDto } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
@@ -58,7 +59,7 @@ export default function CompanyMonth() {
   if (!user) return <View className='page' />
   const m = data.data
   return (
-    <View className={`page company-month ${wide ? 'company-month--wide' : ''}`}>
+    <AppShell title='第三方巡查月评估' className={`company-month ${wide ? 'company-month--wide' : ''}`}>
       {!own && !reader && <Text className='error'>当前账号不能查看第三方巡查公司</Text>}
       {(companies.error || data.error) && <Text className='error'>{companies.error ?? data.error}</Text>}
       <View className='company-month__head'>
@@ -109,6 +110,6 @@ export default function CompanyMonth() {
           </View>
         </View>
       )}
-    </View>
+    </AppShell>
   )
 }

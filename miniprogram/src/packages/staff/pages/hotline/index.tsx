@@ -2,6 +2,7 @@ import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useLoad } from '@tarojs/taro'
 import { PHOTO_LIMITS, TEXT_LIMITS, type HotlineFiledDto } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import CategoryPicker from '../../../../components/CategoryPicker'
 import { TextArea, TextField } from '../../../../components/Field'
 import PhotoPicker from '../../../../components/PhotoPicker'
@@ -74,9 +75,9 @@ export default function Hotline() {
   }
 
   if (!user) return <View className='page' />
-  if (!operator) return <View className='page'><Text className='error'>仅 12319 话务员可使用话务台</Text></View>
+  if (!operator) return <AppShell title='12319 话务台'><Text className='error'>仅 12319 话务员可使用话务台</Text></AppShell>
   return (
-    <View className={`page hotline ${wide ? 'channels--wide' : ''}`}>
+    <AppShell title='12319 话务台' tab='todo' className={`hotline ${wide ? 'channels--wide' : ''}`}>
       <View className='channels__columns'>
         <View className='channels__main'>
           {done && (
@@ -114,6 +115,6 @@ export default function Hotline() {
           <FiledList page={page} onPage={setPage} data={list.data} error={list.error} />
         </View>
       </View>
-    </View>
+    </AppShell>
   )
 }

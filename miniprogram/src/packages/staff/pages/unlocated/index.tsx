@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { PARTNER_CHANNEL_LABELS, type PartnerChannel } from '@finecity/types'
+import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
@@ -81,7 +82,7 @@ export default function Unlocated() {
   const wide = windowWidth() >= 960
   if (!user) return <View className='page' />
   return (
-    <View className={`page unlocated ${wide ? 'channels--wide' : ''}`}>
+    <AppShell title='待定位' className={`unlocated ${wide ? 'channels--wide' : ''}`}>
       <ChannelNav current='unlocated' user={user} />
       {!allowed && <Text className='error'>仅市、区平台调度员可处理待定位案件</Text>}
       {allowed && (
@@ -94,6 +95,6 @@ export default function Unlocated() {
           {list.data && <Pager page={page} pages={Math.ceil(list.data.total / PAGE_SIZE)} onPage={setPage} />}
         </View>
       )}
-    </View>
+    </AppShell>
   )
 }
