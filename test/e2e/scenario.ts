@@ -137,8 +137,10 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
   await resident.waitText('已办结');
   await resident.waitText('处置后');
   if ((await resident.loadedImages('thumb--before')) < 1 || (await resident.loadedImages('thumb--after')) < 1) throw new Error('before/after photos did not load');
+  await resident.tap('act-rate');
+  await resident.waitText('请先选择星级');
   await resident.tap('score-5');
-  await resident.fill('action-note', '处理很及时');
+  await resident.fill('rate-comment', '处理很及时');
   await resident.tap('act-rate');
   await resident.waitText('评价：★★★★★');
   await resident.shot('case-closed');
