@@ -3,8 +3,9 @@
 // exist, a blank tile outside the outlines, and the in-memory cache.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
-import type { MapConfigDto } from '@finecity/types';
+import type { MapAreaDto, MapConfigDto } from '@finecity/types';
 import { startHarness, type Harness } from '../support/harness.js';
+import { as, auth, pick } from '../support/flows.js';
 
 /** The XYZ tile holding a WGS-84 point (https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames). */
 function tileOf(lat: number, lng: number, z: number): { x: number; y: number } {
@@ -97,6 +98,40 @@ describe('the sandbox map (default: no MAP_TILE_URL)', () => {
         expect(res.body.error.message).toMatch(/瓦片/);
       }
     }
+  });
+});
+
+describe('the caller\'s area outlines (GET /api/v1/map/area)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('gives an inspector their own grid, and a district dispatcher the district with its streets', async () => {
+    const inspector = await as(h, pick(h, 'inspector'));
+    const mine = (await h.request.get('/api/v1/map/area').set(auth(inspector))).body as MapAreaDto;
+    expect(mine.outlines).toHaveLength(1);
+    expect(mine.outlines[0]).toMatchObject({ level: 'grid', own: true, geometry: { type: expect.stringMatching(/Polygon$/) } });
+
+    const district = await as(h, pick(h, 'district'));
+    const area = (await h.request.get('/api/v1/map/area').set(auth(district))).body as MapAreaDto;
+    expect(area.outlines.filter((o) => o.own)).toEqual([expect.objectContaining({ level: 'district' })]);
+    const streets = area.outlines.filter((o) => !o.own);
+    expect(streets.length).toBeGreaterThan(2);
+    expect(streets.every((o) => o.level === 'street' && /[\u4e00-\u9fff]/.test(o.name))).toBe(true);
+    // WGS-84 [lng, lat] in Dalian.
+    const [lng, lat] = (area.outlines[0]!.geometry.type === 'Polygon' ? area.outlines[0]!.geometry.coordinates[0]![0] : area.outlines[0]!.geometry.coordinates[0]![0]![0])!;
+    expect(lng).toBeGreaterThan(120);
+    expect(lat).toBeGreaterThan(38);
+  });
+
+  it('refuses a resident (403) and nobody (401)', async () => {
+    const resident = await as(h, pick(h, 'resident'));
+    expect((await h.request.get('/api/v1/map/area').set(auth(resident))).status).toBe(403);
+    expect((await h.request.get('/api/v1/map/area')).status).toBe(401);
   });
 });
 

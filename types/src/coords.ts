@@ -129,3 +129,18 @@ export interface MapConfigDto {
   /** True when the tiles are the sandbox's offline outlines (demo and tests, not a base map). */
   sandbox: boolean;
 }
+
+/** One outline of GET /api/v1/map/area (GeoJSON geometry, WGS-84 [lng, lat]). */
+export interface MapAreaOutlineDto {
+  code: string;
+  name: string;
+  level: 'district' | 'street' | 'community' | 'grid';
+  geometry: { type: 'Polygon'; coordinates: [number, number][][] } | { type: 'MultiPolygon'; coordinates: [number, number][][][] };
+  /** The caller's own unit (the others are the units directly below it). */
+  own: boolean;
+}
+
+/** GET /api/v1/map/area: the outlines of the caller's own unit and the area units directly below it. */
+export interface MapAreaDto {
+  outlines: MapAreaOutlineDto[];
+}

@@ -1,5 +1,8 @@
-import type { MapConfigDto, MapDatum, OrgLevel } from '@finecity/types';
+import type { MapAreaDto, MapAreaOutlineDto, MapConfigDto, MapDatum, OrgLevel } from '@finecity/types';
+import { AppError } from '../domain/errors.js';
 import type { OrgGeo, Shape } from './admin/org-import.js';
+import type { CurrentUser, Deps } from './deps.js';
+import type { OrgNode } from './repositories.js';
 
 /** The map settings of the environment (config.ts `map`). */
 export interface MapSettings {
@@ -86,4 +89,25 @@ export async function tileOutlines(geo: Pick<OrgGeo, 'store' | 'geometry'>): Pro
   }
   for (const r of rows) if ((r.level === 'street' || r.level === 'community') && shapeOf(r)) out.push({ level: r.level as 'street' | 'community', shape: shapeOf(r)! });
   return out;
+}
+
+const AREA_LEVELS = new Set<OrgLevel>(['district', 'street', 'community', 'grid']);
+
+/**
+ * The outlines of the caller's area for a staff map: their own unit (a grid, community, street or district)
+ * and the area units directly below it (a city-level caller: the districts). Squads and departments have no
+ * outline. A caller with no unit (a resident) has no area: 403.
+ */
+export async function mapArea(deps: Pick<Deps, 'org' | 'leader'>, user: CurrentUser): Promise<MapAreaDto> {
+  const own = user.orgNodeCode ? deps.org.get(user.orgNodeCode) : undefined;
+  if (!own || user.roles.every((r) => r === 'resident')) throw new AppError('auth.forbidden', '当前账号没有所属辖区，无法显示辖区地图');
+  const below = deps.org.children(own.code).filter((n) => AREA_LEVELS.has(n.level));
+  const units: OrgNode[] = [...(AREA_LEVELS.has(own.level) ? [own] : []), ...below];
+  const shapes = await deps.leader.shapes.outlines(units);
+  return {
+    outlines: units.flatMap((u) => {
+      const geometry = shapes.get(u.code);
+      return geometry ? [{ code: u.code, name: u.name, level: u.level as MapAreaOutlineDto['level'], geometry, own: u.code === own.code }] : [];
+    }),
+  };
 }

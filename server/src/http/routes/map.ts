@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { createTileRenderer, parseTileKey, TILE_SIZE } from '../../sandbox/tiles.js';
-import { mapConfig, tileOutlines } from '../../usecases/map.js';
+import { mapArea, mapConfig, tileOutlines } from '../../usecases/map.js';
+import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
 
 /**
@@ -14,6 +15,12 @@ export function mapRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
   router.get('/api/v1/map/config', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = mapConfig(deps.config.map);
+  });
+
+  api.add({ method: 'get', path: '/api/v1/map/area', summary: 'Outlines (GeoJSON, WGS-84) of the caller\'s own unit and the area units directly below it, for the staff map', tag: 'map', auth: true, responses: { 200: 'MapAreaDto', 401: 'not logged in', 403: 'no unit' } });
+  router.get('/api/v1/map/area', requireUser(deps), async (ctx) => {
+    ctx.set('Cache-Control', 'private, max-age=300');
+    ctx.body = await mapArea(deps, currentUser(ctx));
   });
 
   if (deps.config.map.tileUrl && !deps.config.sandbox.enabled) return;
