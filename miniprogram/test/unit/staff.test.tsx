@@ -62,13 +62,13 @@ describe('inspector inbox', () => {
     expect(session.user()?.duty).toEqual({ slot: 'A', onDuty: true })
   })
 
-  it('opens the patrol page from the inbox', async () => {
+  it('offers the patrol from an empty inbox', async () => {
     login(inspector)
     request.mockImplementation((o: Req) => (o.url === '/api/v1/me' ? ok({ user: inspector }) : ok({ items: [] })))
     render(<Inbox />)
     await screen.findByText('暂无待办任务')
-    fireEvent.click(screen.getByRole('button', { name: '巡查上报' }))
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/packages/staff/pages/patrol/index' })
+    fireEvent.click(screen.getByRole('button', { name: '去巡查' }))
+    expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/packages/staff/pages/patrol/index' })
   })
 
   it('asks nothing more of a community handler, who has no duty slot and does not patrol', async () => {
@@ -78,20 +78,21 @@ describe('inspector inbox', () => {
     await screen.findByText('暂无待办任务')
     expect(urls()).toEqual(['/api/v1/tasks'])
     expect(container.querySelector('#duty')).toBeNull()
-    expect(screen.queryByRole('button', { name: '巡查上报' })).toBeNull()
+    expect(screen.queryByRole('button', { name: '去巡查' })).toBeNull()
   })
 })
 
 describe('patrol self-report', () => {
-  it('lists the inspector\'s own reports and the ones waiting for the network, and opens the report form', async () => {
+  it('lists the inspector\'s finds of the day and the reports waiting for the network, and opens the report form', async () => {
     login(inspector)
     outbox.save([{ key: 'rpt-1', fields: { categoryCode: '06010', description: '井盖松动', lat: 38.9, lng: 121.6, anonymous: false }, photos: [], createdAt: '2026-11-27T02:00:00Z', attempts: 1 }])
-    request.mockImplementation(() => ok(page([aCase({ id: 'p1', source: 'patrol', description: '巡查发现占道经营' })])))
+    const finds = [aCase({ id: 'p1', source: 'patrol', description: '巡查发现占道经营' })]
+    request.mockImplementation(() => ok({ day: '2026-11-27', open: null, sessions: [], seconds: 0, checkins: [], finds, coverage: { grids: 1, visited: 0, items: [] } }))
     render(<Patrol />)
     fireEvent.click(await screen.findByRole('button', { name: /DL20261127-000001/ }))
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/case/index?id=p1' })
-    expect(urls()).toEqual(['/api/v1/cases?source=patrol&mine=true&pageSize=50'])
-    expect(screen.getByText('我的巡查上报（1 件）')).toBeTruthy()
+    expect(urls()).toEqual(['/api/v1/patrols/today'])
+    expect(screen.getByText('今日发现（1 件）')).toBeTruthy()
     expect(screen.getByText('巡查发现占道经营')).toBeTruthy()
     expect(screen.getByText('待发送：井盖松动')).toBeTruthy()
     fireEvent.click(screen.getByRole('button', { name: '巡查发现问题，立即上报' }))

@@ -51,7 +51,7 @@ beforeEach(() => {
 describe('on-site check-in on the task page (weapp)', () => {
   it('sends the located point, back in WGS-84, with sign and then with handle, and shows what the server recorded', async () => {
     const { container } = render(<Task />)
-    await screen.findByText('签收')
+    await waitFor(() => expect(container.querySelector('#act-sign')).not.toBeNull())
     fireEvent.click(container.querySelector('#check-in')!)
     await screen.findByText('已到达现场：约 30 米，签收和提交处置时一并记录')
 
@@ -74,7 +74,7 @@ describe('on-site check-in on the task page (weapp)', () => {
 
   it('signs without coordinates when the inspector has not checked in', async () => {
     const { container } = render(<Task />)
-    await screen.findByText('签收')
+    await waitFor(() => expect(container.querySelector('#act-sign')).not.toBeNull())
     fireEvent.click(container.querySelector('#act-sign')!)
     await waitFor(() => expect(call('/actions/sign')).toBeDefined())
     expect(call('/actions/sign')!.data).not.toHaveProperty('lat')
@@ -84,9 +84,24 @@ describe('on-site check-in on the task page (weapp)', () => {
   it('says so when locating fails, and sends nothing', async () => {
     mock(Taro.getLocation).mockReset().mockRejectedValue({ errMsg: 'getLocation:fail auth deny' })
     const { container } = render(<Task />)
-    await screen.findByText('签收')
+    await waitFor(() => expect(container.querySelector('#act-sign')).not.toBeNull())
     fireEvent.click(container.querySelector('#check-in')!)
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: expect.stringMatching(/^定位失败/) })))
     expect(container.querySelector('#check-in-result')).toBeNull()
+  })
+})
+
+describe('导航 on the task page (weapp)', () => {
+  it('opens WeChat\'s map at the case\'s place in GCJ-02', async () => {
+    mock(Taro.openLocation).mockClear()
+    const { container } = render(<Task />)
+    await waitFor(() => expect(container.querySelector(`#nav-${ID}`)).not.toBeNull())
+    fireEvent.click(container.querySelector(`#nav-${ID}`)!)
+    await waitFor(() => expect(Taro.openLocation).toHaveBeenCalled())
+    const o = mock(Taro.openLocation).mock.calls[0]![0] as { latitude: number; longitude: number; name: string }
+    const g = wgs84ToGcj02({ lat: 38.892326, lng: 121.6386 })
+    expect(o.latitude).toBeCloseTo(g.lat, 6)
+    expect(o.longitude).toBeCloseTo(g.lng, 6)
+    expect(o.name).toBe('暴露垃圾（DL20261127-000001）')
   })
 })

@@ -15,6 +15,7 @@ const Taro = {
   chooseMedia: fn(),
   compressImage: fn(),
   getLocation: fn(),
+  openLocation: fn(),
   login: fn(),
   navigateTo: fn(),
   redirectTo: fn(),

@@ -1,6 +1,9 @@
 import { Text, View } from '@tarojs/components'
+import { useState } from 'react'
+import AppShell from '../../../../components/AppShell'
 import CaseCard from '../../../../components/CaseCard'
 import Tap from '../../../../components/Tap'
+import EmptyState from '../../../../components/ui/EmptyState'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
 import { byUrgency, countLevels } from '../../../../lib/inbox'
@@ -9,11 +12,27 @@ import { patrols } from '../../../../lib/roles'
 import { api } from '../../../../services/api'
 import { nav } from '../../../../services/platform'
 import { session } from '../../../../services/session'
+import HistoryList from './HistoryList'
+import TaskMap from './TaskMap'
+import './index.scss'
 
-/** An inspector's inbox: what to act on, the one about to go red on top. */
+type View_ = 'todo' | 'done' | 'map'
+const VIEWS: { key: View_; label: string }[] = [
+  { key: 'todo', label: '待办' },
+  { key: 'done', label: '已办' },
+  { key: 'map', label: '任务地图' },
+]
+
+const openTask = (id: string) => nav.to(`/packages/staff/pages/task/index?id=${id}`)
+
+/**
+ * An inspector's tasks (issue 12, item 4): 待办, most urgent on top; 已办, what they acted on, searchable; and
+ * 任务地图, today's open tasks as markers coloured by SLA, each with 导航 and 查看.
+ */
 export default function Inbox() {
   const user = useRequiredUser('/packages/staff/pages/inbox/index')
   const inspector = patrols(user)
+  const [view, setView] = useState<View_>('todo')
   // Inspectors also re-read /me: today's A/B duty changes at midnight, a stored session does not.
   const { data, error } = useRemote(async () => {
     const [tasks, me] = await Promise.all([api.tasks(), inspector ? session.refreshUser() : null])
@@ -23,10 +42,12 @@ export default function Inbox() {
   const n = countLevels(items)
   const duty = (data?.me ?? user)?.duty
   return (
-    <View className='page inbox'>
+    <AppShell title='我的任务' tab='todo' className='inbox'>
       <View className='card inbox__head'>
-        <Text className='section-title'>{user?.name ?? ''}</Text>
-        {duty && <Text id='duty' className={`chip ${duty.onDuty ? 'chip--green' : 'chip--grey'}`}>{dutyText(duty)}</Text>}
+        <View className='inbox__who'>
+          <Text className='section-title inbox__name'>{user?.name ?? ''}</Text>
+          {duty && <Text id='duty' className={`chip ${duty.onDuty ? 'chip--green' : 'chip--grey'}`}>{dutyText(duty)}</Text>}
+        </View>
         <View className='inbox__counts'>
           <Text className='due due--overdue'>超时 {n.overdue}</Text>
           <Text className='due due--red'>红灯 {n.red}</Text>
@@ -34,14 +55,25 @@ export default function Inbox() {
           <Text className='due due--green'>正常 {n.green}</Text>
         </View>
       </View>
-      {inspector && (
-        <Tap id='inbox-patrol' className='btn btn--ghost' label='巡查上报' onTap={() => nav.to('/packages/staff/pages/patrol/index')}>
-          <Text>巡查上报</Text>
-        </Tap>
-      )}
+      <View className='inbox__views' role='tablist' aria-label='任务视图'>
+        {VIEWS.map((v) => (
+          <Tap key={v.key} id={`inbox-${v.key}`} role='tab' selected={view === v.key}
+            className={`inbox__view ${view === v.key ? 'inbox__view--on' : ''}`} onTap={() => setView(v.key)}>
+            <Text>{v.label}{v.key === 'todo' && data ? ` ${items.length}` : ''}</Text>
+          </Tap>
+        ))}
+      </View>
       {error && <Text className='error'>{error}</Text>}
-      {data && !items.length && <Text className='muted'>暂无待办任务</Text>}
-      {items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/packages/staff/pages/task/index?id=${x.id}`)} />)}
-    </View>
+      {view === 'todo' && (
+        <View id='todo-list' role='tabpanel' aria-label='待办'>
+          {data && !items.length && (
+            <EmptyState title='暂无待办任务' hint='新派到本网格的案件会出现在这里' {...(inspector ? { action: { label: '去巡查', onTap: () => void nav.relaunch('/packages/staff/pages/patrol/index') } } : {})} />
+          )}
+          {items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => openTask(x.id)} />)}
+        </View>
+      )}
+      {view === 'done' && <HistoryList onOpen={openTask} />}
+      {view === 'map' && <TaskMap items={items} loaded={!!data} onOpen={openTask} />}
+    </AppShell>
   )
 }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { useRouter } from '@tarojs/taro'
+import AppShell from '../../../../components/AppShell'
 import CaseView from '../../../../components/CaseView'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
@@ -10,6 +11,8 @@ import { distanceM } from '../../../../lib/geo'
 import { distanceText } from '../../../../lib/labels'
 import { api, errorText } from '../../../../services/api'
 import { locate, ui } from '../../../../services/platform'
+import { NavButton } from '../../navigate'
+import './index.scss'
 
 /** A preview only: the server decides "on site" with its own radius. */
 const NEAR_M = 200
@@ -32,13 +35,21 @@ export default function Task() {
       ui.toast(`定位失败：${errorText(err)}`)
     }
   }
+  const open = !!data && ['dispatched', 'in_progress'].includes(data.state)
   return (
-    <View className='page task'>
+    <AppShell title='任务详情' className='task'>
       {error && <Text className='error'>{error}</Text>}
-      {data && ['dispatched', 'in_progress'].includes(data.state) && (
-        <View className='card row'>
-          <Tap id='check-in' className='btn btn--ghost' label='现场打卡' onTap={checkInHere}><Text>现场打卡</Text></Tap>
-          {checkIn && (
+      {data && !data.locationPending && (
+        <View className='card task__site'>
+          <View className='task__where'>
+            <Text className='task__where-label'>问题位置</Text>
+            <Text className='task__where-text'>{data.location.address || data.grid?.name || '地图上的标记点'}</Text>
+          </View>
+          <View className='task__site-actions'>
+            <NavButton c={data} className='task__site-btn' />
+            {open && <Tap id='check-in' className='btn btn--ghost task__site-btn' label='现场打卡' onTap={checkInHere}><Text>现场打卡</Text></Tap>}
+          </View>
+          {open && checkIn && (
             <Text id='check-in-result' className='muted'>
               {checkIn.distanceM <= NEAR_M ? '已到达现场' : '距离问题点较远'}：{distanceText(checkIn.distanceM)}，{data.state === 'dispatched' ? '签收和' : ''}提交处置时一并记录
             </Text>
@@ -46,6 +57,6 @@ export default function Task() {
         </View>
       )}
       {data && <CaseView c={data} onChange={setData} checkIn={checkIn?.at} />}
-    </View>
+    </AppShell>
   )
 }
