@@ -12,6 +12,7 @@ import { pgStatsQueries } from './adapters/postgres/stats-repository.js';
 import { pgAssessmentQueries } from './adapters/postgres/assessment-queries.js';
 import { pgCompanyStore } from './adapters/postgres/company-repository.js';
 import { pgInspectorStore } from './adapters/postgres/inspector-repository.js';
+import { pgNearbyStore } from './adapters/postgres/nearby-repository.js';
 import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
 import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
@@ -303,6 +304,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     leader: { trend: pgTrendQueries(database.db), shapes: turfMapShapes(orgGridStore) },
     companies: pgCompanyStore(database.db),
     inspector: pgInspectorStore(database.db),
+    nearby: pgNearbyStore(database.db),
     channelIntake: pgChannelIntakeStore(database.db),
     channelSecret: (channelId) => channelSettings(config, channelId).secret,
     // Partner attachments (issue 11): PHOTO_LIMITS' size, 10 s for the whole fetch, 3 redirects, each hop SSRF-checked.

@@ -48,6 +48,8 @@ export const ERROR_STATUS = {
   'channel.callback_not_found': 404, 'channel.callback_already_sent': 409,
   // Third-party companies (issue 11, item 4).
   'company.invalid': 422, 'company.not_found': 404, 'patrol.outside_contract': 422,
+  // Residents on the map (issue 13).
+  'case.not_followable': 409,
   'rate_limited': 429,
   'internal': 500,
   'service.unavailable': 503,

@@ -11,3 +11,4 @@ export * from './call-centre.js';
 export * from './companies.js';
 export * from './patrol.js';
 export * from './coords.js';
+export * from './residents.js';

@@ -36,6 +36,7 @@ import { systemRoutes } from './routes/system.js';
 import { hotlineRoutes } from './routes/hotline.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { mapRoutes } from './routes/map.js';
+import { residentRoutes } from './routes/residents.js';
 import { serveH5 } from './static.js';
 
 export interface AppOptions {
@@ -62,6 +63,8 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   reportRoutes(router, api, deps);
   // Before caseRoutes: /api/v1/cases/unlocated is not /api/v1/cases/:id.
   channelRoutes(router, api, deps);
+  // Before caseRoutes: /api/v1/cases/nearby is not /api/v1/cases/:id.
+  residentRoutes(router, api, deps);
   caseRoutes(router, api, deps);
   caseCommentRoutes(router, api, deps);
   accountabilityRoutes(router, api, deps);

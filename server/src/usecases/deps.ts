@@ -11,6 +11,7 @@ import type { StaffActivationPorts } from './admin/invitations.js';
 import type { Photos } from './photo-intake.js';
 import type { WeComSignIn } from './wecom-login.js';
 import type { WorkingCalendarStore } from './admin/calendar.js';
+import type { NearbyStore } from './residents/nearby-ports.js';
 import type { CategoryCatalog } from './admin/categories.js';
 import type { OrgGeo } from './admin/org-import.js';
 import type { LeaderViews } from './assessment/leader-ports.js';
@@ -107,6 +108,8 @@ export interface Deps {
   companies: CompanyStore;
   /** The inspector's 已办 and patrol sessions (issue 12, item 4). */
   inspector: InspectorStore;
+  /** Residents' nearby open cases and 我也遇到 (issue 13, item 2); absent → those routes answer 503. */
+  nearby?: NearbyStore;
   /** Open311 GeoReport v2: API keys and the public view of cases (issue 11, item 5); absent → the Open311 routes answer 503. */
   open311?: Open311Store;
 }

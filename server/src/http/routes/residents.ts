@@ -1,0 +1,45 @@
+import type Router from '@koa/router';
+import type { FollowDto, NearbyDto } from '@finecity/types';
+import { z } from 'zod';
+import type { AppDeps } from '../../composition.js';
+import { followCase, nearbyCases } from '../../usecases/residents/nearby.js';
+import { currentUser, requireUser } from '../auth.js';
+import type { ApiRegistry } from '../openapi.js';
+import { uuidParam } from '../schemas/queries.js';
+import { parse } from '../validate.js';
+
+const coordinate = (min: number, max: number, name: string) =>
+  z.string().trim().regex(/^-?\d{1,3}(\.\d{1,20})?$/, `${name}须为数字`).transform(Number).pipe(z.number().min(min, `${name}超出范围`).max(max, `${name}超出范围`));
+
+/** GET /api/v1/cases/nearby (NearbyQuery on the wire; WGS-84). */
+const nearbyQuery = z.object({
+  lat: coordinate(-90, 90, '纬度'),
+  lng: coordinate(-180, 180, '经度'),
+  categoryCode: z.string().trim().min(1, '请选择问题类别').max(20),
+});
+
+/** Residents on the map (issue 13, item 2). Registered before caseRoutes: /cases/nearby is not /cases/:id. */
+export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
+  const auth = requireUser(deps);
+  api.add({
+    method: 'get', path: '/api/v1/cases/nearby', tag: 'cases', auth: true, query: nearbyQuery,
+    summary: 'Open cases of a category within the duplicate rule\'s distance and window of a point (WGS-84), nearest first, public fields only (category, distance, state, published thumbnail, supporters)',
+    responses: { 200: 'NearbyDto', 400: 'bad query', 401: 'not logged in', 422: 'outside the service area or unknown category' },
+  });
+  router.get('/api/v1/cases/nearby', auth, async (ctx) => {
+    const q = parse(nearbyQuery, ctx.query);
+    const now = deps.clock.now();
+    ctx.set('Cache-Control', 'private, max-age=15');
+    ctx.body = (await nearbyCases(deps, currentUser(ctx), q, (id) => deps.signer.photoUrl(id, 'thumb', now))) satisfies NearbyDto;
+  });
+
+  api.add({
+    method: 'post', path: '/api/v1/cases/:id/follow', tag: 'cases', auth: true,
+    summary: '我也遇到: follow an open case (its notifications reach the caller) and count as one more supporter; idempotent; the first reporter keeps the first-finder credit',
+    responses: { 200: 'FollowDto', 400: 'bad id', 401: 'not logged in', 404: 'no such case', 409: 'the case is closed, rejected or merged' },
+  });
+  router.post('/api/v1/cases/:id/follow', auth, async (ctx) => {
+    const id = parse(uuidParam, ctx.params.id);
+    ctx.body = (await followCase(deps, currentUser(ctx), id)) satisfies FollowDto;
+  });
+}
