@@ -19,7 +19,9 @@ beforeAll(async () => {
   h = await startHarness({ clock });
   grid = pick(h, 'inspector', (a) => a.duty === 'A');
   const residents = h.accounts.filter((a) => a.role === 'resident');
-  [first, second, third] = await Promise.all(residents.slice(0, 3).map((a) => as(h, a)));
+  first = await as(h, residents[0]!);
+  second = await as(h, residents[1]!);
+  third = await as(h, residents[2]!);
   dispatcher = await as(h, pick(h, 'district', (a) => a.orgNodeCode === grid.orgNodeCode!.slice(0, 6)));
 });
 afterAll(async () => {

@@ -39,3 +39,28 @@ export interface FollowDto {
   following: true;
   supporters: number;
 }
+
+/**
+ * GET /api/v1/me/data: everything FineCity holds about the calling resident (个人信息保护法 第四十五条, the
+ * right to access and copy). Times are Beijing wall-clock time, e.g. 2026-12-03 14:05:09.
+ */
+export interface MyDataDto {
+  account: { name: string; mobile: string | null; officialAccountBound: boolean; createdAt: string };
+  /** One-time subscribe-message consents left, per message kind. */
+  subscriptions: { template: string; credits: number }[];
+  reports: { caseNo: string; category: string; description: string; address: string | null; lat: number; lng: number; anonymous: boolean; state: CaseState; reportedAt: string; rating: number | null; ratingComment: string | null }[];
+  following: { caseNo: string; since: string }[];
+  comments: { caseNo: string; body: string; at: string }[];
+  exportedAt: string;
+}
+
+/** POST /api/v1/me/delete {confirm: true}: 注销. */
+export interface DeleteAccountBody {
+  confirm: true;
+}
+
+export interface DeleteAccountDto {
+  deleted: true;
+  /** Reports kept for the city's record, now without any link to the person. */
+  reportsKept: number;
+}

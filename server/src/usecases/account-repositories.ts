@@ -19,7 +19,7 @@ export interface UserRecord {
   /** The mini-program openid (the content check needs it); null for accounts known by the official account only. */
   openid: string | null;
   /** Staff lifecycle (users.status); absent is read as active. A deactivated account is refused at once. */
-  status?: 'invited' | 'active' | 'deactivated';
+  status?: 'invited' | 'active' | 'deactivated' | 'deleted';
   /** A third-party inspector's company (issue 11); null or absent for everyone else. */
   companyId?: string | null;
 }

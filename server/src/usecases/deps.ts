@@ -12,6 +12,7 @@ import type { Photos } from './photo-intake.js';
 import type { WeComSignIn } from './wecom-login.js';
 import type { WorkingCalendarStore } from './admin/calendar.js';
 import type { NearbyStore } from './residents/nearby-ports.js';
+import type { ResidentPrivacyStore } from './residents/privacy-ports.js';
 import type { CategoryCatalog } from './admin/categories.js';
 import type { OrgGeo } from './admin/org-import.js';
 import type { LeaderViews } from './assessment/leader-ports.js';
@@ -110,6 +111,8 @@ export interface Deps {
   inspector: InspectorStore;
   /** Residents' nearby open cases and 我也遇到 (issue 13, item 2); absent → those routes answer 503. */
   nearby?: NearbyStore;
+  /** A resident's data export and 注销 (issue 13, item 5); absent → those routes answer 503. */
+  privacy?: ResidentPrivacyStore;
   /** Open311 GeoReport v2: API keys and the public view of cases (issue 11, item 5); absent → the Open311 routes answer 503. */
   open311?: Open311Store;
 }

@@ -35,6 +35,7 @@ export async function loadUser(deps: Deps, id: string): Promise<CurrentUser | nu
 
 function asCurrentUser(deps: Deps, u: UserRecord): CurrentUser {
   if (u.status === 'deactivated') throw new AppError('auth.deactivated', '该账号已停用，如有疑问请联系管理员');
+  if (u.status === 'deleted') throw new AppError('auth.invalid_token', '该账号已注销，请重新登录');
   const orgPath = u.orgNodeCode ? (deps.org.get(u.orgNodeCode)?.path ?? null) : null;
   return { id: u.id, name: u.name, roles: u.roles, orgNodeCode: u.orgNodeCode, orgPath, dutySlot: u.dutySlot, openid: u.openid };
 }

@@ -77,7 +77,8 @@ export const users = pgTable(
     uniqueIndex('users_wecom_userid_uq').on(t.wecomUserid),
     index('users_org_node_idx').on(t.orgNodeCode),
     index('users_mobile_idx').on(t.mobile),
-    check('users_status_check', sql`${t.status} in ('invited','active','deactivated')`),
+    // `deleted`: a resident who closed their account (注销, issue 13): identity gone, row kept so their cases stay.
+    check('users_status_check', sql`${t.status} in ('invited','active','deactivated','deleted')`),
   ],
 );
 

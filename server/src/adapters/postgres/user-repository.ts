@@ -6,7 +6,7 @@ import { appMeta, orgNodes, users } from './schema.js';
 
 const columns = { id: users.id, name: users.name, roles: users.roles, orgNodeCode: users.orgNodeCode, dutySlot: users.dutySlot, openid: users.openid, status: users.status, companyId: users.companyId };
 type Row = { id: string; name: string; roles: string[]; orgNodeCode: string | null; dutySlot: string | null; openid: string | null; status: string; companyId: string | null };
-const STATUSES = new Set(['invited', 'active', 'deactivated']);
+const STATUSES = new Set(['invited', 'active', 'deactivated', 'deleted']);
 
 const asRecord = (r: Row): UserRecord => ({
   id: r.id, name: r.name, roles: r.roles as Role[], orgNodeCode: r.orgNodeCode,

@@ -1,8 +1,10 @@
 import type Router from '@koa/router';
-import type { FollowDto, NearbyDto } from '@finecity/types';
+import type { DeleteAccountDto, FollowDto, MyDataDto, NearbyDto } from '@finecity/types';
 import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
 import { followCase, nearbyCases } from '../../usecases/residents/nearby.js';
+import { deleteMyAccount, exportMyData } from '../../usecases/residents/privacy.js';
+import { jsonBody } from '../body.js';
 import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
 import { uuidParam } from '../schemas/queries.js';
@@ -17,6 +19,9 @@ const nearbyQuery = z.object({
   lng: coordinate(-180, 180, '经度'),
   categoryCode: z.string().trim().min(1, '请选择问题类别').max(20),
 });
+
+/** POST /api/v1/me/delete: the resident says so explicitly, so a stray request closes nothing. */
+const deleteBody = z.object({ confirm: z.literal(true, '请确认注销：confirm 须为 true') }).strict();
 
 /** Residents on the map (issue 13, item 2). Registered before caseRoutes: /cases/nearby is not /cases/:id. */
 export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
@@ -41,5 +46,26 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
   router.post('/api/v1/cases/:id/follow', auth, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);
     ctx.body = (await followCase(deps, currentUser(ctx), id)) satisfies FollowDto;
+  });
+
+  api.add({
+    method: 'get', path: '/api/v1/me/data', tag: 'auth', auth: true,
+    summary: 'The calling resident\'s own data as JSON (PIPL art. 45): account, subscriptions, reports, follows and comments, times in Beijing time',
+    responses: { 200: 'MyDataDto', 401: 'not logged in', 403: 'staff accounts are the city\'s' },
+  });
+  router.get('/api/v1/me/data', auth, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Content-Disposition', 'attachment; filename="finecity-my-data.json"');
+    ctx.body = (await exportMyData(deps, currentUser(ctx))) satisfies MyDataDto;
+  });
+
+  api.add({
+    method: 'post', path: '/api/v1/me/delete', tag: 'auth', auth: true, body: deleteBody,
+    summary: '注销 (PIPL art. 47): the resident\'s identity, subscriptions and follows are deleted and their cases kept anonymised (reporter null, photos stay); their tokens answer 401 at once',
+    responses: { 200: 'DeleteAccountDto', 400: 'confirm missing', 401: 'not logged in', 403: 'staff accounts are the city\'s' },
+  });
+  router.post('/api/v1/me/delete', auth, jsonBody, async (ctx) => {
+    parse(deleteBody, ctx.request.body);
+    ctx.body = (await deleteMyAccount(deps, currentUser(ctx))) satisfies DeleteAccountDto;
   });
 }
