@@ -56,6 +56,8 @@ const LEADER_CALLS = [
   `GET /api/v1/assessment/scorecards?period=month&at=${MONTH}&level=street`,
 ];
 const oneCase = (c: CaseDto) => `GET /api/v1/cases/${c.id}`;
+/** A case's comments (CommentsPanel loads them once it shows the case: public replies for its reporter). */
+const commentsOf = (c: CaseDto) => `GET /api/v1/cases/${c.id}/comments`;
 /** The 话务台: categories, what this operator filed, the place picker's districts. */
 const HOTLINE_CALLS = ['GET /api/v1/categories', 'GET /api/v1/hotline/cases?page=1&pageSize=20', 'GET /api/v1/places'];
 
@@ -65,18 +67,18 @@ export const VISITS: Visit[] = [
   { as: 'resident', route: '/pages/home/index', ready: '我的上报', api: () => [mine(3)] },
   { as: 'resident', route: '/pages/report/index', ready: '已定位', api: () => ['GET /api/v1/categories'] },
   { as: 'resident', route: '/pages/mine/index', ready: '小区门口', api: () => [mine(50)] },
-  { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '办理过程', api: (c) => [oneCase(c.closed), `GET /api/v1/cases/${c.closed.id}/comments`], photosOf: (c) => c.closed },
-  { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, wide: true, ready: '办理过程', api: (c) => [oneCase(c.closed), `GET /api/v1/cases/${c.closed.id}/comments`], photosOf: (c) => c.closed },
+  { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '办理过程', api: (c) => [oneCase(c.closed), commentsOf(c.closed)], photosOf: (c) => c.closed },
+  { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, wide: true, ready: '办理过程', api: (c) => [oneCase(c.closed), commentsOf(c.closed)], photosOf: (c) => c.closed },
   { as: 'resident', route: '/pages/home/index', wide: true, ready: '我的上报', api: () => [mine(3)] },
   { as: 'inspector', route: '/pages/home/index', ready: '我的任务', api: () => [mine(3)] },
   { as: 'inspector', route: '/packages/staff/pages/inbox/index', ready: '人行道上', api: () => ['GET /api/v1/tasks', 'GET /api/v1/me'] },
-  { as: 'inspector', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.inProgress.id}`, ready: '办理过程', api: (c) => [oneCase(c.inProgress)], photosOf: (c) => c.inProgress },
+  { as: 'inspector', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.inProgress.id}`, ready: '办理过程', api: (c) => [oneCase(c.inProgress), commentsOf(c.inProgress)], photosOf: (c) => c.inProgress },
   { as: 'inspector', route: '/packages/staff/pages/patrol/index', ready: '我的巡查上报', api: () => ['GET /api/v1/cases?source=patrol&mine=true&pageSize=50'] },
   { as: 'dispatcher', route: '/pages/home/index', ready: '指挥工作台', api: () => [mine(3)] },
   { as: 'dispatcher', route: '/packages/staff/pages/console/index', ready: '小区门口', api: () => ['GET /api/v1/cases?state=submitted&pageSize=50'] },
   { as: 'dispatcher', route: '/packages/staff/pages/console/index', wide: true, ready: '小区门口', api: () => ['GET /api/v1/cases?state=submitted&pageSize=50'] },
-  { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.submitted.id}`, ready: '受理立案', api: (c) => [oneCase(c.submitted)], photosOf: (c) => c.submitted },
-  { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.registered.id}`, ready: '派往单位', api: (c) => [oneCase(c.registered), 'GET /api/v1/org/units'], photosOf: (c) => c.registered },
+  { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.submitted.id}`, ready: '受理立案', api: (c) => [oneCase(c.submitted), commentsOf(c.submitted)], photosOf: (c) => c.submitted },
+  { as: 'dispatcher', route: '/packages/staff/pages/task/index', query: (c) => `id=${c.registered.id}`, ready: '派往单位', api: (c) => [oneCase(c.registered), commentsOf(c.registered), 'GET /api/v1/org/units'], photosOf: (c) => c.registered },
   { as: 'leader', route: '/pages/home/index', ready: '数据看板', api: () => [mine(3)] },
   { as: 'leader', route: '/packages/leader/pages/dashboard/index', ready: '按期结案率', api: () => LEADER_CALLS },
   { as: 'leader', route: '/packages/leader/pages/bigscreen/index', ready: '指挥中心', api: () => LEADER_CALLS },

@@ -1,13 +1,13 @@
 import { Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import type { CaseCommentDto } from '@finecity/types'
-import { useRemote } from '../../hooks/use-remote'
 import { shortTime } from '../../lib/time'
 import { api, errorText } from '../../services/api'
 import { ui } from '../../services/platform'
 import { session } from '../../services/session'
 import { TextArea } from '../Field'
 import Tap from '../Tap'
+import './index.scss'
 
 /**
  * Talking on a case (网格员直接与领导对话). Staff write internal notes unless they tick 公开; a resident's
@@ -15,7 +15,19 @@ import Tap from '../Tap'
  */
 export default function CommentsPanel({ caseId }: { caseId: string }) {
   const staff = !!session.user()?.orgNodeCode
-  const { data, reload } = useRemote<CaseCommentDto[]>(() => api.comments(caseId), true, [caseId])
+  // Loaded when the panel mounts (after its case has loaded, so a page's useDidShow has already fired and
+  // useRemote would never load it), and again for another case or after sending.
+  const [data, setData] = useState<CaseCommentDto[] | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+  const reload = useCallback(async () => {
+    try {
+      setData(await api.comments(caseId))
+      setLoadError(null)
+    } catch (err) {
+      setLoadError(errorText(err))
+    }
+  }, [caseId])
+  useEffect(() => { void reload() }, [reload])
   const [body, setBody] = useState('')
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState(false)
@@ -36,11 +48,12 @@ export default function CommentsPanel({ caseId }: { caseId: string }) {
   const items = data ?? []
   return (
     <View className='card comments-panel' aria-label='留言'>
-      <Text className='section-title'>留言沟通</Text>
-      {items.length === 0 && <Text className='muted'>暂无留言</Text>}
+      <Text className='section-title'>{staff ? '留言沟通' : '回复与留言'}</Text>
+      {loadError && <Text className='error'>{loadError}</Text>}
+      {data && items.length === 0 && <Text className='muted'>{staff ? '暂无留言' : '暂无回复。办理人员的回复会显示在这里，您也可以补充情况。'}</Text>}
       {items.map((m) => (
-        <View key={m.id} className='comments-panel__item'>
-          <Text className='muted'>{m.authorName} · {shortTime(m.at)}{staff ? (m.public ? ' · 公开' : ' · 内部') : ''}</Text>
+        <View key={m.id} className={`comments-panel__item ${m.authorRole === 'resident' ? '' : 'comments-panel__item--staff'}`}>
+          <Text className='muted'>{!staff && m.authorRole !== 'resident' ? `办理回复 · ${m.authorName}` : m.authorName} · {shortTime(m.at)}{staff ? (m.public ? ' · 公开' : ' · 内部') : ''}</Text>
           <Text className='case-view__desc'>{m.body}</Text>
         </View>
       ))}
