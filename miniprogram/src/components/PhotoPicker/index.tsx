@@ -17,7 +17,7 @@ export default function PhotoPicker({ id, label, paths, max, onChange }: Props) 
       const picked = await pickPhotos(max - paths.length)
       onChange([...paths, ...picked.map((p) => p.path)].slice(0, max))
     } catch (err) {
-      if (!/cancel/.test(errorText(err))) ui.toast(`选择照片失败：${errorText(err)}`)
+      if (!/cancel/.test(errorText(err))) ui.toast('没能选到照片，请重试或换一张')
     }
   }
   return (

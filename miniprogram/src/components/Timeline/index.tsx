@@ -27,8 +27,8 @@ function CheckIn({ e }: { e: CaseEventDto }) {
   return <Text className={`timeline__checkin ${c.onSite ? '' : 'timeline__checkin--away'}`}>{checkInLine(c)}</Text>
 }
 
-/** Every event, oldest first, with its photos (before photos on "上报", after photos on "处置完成"). */
-export default function Timeline({ events, onPreview }: { events: CaseEventDto[]; onPreview: (p: PhotoDto) => void }) {
+/** Every event, oldest first, with its photos (before photos on "上报", after photos on "处置"). */
+export default function Timeline({ events, onPreview, forResident = false }: { events: CaseEventDto[]; onPreview: (p: PhotoDto) => void; forResident?: boolean }) {
   return (
     <View className='timeline' role='list'>
       {events.map((e) => (
@@ -41,7 +41,8 @@ export default function Timeline({ events, onPreview }: { events: CaseEventDto[]
             </View>
             <Text className='muted'>{actorLine(e)}</Text>
             {e.note && <Text className='timeline__note'>{e.note}</Text>}
-            <CheckIn e={e} />
+            {/* The inspector's check-in distance is staff work, not the resident's business. */}
+            {!forResident && <CheckIn e={e} />}
             <PhotoRow photos={e.photos} onPreview={onPreview} />
           </View>
         </View>

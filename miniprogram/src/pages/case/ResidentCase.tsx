@@ -123,7 +123,7 @@ export default function ResidentCase({ c, onChange }: { c: CaseDto; onChange: (c
       <CommentsPanel caseId={c.id} />
       <View className='card'>
         <Text className='section-title'>办理过程</Text>
-        <Timeline events={c.events ?? []} onPreview={preview} />
+        <Timeline events={c.events ?? []} onPreview={preview} forResident />
       </View>
     </View>
   )

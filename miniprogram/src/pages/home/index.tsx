@@ -69,7 +69,7 @@ export default function Home() {
         </View>
         {!user && <Text className='muted'>登录后可查看上报进度</Text>}
         {user && !recent.length && <Text className='muted'>还没有上报，发现问题随手拍一下</Text>}
-        {recent.map((c) => <CaseCard key={c.id} c={c} onOpen={open} />)}
+        {recent.map((c) => <CaseCard key={c.id} c={c} forResident onOpen={open} />)}
       </View>
 
       <View className='section'>

@@ -49,7 +49,7 @@ export default function Mine() {
       {data && !data.items.length && (filter === 'all'
         ? <EmptyState title='还没有上报' hint='发现身边的城市管理问题，拍张照片就能上报' action={{ label: '去上报', onTap: () => void nav.relaunch('/pages/report/index') }} />
         : <EmptyState title='没有符合条件的上报' hint='换个状态看看' />)}
-      {data?.items.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
+      {data?.items.map((c) => <CaseCard key={c.id} c={c} forResident onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
     </AppShell>
   )
 }

@@ -13,6 +13,7 @@ import { useRequiredUser } from '../../hooks/use-session'
 import { api, errorText } from '../../services/api'
 import { submitReport } from '../../services/outbox'
 import { IS_H5, locate, nav, storage, ui } from '../../services/platform'
+import './index.scss'
 import { prefetchSubscribeTemplates, subscribeOnTap } from '../../services/subscribe'
 
 const DRAFT = 'finecity.report-draft'
@@ -112,8 +113,8 @@ export default function Report() {
           <Map id='pin-map' className='pin-map' latitude={spot.shown.lat} longitude={spot.shown.lng} scale={17} showLocation onTap={movePin as never} onError={() => ui.toast('地图加载失败')}
             markers={[{ id: 1, latitude: spot.shown.lat, longitude: spot.shown.lng, width: 30, height: 40, iconPath: '' }] as never} />
         )}
-        <Text id='location-text' className='muted'>
-          {spot ? `已定位：${spot.wgs.lat.toFixed(5)}, ${spot.wgs.lng.toFixed(5)}${spot.accuracy ? `（精度约 ${Math.round(spot.accuracy)} 米）` : ''}${IS_H5 ? '' : '，点地图可调整位置'}` : '尚未定位'}
+        <Text id='location-text' className='muted report__located'>
+          {spot ? `已定位到您当前的位置${spot.accuracy ? `（精度约 ${Math.round(spot.accuracy)} 米）` : ''}${IS_H5 ? '' : '，点地图可调整位置'}` : '尚未定位'}
         </Text>
         <TextField id='address' label='详细地址（选填）' value={draft.address} maxlength={TEXT_LIMITS.address} placeholder='如：中山路 100 号门前' onChange={(v) => patch({ address: v })} />
       </View>
