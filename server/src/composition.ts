@@ -14,6 +14,7 @@ import { pgCompanyStore } from './adapters/postgres/company-repository.js';
 import { pgInspectorStore } from './adapters/postgres/inspector-repository.js';
 import { pgNearbyStore } from './adapters/postgres/nearby-repository.js';
 import { pgResidentPrivacy } from './adapters/postgres/privacy-repository.js';
+import { pgPublicCaseReads } from './adapters/postgres/public-repository.js';
 import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
 import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
@@ -307,6 +308,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     inspector: pgInspectorStore(database.db),
     nearby: pgNearbyStore(database.db),
     privacy: pgResidentPrivacy(database.db),
+    publicCases: pgPublicCaseReads(database.db),
     channelIntake: pgChannelIntakeStore(database.db),
     channelSecret: (channelId) => channelSettings(config, channelId).secret,
     // Partner attachments (issue 11): PHOTO_LIMITS' size, 10 s for the whole fetch, 3 redirects, each hop SSRF-checked.

@@ -12,3 +12,4 @@ export * from './companies.js';
 export * from './patrol.js';
 export * from './coords.js';
 export * from './residents.js';
+export * from './public.js';

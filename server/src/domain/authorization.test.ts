@@ -20,7 +20,7 @@ const CONSISTENT_FACTS: ScopeFacts[] = [false, true].flatMap((isReporterOrFollow
   ].map(([inArea, heldInArea, heldByOwnUnit]) => ({ isReporterOrFollower, inArea: inArea!, heldInArea: heldInArea!, heldByOwnUnit: heldByOwnUnit! })),
 );
 
-const PERMISSIONS: Permission[] = ['case.read', 'report.create', ...CASE_ACTIONS];
+const PERMISSIONS: Permission[] = ['case.read', 'report.create', 'photo.publish', ...CASE_ACTIONS];
 const grantsOf = (role: Role): [Permission, Scope][] => Object.entries(POLICY[role]) as [Permission, Scope][];
 const HANDLING_ACTIONS: CaseAction[] = ['sign', 'return', 'escalate', 'handle', 'request-extension'];
 
@@ -173,5 +173,12 @@ describe('canSee', () => {
       expect(canSee([role], AREA)).toBe(true);
     }
     expect(canSee(['resident'], HELD)).toBe(false);
+  });
+});
+
+describe('photo.publish (issue 13)', () => {
+  it('goes to district and city staff in their area, and to nobody else', () => {
+    expect(rolesWith('photo.publish').sort()).toEqual(['city', 'district']);
+    for (const role of rolesWith('photo.publish')) expect(POLICY[role]['photo.publish']).toBe('area');
   });
 });

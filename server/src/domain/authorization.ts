@@ -15,7 +15,8 @@ import type { CaseAction, Role } from '@finecity/types';
  * A case outside the scope does not exist for the caller (404); inside it, a missing permission is 403.
  */
 export type Scope = 'own' | 'area' | 'held' | 'holder' | 'contract' | 'contract_verify';
-export type Permission = 'case.read' | 'report.create' | CaseAction;
+/** `photo.publish` (issue 13): mark a case photo public; faces and plates make it a decision for district staff. */
+export type Permission = 'case.read' | 'report.create' | 'photo.publish' | CaseAction;
 
 type Grants = Partial<Record<Permission, Scope>>;
 
@@ -32,8 +33,8 @@ export const POLICY: Readonly<Record<Role, Grants>> = {
   inspector: { 'case.read': 'area', 'report.create': 'own', ...HANDLING },
   community: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING },
   street: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, suspend: 'area' },
-  district: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION },
-  city: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION },
+  district: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION, 'photo.publish': 'area' },
+  city: { 'case.read': 'area', 'report.create': 'own', ...HANDLING, ...SUPERVISING, ...PLATFORM, ...SUPERVISION, 'photo.publish': 'area' },
   department: { 'case.read': 'held', ...HANDLING },
   // 第三方采集员: find (发现) in the grids their company is contracted for, and re-check fixes (第三方核查) there
   // only when the contract says so. No area read: no city-level stats, no cases outside the contract.

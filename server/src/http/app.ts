@@ -37,6 +37,7 @@ import { hotlineRoutes } from './routes/hotline.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { mapRoutes } from './routes/map.js';
 import { residentRoutes } from './routes/residents.js';
+import { publicRoutes } from './routes/public.js';
 import { serveH5 } from './static.js';
 
 export interface AppOptions {
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   channelRoutes(router, api, deps);
   // Before caseRoutes: /api/v1/cases/nearby is not /api/v1/cases/:id.
   residentRoutes(router, api, deps);
+  publicRoutes(router, api, deps);
   caseRoutes(router, api, deps);
   caseCommentRoutes(router, api, deps);
   accountabilityRoutes(router, api, deps);

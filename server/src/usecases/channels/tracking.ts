@@ -15,7 +15,7 @@ export type TrackingView = TrackingDto;
 /** Tokens are 32 random bytes in base64url (43 characters); anything else cannot be one. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-const STATUS: Record<CaseState, string> = {
+export const STATUS: Record<CaseState, string> = {
   submitted: '已收到，等待受理',
   registered: '已受理',
   dispatched: '已派遣，等待处置',
@@ -38,7 +38,8 @@ const STEP: Partial<Record<CaseState, string>> = {
   closed: '结案',
 };
 
-function timeline(c: TrackedCase): TrackingView['timeline'] {
+/** The public steps of a case, from its state-changing events (the tracking page and the public case page). */
+export function timeline(c: Pick<TrackedCase, 'steps'>): TrackingView['timeline'] {
   const out: TrackingView['timeline'] = [];
   let last: string | null = null;
   for (const s of c.steps) {

@@ -1,0 +1,106 @@
+import crypto from 'node:crypto';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { PUBLIC_STATUSES, type PublicCaseDto, type PublicCaseListDto, type PublicMapDto, type PublishPhotoBody } from '@finecity/types';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { z } from 'zod';
+import type { AppDeps } from '../../composition.js';
+import { AppError } from '../../domain/errors.js';
+import { publicCase, publicCaseList, publicCaseMap, publishPhoto } from '../../usecases/public/public-cases.js';
+import { currentUser, requireUser } from '../auth.js';
+import { jsonBody } from '../body.js';
+import type { ApiRegistry } from '../openapi.js';
+import { int, uuidParam } from '../schemas/queries.js';
+import { parse } from '../validate.js';
+
+/** Requests one address may make per minute to the public API: a person browsing, not a scraper. */
+const PUBLIC_PER_MINUTE = 120;
+/** Shared caches (a CDN, nginx) may keep an answer this long; the ETag makes a revalidation cheap. */
+const MAX_AGE_S = 30;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD')
+  .refine((s) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s; }, '日期不存在');
+const filters = {
+  categoryCode: z.string().trim().regex(/^[0-9A-Z-]{1,20}$/, '类别编码不正确').optional(),
+  status: z.enum(PUBLIC_STATUSES).optional(),
+  districtCode: z.string().trim().regex(/^\d{6}$/, '区县编码为 6 位数字').optional(),
+  from: day.optional(),
+  to: day.optional(),
+};
+const listQuery = z.object({ ...filters, page: int(1, 1000, 1), pageSize: int(1, 50, 20) });
+const mapQuery = z.object(filters);
+const publishBody = z.object({ published: z.boolean('published 须为 true 或 false') }).strict();
+
+/** Answers `body` with a strong ETag over its JSON; a matching If-None-Match gets 304 and no body (RFC 9110 §13.1.2). */
+function cacheable(ctx: Context, body: unknown): void {
+  const json = JSON.stringify(body);
+  ctx.set('Cache-Control', `public, max-age=${MAX_AGE_S}`);
+  ctx.set('Vary', 'Accept-Encoding');
+  ctx.etag = crypto.createHash('sha256').update(json).digest('base64url').slice(0, 27);
+  ctx.status = 200;
+  if (ctx.fresh) {
+    ctx.status = 304;
+    ctx.body = null;
+    return;
+  }
+  ctx.type = 'application/json';
+  ctx.body = json;
+}
+
+/** The public view of the city's work (issue 13, item 3) and the staff's photo publishing. */
+export function publicRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
+  const limiter = new RateLimiterMemory({ points: PUBLIC_PER_MINUTE, duration: 60 });
+  const limited = async (ctx: Context, next: () => Promise<unknown>) => {
+    try {
+      await limiter.consume(ctx.ip || 'unknown');
+    } catch {
+      ctx.set('Retry-After', '60');
+      throw new AppError('rate_limited', '访问过于频繁，请稍后再试');
+    }
+    await next();
+  };
+  const photoUrl = (id: string, v: 'full' | 'thumb') => deps.signer.photoUrl(id, v, deps.clock.now());
+
+  api.add({
+    method: 'get', path: '/api/v1/public/cases', tag: 'public', auth: false, query: listQuery,
+    summary: 'Registered cases as anyone may see them (category, status, community — street for anonymous reports — rounded point, published thumbnail), newest first; ETag, rate-limited',
+    responses: { 200: 'PublicCaseListDto', 304: 'not modified', 400: 'bad filter', 429: 'too many requests' },
+  });
+  router.get('/api/v1/public/cases', limited, async (ctx) => {
+    const q = parse(listQuery, ctx.query);
+    cacheable(ctx, (await publicCaseList(deps, q, photoUrl)) satisfies PublicCaseListDto);
+  });
+
+  api.add({
+    method: 'get', path: '/api/v1/public/map', tag: 'public', auth: false, query: mapQuery,
+    summary: 'The same cases as points for the public map (at most 2,000; truncated says more matched); ETag, rate-limited',
+    responses: { 200: 'PublicMapDto', 304: 'not modified', 400: 'bad filter', 429: 'too many requests' },
+  });
+  router.get('/api/v1/public/map', limited, async (ctx) => {
+    const q = parse(mapQuery, ctx.query);
+    cacheable(ctx, (await publicCaseMap(deps, q)) satisfies PublicMapDto);
+  });
+
+  api.add({
+    method: 'get', path: '/api/v1/public/cases/:id', tag: 'public', auth: false,
+    summary: 'One registered case in public: category, place, status, description, public steps, staff replies marked public, published photos, supporters; no personal data',
+    responses: { 200: 'PublicCaseDto', 304: 'not modified', 400: 'bad id', 404: 'no such case, or not public yet', 429: 'too many requests' },
+  });
+  router.get('/api/v1/public/cases/:id', limited, async (ctx) => {
+    const id = parse(uuidParam, ctx.params.id);
+    cacheable(ctx, (await publicCase(deps, id, photoUrl)) satisfies PublicCaseDto);
+  });
+
+  const auth = requireUser(deps);
+  api.add({
+    method: 'post', path: '/api/v1/cases/:id/photos/:photoId/publish', tag: 'cases', auth: true, body: publishBody,
+    summary: 'Mark a case photo public ({published:true}) or take it back (false): permission photo.publish, district and city staff in their area; audited',
+    responses: { 200: '{photoId, published}', 400: 'bad id or body', 401: 'not logged in', 403: 'no photo.publish permission', 404: 'no such case or photo in your area' },
+  });
+  router.post('/api/v1/cases/:id/photos/:photoId/publish', auth, jsonBody, async (ctx) => {
+    const id = parse(uuidParam, ctx.params.id);
+    const photoId = parse(uuidParam, ctx.params.photoId);
+    const body: PublishPhotoBody = parse(publishBody, ctx.request.body);
+    ctx.body = await publishPhoto(deps, currentUser(ctx), id, photoId, body.published);
+  });
+}
