@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import type { ReactNode } from 'react'
+import { PRODUCT_SHORT } from '../../lib/brand'
 import { IS_H5, nav, windowWidth } from '../../services/platform'
 import { session } from '../../services/session'
 import Tap from '../Tap'
@@ -72,7 +73,7 @@ export default function AppShell({ title, tab, desk, className, children, action
               <View className='shell-bar__chevron' aria-hidden='true' />
             </Tap>
           )}
-          {wide && <Text className='shell-bar__brand' aria-hidden='true'>随手拍</Text>}
+          {wide && <Text className='shell-bar__brand' aria-hidden='true'>{PRODUCT_SHORT}</Text>}
           <Text className='shell-bar__title' {...HEADING}>{title}</Text>
           {top && items.length > 0 && <Tabs items={items} tab={tab} placement='top' />}
           {actions && <View className='shell-bar__actions'>{actions}</View>}

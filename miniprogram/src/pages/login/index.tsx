@@ -5,6 +5,7 @@ import type { SandboxAccount } from '@finecity/types'
 import AppShell from '../../components/AppShell'
 import { TextField } from '../../components/Field'
 import Tap from '../../components/Tap'
+import { PRODUCT_NAME } from '../../lib/brand'
 import { ROLE_LABEL } from '../../lib/labels'
 import { api, errorText } from '../../services/api'
 import { IS_H5, nav, ui } from '../../services/platform'
@@ -101,7 +102,7 @@ export default function Login() {
 
   return (
     <AppShell title='登录' noTabs className='login page--column'>
-      <Text className='login__title'>大连城市精细化管理</Text>
+      <Text className='login__title'>{PRODUCT_NAME}</Text>
       {!IS_H5 && <Tap id='wechat-login' className='btn btn--primary' disabled={busy} label='微信一键登录' onTap={wechat}><Text>微信一键登录</Text></Tap>}
       {IS_H5 && wecom && <Tap id='wecom-login' className='btn btn--primary' disabled={busy} label='企业微信登录' onTap={wecomLogin}><Text>企业微信登录</Text></Tap>}
       {/* Activation binds a WeChat identity: the weapp's, or in the H5 sandbox a stand-in for one (演示). */}
