@@ -111,7 +111,7 @@ export async function caseLifecycle(d: Driver, f: Fixture, log: (s: string) => v
 
   log('the inspector\'s patrol page');
   await insp.open('/packages/staff/pages/patrol/index');
-  await insp.waitText('我的巡查上报');
+  await insp.waitText('今日发现');
   await insp.shot('patrol');
 
   log('the inspector of another grid never sees it');

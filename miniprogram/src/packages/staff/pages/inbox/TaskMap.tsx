@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { CaseDto } from '@finecity/types'
 import CityMap, { type MapMarker } from '../../../../components/CityMap'
 import DeadlineBadge from '../../../../components/DeadlineBadge'
@@ -15,10 +15,11 @@ const colourOf = (c: CaseDto): MapMarker['colour'] => {
 
 /** Today's open tasks on the shared map, coloured by SLA; a marker shows its case with 导航 and 查看. */
 export default function TaskMap({ items, loaded, onOpen }: { items: CaseDto[]; loaded: boolean; onOpen: (id: string) => void }) {
-  const placed = items.filter((c) => !c.locationPending)
+  const placed = useMemo(() => items.filter((c) => !c.locationPending), [items])
   const [picked, setPicked] = useState<string | null>(null)
   const c = placed.find((x) => x.id === picked) ?? null
-  const markers: MapMarker[] = placed.map((x) => ({ id: x.id, lat: x.location.lat, lng: x.location.lng, colour: colourOf(x), label: `${x.category.name} ${x.caseNo}` }))
+  // One array per task list, so the map redraws its markers only when the tasks change (not on every tap).
+  const markers = useMemo<MapMarker[]>(() => placed.map((x) => ({ id: x.id, lat: x.location.lat, lng: x.location.lng, colour: colourOf(x), label: `${x.category.name} ${x.caseNo}` })), [placed])
   if (loaded && !placed.length) return <EmptyState title='今天没有待办任务' hint='新派到本网格的案件会标在地图上' />
   return (
     <View className='task-map' role='tabpanel' aria-label='地图'>

@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '巡查上报' })
+export default definePageConfig({ navigationBarTitleText: '巡查' })
