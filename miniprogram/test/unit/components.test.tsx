@@ -51,8 +51,11 @@ describe('ActionPanel', () => {
     render(<ActionPanel c={aCase({ allowedActions: ['sign', 'return'] })} onDone={() => {}} />)
     expect(screen.getByRole('button', { name: '签收' })).toBeTruthy()
     expect(screen.queryByRole('button', { name: '受理立案' })).toBeNull()
+    // 退回 opens its own form: a reason from the list, then the note; nothing is sent without a reason.
     fireEvent.click(screen.getByRole('button', { name: '退回' }))
-    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请填写退回理由' }))
+    const submit = () => screen.getAllByRole('button', { name: '退回' }).find((b) => b.id === 'act-return')!
+    fireEvent.click(submit())
+    expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请选择理由' }))
     expect(request).not.toHaveBeenCalled()
   })
   it('posts the action and hands the new case back', async () => {

@@ -47,7 +47,7 @@ describe('dispatch picker', () => {
     fireEvent.click(await screen.findByRole('button', { name: '派往第1社区网格02' }))
     expect(screen.getByText('海军广场街道 › 海军广场第1社区')).toBeTruthy()
     expect(screen.getByText('将派往：第1社区网格02（网格）')).toBeTruthy()
-    fireEvent.click(screen.getByRole('button', { name: '复杂（72 小时）' }))
+    fireEvent.click(screen.getByRole('radio', { name: '复杂（72 小时）' }))
     fireEvent.click(screen.getByRole('button', { name: '派遣' }))
     await waitFor(() => expect(onDone).toHaveBeenCalledWith(expect.objectContaining({ state: 'dispatched' })))
     expect(dispatchBody()).toEqual({ complexity: 'complex', orgNodeCode: '210202001010002' })

@@ -21,15 +21,21 @@ const comment = (over: Partial<CaseCommentDto>): CaseCommentDto =>
 
 describe('督办 on the case page', () => {
   it('asks a leader for the 督办 requirement, then posts it', async () => {
-    render(<ActionPanel c={aCase({ allowedActions: ['supervise'] })} onDone={() => {}} />)
-    fireEvent.click(screen.getByRole('button', { name: '督办' }))
+    const { container } = render(<ActionPanel c={aCase({ allowedActions: ['supervise'] })} onDone={() => {}} />)
+    // 督办 opens its own form: the requirement, and a time limit in hours if the leader sets one.
+    fireEvent.click(container.querySelector('#open-supervise')!)
+    fireEvent.click(container.querySelector('#act-supervise')!)
     expect(Taro.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '请填写督办要求' }))
     expect(request).not.toHaveBeenCalled()
     request.mockResolvedValueOnce({ statusCode: 200, data: { case: aCase({ supervised: true }) }, header: {} })
-    fireEvent.input(screen.getByLabelText('说明或理由'), { target: { value: '请今日办结' } })
-    fireEvent.click(screen.getByRole('button', { name: '督办' }))
+    fireEvent.input(screen.getByLabelText('督办要求'), { target: { value: '请今日办结' } })
+    fireEvent.click(screen.getByRole('radio', { name: '4 小时' }))
+    expect(screen.getByText(/^须在 .+ 前办结$/)).toBeTruthy()
+    fireEvent.click(container.querySelector('#act-supervise')!)
     await waitFor(() => expect(request).toHaveBeenCalled())
-    expect(request.mock.calls[0]![0]).toMatchObject({ url: `/api/v1/cases/${CASE}/actions/supervise`, method: 'POST', data: { note: '请今日办结' } })
+    const sent = request.mock.calls[0]![0] as { url: string; method: string; data: { note: string; dueAt: string } }
+    expect(sent).toMatchObject({ url: `/api/v1/cases/${CASE}/actions/supervise`, method: 'POST', data: { note: '请今日办结' } })
+    expect(Math.abs(Date.parse(sent.data.dueAt) - Date.now() - 4 * 3600_000)).toBeLessThan(60_000)
   })
 })
 

@@ -1,56 +1,61 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
-import { COMPLEXITIES, PHOTO_LIMITS, type ActionBodies, type CaseAction, type CaseDto, type Complexity } from '@finecity/types'
+import type { ActionBodies, CaseAction, CaseDto } from '@finecity/types'
 import type { LatLng } from '../../lib/coords'
-import { ACTION_LABEL, COMPLEXITY_LABEL } from '../../lib/labels'
+import { ACTION_DONE } from '../../lib/labels'
 import { api, errorText } from '../../services/api'
 import { ui } from '../../services/platform'
-import DispatchPicker from '../DispatchPicker'
-import { TextArea, TextField } from '../Field'
-import PhotoPicker from '../PhotoPicker'
+import RateForm from '../RateForm'
 import Tap from '../Tap'
+import {
+  DecideExtensionForm, DispatchForm, ExtensionRequestForm, HandleForm, NoteForm, ReasonForm, REJECT_REASONS, RegisterForm, RETURN_REASONS, SignForm,
+  SuperviseForm, VerifyForm, type Act, type FormProps,
+} from './forms'
+import './index.scss'
 
-/** Actions whose note is a required reason (server: ACTION_BODIES). */
-const NEEDS_REASON: Partial<Record<CaseAction, string>> = {
-  reject: '不予受理的理由', return: '退回理由', escalate: '上报理由', 'request-extension': '延期理由', suspend: '挂账理由', reopen: '重新打开的理由',
-  supervise: '督办要求',
-}
+export { reasonNote, REJECT_REASONS, RETURN_REASONS, VERIFY_FAIL_REASONS } from './forms'
+
+/** Less frequent actions: a compact button opens each one's own small form (ids open-<action>). */
+export const SECONDARY: { action: CaseAction; text: string }[] = [
+  { action: 'request-extension', text: '申请延期' },
+  { action: 'return', text: '退回' },
+  { action: 'escalate', text: '上报上级' },
+  { action: 'suspend', text: '挂账' },
+  { action: 'supervise', text: '督办' },
+  { action: 'reject', text: '不予受理' },
+  { action: 'reopen', text: '问题未解决，重新打开' },
+]
 
 interface Props {
   c: CaseDto
   onDone: (c: CaseDto) => void
   /** The inspector's on-site check-in (WGS-84), sent with sign and handle. */
   checkIn?: LatLng | null
+  /** The dispatch target when the page picks it too (the console's map); '' = by the case's grid. */
+  target?: { code: string; name?: string }
+  onTarget?: (code: string, name?: string) => void
 }
 
-/** Everything the caller may do to this case now, as the server says (allowedActions), and nothing else. */
-export default function ActionPanel({ c, onDone, checkIn }: Props) {
+/**
+ * Everything the caller may do to this case now, as the server says (allowedActions), and nothing else:
+ * one small form per action with only the fields it takes. The day's main step (sign, handle, register,
+ * dispatch, verify, the extension decision) is open; the others sit behind compact buttons.
+ */
+export default function ActionPanel({ c, onDone, checkIn, target, onTarget }: Props) {
   const allowed = new Set(c.allowedActions ?? [])
-  const [note, setNote] = useState('')
-  const [photos, setPhotos] = useState<string[]>([])
-  const [complexity, setComplexity] = useState<Complexity>(c.complexity ?? 'simple')
-  const [target, setTarget] = useState('')
-  const [hours, setHours] = useState('24')
-  const [superviseHours, setSuperviseHours] = useState('')
-  const [score, setScore] = useState(5)
   const [busy, setBusy] = useState<CaseAction | null>(null)
+  const [open, setOpen] = useState<CaseAction | null>(null)
+  const [ownTarget, setOwnTarget] = useState<{ code: string; name?: string }>({ code: '' })
   if (!allowed.size) return null
+  const tgt = target ?? ownTarget
+  const setTarget = onTarget ?? ((code: string, name?: string) => setOwnTarget({ code, name }))
 
-  const run = async (action: CaseAction, body: Record<string, string | number | boolean | undefined> = {}) => {
-    const reason = NEEDS_REASON[action]
-    if (reason && !note.trim()) return ui.toast(`请填写${reason}`)
-    if (action === 'handle' && !photos.length) return ui.toast('请至少拍一张处置后的照片')
+  const send: FormProps['send'] = async (action, call) => {
     setBusy(action)
     try {
-      const trimmed = note.trim() || undefined
-      const next = action === 'handle'
-        ? await api.handle(c.id, note.trim(), photos, checkIn)
-        : action === 'sign'
-          ? await api.sign(c.id, trimmed, checkIn)
-          : await api.act(c.id, action, { ...(action === 'rate' ? { comment: trimmed } : { note: trimmed }), ...body } as ActionBodies[typeof action])
-      ui.toast(`${ACTION_LABEL[action]}成功`, 'success')
-      setNote('')
-      setPhotos([])
+      const next = await call()
+      ui.toast(ACTION_DONE[action], 'success')
+      setOpen(null)
       onDone(next)
     } catch (err) {
       ui.toast(errorText(err))
@@ -58,65 +63,48 @@ export default function ActionPanel({ c, onDone, checkIn }: Props) {
       setBusy(null)
     }
   }
-  const btn = (action: CaseAction, text: string, body?: Record<string, string | number | boolean | undefined>, tone = 'primary') =>
-    allowed.has(action) && (
-      <Tap key={`${action}-${text}`} id={`act-${action}${body && 'passed' in body ? (body.passed ? '-pass' : '-fail') : ''}${body && 'approved' in body ? (body.approved ? '-yes' : '-no') : ''}`}
-        className={`btn btn--${tone}`} disabled={!!busy} label={text} onTap={() => run(action, body)}>
-        <Text>{busy === action ? '处理中…' : text}</Text>
-      </Tap>
-    )
+  const act: Act = (action, body) => api.act(c.id, action, body as never)
+  const need = (text: string) => void ui.toast(text)
+  const p = { c, busy, send, act }
+  const secondary = SECONDARY.filter((s) => allowed.has(s.action))
+  const main = ['sign', 'handle', 'register', 'dispatch', 'verify', 'decide-extension'].some((a) => allowed.has(a as CaseAction))
 
   return (
-    <View className='card action-panel' aria-label='可办理的操作'>
-      <Text className='section-title'>办理</Text>
-      {allowed.has('handle') && <PhotoPicker id='handle-photos' label='处置后照片' paths={photos} max={PHOTO_LIMITS.maxPerAction} onChange={setPhotos} />}
-      {allowed.has('dispatch') && (
-        <View className='field'>
-          <Text className='field__label'>复杂程度</Text>
-          <View className='chips'>
-            {COMPLEXITIES.map((k) => (
-              <Tap key={k} className={`chip chip--choice ${k === complexity ? 'chip--on' : ''}`} selected={k === complexity} label={COMPLEXITY_LABEL[k]} onTap={() => setComplexity(k)}><Text>{COMPLEXITY_LABEL[k]}</Text></Tap>
-            ))}
-          </View>
-          <DispatchPicker c={c} value={target} onChange={setTarget} />
+    <>
+      {allowed.has('rate') && !c.rating && <RateForm c={c} onDone={onDone} />}
+      {(main || secondary.length > 0) && (
+        <View className='card action-panel' role='region' aria-label='办理'>
+          <Text className='section-title'>办理</Text>
+          {allowed.has('sign') && <SignForm busy={busy} send={send} sign={() => api.sign(c.id, undefined, checkIn)} />}
+          {allowed.has('handle') && <HandleForm busy={busy} send={send} need={need} handle={(note, photos) => api.handle(c.id, note, photos, checkIn)} />}
+          {allowed.has('register') && <RegisterForm {...p} />}
+          {allowed.has('dispatch') && <DispatchForm {...p} target={tgt} onTarget={setTarget} />}
+          {allowed.has('verify') && <VerifyForm {...p} need={need} />}
+          {allowed.has('decide-extension') && <DecideExtensionForm {...p} />}
+          {secondary.length > 0 && (
+            <View className='action-panel__more'>
+              <Text className='action-panel__more-label'>其他操作</Text>
+              <View className='action-panel__more-buttons'>
+                {secondary.map((s) => (
+                  <Tap key={s.action} id={`open-${s.action}`} className={`btn btn--ghost action-btn action-btn--small ${open === s.action ? 'action-btn--on' : ''}`}
+                    selected={open === s.action} onTap={() => setOpen(open === s.action ? null : s.action)}>
+                    <Text>{s.text}</Text>
+                  </Tap>
+                ))}
+              </View>
+            </View>
+          )}
+          {open === 'request-extension' && allowed.has(open) && <ExtensionRequestForm {...p} need={need} />}
+          {open === 'return' && allowed.has(open) && <ReasonForm {...p} need={need} action='return' title='退回' reasons={RETURN_REASONS} submitText='退回' />}
+          {open === 'escalate' && allowed.has(open) && <NoteForm {...p} need={need} action='escalate' title='上报上级' label='上报理由' submitText='上报上级' />}
+          {open === 'suspend' && allowed.has(open) && <NoteForm {...p} need={need} action='suspend' title='挂账' label='挂账理由' submitText='挂账' tone='warn' />}
+          {open === 'supervise' && allowed.has(open) && <SuperviseForm {...p} need={need} />}
+          {open === 'reject' && allowed.has(open) && <ReasonForm {...p} need={need} action='reject' title='不予受理' reasons={REJECT_REASONS} submitText='不予受理' />}
+          {open === 'reopen' && allowed.has(open) && <NoteForm {...p} need={need} action='reopen' title='重新打开' label='重新打开的理由' submitText='重新打开' tone='warn' />}
         </View>
       )}
-      {allowed.has('supervise') && <TextField id='supervise-hours' type='number' label='督办时限（小时后，可不填）' value={superviseHours} onChange={setSuperviseHours} />}
-      {allowed.has('request-extension') && <TextField id='extension-hours' type='number' label='延期小时数' value={hours} onChange={setHours} />}
-      {allowed.has('rate') && !c.rating && (
-        <View className='field'>
-          <Text className='field__label'>满意度</Text>
-          <View className='chips' role='radiogroup' aria-label='满意度'>
-            {[1, 2, 3, 4, 5].map((s) => (
-              <Tap key={s} id={`score-${s}`} className={`chip chip--choice ${s === score ? 'chip--on' : ''}`} role='radio' selected={s === score} label={`${s} 星`} onTap={() => setScore(s)}><Text aria-hidden='true'>{'★'.repeat(s)}</Text></Tap>
-            ))}
-          </View>
-        </View>
-      )}
-      <TextArea id='action-note' label={allowed.has('rate') && allowed.size <= 2 ? '评价或理由' : '说明或理由'} value={note} placeholder='退回、上报、延期、不予受理、重新打开、督办时必填' onChange={setNote} />
-      <View className='action-panel__buttons'>
-        {btn('sign', '签收')}
-        {btn('handle', '提交处置结果')}
-        {btn('register', '受理立案')}
-        {btn('dispatch', '派遣', { complexity, orgNodeCode: target.trim() || undefined })}
-        {btn('verify', '核查通过，结案', { passed: true })}
-        {btn('verify', '核查不通过，返工', { passed: false }, 'warn')}
-        {btn('decide-extension', '同意延期', { approved: true })}
-        {btn('decide-extension', '不同意延期', { approved: false }, 'warn')}
-        {btn('rate', '提交评价', { score })}
-        {(c.duplicateCandidates ?? []).map((d) => allowed.has('merge') && (
-          <Tap key={d.caseId} id={`merge-${d.caseNo}`} className='btn btn--ghost' label={`合并到 ${d.caseNo}`} disabled={!!busy} onTap={() => run('merge', { intoCaseId: d.caseId })}>
-            <Text>合并到 {d.caseNo}（相距 {Math.round(d.distanceM)} 米）</Text>
-          </Tap>
-        ))}
-        {btn('request-extension', '申请延期', { hours: Number(hours) || 24 }, 'ghost')}
-        {btn('return', '退回', undefined, 'ghost')}
-        {btn('escalate', '上报上级', undefined, 'ghost')}
-        {btn('suspend', '挂账', undefined, 'ghost')}
-        {btn('supervise', '督办', { dueAt: Number(superviseHours) > 0 ? new Date(Date.now() + Number(superviseHours) * 3600_000).toISOString() : undefined }, 'warn')}
-        {btn('reject', '不予受理', undefined, 'warn')}
-        {btn('reopen', '问题未解决，重新打开', undefined, 'warn')}
-      </View>
-    </View>
+    </>
   )
 }
+
+export type { ActionBodies }

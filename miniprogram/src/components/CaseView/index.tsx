@@ -1,28 +1,91 @@
-import { Text, View } from '@tarojs/components'
+import { Image, Text, View } from '@tarojs/components'
+import { useState } from 'react'
 import type { CaseDto, PhotoDto } from '@finecity/types'
 import type { LatLng } from '../../lib/coords'
-import { LEVEL_LABEL } from '../../lib/labels'
+import { ACTION_DONE, distanceText, LEVEL_LABEL } from '../../lib/labels'
 import { shortTime } from '../../lib/time'
-import { nav } from '../../services/platform'
+import { api, errorText } from '../../services/api'
+import { ui } from '../../services/platform'
 import ActionPanel from '../ActionPanel'
 import CommentsPanel from '../CommentsPanel'
 import DeadlineBadge from '../DeadlineBadge'
 import StateChip from '../StateChip'
-import Timeline, { PhotoRow } from '../Timeline'
+import Tap from '../Tap'
+import Timeline from '../Timeline'
+import Lightbox from '../ui/Lightbox'
+import './index.scss'
 
 interface Props {
   c: CaseDto
   onChange: (c: CaseDto) => void
   /** The inspector's on-site check-in, sent with sign and handle (task page). */
   checkIn?: LatLng | null
+  /** The dispatch target when the page picks it too (the console's map). */
+  target?: { code: string; name?: string }
+  onTarget?: (code: string, name?: string) => void
 }
 
-/** One case as everybody sees it: summary, who holds it at which level, photos, timeline, then actions. */
-export default function CaseView({ c, onChange, checkIn }: Props) {
+/** Photos of one kind, large enough to judge (the lightbox shows them full size, side by side). */
+function Photos({ title, kind, photos, onOpen }: { title: string; kind: 'before' | 'after'; photos: PhotoDto[]; onOpen: (p: PhotoDto) => void }) {
+  return (
+    <View className='case-photos__col'>
+      <Text className='case-photos__title'>{title}</Text>
+      {photos.length ? (
+        <View className='case-photos__row'>
+          {photos.map((p, i) => (
+            <Tap key={p.id} id={i === 0 ? `photo-${kind}` : undefined} className='case-photos__item' label={`放大对比${title}照片 ${i + 1}`} onTap={() => onOpen(p)}>
+              <Image className={`thumb thumb--${kind} case-photos__img`} src={p.thumbUrl} mode='aspectFill' lazyLoad {...({ 'aria-hidden': 'true', alt: '' } as object)} />
+            </Tap>
+          ))}
+        </View>
+      ) : (
+        <Text className='muted case-photos__none'>{kind === 'after' ? '尚未处置' : '没有照片'}</Text>
+      )}
+    </View>
+  )
+}
+
+/** 疑似重复: cases the duplicate rule found near this one, each with a one-click merge (ids merge-<caseNo>). */
+function Duplicates({ c, onChange }: { c: CaseDto; onChange: (c: CaseDto) => void }) {
+  const [busy, setBusy] = useState<string | null>(null)
+  const list = c.duplicateCandidates ?? []
+  if (!list.length || !(c.allowedActions ?? []).includes('merge')) return null
+  const merge = async (d: { caseId: string; caseNo: string }) => {
+    setBusy(d.caseId)
+    try {
+      const next = await api.act(c.id, 'merge', { intoCaseId: d.caseId })
+      ui.toast(`${ACTION_DONE.merge}到 ${d.caseNo}`, 'success')
+      onChange(next)
+    } catch (err) {
+      ui.toast(errorText(err))
+    } finally {
+      setBusy(null)
+    }
+  }
+  return (
+    <View id='duplicates' className='card case-dups' role='region' aria-label='疑似重复案件'>
+      <Text className='section-title'>疑似重复（{list.length}）</Text>
+      <Text className='muted'>附近同类在办案件；合并后本案随之办结，进度以被合并的案件为准</Text>
+      <View role='list' className='case-dups__list'>
+        {list.map((d) => (
+          <View key={d.caseId} role='listitem' className='case-dups__item'>
+            <Text className='muted'>相距{distanceText(d.distanceM)}</Text>
+            <Tap id={`merge-${d.caseNo}`} className='btn btn--ghost action-btn action-btn--small' disabled={!!busy} onTap={() => void merge(d)}>
+              <Text>{busy === d.caseId ? '合并中…' : `合并到 ${d.caseNo}`}</Text>
+            </Tap>
+          </View>
+        ))}
+      </View>
+    </View>
+  )
+}
+
+/** One case as everybody sees it: summary, who holds it at which level, photos, duplicates, actions, timeline. */
+export default function CaseView({ c, onChange, checkIn, target, onTarget }: Props) {
   const photos = c.photos ?? []
-  const preview = (p: PhotoDto) => nav.preview(photos.map((x) => x.url), p.url)
   const before = photos.filter((p) => p.kind === 'before')
   const after = photos.filter((p) => p.kind === 'after')
+  const [shown, setShown] = useState<PhotoDto | null>(null)
   return (
     <View className='case-view'>
       <View className='card'>
@@ -32,7 +95,7 @@ export default function CaseView({ c, onChange, checkIn }: Props) {
         </View>
         <Text id='case-no' className='muted'>{c.caseNo} · 上报于 {shortTime(c.createdAt)}</Text>
         <Text className='case-view__desc'>{c.description}</Text>
-        <Text className='muted'>位置：{c.location.address ?? `${c.location.lat.toFixed(5)}, ${c.location.lng.toFixed(5)}`}{c.grid ? `（${c.grid.name}）` : ''}</Text>
+        <Text className='muted'>位置：{c.location.address ? `${c.location.address}${c.grid ? `（${c.grid.name}）` : ''}` : c.grid ? `${c.grid.name}（地图标记处）` : `北纬 ${c.location.lat.toFixed(5)}，东经 ${c.location.lng.toFixed(5)}`}</Text>
         {c.responsible && !['closed', 'rejected', 'merged'].includes(c.state) && (
           <Text id='case-holder' className='case-view__holder'>当前处理：{c.responsible.name}（{LEVEL_LABEL[c.responsible.level]}）</Text>
         )}
@@ -41,24 +104,21 @@ export default function CaseView({ c, onChange, checkIn }: Props) {
         {c.pendingExtension && <Text className='hint'>延期申请待审批：{c.pendingExtension.hours} 小时，{c.pendingExtension.reason}</Text>}
         {c.rating && <Text id='case-rating' className='case-view__desc'>评价：{'★'.repeat(c.rating.score)}{c.rating.comment ? ` ${c.rating.comment}` : ''}</Text>}
       </View>
-      {(before.length > 0 || after.length > 0) && (
-        <View className='card before-after'>
-          <View className='before-after__col'>
-            <Text className='section-title'>处置前</Text>
-            <PhotoRow photos={before} onPreview={preview} />
+      {photos.length > 0 && (
+        <View className='card case-photos'>
+          <View className='case-photos__cols'>
+            <Photos title='处置前' kind='before' photos={before} onOpen={setShown} />
+            <Photos title='处置后' kind='after' photos={after} onOpen={setShown} />
           </View>
-          {after.length > 0 && (
-            <View className='before-after__col'>
-              <Text className='section-title'>处置后</Text>
-              <PhotoRow photos={after} onPreview={preview} />
-            </View>
-          )}
+          <Tap id='photo-compare' className='link case-photos__compare' onTap={() => setShown(before[0] ?? after[0] ?? null)}><Text>前后对比（全尺寸）</Text></Tap>
         </View>
       )}
-      <ActionPanel key={`${c.id}-${c.version}`} c={c} onDone={onChange} checkIn={checkIn} />
+      <Lightbox open={!!shown} before={before} after={after} start={shown} onClose={() => setShown(null)} />
+      <Duplicates c={c} onChange={onChange} />
+      <ActionPanel key={`${c.id}-${c.version}`} c={c} onDone={onChange} checkIn={checkIn} target={target} onTarget={onTarget} />
       <View className='card'>
         <Text className='section-title'>办理过程</Text>
-        <Timeline events={c.events ?? []} onPreview={preview} />
+        <Timeline events={c.events ?? []} onPreview={setShown} />
       </View>
       <CommentsPanel caseId={c.id} />
     </View>

@@ -2,25 +2,43 @@ import { Text, View } from '@tarojs/components'
 import { useEffect, useRef, useState } from 'react'
 import type { CaseDto, OrgLevel, OrgUnitDto } from '@finecity/types'
 import { LEVEL_LABEL } from '../../lib/labels'
-import { api, errorText } from '../../services/api'
+import { api, errorText, http, queryString } from '../../services/api'
 import { TextField } from '../Field'
 import Tap from '../Tap'
+import './index.scss'
 
 interface Props {
   c: CaseDto
   /** Org code to dispatch to; '' = by the case's grid (the server routes it, A/B duty included). */
   value: string
-  onChange: (code: string) => void
+  /** The chosen unit's name when it was picked elsewhere (a grid clicked on the console's map). */
+  valueName?: string
+  onChange: (code: string, name?: string) => void
 }
 
 type Unit = { code: string; name: string; level: OrgLevel }
 
+/** Type-ahead over the caller's area: GET /api/v1/org/units?q= (grids, communities, streets, departments). */
+const searchUnits = async (q: string) => (await http.get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['q', q]])}`)).items
+
 /**
- * Where to dispatch: by grid (default), the case's own grid, or a unit picked by drilling down the caller's
- * subtree (street → community → grid, or a department) from GET /api/v1/org/units. A typed code stays as
- * the fallback when the list cannot be read.
+ * Where to dispatch: by grid (default), the case's own grid, a unit found by typing part of its name or
+ * code, or one picked by drilling down the caller's subtree (street → community → grid, or a department)
+ * from GET /api/v1/org/units. A typed code stays as the fallback when the list cannot be read.
  */
-export default function DispatchPicker({ c, value, onChange }: Props) {
+export default function DispatchPicker({ c, value, valueName, onChange }: Props) {
+  const [find, setFind] = useState('')
+  const [found, setFound] = useState<OrgUnitDto[] | null>(null)
+  useEffect(() => {
+    const q = find.trim()
+    if (!q) { setFound(null); return }
+    let live = true
+    // Wait for a pause in typing (250 ms) before asking.
+    const t = setTimeout(() => {
+      searchUnits(q).then((items) => { if (live) setFound(items) }, () => { if (live) setFound([]) })
+    }, 250)
+    return () => { live = false; clearTimeout(t) }
+  }, [find])
   const [trail, setTrail] = useState<OrgUnitDto[]>([])
   const [units, setUnits] = useState<OrgUnitDto[] | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -49,14 +67,16 @@ export default function DispatchPicker({ c, value, onChange }: Props) {
   const pick = (u: Unit | null) => {
     setChosen(u)
     setTyped('')
-    onChange(u?.code ?? '')
+    onChange(u?.code ?? '', u?.name)
   }
   const type = (v: string) => {
     setTyped(v)
     setChosen(null)
     onChange(v.trim())
   }
-  const chosenText = !value ? '按网格自动派遣' : chosen?.code === value ? `${chosen.name}（${LEVEL_LABEL[chosen.level]}）` : `单位编码 ${value}`
+  const chosenText = !value ? '按网格自动派遣'
+    : chosen?.code === value ? `${chosen.name}（${LEVEL_LABEL[chosen.level]}）`
+      : valueName ? valueName : `单位编码 ${value}`
 
   return (
     <View className='field dispatch-picker'>
@@ -72,6 +92,20 @@ export default function DispatchPicker({ c, value, onChange }: Props) {
           </Tap>
         )}
       </View>
+      <TextField id='dispatch-search' label='搜索网格或社区' value={find} placeholder='输入名称或编码，如 第1社区' onChange={setFind} />
+      {found !== null && (
+        <View className='dispatch-picker__list' role='list' aria-label='搜索到的单位'>
+          {found.map((u) => (
+            <View key={u.code} className='dispatch-unit' role='listitem'>
+              <Tap id={`find-${u.code}`} className={`dispatch-unit__pick ${u.code === value ? 'dispatch-unit__pick--on' : ''}`} label={`派往${u.name}`} onTap={() => { pick(u); setFind('') }}>
+                <Text>{u.name}</Text>
+                <Text className='muted'>{LEVEL_LABEL[u.level]}</Text>
+              </Tap>
+            </View>
+          ))}
+          {!found.length && <Text className='muted dispatch-picker__none'>没有找到“{find.trim()}”</Text>}
+        </View>
+      )}
       <View className='row'>
         <Text className='muted'>{trail.length ? trail.map((u) => u.name).join(' › ') : '本级下属单位'}</Text>
         {trail.length > 0 && <Tap id='dispatch-up' className='link' label='返回上一级单位' onTap={() => setTrail(trail.slice(0, -1))}><Text>返回上一级</Text></Tap>}

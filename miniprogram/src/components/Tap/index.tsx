@@ -2,7 +2,7 @@ import { View } from '@tarojs/components'
 import type { ReactNode } from 'react'
 
 /** What a tappable is to a screen reader: a button by default; a tab, radio choice or switch where it picks a state. */
-export type TapRole = 'button' | 'link' | 'tab' | 'radio' | 'switch'
+export type TapRole = 'button' | 'link' | 'tab' | 'radio' | 'switch' | 'checkbox'
 
 interface Props {
   id?: string
@@ -25,7 +25,7 @@ const IS_H5 = process.env.TARO_ENV === 'h5'
 /** Where `selected` goes: tabs are selected, radio choices and switches checked, toggle buttons pressed. */
 function stateAttr(role: TapRole): string | null {
   if (role === 'tab') return 'aria-selected'
-  if (role === 'radio' || role === 'switch') return 'aria-checked'
+  if (role === 'radio' || role === 'switch' || role === 'checkbox') return 'aria-checked'
   // WeChat has no aria-pressed: there a toggle button is told as selected.
   if (role === 'button') return IS_H5 ? 'aria-pressed' : 'aria-selected'
   return null
