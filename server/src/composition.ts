@@ -15,6 +15,8 @@ import { pgInspectorStore } from './adapters/postgres/inspector-repository.js';
 import { pgNearbyStore } from './adapters/postgres/nearby-repository.js';
 import { pgResidentPrivacy } from './adapters/postgres/privacy-repository.js';
 import { pgPublicCaseReads } from './adapters/postgres/public-repository.js';
+import { pgTrackingLinks } from './adapters/postgres/tracking-link-repository.js';
+import { hmacTrackingTokens } from './adapters/auth/tracking-tokens.js';
 import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
 import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
@@ -309,6 +311,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     nearby: pgNearbyStore(database.db),
     privacy: pgResidentPrivacy(database.db),
     publicCases: pgPublicCaseReads(database.db),
+    trackingLinks: { tokens: hmacTrackingTokens(config.authSecret), store: pgTrackingLinks(database.db), publicBaseUrl: config.publicBaseUrl },
     channelIntake: pgChannelIntakeStore(database.db),
     channelSecret: (channelId) => channelSettings(config, channelId).secret,
     // Partner attachments (issue 11): PHOTO_LIMITS' size, 10 s for the whole fetch, 3 redirects, each hop SSRF-checked.

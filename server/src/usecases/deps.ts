@@ -14,6 +14,7 @@ import type { WorkingCalendarStore } from './admin/calendar.js';
 import type { NearbyStore } from './residents/nearby-ports.js';
 import type { ResidentPrivacyStore } from './residents/privacy-ports.js';
 import type { PublicCaseReads } from './public/public-ports.js';
+import type { TrackingLinkPorts } from './residents/tracking-links.js';
 import type { CategoryCatalog } from './admin/categories.js';
 import type { OrgGeo } from './admin/org-import.js';
 import type { LeaderViews } from './assessment/leader-ports.js';
@@ -116,6 +117,8 @@ export interface Deps {
   privacy?: ResidentPrivacyStore;
   /** The public view of registered cases and photo publishing (issue 13, item 3); absent → those routes answer 503. */
   publicCases?: PublicCaseReads;
+  /** Every case's tracking link /t/<token> (issue 13, item 4); absent → those routes answer 503. */
+  trackingLinks?: TrackingLinkPorts;
   /** Open311 GeoReport v2: API keys and the public view of cases (issue 11, item 5); absent → the Open311 routes answer 503. */
   open311?: Open311Store;
 }

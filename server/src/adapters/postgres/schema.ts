@@ -753,3 +753,20 @@ export const open311Keys = pgTable(
   },
   (t) => [uniqueIndex('open311_keys_hash_uq').on(t.keyHash)],
 );
+
+/**
+ * Every case's tracking link (issue 13, item 4): `/t/<token>` shows its public view without an account. The
+ * token is HMAC(secret, case id + generation), so it can be shown again without being stored; only its hash
+ * is kept, for the lookup. Revoking moves to the next generation: the old link stops working.
+ */
+export const caseTrackingTokens = pgTable(
+  'case_tracking_tokens',
+  {
+    caseId: uuid('case_id').primaryKey().references(() => cases.id),
+    generation: integer('generation').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull(),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('case_tracking_tokens_hash_uq').on(t.tokenHash)],
+);

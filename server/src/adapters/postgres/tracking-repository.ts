@@ -37,9 +37,10 @@ export function pgCallCentreReads(db: Db): CallCentreReads {
           id: cases.id, caseNo: cases.caseNo, categoryCode: cases.categoryCode, state: cases.state, districtCode: cases.districtCode, streetCode: cases.streetCode,
           locationPending: cases.locationPending, createdAt: cases.createdAt,
         })
-        .from(channelTickets)
-        .innerJoin(cases, eq(cases.id, channelTickets.caseId))
-        .where(eq(channelTickets.trackingTokenHash, tokenHash))
+        .from(cases)
+        // A call-centre caller's token (channel_tickets), or any case's current link (case_tracking_tokens, issue 13).
+        .where(sql`${cases.id} in (select case_id from channel_tickets where tracking_token_hash = ${tokenHash}
+          union all select case_id from case_tracking_tokens where token_hash = ${tokenHash})`)
         .limit(1);
       if (!c) return null;
       const [steps, replies] = await Promise.all([

@@ -2,8 +2,10 @@ import type Router from '@koa/router';
 import type { DeleteAccountDto, FollowDto, MyDataDto, NearbyDto } from '@finecity/types';
 import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
+import { AppError } from '../../domain/errors.js';
 import { followCase, nearbyCases } from '../../usecases/residents/nearby.js';
 import { deleteMyAccount, exportMyData } from '../../usecases/residents/privacy.js';
+import { revokeTrackingLink, trackingLinkOf } from '../../usecases/residents/tracking-links.js';
 import { jsonBody } from '../body.js';
 import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
@@ -67,5 +69,39 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
   router.post('/api/v1/me/delete', auth, jsonBody, async (ctx) => {
     parse(deleteBody, ctx.request.body);
     ctx.body = (await deleteMyAccount(deps, currentUser(ctx))) satisfies DeleteAccountDto;
+  });
+
+  api.add({
+    method: 'get', path: '/api/v1/cases/:id/tracking-link', tag: 'cases', auth: true,
+    summary: 'The case\'s tracking link (PUBLIC_BASE_URL/t/<token>), made on first ask, for its reporter, followers and the staff who can read it',
+    responses: { 200: '{url}', 400: 'bad id', 401: 'not logged in', 404: 'no such case in your scope' },
+  });
+  router.get('/api/v1/cases/:id/tracking-link', auth, async (ctx) => {
+    const id = parse(uuidParam, ctx.params.id);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await trackingLinkOf(deps, currentUser(ctx), id);
+  });
+
+  api.add({
+    method: 'post', path: '/api/v1/cases/:id/tracking-link/revoke', tag: 'cases', auth: true,
+    summary: 'Withdraw a leaked tracking link and get a new one: the reporter, or district and city staff in their area',
+    responses: { 200: '{url}', 400: 'bad id', 401: 'not logged in', 403: 'neither the reporter nor the platform', 404: 'no such case in your scope' },
+  });
+  router.post('/api/v1/cases/:id/tracking-link/revoke', auth, async (ctx) => {
+    const id = parse(uuidParam, ctx.params.id);
+    ctx.body = await revokeTrackingLink(deps, currentUser(ctx), id);
+  });
+
+  api.add({
+    method: 'get', path: '/t/:token', tag: 'public', auth: false,
+    summary: 'A tracking link as sent by SMS or the official account: redirects to the H5 tracking page, which shows the case\'s public view',
+    responses: { 302: 'to /#/pages/track/index?t=<token>', 404: 'not a token' },
+  });
+  router.get('/t/:token', async (ctx) => {
+    const token = String(ctx.params.token ?? '');
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new AppError('not_found', '查询链接无效');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.redirect(`/#/pages/track/index?t=${token}`);
   });
 }

@@ -44,7 +44,7 @@ export interface PlaceRow {
 export interface CallCentreReads {
   /** Cases filed at the console (channel 12319, origin 'console') by this operator, newest first. */
   filedBy(operatorId: string, page: { offset: number; limit: number }): Promise<{ items: FiledByCallCentre[]; total: number }>;
-  /** The case whose ticket carries this tracking-token hash; null when none does. */
+  /** The case whose ticket, or whose current tracking link (issue 13), carries this token hash; null when none does. */
   byTrackingHash(tokenHash: string): Promise<TrackedCase | null>;
   /**
    * The areas directly below a node (districts, streets, communities, grids; never handling units), each with
