@@ -198,7 +198,11 @@ describe('a photo and a location become a report', () => {
     expect(content(await postPlain(imageMsg(openid, mediaId)))).toContain('已收到照片');
     const text = content(await postPlain(locationMsg(openid)));
     const caseNo = caseNoIn(text);
-    expect(text).toContain(`已受理，案件编号 ${caseNo}`);
+    expect(text).toContain(`已收到您的反映，案件编号 ${caseNo}。查看办理进度：`);
+    // The reply's tracking link opens the case's public view without an account (issue 13, item 4).
+    const token = /\/t\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
+    expect(token).toBeDefined();
+    expect((await h.request.get(`/api/v1/track/${token}`)).body).toMatchObject({ caseNo, statusText: '已收到，等待受理' });
     const mine = await casesOf(openid);
     expect(mine).toHaveLength(1);
     const c = mine[0]!.c;

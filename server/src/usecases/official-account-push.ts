@@ -1,3 +1,4 @@
+import { trackingLinkOf } from './residents/tracking-links.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -53,6 +54,9 @@ export interface OfficialAccountPush {
   handle(msg: OaMessage): Promise<string | null>;
 }
 
+/** A retried message's reply (its case was filed already) and the fallback when no tracking link can be made. */
+const PROGRESS_IN_APP = '可在小程序“我的上报”中查看办理进度。';
+
 type PushDeps = Deps & { logger: Logger; config: { reportsPerMinute: number } };
 
 /** WeChat retries within seconds; a day covers any retry of a half that already made a case. */
@@ -67,7 +71,7 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
   async function receiveHalf(openid: string, half: Half): Promise<string> {
     const userId = await deps.users.idByOfficialAccountOpenid(openid);
     const consumed = userId ? await consumedCaseNo(deps, userId, half) : null;
-    if (consumed) return fillText(r.accepted, { caseNo: consumed });
+    if (consumed) return fillText(r.accepted, { caseNo: consumed, progress: PROGRESS_IN_APP });
     const decision = await deps.uow.run(async ({ officialAccount: oa }) => {
       // One follower's messages are decided one at a time, across processes too.
       await oa.lockFollower(openid);
@@ -105,7 +109,9 @@ export function officialAccountPush(deps: PushDeps, settings: OfficialAccountSet
         'official_account',
       );
       await keepOnly(deps, openid, null, pair.pending);
-      return fillText(r.accepted, { caseNo: view.row.caseNo });
+      // The reporter's tracking link (issue 13, item 4): progress without the mini-program.
+      const link = deps.trackingLinks ? (await trackingLinkOf(deps, user!, view.row.id)).url : null;
+      return fillText(r.accepted, { caseNo: view.row.caseNo, progress: link ? `查看办理进度：${link}` : PROGRESS_IN_APP });
     } catch (err) {
       if (!isAppError(err)) throw err;
       await keepOnly(deps, openid, halfToKeep(err.code, pair), pair.pending);
