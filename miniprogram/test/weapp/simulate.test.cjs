@@ -9,12 +9,38 @@ const dist = path.resolve(__dirname, '../../dist')
 const storage = {}
 const calls = []
 const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).buffer
-const accounts = [{ code: 'sandbox:resident-01', openid: 'resident-01', role: 'resident', orgNodeCode: null, name: '市民演示账号01' }]
+const accounts = [
+  { code: 'sandbox:resident-01', openid: 'resident-01', role: 'resident', orgNodeCode: null, name: '市民演示账号01' },
+  { code: 'sandbox:staff-210202001010001A', openid: 'staff-210202001010001A', role: 'inspector', orgNodeCode: '210202001010001', name: '网格员A' },
+]
 const categories = { standardRef: 'GB/T', categories: [{ code: '06010', name: '暴露垃圾', bigClassCode: '06', bigClassName: '市容环境类', keywords: [], common: true, urgent: false, hint: '看垃圾装在哪里', confusableWith: [] }] }
 const aCase = { id: '11111111-1111-4111-8111-111111111111', caseNo: 'DL1', state: 'submitted' }
 
+// The inspector's task (issue 12): a case dispatched to their grid, as GET /api/v1/cases/:id answers it.
+const TASK_ID = '22222222-2222-4222-8222-222222222222'
+const inspector = { id: 'i1', name: '网格员A', roles: ['inspector'], orgNodeCode: '210202001010001', duty: { slot: 'A', onDuty: true } }
+const task = {
+  id: TASK_ID, caseNo: 'DL20261203-000007', state: 'dispatched', source: 'miniprogram',
+  category: { code: '06010', name: '暴露垃圾', standardRef: 'GB/T 47678.5' }, description: '人行道上一处井盖缺失', anonymous: false,
+  location: { lat: 38.892326, lng: 121.6386, address: '人民路 23 号门前' },
+  grid: { code: '210202001010001', name: '网格01', level: 'grid' }, community: null, street: null, district: { code: '210202', name: '中山区', level: 'district' },
+  responsible: { code: '210202001010001', name: '网格01', level: 'grid' }, complexity: 'simple',
+  deadline: { dueAt: '2026-12-04T02:00:00.000Z', nationalDueAt: null, startedAt: '2026-12-03T02:00:00.000Z', calendar: 'natural', level: 'green', used: 0.1 },
+  pendingExtension: null, reworkCount: 0, rating: null, mergedIntoId: null, moderation: null, supervised: false, supervisionDueAt: null, locationPending: false,
+  createdAt: '2026-12-03T02:00:00.000Z', updatedAt: '2026-12-03T02:00:00.000Z', closedAt: null, version: 3,
+  photos: [], events: [], allowedActions: ['sign', 'return'],
+}
+const historyItem = { ...task, state: 'handled', allowedActions: undefined, myLastAction: { action: 'handle', at: '2026-12-03T06:05:00.000Z' } }
+
 function route(opts) {
   const url = opts.url.replace('http://127.0.0.1:3000', '')
+  if (url === '/api/v1/me') return { statusCode: 200, data: { user: inspector } }
+  if (url === '/api/v1/auth/wechat' && opts.data?.code === 'sandbox:staff-210202001010001A') return { statusCode: 200, data: { token: 't-inspector', user: inspector } }
+  if (url === '/api/v1/tasks') return { statusCode: 200, data: { items: [task] } }
+  if (url.startsWith('/api/v1/tasks/history')) return { statusCode: 200, data: { items: [historyItem], total: 1, page: 1, pageSize: 20 } }
+  if (url === `/api/v1/cases/${TASK_ID}/comments`) return { statusCode: 200, data: { items: [] } }
+  if (url === `/api/v1/cases/${TASK_ID}/actions/sign`) return { statusCode: 200, data: { case: { ...task, state: 'in_progress', allowedActions: ['handle', 'request-extension'] } } }
+  if (url === `/api/v1/cases/${TASK_ID}`) return { statusCode: 200, data: { case: task } }
   if (url === '/api/v1/sandbox/accounts') return { statusCode: 200, data: { accounts } }
   if (url === '/api/v1/auth/wechat') return { statusCode: 200, data: { token: 't1', user: { id: 'u1', name: '市民演示账号01', roles: ['resident'], orgNodeCode: null } } }
   if (url === '/api/v1/categories') return { statusCode: 200, data: categories }
@@ -34,6 +60,7 @@ const results = {
   chooseMedia: () => ({ type: 'image', tempFiles: [{ tempFilePath: 'wxfile://tmp/a.jpg', size: 2048, fileType: 'image' }], errMsg: 'chooseMedia:ok' }),
   compressImage: () => ({ tempFilePath: 'wxfile://tmp/a-small.jpg', errMsg: 'compressImage:ok' }),
   getLocation: () => ({ latitude: 38.8912, longitude: 121.6446, accuracy: 20, errMsg: 'getLocation:ok' }),
+  openLocation: () => ({ errMsg: 'openLocation:ok' }),
   requestSubscribeMessage: (o) => ({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries((o.tmplIds ?? []).map((id) => [id, 'accept'])) }),
 }
 const wxStub = {
@@ -120,8 +147,11 @@ test('home renders 随手拍 first and opens the report page; a guest makes no A
   expect(made('navigateTo').map((o) => o.url)).toContain('/pages/report/index')
 })
 
+// A page's script registers it once per run: the login page stays mounted for the inspector's sign-in below.
+let loginPage
 test('login offers wx.login and, with the sandbox on, the demo accounts', async () => {
   const login = mountPage('pages/login/index')
+  loginPage = login
   await settle()
   expect(text(login)).toContain('微信一键登录')
   expect(text(login)).toContain('市民演示账号01')
@@ -164,4 +194,50 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   expect(made('requestSubscribeMessage').map((o) => o.tmplIds)).toEqual([['tpl-progress']])
   const consent = made('request').find((o) => o.url.endsWith('/api/v1/subscriptions'))
   expect(consent?.data).toEqual({ results: { 'tpl-progress': 'accept' } })
+})
+
+describe('the inspector (issue 12)', () => {
+  // Signed in the way a person does in the sandbox: the inspector's demo account on the login page.
+  beforeAll(async () => {
+    loginPage.querySelector('#acct-staff-210202001010001A').dispatchEvent('tap')
+    await settle()
+    expect(storage['finecity.session'].token).toBe('t-inspector')
+  })
+
+  test('task page: the case, 导航 in GCJ-02 through wx.openLocation, and 签收', async () => {
+    const page = mountPage('packages/staff/pages/task/index', { id: TASK_ID })
+    await settle()
+    expect(text(page)).toContain('人行道上一处井盖缺失')
+    expect(text(page)).toContain('人民路 23 号门前')
+    page.querySelector(`#nav-${TASK_ID}`).dispatchEvent('tap')
+    await settle()
+    const open = made('openLocation').pop()
+    // GCJ-02 is a few hundred metres off the WGS-84 point the API gives: never the raw point.
+    expect(open.latitude).not.toBeCloseTo(task.location.lat, 4)
+    expect(open.longitude).not.toBeCloseTo(task.location.lng, 4)
+    expect(Math.abs(open.latitude - task.location.lat)).toBeLessThan(0.01)
+    expect(open.name).toBe('人民路 23 号门前')
+    page.querySelector('#act-sign').dispatchEvent('tap')
+    await settle()
+    const sign = made('request').find((o) => o.url.endsWith(`/api/v1/cases/${TASK_ID}/actions/sign`))
+    expect(sign).toMatchObject({ method: 'POST' })
+    expect(sign.header.authorization).toBe('Bearer t-inspector')
+    expect(text(page)).toContain('处置中')
+  })
+
+  test('inbox: 待办, then 已办 with what the inspector did, searched by case number', async () => {
+    const page = mountPage('packages/staff/pages/inbox/index')
+    await settle()
+    expect(text(page)).toContain('DL20261203-000007')
+    page.querySelector('#inbox-done').dispatchEvent('tap')
+    await settle()
+    expect(made('request').map((o) => o.url.replace('http://127.0.0.1:3000', ''))).toContain('/api/v1/tasks/history?pageSize=20')
+    expect(text(page)).toContain('我已处置')
+    page.querySelector('#history-search').dispatchEvent('input', { detail: { value: 'DL20261203-000007' } })
+    await settle()
+    expect(made('request').map((o) => o.url.replace('http://127.0.0.1:3000', ''))).toContain('/api/v1/tasks/history?q=DL20261203-000007&pageSize=20')
+    page.querySelector(`#done-${TASK_ID}`).dispatchEvent('tap')
+    await settle()
+    expect(made('navigateTo').map((o) => o.url)).toContain(`/packages/staff/pages/task/index?id=${TASK_ID}`)
+  })
 })

@@ -68,8 +68,8 @@ function patrolRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   const auth = requireUser(deps);
   api.add({
     method: 'post', path: '/api/v1/patrol/checkins', tag: 'companies', auth: true, body: checkinBody,
-    summary: '日巡查 check-in on site {lat, lng} (WGS-84) by a third-party inspector, grid inspector or enforcement member: located to its grid',
-    responses: { 201: 'PatrolCheckinDto', 400: 'bad body', 401: 'not logged in', 403: 'role may not check in', 422: 'outside every grid, or (company inspector) outside the contract: patrol.outside_contract' },
+    summary: '日巡查 check-in on site {lat, lng, at?} (WGS-84; at: when pressed, up to 24 h back, from an offline phone) by a third-party inspector, grid inspector or enforcement member: located to its grid',
+    responses: { 201: 'PatrolCheckinDto', 400: 'bad body or time', 401: 'not logged in', 403: 'role may not check in', 422: 'outside every grid, or (company inspector) outside the contract: patrol.outside_contract' },
   });
   router.post('/api/v1/patrol/checkins', auth, jsonBody, async (ctx) => {
     const p = parse(checkinBody, ctx.request.body);
