@@ -73,7 +73,7 @@ export default function AppShell({ title, tab, desk, className, children, action
               <View className='shell-bar__chevron' aria-hidden='true' />
             </Tap>
           )}
-          {wide && <Text className='shell-bar__brand' aria-hidden='true'>{PRODUCT_SHORT}</Text>}
+          {wide && title !== PRODUCT_SHORT && <Text className='shell-bar__brand' aria-hidden='true'>{PRODUCT_SHORT}</Text>}
           <Text className='shell-bar__title' {...HEADING}>{title}</Text>
           {top && items.length > 0 && <Tabs items={items} tab={tab} placement='top' />}
           {actions && <View className='shell-bar__actions'>{actions}</View>}

@@ -10,6 +10,7 @@ import { DARK } from '../../components/chart-options'
 import { PERIOD_CHIP, PERIOD_NAME } from '../../labels'
 import { useLeaderData } from '../../use-leader-data'
 import '../../leader.scss'
+import './index.scss'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 /** The wall clock in Beijing time (UTC+8), as people read it. */
