@@ -54,8 +54,9 @@ export default function Report() {
       const p = await locate()
       const here = { lat: p.lat, lng: p.lng }
       setSpot({ wgs: p.datum === 'wgs84' ? here : gcj02ToWgs84(here), shown: here, accuracy: p.accuracy })
-    } catch (err) {
-      ui.toast(`定位失败：${errorText(err)}，请检查定位权限`)
+    } catch {
+      // The platform's reason is its own (often English) errMsg: say what to do instead.
+      ui.toast('没能定位，请允许使用位置后点“重新定位”')
     } finally {
       setLocating(false)
     }
@@ -102,7 +103,7 @@ export default function Report() {
 
   if (!user) return <View className='page' />
   return (
-    <AppShell title='随手拍上报' tab='report' className='report page--column'>
+    <AppShell title={patrol ? '巡查上报' : '随手拍上报'} tab={patrol ? 'patrol' : 'report'} className='report page--column'>
       <PhotoPicker id='pick-photos' label='现场照片' paths={photos} max={PHOTO_LIMITS.maxPerReport} onChange={setPhotos} />
       <View className='field'>
         <View className='row'>
