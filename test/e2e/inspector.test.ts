@@ -111,8 +111,8 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
   };
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
   const shot = async (page: Page, name: string) => {
-    // A toast ("已签收") fades after 2.5 s: the shot shows the page, not the toast.
-    await page.locator('.taro__toast').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    // A toast ("已签收") stays 2.5 s: the shot shows the page, not the toast.
+    await page.waitForFunction("[...document.querySelectorAll('.taro__toast')].every((t) => t.style.display === 'none' || t.style.opacity === '0')", undefined, { timeout: 5000 }).catch(() => undefined);
     await settled(page);
     const size = page.viewportSize()!;
     const tall = await page.evaluate<number>(
@@ -159,8 +159,19 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     await visible(page, `#view-${c.id}`).click();
     await waitText(page, '问题位置');
     expect(await visible(page, `#nav-${c.id}`).getAttribute('href')).toBe(href.toString());
+    // The console engineer's ActionPanel: sign on its own, return and extension each their own form (looked at, not changed here).
+    await visible(page, '#act-sign').waitFor();
+    await shot(page, 'task-sign');
+    await visible(page, '#open-return').click();
+    await visible(page, '#form-return').waitFor();
+    await shot(page, 'task-return');
+    await visible(page, '#open-return').click();
     await visible(page, '#act-sign').click();
     await waitText(page, '处置中');
+    await visible(page, '#open-request-extension').click();
+    await visible(page, '#form-request-extension').waitFor();
+    await shot(page, 'task-extension');
+    await visible(page, '#open-request-extension').click();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), visible(page, '#handle-photos').click()]);
     await chooser.setFiles([afterPhoto]);
     await waitText(page, '处置后照片（1/9）');
