@@ -50,6 +50,24 @@ auditSuite('H5 accessibility audit (second half) and keyboard-only flows', VISIT
       expect(calls).toEqual(['GET /api/v1/cases?state=closed&mine=true&pageSize=50']);
     });
 
+    it('case: rating with the keyboard: submitting without stars is refused and announced, Space and the arrows choose, Enter rates', async () => {
+      const closed = h.cases().closed;
+      const { page, stop } = await h.open('resident', `/pages/case/index?id=${closed.id}`, { ready: '评价办理结果' });
+      stop();
+      await expect(page.locator('[role="radiogroup"] [role="radio"][aria-checked="true"]').count()).resolves.toBe(0);
+      await tabUntil(page, '#act-rate');
+      await page.keyboard.press('Enter');
+      await page.locator('#finecity-live[role="status"]').filter({ hasText: '请先选择星级' }).waitFor({ state: 'attached' });
+      await tabUntil(page, '#score-3');
+      await page.keyboard.press(' ');
+      await page.locator('#score-3[aria-checked="true"]').waitFor();
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#score-4[aria-checked="true"]:focus').waitFor();
+      await tabUntil(page, '#act-rate');
+      await page.keyboard.press('Enter');
+      await page.getByText('我的评价：★★★★（4 星，满意）').waitFor();
+    });
+
     it('staff admin (1440 px): Space picks the 待激活 filter and it loads once', async () => {
       const { page, calls, stop } = await h.open('admin', '/packages/admin/pages/staff/index', { wide: true, ready: '共 ' });
       calls.length = 0;
@@ -76,7 +94,7 @@ auditSuite('H5 accessibility audit (second half) and keyboard-only flows', VISIT
       await page.keyboard.press('Enter');
       await tabUntil(page, '#act-register');
       await page.keyboard.press('Enter');
-      await page.locator('.console__detail').getByText('已受理').first().waitFor();
+      await page.locator('#pane-case').getByText('已受理').first().waitFor();
     });
   });
 });

@@ -152,6 +152,7 @@ describe('the dispatcher\'s desk console in Chromium', () => {
     expect(await visible(page, `#batch-result-${fresh[2]!.caseNo}`).innerText()).toContain('未办理：案件已被他人更新');
     for (const c of fresh.slice(0, 4)) expect((await getCase(c.id)).state).toBe('registered');
     await page.waitForFunction(`document.querySelector('#count-incoming')?.textContent === '${fresh.length - 4}'`, undefined, { timeout: 10000 });
+    await page.waitForTimeout(2700); // the toast's 2.5 s
     await shot(page, 'console-batch-1440');
 
     // 待派遣: tick all but the last, batch-dispatch each to its own grid.

@@ -92,11 +92,11 @@ export default function Lightbox({ open, before, after, start, onClose }: Lightb
       </View>
       <View className='lightbox__frame' {...({ onWheel: wheel } as object)}>
         {photos[i] ? (
-          <View className='lightbox__zoom' style={{ transform: `scale(${zoom})` }}>
+          <View className='lightbox__zoom' style={{ width: `${zoom * 100}%`, height: `${zoom * 100}%` }}>
             <Image id={`lightbox-${kind}`} className={`lightbox__img lightbox__img--${kind}`} src={photos[i]!.url} mode='aspectFit' {...({ 'aria-label': `${title}照片 ${i + 1}` } as object)} />
           </View>
         ) : (
-          <Text className='lightbox__none'>{kind === 'after' ? '尚无处置后照片' : '没有上报照片'}</Text>
+          <Text className='lightbox__none lightbox__none--centre'>{kind === 'after' ? '尚无处置后照片' : '没有上报照片'}</Text>
         )}
       </View>
     </View>

@@ -24,6 +24,8 @@ async function communityOf(c: CaseDto): Promise<string | undefined> {
 }
 
 interface Props {
+  /** The outlines below the caller's own unit (the page reads them once, for its header too). */
+  home: AssessmentMapDto | null
   items: CaseDto[]
   selected: CaseDto | null
   /** The dispatch target chosen (by the list or here). */
@@ -38,25 +40,27 @@ interface Props {
  * The queue's cases as markers coloured by SLA; around the chosen case, the grid outlines of its community.
  * Clicking a grid (on the map or in the list below it) makes it the dispatch target.
  */
-export default function MapPane({ items, selected, target, canDispatch, onOpen, onPickGrid }: Props) {
+export default function MapPane({ home, items, selected, target, canDispatch, onOpen, onPickGrid }: Props) {
   const [geo, setGeo] = useState<AssessmentMapDto | null>(null)
   const [error, setError] = useState<string | null>(null)
 
   useEffect(() => {
+    if (!selected) { setGeo(home); setError(null); return }
     let live = true
     const load = async () => {
-      const code = selected ? await communityOf(selected).catch(() => undefined) : undefined
+      const code = await communityOf(selected).catch(() => undefined)
       if (!live) return
+      if (!code) { setGeo(home); return }
       try {
         const g = await consoleApi.outlines(code)
         if (live) { setGeo(g); setError(null) }
       } catch (err) {
-        if (live) { setGeo(null); setError(errorText(err)) }
+        if (live) { setGeo(home); setError(errorText(err)) }
       }
     }
     void load()
     return () => { live = false }
-  }, [selected?.id, selected?.grid?.code])
+  }, [selected?.id, selected?.grid?.code, home])
 
   const drill = (code: string) => {
     const f = geo?.features.find((x) => x.properties.code === code)

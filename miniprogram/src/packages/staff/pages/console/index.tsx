@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import type { BatchAction, BatchItemResult, CaseDto, ConsoleQueueKey, QueueCountsDto } from '@finecity/types'
+import type { AssessmentMapDto, BatchAction, BatchItemResult, CaseDto, ConsoleQueueKey, QueueCountsDto } from '@finecity/types'
 import AppShell, { DESK_WIDTH } from '../../../../components/AppShell'
 import CaseView from '../../../../components/CaseView'
 import DeadlineBadge from '../../../../components/DeadlineBadge'
@@ -77,7 +77,7 @@ export default function Console() {
   const [batchBusy, setBatchBusy] = useState<BatchAction | null>(null)
   const [target, setTarget] = useState<{ code: string; name?: string }>({ code: '' })
   const [help, setHelp] = useState(false)
-  const [unitName, setUnitName] = useState<string | null>(null)
+  const [home, setHome] = useState<AssessmentMapDto | null>(null)
   const current = QUEUES.find((x) => x.key === queue)!
   const query = listQuery(current, filters, search, page)
   const list = useRemote(() => (query ? consoleApi.list(query) : Promise.resolve({ items: [], total: 0, page: 1, pageSize: 50 })), !!user, [queue, search, JSON.stringify(filters), page])
@@ -94,7 +94,7 @@ export default function Console() {
   }, [!!user])
   useEffect(() => {
     if (!user || !desk) return
-    consoleApi.outlines().then((g) => setUnitName(g.scope.name), () => setUnitName(null))
+    consoleApi.outlines().then(setHome, () => setHome(null))
   }, [!!user])
 
   const open = async (c: Pick<CaseDto, 'id'>) => {
@@ -193,7 +193,7 @@ export default function Console() {
   const canDispatch = !!selected?.allowedActions?.includes('dispatch')
   const header = user && desk && (
     <View className='console-head'>
-      <Text className='console-head__item'><Text className='console-head__name'>{user.name}</Text> · {unitName ?? ROLE_LABEL[user.roles[0]!]}</Text>
+      <Text className='console-head__item'><Text className='console-head__name'>{user.name}</Text> · {home?.scope.name ?? ROLE_LABEL[user.roles[0]!]}</Text>
       <Text className='console-head__item console-head__duty'>{todayText()}{user.duty ? ` · ${dutyText(user.duty)}` : ' · 今日在岗'}</Text>
       <Tap id='console-help' className='console-head__btn' label='键盘快捷键' onTap={() => setHelp(true)}><Text aria-hidden='true'>?</Text></Tap>
       <Tap id='console-logout' className='console-head__btn console-head__btn--text' onTap={() => { session.logout(); void nav.relaunch('/pages/login/index') }}><Text>退出登录</Text></Tap>
@@ -324,7 +324,7 @@ export default function Console() {
           )}
         </View>
         <View id='pane-map' className='console-pane console-pane--map' role='region' aria-label='地图'>
-          <MapPane items={items} selected={selected} target={target.code} canDispatch={canDispatch} onOpen={(id) => void open({ id })}
+          <MapPane home={home} items={items} selected={selected} target={target.code} canDispatch={canDispatch} onOpen={(id) => void open({ id })}
             onPickGrid={(code, name) => { setTarget({ code, name }); ui.toast(`派遣目标：${name}`) }} />
         </View>
       </View>
