@@ -1,7 +1,7 @@
 export default defineAppConfig({
   pages: ['pages/home/index', 'pages/login/index', 'pages/report/index', 'pages/mine/index', 'pages/case/index', 'pages/track/index'],
   subPackages: [
-    { root: 'packages/staff', pages: ['pages/inbox/index', 'pages/task/index', 'pages/console/index', 'pages/patrol/index', 'pages/hotline/index', 'pages/unlocated/index', 'pages/callbacks/index', 'pages/company/index'] },
+    { root: 'packages/staff', pages: ['pages/inbox/index', 'pages/task/index', 'pages/console/index', 'pages/patrol/index', 'pages/hotline/index', 'pages/unlocated/index', 'pages/callbacks/index', 'pages/company/index', 'pages/map/index'] },
     { root: 'packages/leader', pages: ['pages/dashboard/index', 'pages/bigscreen/index'] },
     { root: 'packages/admin', pages: ['pages/staff/index', 'pages/audit/index', 'pages/duty/index', 'pages/calendar/index', 'pages/categories/index', 'pages/org/index'] },
   ],

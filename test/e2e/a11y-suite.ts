@@ -78,6 +78,8 @@ export const VISITS: Visit[] = [
   { as: 'inspector', route: '/packages/staff/pages/patrol/index', ready: '今日发现', api: () => ['GET /api/v1/patrols/today'] },
   { as: 'inspector', route: '/packages/staff/pages/patrol/index', wide: true, ready: '今日发现', api: () => ['GET /api/v1/patrols/today'] },
   { as: 'company', route: '/packages/staff/pages/patrol/index', ready: '网格覆盖', api: () => ['GET /api/v1/patrols/today'] },
+  { as: 'inspector', route: '/packages/staff/pages/map/index', ready: '人行道上', api: () => ['GET /api/v1/tasks', 'GET /api/v1/map/area', 'GET /api/v1/map/config'] },
+  { as: 'inspector', route: '/packages/staff/pages/map/index', wide: true, ready: '人行道上', api: () => ['GET /api/v1/tasks', 'GET /api/v1/map/area', 'GET /api/v1/map/config'] },
   { as: 'dispatcher', route: '/pages/home/index', ready: '指挥工作台', api: () => [mine(3)] },
   { as: 'dispatcher', route: '/packages/staff/pages/console/index', ready: '小区门口', api: () => ['GET /api/v1/cases?state=submitted&sort=sla&page=1&pageSize=50', 'GET /api/v1/cases/queue-counts'] },
   { as: 'dispatcher', route: '/packages/staff/pages/console/index', wide: true, ready: '小区门口', api: () => ['GET /api/v1/cases?state=submitted&sort=sla&page=1&pageSize=50', 'GET /api/v1/cases/queue-counts', 'GET /api/v1/assessment/map', 'GET /api/v1/map/config'] },

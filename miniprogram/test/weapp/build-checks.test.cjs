@@ -24,7 +24,7 @@ describe('weapp build output', () => {
     for (const f of ['app.js', 'app.json', 'app.wxss', 'base.wxml']) expect(fs.existsSync(path.join(dist, f))).toBe(true)
     const app = appJson()
     const pages = [...app.pages, ...app.subPackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))]
-    expect(pages).toHaveLength(22)
+    expect(pages).toHaveLength(23)
     const missing = pages.flatMap((p) => ['.js', '.json', '.wxml'].map((x) => p + x)).filter((f) => !fs.existsSync(path.join(dist, f)))
     expect(missing).toEqual([])
   })

@@ -33,8 +33,9 @@ function markerIcon(m: MapMarker): L.DivIcon {
   return L.divIcon({
     className: `city-map__marker city-map__marker--${m.colour}`,
     html: `<span class="city-map__pin" aria-hidden="true"><span class="city-map__glyph">${s.glyph}</span></span><span class="city-map__sr">${escapeHtml(markerText(m))}</span>`,
-    iconSize: [32, 32],
-    iconAnchor: [16, 16],
+    // A 44-px target (WCAG 2.5.5) around the 28-px pin.
+    iconSize: [44, 44],
+    iconAnchor: [22, 22],
   })
 }
 
@@ -47,7 +48,7 @@ function clusterIcon(cluster: L.MarkerCluster): L.DivIcon {
   return L.divIcon({
     className: `city-map__cluster city-map__cluster--${worst}`,
     html: `<span aria-hidden="true">${n}</span><span class="city-map__sr">${n} 个标记，${worst === 'none' ? '' : `最紧急为${SLA_STYLE[worst].word}，`}按回车放大</span>`,
-    iconSize: [40, 40],
+    iconSize: [44, 44],
   })
 }
 
@@ -77,7 +78,9 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
       zoom: zoom ?? 13,
       minZoom: config?.minZoom ?? 3,
       maxZoom: config?.maxZoom ?? 18,
-      keyboard: true,
+      // No keyboard panning on the container: a focusable region is not something a screen reader can
+      // operate. Markers, outlines and the zoom buttons are the keyboard's stops instead.
+      keyboard: false,
       attributionControl: true,
     })
     m.attributionControl.setPrefix(false)
@@ -216,7 +219,7 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
     if (!b.isValid()) return
     layers.current.fitted = true
     layers.current.programmatic = true
-    m.fitBounds(b, { padding: [16, 16], maxZoom: zoom ?? 16, animate: false })
+    m.fitBounds(b, { padding: [24, 24], maxZoom: zoom ?? 15, animate: false })
   }
 
   /** An outline that can be tapped is a button for the keyboard and the screen reader too. */
