@@ -193,8 +193,12 @@ describe('the dispatcher\'s desk console in Chromium', () => {
   it('compares the photos full size in a lightbox with zoom, and lists the shortcuts on ?', async () => {
     const page = await asDispatcher(1440, 900);
     await visible(page, '#queue-verify').click();
-    await page.getByRole('button', { name: handled.caseNo }).filter({ visible: true }).first().click();
-    await visible(page, '#photo-compare').click();
+    await visible(page, `#select-${handled.caseNo}`).waitFor();
+    // j opens the next case of the queue (here the first); o opens the photo comparison.
+    await page.keyboard.press('j');
+    await visible(page, '#act-verify-pass').waitFor();
+    expect(await visible(page, '#case-no').innerText()).toContain(handled.caseNo);
+    await page.keyboard.press('o');
     await visible(page, '#lightbox').waitFor();
     expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('lightbox-close');
     await visible(page, '#lightbox-zoom-in').click();
