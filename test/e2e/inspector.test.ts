@@ -15,6 +15,7 @@ import { wgs84ToGcj02, type CaseDto, type SandboxAccount } from '@finecity/types
 import type { Running } from '../../server/src/boot.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { smallJpeg } from '../support/fixtures.js';
+import { auditPage, type Finding } from './a11y-audit.js';
 import { bootForE2e } from './e2e-server.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -32,6 +33,11 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
   let afterPhoto: string;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
+  /** axe and the 44 px probe of the accessibility audit, on views the audit's visits do not reach (they need taps). */
+  const findings: Finding[] = [];
+  const audit = async (page: Page, view: string) => {
+    findings.push(...(await auditPage(page, { narrow: (page.viewportSize()?.width ?? 0) < 1000 })).map((f) => `${view}: ${f}`));
+  };
 
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM) || !fs.existsSync(path.join(H5_DIST, 'index.html'))) {
@@ -138,6 +144,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     const nav = visible(page, `#nav-${c.id}`);
     await nav.waitFor();
     await shot(page, 'map');
+    await audit(page, 'map 390');
 
     // 导航: a link to Amap's marker page with the place in GCJ-02 (the API's point is WGS-84).
     const href = new URL((await nav.getAttribute('href'))!);
@@ -187,6 +194,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     await waitText(page, '找到 1 件');
     expect(await visible(page, `#done-${c.id}`).innerText()).toContain('我已处置');
     await shot(page, 'done');
+    await audit(page, 'done 390');
 
     // 巡查: start, stop, and the session is listed with its duration.
     await open(page, '/packages/staff/pages/patrol/index', '今日发现');
@@ -201,6 +209,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     expect(await sessions.innerText()).toMatch(/\d+月\d+日 \d{2}:\d{2} – \d{2}:\d{2}\s+0 分钟/);
     expect(await visible(page, '#patrol-coverage').innerText()).toContain('今日已签到 1 / 1 个网格（100%）');
     await shot(page, 'patrol');
+    await audit(page, 'patrol 390');
 
     // The same pages on a desk screen.
     const wide = await asDemo(INSPECTOR, 1440);
@@ -210,6 +219,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     await visible(wide, '#inbox-done').click();
     await visible(wide, `#done-${c.id}`).waitFor();
     await shot(wide, 'done');
+    await audit(wide, 'done 1440');
     await open(wide, `/packages/staff/pages/task/index?id=${c.id}`, '问题位置');
     await shot(wide, 'task');
     await open(wide, '/packages/staff/pages/patrol/index', '今日发现');
@@ -222,7 +232,9 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     await visible(wide, '#task-map').getByRole('button', { name: new RegExp(next.caseNo) }).click();
     await visible(wide, `#nav-${next.id}`).waitFor();
     await shot(wide, 'map');
+    await audit(wide, 'map 1440');
 
     expect(errors).toEqual([]);
+    expect(findings).toEqual([]);
   }, 240_000);
 });

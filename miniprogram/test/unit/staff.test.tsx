@@ -97,7 +97,7 @@ describe('patrol self-report', () => {
     expect(screen.getByText('今日发现（1 件）')).toBeTruthy()
     expect(screen.getByText('巡查发现占道经营')).toBeTruthy()
     expect(screen.getByText('待发送：井盖松动')).toBeTruthy()
-    fireEvent.click(screen.getByRole('button', { name: '巡查发现问题，立即上报' }))
+    fireEvent.click(screen.getByRole('button', { name: '发现问题，立即上报' }))
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/report/index?from=patrol' })
   })
 

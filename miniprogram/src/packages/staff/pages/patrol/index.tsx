@@ -121,8 +121,8 @@ export default function Patrol() {
         <Tap id='patrol-checkin' className='btn btn--ghost patrol__action' disabled={!!busy} label='在当前位置签到' onTap={() => void checkIn()}>
           <Text>{busy === 'checkin' ? '定位中…' : '签到'}</Text>
         </Tap>
-        <Tap id='patrol-report' className='btn btn--primary patrol__action' label='巡查发现问题，立即上报' onTap={() => nav.to('/pages/report/index?from=patrol')}>
-          <Text>发现问题，上报</Text>
+        <Tap id='patrol-report' className='btn btn--primary patrol__action' onTap={() => nav.to('/pages/report/index?from=patrol')}>
+          <Text>发现问题，立即上报</Text>
         </Tap>
       </View>
 
@@ -187,7 +187,7 @@ export default function Patrol() {
       <View className='section'>
         <Text className='section-title'>今日发现{data ? `（${data.finds.length} 件）` : ''}</Text>
         {user && <PendingReports />}
-        {data && !data.finds.length && <EmptyState title='今天还没有上报' hint='巡查中发现问题，点“发现问题，上报”随手拍下' />}
+        {data && !data.finds.length && <EmptyState title='今天还没有上报' hint='巡查中发现问题，点“发现问题，立即上报”随手拍下' />}
         {data?.finds.map((c) => <CaseCard key={c.id} c={c} onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
       </View>
     </AppShell>
