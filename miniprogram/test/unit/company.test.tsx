@@ -2,7 +2,7 @@ import type { jest } from '@jest/globals'
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro'
-import type { CompanyMonthDto, UserDto } from '@finecity/types'
+import type { CompanyMonthDto, PatrolCheckinDto, UserDto } from '@finecity/types'
 import { storageMap } from './__mocks__/taro'
 import CompanyMonth from '../../src/packages/staff/pages/company/index'
 import Patrol from '../../src/packages/staff/pages/patrol/index'
@@ -30,19 +30,27 @@ beforeEach(() => {
 })
 
 describe('日巡查 on the patrol page', () => {
-  it('checks in where the inspector stands and shows the grid; lists the company\'s own finds', async () => {
+  it('checks in where the inspector stands, with the time pressed, and shows the grid covered; links the company\'s month', async () => {
     session.save({ token: 'tok', user: tp })
     ;(Taro.getLocation as jest.Mock).mockImplementation(() => Promise.resolve({ latitude: 38.9, longitude: 121.6, accuracy: 10 }))
-    request.mockImplementation((o: Req) => (o.url === '/api/v1/patrol/checkins'
-      ? ok({ id: 'k1', gridCode: '210202001010001', gridName: '桃源街道第1社区网格01', day: '2026-11-25', at: '2026-11-25T02:00:00Z', companyId: 'demo' }, 201)
-      : ok({ items: [], total: 0, page: 1, pageSize: 50 })))
+    const grid = { gridCode: '210202001010001', gridName: '桃源街道第1社区网格01' }
+    let checkins: PatrolCheckinDto[] = []
+    request.mockImplementation((o: Req) => {
+      if (o.url === '/api/v1/patrol/checkins') {
+        checkins = [{ id: 'k1', ...grid, day: '2026-11-25', at: (o.data as { at: string }).at, companyId: 'demo' }]
+        return ok(checkins[0], 201)
+      }
+      return ok({ day: '2026-11-25', open: null, sessions: [], seconds: 0, checkins, finds: [], coverage: { grids: 2, visited: checkins.length, items: [{ ...grid, checkins: checkins.length }] } })
+    })
     render(<Patrol />)
-    fireEvent.click(await screen.findByRole('button', { name: '日巡查签到：在当前位置签到' }))
-    expect(await screen.findByText('已在“桃源街道第1社区网格01”签到')).toBeTruthy()
-    expect(calls()).toContain('GET /api/v1/cases?source=third_party&mine=true&pageSize=50')
+    await screen.findByText('今日已签到 0 / 2 个网格（0%）')
+    fireEvent.click(screen.getByRole('button', { name: '在当前位置签到' }))
+    await screen.findByText('今日已签到 1 / 2 个网格（50%）')
+    expect(screen.getByText('已签到 1 次')).toBeTruthy()
     const post = request.mock.calls.find((c) => c[0].url === '/api/v1/patrol/checkins')![0]
     expect(post.method).toBe('POST')
-    expect(Object.keys(post.data as object).sort()).toEqual(['lat', 'lng'])
+    expect(Object.keys(post.data as object).sort()).toEqual(['at', 'lat', 'lng'])
+    expect(calls().filter((c) => c === 'GET /api/v1/patrols/today')).toHaveLength(2)
     fireEvent.click(screen.getByRole('button', { name: '查看本公司月评估' }))
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/packages/staff/pages/company/index' })
   })
