@@ -57,7 +57,7 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
   const host = useRef<HTMLDivElement | null>(null)
   const map = useRef<L.Map | null>(null)
   const [config, setConfig] = useState<MapConfigDto | null | undefined>(undefined)
-  const layers = useRef<{ markers?: L.MarkerClusterGroup; outlines?: L.FeatureGroup; user?: L.LayerGroup; fitted?: boolean; programmatic?: boolean }>({})
+  const layers = useRef<{ markers?: L.MarkerClusterGroup; outlines?: L.FeatureGroup; user?: L.LayerGroup; fitted?: boolean; programmatic?: boolean; area?: string }>({})
   // Callbacks through refs, so new closures from the parent do not rebuild the layers.
   const cb = useRef({ onMarkerTap, onOutlineTap, onMove })
   cb.current = { onMarkerTap, onOutlineTap, onMove }
@@ -137,6 +137,12 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
     const group = layers.current.outlines
     if (!m || !group) return
     group.clearLayers()
+    // Another area (the console drilling into a district): show it whole again.
+    const area = (outlines ?? []).map((o) => o.code).join(',')
+    if (area !== layers.current.area) {
+      layers.current.area = area
+      if (area) layers.current.fitted = false
+    }
     for (const o of outlines ?? []) {
       const st = outlineStyle(o.level)
       const poly = L.polygon(
