@@ -124,6 +124,8 @@ describe('the shared map in Chromium', () => {
     const size = page.viewportSize()!;
     const tall = await page.evaluate<number>("Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll('.taro_page')].map((e) => e.scrollHeight))");
     await page.setViewportSize({ width: size.width, height: Math.min(Math.max(tall, size.height), 4000) });
+    // No hover left over the map (an outline's name tooltip would cover the markers).
+    await page.mouse.move(size.width - 1, 1);
     await settled(page);
     await page.screenshot({ path: path.join(DOCS, `${name}.png`), fullPage: true });
     await page.setViewportSize(size);
