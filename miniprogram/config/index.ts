@@ -45,7 +45,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     defineConstants: { FINECITY_API_BASE: JSON.stringify(apiBase) },
     // H5: the favicon and touch icon (src/assets) go to the site root, where index.html links them.
     copy: {
-      patterns: isH5 ? ['favicon.svg', 'favicon-32.png', 'apple-touch-icon.png'].map((f) => ({ from: `src/assets/${f}`, to: `dist-h5/${f}` })) : [],
+      // weapp: the map's marker icons as files in the code package (a <map> marker cannot take a data URI).
+      patterns: isH5
+        ? ['favicon.svg', 'favicon-32.png', 'apple-touch-icon.png'].map((f) => ({ from: `src/assets/${f}`, to: `dist-h5/${f}` }))
+        : [{ from: 'src/components/CityMap/pins/', to: 'dist/assets/map-pins/' }],
       options: {},
     },
     framework: 'react',

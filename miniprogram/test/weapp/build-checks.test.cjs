@@ -37,6 +37,14 @@ describe('weapp build output', () => {
     expect(wxml.match(/<input [^>]*>/)?.[0]).toContain('aria-label="{{')
   })
 
+  it('ships the map marker icons as files in the code package, where the built code points (no data URIs)', () => {
+    const js = fs.readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.js')).map((f) => fs.readFileSync(path.join(dist, String(f)), 'utf8')).join('\n')
+    const icons = [...new Set(js.match(/\/assets\/map-pins\/\$\{[^}]+\}\.png|\/assets\/map-pins\/[a-z]+\.png/g) ?? [])]
+    expect(icons.length).toBeGreaterThan(0)
+    for (const c of ['green', 'yellow', 'red', 'overdue', 'none']) expect(fs.existsSync(path.join(dist, 'assets/map-pins', `${c}.png`))).toBe(true)
+    expect(js).not.toMatch(/iconPath:\s*"data:image/)
+  })
+
   it('compiles every WXML and WXSS file with the official wcc/wcsc compilers', () => {
     const wxml = compiler.wxmlToJs(dist)
     expect(() => new Function(wxml)).not.toThrow()

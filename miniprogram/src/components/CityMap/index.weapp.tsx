@@ -5,15 +5,14 @@ import type { MapProps } from '@tarojs/components'
 import { toWgs84FromMap, wgs84ToGcj02 } from '../../lib/coords'
 import { SLA_STYLE, markerText, outlineStyle, polygonsOf } from './sla'
 import type { CityMapProps, MapOutline } from './types'
-import greenPin from './pins/green.png'
-import yellowPin from './pins/yellow.png'
-import redPin from './pins/red.png'
-import overduePin from './pins/overdue.png'
-import nonePin from './pins/none.png'
 
 export type { CityMapProps, MapMarker, MapOutline } from './types'
 
-const PINS = { green: greenPin, yellow: yellowPin, red: redPin, overdue: overduePin, none: nonePin } as Record<string, string>
+/**
+ * Marker icons as code-package paths (copied by miniprogram/config/index.ts): <map> markers take a network,
+ * local or code-package path, not a data URI (https://developers.weixin.qq.com/miniprogram/dev/component/map.html#marker).
+ */
+const PINS: Record<string, string> = Object.fromEntries(['green', 'yellow', 'red', 'overdue', 'none'].map((c) => [c, `/assets/map-pins/${c}.png`]))
 const DALIAN = { lat: 38.9187, lng: 121.6444 }
 
 /** Ray casting on one ring (GCJ-02 degrees; an outline is small enough to treat as planar). */
