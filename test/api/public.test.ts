@@ -95,7 +95,14 @@ describe('the public list, map and case page', () => {
     expect((await publish(resident, true)).status).toBe(403);
     expect((await publish(dispatcher, 'yes')).status).toBe(400);
     expect((await publish(dispatcher, true, named.id, anonymous.photos![0]!.id)).status).toBe(404); // another case's photo
+    // The staff's case view says who may publish and what is public; residents never see the flag.
+    const staffView = async (s: Session) => (await h.request.get(`/api/v1/cases/${named.id}`).set(auth(s))).body.case as CaseDto;
+    expect((await staffView(dispatcher)).canPublishPhotos).toBe(true);
+    expect((await staffView(inspector)).canPublishPhotos).toBeUndefined();
+    expect((await staffView(dispatcher)).photos![0]!.published).toBe(false);
     expect((await publish(dispatcher, true)).body).toEqual({ photoId, published: true });
+    expect((await staffView(dispatcher)).photos![0]!.published).toBe(true);
+    expect((await staffView(resident)).photos![0]).not.toHaveProperty('published');
     const shown = await page();
     expect(shown.photos).toHaveLength(1);
     expect(shown.photos[0]!.kind).toBe('before');

@@ -35,6 +35,8 @@ export interface PhotoDto {
   thumbUrl: string;
   width: number;
   height: number;
+  /** Staff only: a staff member made it public (the public pages show it). */
+  published?: boolean;
 }
 
 export interface DeadlineDto {
@@ -107,6 +109,8 @@ export interface CaseDto {
   photos?: PhotoDto[];
   events?: CaseEventDto[];
   allowedActions?: CaseAction[];
+  /** The caller may make this case's photos public (permission photo.publish, issue 13). */
+  canPublishPhotos?: boolean;
 }
 
 export interface Page<T> {

@@ -1,5 +1,5 @@
 import type {
-  ActionBodies, CaseAction, CaseCommentBody, CaseCommentDto, CaseDto, CaseListQuery, ErrorBody, ErrorCode, LoginRequest, LoginResponse, OrgUnitDto, Page, ReportFields, SandboxAccount, StatsOverviewDto,
+  ActionBodies, CaseAction, CaseCommentBody, PublishPhotoBody, CaseCommentDto, CaseDto, CaseListQuery, ErrorBody, ErrorCode, LoginRequest, LoginResponse, OrgUnitDto, Page, ReportFields, SandboxAccount, StatsOverviewDto,
   StatsQuery, SubscriptionsRequest, UserDto,
 } from '@finecity/types'
 import type { CategoryList } from '../lib/categories'
@@ -113,6 +113,9 @@ export const api = {
   /** Talking on a case: residents get public replies and their own; @街道 / @领导 … notify them. */
   comments: async (id: string) => (await get<{ items: CaseCommentDto[] }>(`/api/v1/cases/${id}/comments`)).items,
   addComment: (id: string, body: CaseCommentBody) => post<CaseCommentDto>(`/api/v1/cases/${id}/comments`, body),
+  /** District and city staff make a photo public, or take it back (issue 13: faces and plates). */
+  publishPhoto: (id: string, photoId: string, published: boolean) =>
+    post<{ photoId: string; published: boolean }>(`/api/v1/cases/${id}/photos/${photoId}/publish`, { published } satisfies PublishPhotoBody),
   /** Units the caller may dispatch to: children of `parent` (default: the caller's own node) in their subtree. */
   orgUnits: async (parent?: string) => (await get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['parent', parent]])}`)).items,
   /** Figures of the caller's scope (or `orgNodeCode` inside it) over a period, with the units below ranked. */

@@ -108,6 +108,8 @@ export interface PhotoRecord extends PhotoMeta {
   eventSeq: number;
   kind: 'before' | 'after';
   createdAt: Date;
+  /** When staff made it public (issue 13); null or absent: not public. */
+  publishedAt?: Date | string | null;
 }
 
 export interface DuplicateRef {

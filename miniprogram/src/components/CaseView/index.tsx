@@ -25,17 +25,48 @@ interface Props {
   onTarget?: (code: string, name?: string) => void
 }
 
+/**
+ * 公开 under a photo, for district and city staff (permission photo.publish): faces and number plates appear
+ * in photos, so none is on the public pages until a person says so.
+ */
+function PublishSwitch({ caseId, p, onPublished }: { caseId: string; p: PhotoDto; onPublished: (p: PhotoDto) => void }) {
+  const [busy, setBusy] = useState(false)
+  const toggle = async () => {
+    setBusy(true)
+    try {
+      const r = await api.publishPhoto(caseId, p.id, !p.published)
+      onPublished({ ...p, published: r.published })
+      ui.toast(r.published ? '照片已公开' : '照片已取消公开', 'success')
+    } catch (err) {
+      ui.toast(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Tap id={`publish-${p.id}`} className={`case-photos__publish ${p.published ? 'case-photos__publish--on' : ''}`} role='switch' selected={!!p.published} disabled={busy} onTap={toggle}>
+      <Text>{p.published ? '已公开' : '公开'}</Text>
+    </Tap>
+  )
+}
+
 /** Photos of one kind, large enough to judge (the lightbox shows them full size, side by side). */
-function Photos({ title, kind, photos, onOpen }: { title: string; kind: 'before' | 'after'; photos: PhotoDto[]; onOpen: (p: PhotoDto) => void }) {
+function Photos({ title, kind, photos, onOpen, publish }: {
+  title: string; kind: 'before' | 'after'; photos: PhotoDto[]; onOpen: (p: PhotoDto) => void
+  publish?: { caseId: string; onPublished: (p: PhotoDto) => void }
+}) {
   return (
     <View className='case-photos__col'>
       <Text className='case-photos__title'>{title}</Text>
       {photos.length ? (
         <View className='case-photos__row'>
           {photos.map((p, i) => (
-            <Tap key={p.id} id={i === 0 ? `photo-${kind}` : undefined} className='case-photos__item' label={`放大对比${title}照片 ${i + 1}`} onTap={() => onOpen(p)}>
-              <Image className={`thumb thumb--${kind} case-photos__img`} src={p.thumbUrl} mode='aspectFill' lazyLoad {...({ 'aria-hidden': 'true', alt: '' } as object)} />
-            </Tap>
+            <View key={p.id} className='case-photos__cell'>
+              <Tap id={i === 0 ? `photo-${kind}` : undefined} className='case-photos__item' label={`放大对比${title}照片 ${i + 1}`} onTap={() => onOpen(p)}>
+                <Image className={`thumb thumb--${kind} case-photos__img`} src={p.thumbUrl} mode='aspectFill' lazyLoad {...({ 'aria-hidden': 'true', alt: '' } as object)} />
+              </Tap>
+              {publish && <PublishSwitch caseId={publish.caseId} p={p} onPublished={publish.onPublished} />}
+            </View>
           ))}
         </View>
       ) : (
@@ -86,6 +117,9 @@ export default function CaseView({ c, onChange, checkIn, target, onTarget }: Pro
   const before = photos.filter((p) => p.kind === 'before')
   const after = photos.filter((p) => p.kind === 'after')
   const [shown, setShown] = useState<PhotoDto | null>(null)
+  const publish = c.canPublishPhotos
+    ? { caseId: c.id, onPublished: (p: PhotoDto) => onChange({ ...c, photos: photos.map((x) => (x.id === p.id ? p : x)) }) }
+    : undefined
   return (
     <View className='case-view'>
       <View className='card'>
@@ -107,8 +141,8 @@ export default function CaseView({ c, onChange, checkIn, target, onTarget }: Pro
       {photos.length > 0 && (
         <View className='card case-photos'>
           <View className='case-photos__cols'>
-            <Photos title='处置前' kind='before' photos={before} onOpen={setShown} />
-            <Photos title='处置后' kind='after' photos={after} onOpen={setShown} />
+            <Photos title='处置前' kind='before' photos={before} onOpen={setShown} publish={publish} />
+            <Photos title='处置后' kind='after' photos={after} onOpen={setShown} publish={publish} />
           </View>
           <Tap id='photo-compare' className='link case-photos__compare' onTap={() => setShown(before[0] ?? after[0] ?? null)}><Text>前后对比（全尺寸）</Text></Tap>
         </View>

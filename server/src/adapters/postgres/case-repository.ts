@@ -41,7 +41,7 @@ const DETAIL_JSON = sql`
       'actorId', e.actor_id, 'actorRole', e.actor_role, 'actorName', u.name, 'at', e.at, 'note', e.note, 'data', e.data) order by e.seq), '[]')
      from case_events e left join users u on u.id = e.actor_id where e.case_id = c.id) as "events",
   (select coalesce(json_agg(json_build_object('id', p.id, 'caseId', p.case_id, 'eventSeq', p.event_seq, 'kind', p.kind, 'width', p.width,
-      'height', p.height, 'bytes', p.bytes, 'sha256', p.sha256, 'createdAt', p.created_at) order by p.event_seq, p.created_at), '[]')
+      'height', p.height, 'bytes', p.bytes, 'sha256', p.sha256, 'createdAt', p.created_at, 'publishedAt', p.published_at) order by p.event_seq, p.created_at), '[]')
      from case_photos p where p.case_id = c.id) as "photos",
   (select coalesce(json_agg(json_build_object('caseId', d.candidate_id, 'caseNo', o.case_no, 'distanceM', d.distance_m,
       'locationPath', o.location_path, 'responsiblePath', o.responsible_path, 'reporterId', o.reporter_id) order by d.distance_m, d.candidate_id), '[]')

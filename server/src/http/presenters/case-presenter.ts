@@ -12,8 +12,9 @@ export interface PresentCtx {
   now: Date;
 }
 
-export function presentPhoto(p: PhotoRow, c: PresentCtx): PhotoDto {
-  return { id: p.id, kind: p.kind, url: c.signer.photoUrl(p.id, 'full', c.now), thumbUrl: c.signer.photoUrl(p.id, 'thumb', c.now), width: p.width, height: p.height };
+export function presentPhoto(p: PhotoRow, c: PresentCtx, staff = false): PhotoDto {
+  const dto: PhotoDto = { id: p.id, kind: p.kind, url: c.signer.photoUrl(p.id, 'full', c.now), thumbUrl: c.signer.photoUrl(p.id, 'thumb', c.now), width: p.width, height: p.height };
+  return staff ? { ...dto, published: !!p.publishedAt } : dto;
 }
 
 function deadline(r: CaseRow, c: PresentCtx): DeadlineDto | null {
@@ -78,7 +79,8 @@ export function presentCase(v: CaseView, c: PresentCtx): CaseDto {
   return {
     ...presentCaseSummary(v.row, c),
     duplicateCandidates: v.viewerIsStaff ? v.duplicates : undefined,
-    photos: v.photos.map((p) => presentPhoto(p, c)),
+    photos: v.photos.map((p) => presentPhoto(p, c, v.viewerIsStaff)),
+    ...(v.canPublishPhotos ? { canPublishPhotos: true } : {}),
     events: v.events.map((e) => presentEvent(e, v, photosBySeq.get(e.seq) ?? [])),
     allowedActions: v.allowedActions,
   };
