@@ -16,6 +16,8 @@ const VISITS: { openid: string; route: string; ready: string; name: string }[] =
   { openid: 'staff-210200-ADM', route: '/packages/admin/pages/staff/index', ready: '共 ', name: 'admin-staff' },
   { openid: 'staff-210200-HL01', route: '/packages/staff/pages/hotline/index', ready: '还没有登记的来电', name: 'hotline' },
   { openid: 'staff-210202-01', route: '/packages/staff/pages/unlocated/index', ready: '没有待定位的案件', name: 'unlocated' },
+  { openid: 'staff-210202-01', route: '/packages/staff/pages/callbacks/index', ready: '没有回调失败的记录', name: 'callbacks' },
+  { openid: 'staff-210200-TP01', route: '/packages/staff/pages/company/index', ready: '本月没有漏查', name: 'company' },
   { openid: 'staff-210202-01', route: '/pages/mine/index', ready: '切换账号', name: 'staff-mine' },
 ];
 
