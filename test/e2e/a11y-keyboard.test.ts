@@ -2,9 +2,9 @@
 // keyboard only.
 import { describe, expect, it } from '@jest/globals';
 import { tabUntil } from './a11y-audit.js';
-import { auditSuite, MONTH, VISITS, type AuditHarness } from './a11y-suite.js';
+import { auditSuite, FIRST_HALF, MONTH, VISITS, type AuditHarness } from './a11y-suite.js';
 
-auditSuite('H5 accessibility audit (second half) and keyboard-only flows', VISITS.slice(Math.ceil(VISITS.length / 2)), (h: AuditHarness) => {
+auditSuite('H5 accessibility audit (second half) and keyboard-only flows', VISITS.slice(FIRST_HALF), (h: AuditHarness) => {
   describe('with the keyboard only', () => {
     it('home: Tab to 随手拍 and Enter opens the report form', async () => {
       const { page, stop } = await h.open('resident', '/pages/home/index', { ready: '我的上报' });
