@@ -59,6 +59,9 @@ export function caseQueryString(q: CaseListQuery): string {
     ['pendingExtension', q.pendingExtension],
     ['due', q.due?.join(',')],
     ['supervised', q.supervised],
+    ['from', q.from],
+    ['to', q.to],
+    ['sort', q.sort],
     ['page', q.page],
     ['pageSize', q.pageSize],
   ])
