@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { CaseDto, SandboxAccount } from '@finecity/types';
+import type { CaseDto } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
-import { bootForE2e } from './e2e-server.js';
+import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -31,9 +31,12 @@ describe('admin console and staff activation in Chromium', () => {
   let running: Running;
   let dataDir: string;
   let browser: Browser;
-  let accounts: SandboxAccount[];
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
+  let api: E2eApi;
+  const account = (openid: string) => api.account(openid);
+  const call = <T,>(p: string, init: RequestInit = {}, want = 200) => api.call<T>(p, init, want);
+  const token = (openid: string) => api.token(openid);
 
   beforeAll(async () => {
     if (!fs.existsSync(CHROMIUM) || !fs.existsSync(path.join(H5_DIST, 'index.html'))) {
@@ -42,7 +45,7 @@ describe('admin console and staff activation in Chromium', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-e2e-admin-'));
     running = await bootForE2e(dataDir);
-    accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+    api = await e2eApi(running.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   }, 120000);
 
@@ -52,12 +55,6 @@ describe('admin console and staff activation in Chromium', () => {
     await running?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
-
-  const account = (openid: string) => {
-    const a = accounts.find((x) => x.openid === openid);
-    if (!a) throw new Error(`no sandbox account ${openid}`);
-    return a;
-  };
 
   async function newPage(width: number): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -98,14 +95,6 @@ describe('admin console and staff activation in Chromium', () => {
   };
 
   /** The API as the apps call it, for the parts of the story that are not the admin's (a report, its dispatch). */
-  async function call<T>(p: string, init: RequestInit, want = 200): Promise<T> {
-    const res = await fetch(`${running.url}${p}`, init);
-    const body = await res.json();
-    if (res.status !== want) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body as T;
-  }
-  const token = async (openid: string) =>
-    (await call<{ token: string }>('/api/v1/auth/wechat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account(openid).code }) })).token;
 
   it('imports a roster (checked, then confirmed); one person activates with the SMS code and receives the next case of their grid', async () => {
     const grid = account(GRID_INSPECTOR).orgNodeCode!;

@@ -9,11 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { wgs84ToGcj02, type CaseDto, type SandboxAccount } from '@finecity/types';
+import { wgs84ToGcj02, type CaseDto } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { smallJpeg } from '../support/fixtures.js';
-import { bootForE2e } from './e2e-server.js';
+import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
 import { CHROMIUM } from './h5-driver.js';
 
 const DISPATCHER = 'staff-210202-01';
@@ -58,26 +58,16 @@ describe('the day\'s work: batch console, task map and history', () => {
   let running: Running;
   let dataDir: string;
   let browser: Browser;
-  let accounts: SandboxAccount[];
   let afterPhoto: string;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
+  let api: E2eApi;
+  const account = (openid: string) => api.account(openid);
+  const call = <T,>(p: string, init: RequestInit = {}, want = 200) => api.call<T>(p, init, want);
+  const token = (openid: string) => api.token(openid);
   /** The ten reports, oldest first: the first two in the inspector's own grid. */
   const cases: CaseDto[] = [];
 
-  const account = (openid: string) => {
-    const a = accounts.find((x) => x.openid === openid);
-    if (!a) throw new Error(`no sandbox account ${openid}`);
-    return a;
-  };
-  async function call<T>(p: string, init: RequestInit = {}, want = 200): Promise<T> {
-    const res = await fetch(`${running.url}${p}`, init);
-    const body = await res.json();
-    if (res.status !== want) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body as T;
-  }
-  const token = async (openid: string) =>
-    (await call<{ token: string }>('/api/v1/auth/wechat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account(openid).code }) })).token;
   const caseNow = async (id: string) => (await call<{ case: CaseDto }>(`/api/v1/cases/${id}`, { headers: { authorization: `Bearer ${await token(DISPATCHER)}` } })).case;
 
   async function report(resident: string, at: { lat: number; lng: number }, categoryCode: string, description: string, address: string): Promise<CaseDto> {
@@ -95,7 +85,7 @@ describe('the day\'s work: batch console, task map and history', () => {
     afterPhoto = path.join(dataDir, 'after.jpg');
     fs.writeFileSync(afterPhoto, await smallJpeg({ width: 640, height: 480, color: '#2f855a' }));
     running = await bootForE2e(dataDir, { REPORTS_PER_MINUTE: '1000' });
-    accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+    api = await e2eApi(running.url);
 
     // Two reports in the inspector's grid (different categories: not duplicates of each other), eight in other
     // communities of 中山区 (config/org-tree.json grid centres), from three residents.

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
+import type { SandboxAccount } from '@finecity/types';
 import { clearPrefix } from '../support/redis-prefix.js';
 
 export async function bootForE2e(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
@@ -17,4 +18,35 @@ export async function bootForE2e(dataDir: string, env: Record<string, string> = 
     await clearPrefix(config.redis.url, prefix);
   };
   return running;
+}
+
+/** The API as the e2e files call it beside the browser: demo accounts, their tokens, and checked JSON calls. */
+export interface E2eApi {
+  accounts: SandboxAccount[];
+  account(openid: string): SandboxAccount;
+  /** `fetch` that throws unless the status is `want`, with the body in the message. */
+  call<T>(path: string, init?: RequestInit, want?: number): Promise<T>;
+  /** A token for a demo account, logged in the way the app logs in. */
+  token(openid: string): Promise<string>;
+  /** A JSON POST with a bearer token. */
+  json(token: string, body: unknown): RequestInit;
+}
+
+export async function e2eApi(baseUrl: string): Promise<E2eApi> {
+  const accounts = ((await (await fetch(`${baseUrl}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+  const account = (openid: string): SandboxAccount => {
+    const a = accounts.find((x) => x.openid === openid);
+    if (!a) throw new Error(`no sandbox account ${openid}`);
+    return a;
+  };
+  async function call<T>(p: string, init: RequestInit = {}, want = 200): Promise<T> {
+    const res = await fetch(`${baseUrl}${p}`, init);
+    const body = await res.json();
+    if (res.status !== want) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${JSON.stringify(body)}`);
+    return body as T;
+  }
+  const json = (t: string, body: unknown): RequestInit => ({ method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const token = async (openid: string) =>
+    (await call<{ token: string }>('/api/v1/auth/wechat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account(openid).code }) })).token;
+  return { accounts, account, call, token, json };
 }

@@ -11,12 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { wgs84ToGcj02, type CaseDto, type SandboxAccount } from '@finecity/types';
+import { wgs84ToGcj02, type CaseDto } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { auditPage, type Finding } from './a11y-audit.js';
-import { bootForE2e } from './e2e-server.js';
+import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
 const SHOTS = path.resolve('docs/screenshots');
@@ -29,10 +29,13 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
   let running: Running;
   let dataDir: string;
   let browser: Browser;
-  let accounts: SandboxAccount[];
   let afterPhoto: string;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
+  let api: E2eApi;
+  const account = (openid: string) => api.account(openid);
+  const call = <T,>(p: string, init: RequestInit = {}, want = 200) => api.call<T>(p, init, want);
+  const token = (openid: string) => api.token(openid);
   /** axe and the 44 px probe of the accessibility audit, on views the audit's visits do not reach (they need taps). */
   const findings: Finding[] = [];
   const audit = async (page: Page, view: string) => {
@@ -48,7 +51,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     afterPhoto = path.join(dataDir, 'after.jpg');
     fs.writeFileSync(afterPhoto, await smallJpeg({ width: 640, height: 480, color: '#2f855a' }));
     running = await bootForE2e(dataDir);
-    accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+    api = await e2eApi(running.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   }, 120_000);
 
@@ -59,21 +62,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const account = (openid: string) => {
-    const a = accounts.find((x) => x.openid === openid);
-    if (!a) throw new Error(`no sandbox account ${openid}`);
-    return a;
-  };
-
   /** The API as the other apps call it: the resident's report and the dispatcher's register and dispatch. */
-  async function call<T>(p: string, init: RequestInit, want = 200): Promise<T> {
-    const res = await fetch(`${running.url}${p}`, init);
-    const body = await res.json();
-    if (res.status !== want) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body as T;
-  }
-  const token = async (openid: string) =>
-    (await call<{ token: string }>('/api/v1/auth/wechat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account(openid).code }) })).token;
 
   async function dispatchedCase(description: string, address: string): Promise<CaseDto> {
     const insp = account(INSPECTOR);

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
-import { bootForE2e } from './e2e-server.js';
+import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -31,21 +31,10 @@ describe('leader charts, map and big screen in Chromium', () => {
   let accounts: SandboxAccount[];
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
-
-  const account = (openid: string) => {
-    const a = accounts.find((x) => x.openid === openid);
-    if (!a) throw new Error(`no sandbox account ${openid}`);
-    return a;
-  };
-  async function call<T>(p: string, init: RequestInit, want = 200): Promise<T> {
-    const res = await fetch(`${running.url}${p}`, init);
-    const body = await res.json();
-    if (res.status !== want) throw new Error(`${init.method ?? 'GET'} ${p}: ${res.status} ${JSON.stringify(body)}`);
-    return body as T;
-  }
-  const token = async (openid: string) =>
-    (await call<{ token: string }>('/api/v1/auth/wechat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: account(openid).code }) })).token;
-  const json = (t: string, body: unknown): RequestInit => ({ method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let api: E2eApi;
+  const call = <T,>(p: string, init: RequestInit = {}, want = 200) => api.call<T>(p, init, want);
+  const token = (openid: string) => api.token(openid);
+  const json = (t: string, body: unknown) => api.json(t, body);
 
   /** Cases in grids of several districts; some dispatched and closed, so every panel has something to draw. */
   async function seedCases(): Promise<void> {
@@ -106,7 +95,8 @@ describe('leader charts, map and big screen in Chromium', () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-e2e-leader-'));
     running = await bootForE2e(dataDir, { REPORTS_PER_MINUTE: '1000' });
-    accounts = ((await (await fetch(`${running.url}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+    api = await e2eApi(running.url);
+    accounts = api.accounts;
     await seedCases();
     await spreadReports();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
