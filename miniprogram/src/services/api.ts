@@ -121,6 +121,8 @@ export const api = {
     post<{ photoId: string; published: boolean }>(`/api/v1/cases/${id}/photos/${photoId}/publish`, { published } satisfies PublishPhotoBody),
   /** Units the caller may dispatch to: children of `parent` (default: the caller's own node) in their subtree. */
   orgUnits: async (parent?: string) => (await get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['parent', parent]])}`)).items,
+  /** Units of the caller's area whose name or code contains `q` (at most 30). */
+  searchUnits: async (q: string) => (await get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['q', q]])}`)).items,
   /** Figures of the caller's scope (or `orgNodeCode` inside it) over a period, with the units below ranked. */
   statsOverview: (q: StatsQuery = {}) => get<StatsOverviewDto>(`/api/v1/stats/overview${queryString([['period', q.period], ['orgNodeCode', q.orgNodeCode]])}`),
   /** Subscribe-message template ids by purpose, e.g. { case_progress: '<templateId>' }. */

@@ -2,7 +2,8 @@ import { Text, View } from '@tarojs/components'
 import { useEffect, useRef, useState } from 'react'
 import type { CaseDto, OrgLevel, OrgUnitDto } from '@finecity/types'
 import { LEVEL_LABEL } from '../../lib/labels'
-import { api, errorText, http, queryString } from '../../services/api'
+import { useUnitSearch } from '../../hooks/use-unit-search'
+import { api, errorText } from '../../services/api'
 import { TextField } from '../Field'
 import Tap from '../Tap'
 import './index.scss'
@@ -18,9 +19,6 @@ interface Props {
 
 type Unit = { code: string; name: string; level: OrgLevel }
 
-/** Type-ahead over the caller's area: GET /api/v1/org/units?q= (grids, communities, streets, departments). */
-const searchUnits = async (q: string) => (await http.get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['q', q]])}`)).items
-
 /**
  * Where to dispatch: by grid (default), the case's own grid, a unit found by typing part of its name or
  * code, or one picked by drilling down the caller's subtree (street → community → grid, or a department)
@@ -28,17 +26,8 @@ const searchUnits = async (q: string) => (await http.get<{ items: OrgUnitDto[] }
  */
 export default function DispatchPicker({ c, value, valueName, onChange }: Props) {
   const [find, setFind] = useState('')
-  const [found, setFound] = useState<OrgUnitDto[] | null>(null)
-  useEffect(() => {
-    const q = find.trim()
-    if (!q) { setFound(null); return }
-    let live = true
-    // Wait for a pause in typing (250 ms) before asking.
-    const t = setTimeout(() => {
-      searchUnits(q).then((items) => { if (live) setFound(items) }, () => { if (live) setFound([]) })
-    }, 250)
-    return () => { live = false; clearTimeout(t) }
-  }, [find])
+  // Type-ahead over the caller's area (grids, communities, streets, departments).
+  const found = useUnitSearch(find)
   const [trail, setTrail] = useState<OrgUnitDto[]>([])
   const [units, setUnits] = useState<OrgUnitDto[] | null>(null)
   const [error, setError] = useState<string | null>(null)

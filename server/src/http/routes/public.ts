@@ -10,7 +10,7 @@ import { publicCase, publicCaseList, publicCaseMap, publishPhoto } from '../../u
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
-import { int, uuidParam } from '../schemas/queries.js';
+import { beijingDate, int, uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 
 /** Requests one address may make per minute to the public API: a person browsing, not a scraper. */
@@ -18,17 +18,16 @@ const PUBLIC_PER_MINUTE = 120;
 /** Shared caches (a CDN, nginx) may keep an answer this long; the ETag makes a revalidation cheap. */
 const MAX_AGE_S = 30;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD')
-  .refine((s) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s; }, '日期不存在');
 const filters = {
   categoryCode: z.string().trim().regex(/^[0-9A-Z-]{1,20}$/, '类别编码不正确').optional(),
   status: z.enum(PUBLIC_STATUSES).optional(),
   districtCode: z.string().trim().regex(/^\d{6}$/, '区县编码为 6 位数字').optional(),
-  from: day.optional(),
-  to: day.optional(),
+  from: beijingDate.optional(),
+  to: beijingDate.optional(),
 };
-const listQuery = z.object({ ...filters, page: int(1, 1000, 1), pageSize: int(1, 50, 20) });
-const mapQuery = z.object(filters);
+const datesInOrder = { check: (v: { from?: string; to?: string }) => !v.from || !v.to || v.from <= v.to, message: { message: '开始日期不能晚于结束日期', path: ['from'] } };
+const listQuery = z.object({ ...filters, page: int(1, 1000, 1), pageSize: int(1, 50, 20) }).refine(datesInOrder.check, datesInOrder.message);
+const mapQuery = z.object(filters).refine(datesInOrder.check, datesInOrder.message);
 const publishBody = z.object({ published: z.boolean('published 须为 true 或 false') }).strict();
 
 /** Answers `body` with a strong ETag over its JSON; a matching If-None-Match gets 304 and no body (RFC 9110 §13.1.2). */

@@ -9,16 +9,14 @@ import { revokeTrackingLink, trackingLinkOf } from '../../usecases/residents/tra
 import { jsonBody } from '../body.js';
 import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
+import { latField, lngField } from '../schemas/coords.js';
 import { uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 
-const coordinate = (min: number, max: number, name: string) =>
-  z.string().trim().regex(/^-?\d{1,3}(\.\d{1,20})?$/, `${name}须为数字`).transform(Number).pipe(z.number().min(min, `${name}超出范围`).max(max, `${name}超出范围`));
-
 /** GET /api/v1/cases/nearby (NearbyQuery on the wire; WGS-84). */
 const nearbyQuery = z.object({
-  lat: coordinate(-90, 90, '纬度'),
-  lng: coordinate(-180, 180, '经度'),
+  lat: latField,
+  lng: lngField,
   categoryCode: z.string().trim().min(1, '请选择问题类别').max(20),
 });
 

@@ -14,7 +14,7 @@ export const int = (min: number, max: number, dflt: number) =>
     .transform((v) => v ?? dflt);
 
 /** A calendar date as YYYY-MM-DD that exists (2026-02-30 does not). */
-const beijingDate = z
+export const beijingDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD')
   .refine((s) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s; }, '日期不存在');

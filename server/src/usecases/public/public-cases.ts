@@ -22,7 +22,6 @@ function filterOf(q: PublicCaseQuery): PublicFilter {
   const day = (s: string) => s.split('-').map(Number) as [number, number, number];
   const since = q.from ? fromBeijing(...day(q.from)) : undefined;
   const until = q.to ? (([y, m, d]) => fromBeijing(y, m, d + 1))(day(q.to)) : undefined;
-  if (since && until && since >= until) throw new AppError('request.invalid', '开始日期不能晚于结束日期', { fields: [{ field: 'from', message: '开始日期不能晚于结束日期' }] });
   return { categoryCode: q.categoryCode, status: q.status, districtCode: q.districtCode, since, until };
 }
 

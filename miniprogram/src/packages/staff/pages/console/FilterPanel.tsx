@@ -1,11 +1,12 @@
 import { Text, View } from '@tarojs/components'
 import { useEffect, useState } from 'react'
-import { CASE_SOURCES, DUE_COLOURS, type CaseSource, type DueColour, type OrgUnitDto } from '@finecity/types'
+import { CASE_SOURCES, DUE_COLOURS, type CaseSource, type DueColour } from '@finecity/types'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { searchCategories, type CategoryDto } from '../../../../lib/categories'
 import { CLOCK_LABEL, LEVEL_LABEL } from '../../../../lib/labels'
-import { api, http, queryString } from '../../../../services/api'
+import { useUnitSearch } from '../../../../hooks/use-unit-search'
+import { api } from '../../../../services/api'
 import { dateRange, isDate, type Filters } from './queues'
 
 /** Where a case came in, in words. */
@@ -23,24 +24,51 @@ function Chip({ id, on, role = 'radio', text, onTap }: { id: string; on: boolean
   )
 }
 
+interface Hit { code: string; text: string; note?: string }
+
+/**
+ * One filter chosen by typing (category, grid): the choice with its clear link, or a search field with the
+ * matches as chips (ids `<id>-<code>`, `<id>-clear`). Picking clears the typed text.
+ */
+function SearchPick({ id, label, searchLabel, placeholder, clearText, listLabel, chosen, text, onText, hits, onPick, onClear }: {
+  id: string; label: string; searchLabel: string; placeholder: string; clearText: string; listLabel: string
+  chosen: string | null; text: string; onText: (t: string) => void; hits: Hit[]; onPick: (h: Hit) => void; onClear: () => void
+}) {
+  return (
+    <View className='filter-panel__group'>
+      <Text className='filter-panel__label'>{label}</Text>
+      {chosen !== null ? (
+        <View className='chips'>
+          <Text className='chip chip--blue'>{chosen}</Text>
+          <Tap id={`${id}-clear`} className='link' onTap={onClear}><Text>{clearText}</Text></Tap>
+        </View>
+      ) : (
+        <>
+          <TextField id={id} label={searchLabel} value={text} placeholder={placeholder} onChange={onText} />
+          {hits.length > 0 && (
+            <View className='chips' role='group' aria-label={listLabel}>
+              {hits.map((h) => (
+                <Tap key={h.code} id={`${id}-${h.code}`} className='chip chip--choice filter-chip' onTap={() => { onPick(h); onText('') }}>
+                  <Text>{h.note ? `${h.text}（${h.note}）` : h.text}</Text>
+                </Tap>
+              ))}
+            </View>
+          )}
+        </>
+      )}
+    </View>
+  )
+}
+
 /** The queue's filters: colour, source, category, grid and dates. Each change applies at once (page 1). */
 export default function FilterPanel({ value, onChange }: { value: Filters; onChange: (f: Filters) => void }) {
   const [cats, setCats] = useState<CategoryDto[]>([])
   const [catQ, setCatQ] = useState('')
   const [unitQ, setUnitQ] = useState('')
-  const [units, setUnits] = useState<OrgUnitDto[]>([])
+  const units = (useUnitSearch(unitQ) ?? []).filter((u) => u.level !== 'department').slice(0, 8)
   const [from, setFrom] = useState(value.from ?? '')
   const [to, setTo] = useState(value.to ?? '')
   useEffect(() => { api.categories().then((r) => setCats(r.categories), () => setCats([])) }, [])
-  useEffect(() => {
-    const q = unitQ.trim()
-    if (!q) { setUnits([]); return }
-    let live = true
-    const t = setTimeout(() => {
-      http.get<{ items: OrgUnitDto[] }>(`/api/v1/org/units${queryString([['q', q]])}`).then((r) => { if (live) setUnits(r.items.filter((u) => u.level !== 'department').slice(0, 8)) }, () => { if (live) setUnits([]) })
-    }, 250)
-    return () => { live = false; clearTimeout(t) }
-  }, [unitQ])
   useEffect(() => { setFrom(value.from ?? ''); setTo(value.to ?? '') }, [value.from, value.to])
 
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch })
@@ -74,48 +102,18 @@ export default function FilterPanel({ value, onChange }: { value: Filters; onCha
           {CASE_SOURCES.map((s) => <Chip key={s} id={`filter-source-${s}`} on={value.source === s} text={SOURCE_LABEL[s]} onTap={() => set({ source: s })} />)}
         </View>
       </View>
-      <View className='filter-panel__group'>
-        <Text className='filter-panel__label'>类别</Text>
-        {value.categoryCode ? (
-          <View className='chips'>
-            <Text className='chip chip--blue'>{value.categoryName ?? value.categoryCode}</Text>
-            <Tap id='filter-category-clear' className='link' onTap={() => set({ categoryCode: undefined, categoryName: undefined })}><Text>清除类别</Text></Tap>
-          </View>
-        ) : (
-          <>
-            <TextField id='filter-category' label='搜索问题类别' value={catQ} placeholder='如 垃圾、井盖' onChange={setCatQ} />
-            {catHits.length > 0 && (
-              <View className='chips' role='group' aria-label='匹配的类别'>
-                {catHits.map((c) => (
-                  <Tap key={c.code} id={`filter-category-${c.code}`} className='chip chip--choice filter-chip' onTap={() => { set({ categoryCode: c.code, categoryName: c.name }); setCatQ('') }}><Text>{c.name}</Text></Tap>
-                ))}
-              </View>
-            )}
-          </>
-        )}
-      </View>
-      <View className='filter-panel__group'>
-        <Text className='filter-panel__label'>网格或社区</Text>
-        {value.orgNodeCode ? (
-          <View className='chips'>
-            <Text className='chip chip--blue'>{value.orgName ?? value.orgNodeCode}</Text>
-            <Tap id='filter-org-clear' className='link' onTap={() => set({ orgNodeCode: undefined, orgName: undefined })}><Text>清除网格</Text></Tap>
-          </View>
-        ) : (
-          <>
-            <TextField id='filter-org' label='搜索网格、社区或街道' value={unitQ} placeholder='名称或编码' onChange={setUnitQ} />
-            {units.length > 0 && (
-              <View className='chips' role='group' aria-label='匹配的单位'>
-                {units.map((u) => (
-                  <Tap key={u.code} id={`filter-org-${u.code}`} className='chip chip--choice filter-chip' onTap={() => { set({ orgNodeCode: u.code, orgName: u.name }); setUnitQ('') }}>
-                    <Text>{u.name}（{LEVEL_LABEL[u.level]}）</Text>
-                  </Tap>
-                ))}
-              </View>
-            )}
-          </>
-        )}
-      </View>
+      <SearchPick
+        id='filter-category' label='类别' searchLabel='搜索问题类别' placeholder='如 垃圾、井盖' clearText='清除类别' listLabel='匹配的类别'
+        chosen={value.categoryCode ? (value.categoryName ?? value.categoryCode) : null} text={catQ} onText={setCatQ}
+        hits={catHits.map((c) => ({ code: c.code, text: c.name }))}
+        onPick={(h) => set({ categoryCode: h.code, categoryName: h.text })} onClear={() => set({ categoryCode: undefined, categoryName: undefined })}
+      />
+      <SearchPick
+        id='filter-org' label='网格或社区' searchLabel='搜索网格、社区或街道' placeholder='名称或编码' clearText='清除网格' listLabel='匹配的单位'
+        chosen={value.orgNodeCode ? (value.orgName ?? value.orgNodeCode) : null} text={unitQ} onText={setUnitQ}
+        hits={units.map((u) => ({ code: u.code, text: u.name, note: LEVEL_LABEL[u.level] }))}
+        onPick={(h) => set({ orgNodeCode: h.code, orgName: h.text })} onClear={() => set({ orgNodeCode: undefined, orgName: undefined })}
+      />
       <View className='filter-panel__group'>
         <Text className='filter-panel__label' id='filter-date-label'>上报日期</Text>
         <View className='chips' role='radiogroup' aria-labelledby='filter-date-label'>
