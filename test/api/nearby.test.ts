@@ -135,3 +135,27 @@ describe('POST /api/v1/cases/:id/follow (我也遇到)', () => {
     expect((await h.request.post(`/api/v1/cases/${c.id}/follow`)).status).toBe(401);
   });
 });
+
+describe('GET /api/v1/map/place (the pin picker\'s place name)', () => {
+  it('names the district, street, community and grid under the pin, without a login', async () => {
+    const res = await h.request.get('/api/v1/map/place').query(north(0));
+    expect(res.status).toBe(200);
+    expect(res.body.gridName).toBeTruthy();
+    expect(res.body.label.split(' · ')).toEqual([res.body.districtName, res.body.streetName, res.body.communityName, res.body.gridName]);
+    expect(res.body.label).toMatch(/[\u4e00-\u9fa5]/);
+  });
+
+  it('refuses a point outside the city with the message a report there gets', async () => {
+    const res = await h.request.get('/api/v1/map/place').query({ lat: 39.9042, lng: 116.4074 });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('location.outside_service_area');
+    expect(res.body.error.message).toBe('该位置不在大连市服务范围内');
+  });
+
+  it('answers 400 for coordinates that are not numbers or out of range, and for unknown fields', async () => {
+    for (const q of [{ lat: 'abc', lng: 121.6 }, { lat: 91, lng: 121.6 }, { lat: 38.9 }, { ...north(0), extra: 1 }]) {
+      const res = await h.request.get('/api/v1/map/place').query(q);
+      expect(res.status).toBe(400);
+    }
+  });
+});

@@ -66,6 +66,11 @@ describe('tracking links', () => {
     expect((await h.request.get('/t/short')).status).toBe(404);
   });
 
+  it('sends /public (the address printed on posters) to the public map page', async () => {
+    const res = await h.request.get('/public');
+    expect([res.status, res.headers.location]).toEqual([302, '/#/packages/public/pages/index/index']);
+  });
+
   it('lets the reporter withdraw a leaked link: the old one stops working, the new one works', async () => {
     expect((await h.request.post(`/api/v1/cases/${c.id}/tracking-link/revoke`).set(auth(follower))).status).toBe(403);
     expect((await h.request.post(`/api/v1/cases/${c.id}/tracking-link/revoke`).set(auth(inspector))).status).toBe(403);

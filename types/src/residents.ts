@@ -64,3 +64,46 @@ export interface DeleteAccountDto {
   /** Reports kept for the city's record, now without any link to the person. */
   reportsKept: number;
 }
+
+/**
+ * GET /api/v1/map/place?lat=&lng= (WGS-84): the place under the pin picker's centre, from FineCity's own
+ * grid locator. A point outside the service area answers 422 `location.outside_service_area` with the same
+ * message a report there would get.
+ */
+export interface PinPlaceDto {
+  districtName: string;
+  streetName: string | null;
+  communityName: string | null;
+  gridName: string | null;
+  /** 中山区 · 青泥洼桥街道 · 长春路社区 · 第3网格 (the names that exist, joined by " · "). */
+  label: string;
+}
+
+/** What earned points (config/points.json): a registered report, and the first finder's bonus. */
+export type PointsKind = 'registered' | 'first_finder';
+
+/** GET /api/v1/me/points: the resident's 积分, computed from case events. */
+export interface MyPointsDto {
+  total: number;
+  /** This Beijing month's points, what the monthly list ranks. */
+  month: number;
+  /** The resident asked not to appear on the public 市民监督员 list. */
+  optedOut: boolean;
+  entries: { caseId: string; caseNo: string; category: string; kind: PointsKind; points: number; at: string }[];
+  /** The rules as config states them, for the page to explain. */
+  rules: { registered: number; firstFinder: number };
+}
+
+/** POST /api/v1/me/points/listing {listed}: appear on (true) or leave (false) the monthly list. */
+export interface PointsListingBody {
+  listed: boolean;
+}
+
+/**
+ * GET /api/v1/public/top-reporters?month=YYYY-MM&districtCode= (no login): the monthly 市民监督员 list per
+ * district, masked nicknames only (张*, 微信用户**12), opted-out residents left out.
+ */
+export interface TopReportersDto {
+  month: string;
+  districts: { districtCode: string; districtName: string; rows: { rank: number; nickname: string; points: number }[] }[];
+}

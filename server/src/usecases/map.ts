@@ -1,4 +1,4 @@
-import type { MapAreaDto, MapAreaOutlineDto, MapConfigDto, MapDatum, OrgLevel } from '@finecity/types';
+import type { MapAreaDto, MapAreaOutlineDto, MapConfigDto, MapDatum, OrgLevel, PinPlaceDto } from '@finecity/types';
 import { AppError } from '../domain/errors.js';
 import type { OrgGeo, Shape } from './admin/org-import.js';
 import type { CurrentUser, Deps } from './deps.js';
@@ -110,4 +110,24 @@ export async function mapArea(deps: Pick<Deps, 'org' | 'leader'>, user: CurrentU
       return geometry ? [{ code: u.code, name: u.name, level: u.level as MapAreaOutlineDto['level'], geometry, own: u.code === own.code }] : [];
     }),
   };
+}
+
+/**
+ * The place under the resident's pin (issue 13, item 1): district · street · community · grid from the grid
+ * locator, the same lookup a report there goes through, so a point the picker accepts is one the report accepts
+ * (and a refused one gets the report's own message).
+ */
+export function pinPlace(deps: Pick<Deps, 'locator' | 'org'>, lat: number, lng: number): PinPlaceDto {
+  const where = deps.locator.locate(lat, lng);
+  if (!where) throw new AppError('location.outside_service_area', '该位置不在大连市服务范围内', { lat, lng });
+  const name = (code: string | null) => (code ? deps.org.get(code)?.name ?? null : null);
+  const place = {
+    districtName: name(where.districtCode) ?? '大连市',
+    streetName: name(where.streetCode),
+    communityName: name(where.communityCode),
+    gridName: name(where.gridCode),
+  };
+  if (!where.gridCode) throw new AppError('location.outside_service_area', '该位置尚未划入网格', { lat, lng });
+  const label = [place.districtName, place.streetName, place.communityName, place.gridName].filter(Boolean).join(' · ');
+  return { ...place, label };
 }

@@ -2,7 +2,10 @@ import type Router from '@koa/router';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { createTileRenderer, parseTileKey, TILE_SIZE } from '../../sandbox/tiles.js';
-import { mapArea, mapConfig, tileOutlines } from '../../usecases/map.js';
+import { z } from 'zod';
+import { mapArea, mapConfig, pinPlace, tileOutlines } from '../../usecases/map.js';
+import { latField, lngField } from '../schemas/coords.js';
+import { parse } from '../validate.js';
 import { currentUser, requireUser } from '../auth.js';
 import type { ApiRegistry } from '../openapi.js';
 
@@ -21,6 +24,18 @@ export function mapRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
   router.get('/api/v1/map/area', requireUser(deps), async (ctx) => {
     ctx.set('Cache-Control', 'private, max-age=300');
     ctx.body = await mapArea(deps, currentUser(ctx));
+  });
+
+  const placeQuery = z.object({ lat: latField, lng: lngField }).strict();
+  api.add({
+    method: 'get', path: '/api/v1/map/place', tag: 'map', auth: false, query: placeQuery,
+    summary: 'The place under a map pin (WGS-84): district · street · community · grid from the grid locator, as a report there would be placed',
+    responses: { 200: 'PinPlaceDto', 400: 'bad coordinates', 422: 'outside the service area (the message a report there gets)' },
+  });
+  router.get('/api/v1/map/place', (ctx) => {
+    const q = parse(placeQuery, ctx.query);
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = pinPlace(deps, q.lat, q.lng);
   });
 
   if (deps.config.map.tileUrl && !deps.config.sandbox.enabled) return;

@@ -102,4 +102,14 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.redirect(`/#/pages/track/index?t=${token}`);
   });
+
+  api.add({
+    method: 'get', path: '/public', tag: 'public', auth: false,
+    summary: 'The public map and list of the city\'s cases (no login): redirects to the H5 page',
+    responses: { 302: 'to /#/packages/public/pages/index/index' },
+  });
+  router.get('/public', (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.redirect('/#/packages/public/pages/index/index');
+  });
 }
