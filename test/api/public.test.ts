@@ -3,7 +3,7 @@
 // level; answers carry an ETag and are rate-limited.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'drizzle-orm';
-import type { CaseDto, PublicCaseDto, PublicCaseListDto, PublicMapDto, SandboxAccount } from '@finecity/types';
+import type { CaseDto, PublicCaseDto, PublicCaseListDto, PublicDistrictsDto, PublicMapDto, SandboxAccount } from '@finecity/types';
 import { rowsOf } from '../../server/src/adapters/postgres/case-repository.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
@@ -122,11 +122,27 @@ describe('the public list, map and case page', () => {
     ]);
   });
 
+  it('lists the districts and pilot zones for the filter, and filters by a pilot zone', async () => {
+    const res = await h.request.get('/api/v1/public/districts');
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBeTruthy();
+    const { districts } = res.body as PublicDistrictsDto;
+    expect(districts).toContainEqual({ code: grid.orgNodeCode!.slice(0, 6), name: '中山区' });
+    expect(districts.every((d) => Object.keys(d).sort().join() === 'code,name')).toBe(true);
+    // Areas only: no city departments or squads, which hang under the city and the districts too.
+    expect(districts.every((d) => /^(\d{6}|PZ-[A-Z]+)$/.test(d.code))).toBe(true);
+    const zone = districts.find((d) => d.code.startsWith('PZ-'))!;
+    expect(zone.name).toMatch(/区$/);
+    const none = await h.request.get('/api/v1/public/cases').query({ districtCode: zone.code });
+    expect(none.status).toBe(200);
+    expect((none.body as PublicCaseListDto).items.map((x) => x.id)).not.toContain(named.id);
+  });
+
   it('answers unregistered, rejected and unknown cases with 404 and bad ids with 400', async () => {
     for (const c of [unregistered, rejected]) expect((await h.request.get(`/api/v1/public/cases/${c.id}`)).status).toBe(404);
     expect((await h.request.get('/api/v1/public/cases/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await h.request.get('/api/v1/public/cases/x')).status).toBe(400);
-    for (const q of [{ status: 'all' }, { from: '2026-02-30' }, { districtCode: '21' }, { pageSize: '500' }, { from: '2026-12-02', to: '2026-12-01' }]) {
+    for (const q of [{ status: 'all' }, { from: '2026-02-30' }, { districtCode: '21' }, { districtCode: 'DEPT-CG' }, { pageSize: '500' }, { from: '2026-12-02', to: '2026-12-01' }]) {
       expect((await h.request.get('/api/v1/public/cases').query(q)).status).toBe(400);
     }
   });

@@ -62,3 +62,8 @@ export interface PublicCaseDto extends PublicCaseSummaryDto {
 export interface PublishPhotoBody {
   published: boolean;
 }
+
+/** GET /api/v1/public/districts: the districts and pilot zones the public filter offers. */
+export interface PublicDistrictsDto {
+  districts: { code: string; name: string }[];
+}

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { PUBLIC_STATUSES, type PublicCaseDto, type PublicCaseListDto, type PublicMapDto, type PublishPhotoBody } from '@finecity/types';
+import { PUBLIC_STATUSES, type PublicCaseDto, type PublicCaseListDto, type PublicDistrictsDto, type PublicMapDto, type PublishPhotoBody } from '@finecity/types';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
@@ -21,7 +21,8 @@ const MAX_AGE_S = 30;
 const filters = {
   categoryCode: z.string().trim().regex(/^[0-9A-Z-]{1,20}$/, '类别编码不正确').optional(),
   status: z.enum(PUBLIC_STATUSES).optional(),
-  districtCode: z.string().trim().regex(/^\d{6}$/, '区县编码为 6 位数字').optional(),
+  // A district's 6-digit code, or a pilot zone's (PZ-GXQ): the codes GET /api/v1/public/districts lists.
+  districtCode: z.string().trim().regex(/^(\d{6}|PZ-[A-Z]{2,8})$/, '区县编码不正确').optional(),
   from: beijingDate.optional(),
   to: beijingDate.optional(),
 };
@@ -88,6 +89,17 @@ export function publicRoutes(router: Router, api: ApiRegistry, deps: AppDeps): v
   router.get('/api/v1/public/cases/:id', limited, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);
     cacheable(ctx, (await publicCase(deps, id, photoUrl)) satisfies PublicCaseDto);
+  });
+
+  api.add({
+    method: 'get', path: '/api/v1/public/districts', tag: 'public', auth: false,
+    summary: 'The districts (and pilot zones) under the city, for the public filter: code and name only; ETag, rate-limited',
+    responses: { 200: 'PublicDistrictsDto', 304: 'not modified', 429: 'too many requests' },
+  });
+  router.get('/api/v1/public/districts', limited, (ctx) => {
+    const city = deps.org.all().find((n) => n.level === 'city');
+    const districts = city ? deps.org.children(city.code).filter((n) => n.level === 'district').map((n) => ({ code: n.code, name: n.name })) : [];
+    cacheable(ctx, { districts } satisfies PublicDistrictsDto);
   });
 
   const auth = requireUser(deps);
