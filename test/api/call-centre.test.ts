@@ -181,7 +181,8 @@ describe('the public tracking page', () => {
     expect(view.replies.map((r) => r.body)).toEqual(['已安排维修，预计明天修复']);
     const text = JSON.stringify(res.body);
     for (const secret of ['王五', '13700002222', '内部', operator.account.name, district.account.name, caseId]) expect(text).not.toContain(secret);
-    expect(Object.keys(view).sort()).toEqual(['caseNo', 'categoryName', 'place', 'replies', 'statusText', 'timeline']);
+    expect(Object.keys(view).sort()).toEqual(['caseNo', 'categoryName', 'photos', 'place', 'replies', 'statusText', 'timeline']);
+    expect(view.photos).toEqual([]);
   });
 
   it('answers 404 to an unknown or malformed token, the same way', async () => {

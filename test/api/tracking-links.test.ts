@@ -66,6 +66,19 @@ describe('tracking links', () => {
     expect((await h.request.get('/t/short')).status).toBe(404);
   });
 
+  it('shows the photos staff published, and only those', async () => {
+    expect(((await track(first)).body as TrackingDto).photos).toEqual([]);
+    const photoId = c.photos![0]!.id;
+    await h.request.post(`/api/v1/cases/${c.id}/photos/${photoId}/publish`).set(auth(dispatcher)).send({ published: true }).expect(200);
+    const view = (await track(first)).body as TrackingDto;
+    expect(view.photos).toHaveLength(1);
+    expect(view.photos[0]!.kind).toBe('before');
+    expect(view.photos[0]!.thumbUrl).toContain(photoId);
+    expect((await h.request.get(view.photos[0]!.url.replace(/^https?:\/\/[^/]+/, ''))).status).toBe(200);
+    await h.request.post(`/api/v1/cases/${c.id}/photos/${photoId}/publish`).set(auth(dispatcher)).send({ published: false }).expect(200);
+    expect(((await track(first)).body as TrackingDto).photos).toEqual([]);
+  });
+
   it('sends /public (the address printed on posters) to the public map page', async () => {
     const res = await h.request.get('/public');
     expect([res.status, res.headers.location]).toEqual([302, '/#/packages/public/pages/index/index']);

@@ -37,6 +37,8 @@ export interface TrackingDto {
   place: string;
   timeline: { title: string; at: string }[];
   replies: { body: string; at: string }[];
+  /** Photos staff published (issue 13), as on the public case page: signed, expiring URLs. */
+  photos: { kind: 'before' | 'after'; url: string; thumbUrl: string }[];
 }
 
 /** `GET /api/v1/places?parent=`: an area below `parent`, with a WGS-84 point for the map (null: not gridded yet). */

@@ -41,6 +41,7 @@ describe('the public tracking page', () => {
     caseNo: 'DL20261202-000007', categoryName: '暴露垃圾', statusText: '已派遣，等待处置', place: '中山区 桃源街道',
     timeline: [{ title: '已收到', at: '2026-12-02 10:00' }, { title: '受理', at: '2026-12-02 10:30' }, { title: '派遣', at: '2026-12-02 11:00' }],
     replies: [{ body: '已安排维修，预计明天修复', at: '2026-12-02 11:30' }],
+    photos: [],
   }
 
   it('shows status, steps and public replies without logging in, and sends no token of a stored session', async () => {

@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import type { CaseState } from '@finecity/types';
 import type { CallCentreReads, PlaceRow } from '../../usecases/channels/call-centre-ports.js';
 import { rowsOf } from './case-repository.js';
 import type { Db } from './database.js';
-import { caseComments, caseEvents, cases, channelTickets } from './schema.js';
+import { caseComments, caseEvents, casePhotos, cases, channelTickets } from './schema.js';
 
 /** The call centre's channel and the origin of tickets filed at its console (usecases/channels/hotline.ts). */
 const CALL_CENTRE = and(eq(channelTickets.channelId, '12319'), eq(channelTickets.origin, 'console'));
@@ -43,7 +43,7 @@ export function pgCallCentreReads(db: Db): CallCentreReads {
           union all select case_id from case_tracking_tokens where token_hash = ${tokenHash})`)
         .limit(1);
       if (!c) return null;
-      const [steps, replies] = await Promise.all([
+      const [steps, replies, photos] = await Promise.all([
         db
           .select({ action: caseEvents.action, toState: caseEvents.toState, at: caseEvents.at })
           .from(caseEvents)
@@ -55,9 +55,18 @@ export function pgCallCentreReads(db: Db): CallCentreReads {
           .from(caseComments)
           .where(and(eq(caseComments.caseId, c.id), eq(caseComments.public, true), ne(caseComments.authorRole, 'resident')))
           .orderBy(asc(caseComments.createdAt), asc(caseComments.id)),
+        // Published photos only (issue 13: staff decide, for faces and number plates), as the public case page.
+        db
+          .select({ id: casePhotos.id, kind: casePhotos.kind })
+          .from(casePhotos)
+          .where(and(eq(casePhotos.caseId, c.id), isNotNull(casePhotos.publishedAt)))
+          .orderBy(asc(casePhotos.eventSeq), asc(casePhotos.createdAt)),
       ]);
       const { id: _id, ...rest } = c;
-      return { ...rest, state: c.state as CaseState, steps: steps.map((s) => ({ ...s, toState: s.toState as CaseState })), replies };
+      return {
+        ...rest, state: c.state as CaseState, steps: steps.map((s) => ({ ...s, toState: s.toState as CaseState })), replies,
+        photos: photos.map((p) => ({ id: p.id, kind: p.kind === 'after' ? ('after' as const) : ('before' as const) })),
+      };
     },
 
     async placesBelow(parentCode) {

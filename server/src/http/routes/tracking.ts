@@ -14,7 +14,7 @@ export function trackingRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
   const limiter = new RateLimiterMemory({ points: LOOKUPS_PER_MINUTE, duration: 60 });
   api.add({
     method: 'get', path: '/api/v1/track/:token', tag: 'channels', auth: false,
-    summary: 'Public tracking of a case filed by the 12319 call centre: case number, category, status, street-level place, public steps and public replies; no names, phones or internal notes',
+    summary: 'Public tracking of a case by its 12319 caller token or its tracking link (/t/<token>): case number, category, status, street-level place, public steps, public replies and published photos; no names, phones or internal notes',
     responses: { 200: 'TrackingDto', 404: 'unknown token', 429: 'too many lookups' },
   });
   router.get('/api/v1/track/:token', async (ctx) => {
@@ -23,7 +23,7 @@ export function trackingRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
     } catch {
       throw new AppError('rate_limited', '查询过于频繁，请稍后再试');
     }
-    const view = await trackCase(deps, String(ctx.params.token ?? ''));
+    const view = await trackCase(deps, String(ctx.params.token ?? ''), (id, v) => deps.signer.photoUrl(id, v, deps.clock.now()));
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.body = view satisfies TrackingDto;

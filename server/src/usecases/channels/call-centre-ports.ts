@@ -30,6 +30,8 @@ export interface TrackedCase {
   steps: { action: string; toState: CaseState; at: Date }[];
   /** Staff comments marked public, oldest first (never their authors). */
   replies: { body: string; at: Date }[];
+  /** Photos a staff member published (faces and plates: nothing else is public), before ones first. */
+  photos: { id: string; kind: 'before' | 'after' }[];
 }
 
 /** A place to pick when a caller gives no address we can match (the 话务台 and the 待定位 queue). */

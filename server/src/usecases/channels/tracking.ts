@@ -7,7 +7,7 @@ import type { TrackedCase } from './call-centre-ports.js';
 
 /**
  * The public tracking page (issue 11, item 3): anyone holding the link reads the case's status, its public
- * steps and the public replies. Nothing else: no names, no phone numbers, no notes, no internal comments,
+ * steps, the public replies and the photos staff published (issue 13). Nothing else: no names, no phone numbers, no notes, no internal comments,
  * the place only to the street. An unknown token answers like a missing page.
  */
 export type TrackingView = TrackingDto;
@@ -58,7 +58,10 @@ export function placeOf(deps: Pick<Deps, 'org'>, c: Pick<TrackedCase, 'districtC
   return names.length ? names.join(' ') : '大连市';
 }
 
-export async function trackCase(deps: Deps, token: string): Promise<TrackingView> {
+/** Signed, expiring photo URLs (an <image> tag sends no token), made by the caller's URL signer. */
+export type PhotoUrl = (id: string, variant: 'full' | 'thumb') => string;
+
+export async function trackCase(deps: Deps, token: string, photoUrl: PhotoUrl): Promise<TrackingView> {
   const missing = () => new AppError('not_found', '查询链接无效或已失效');
   if (!TOKEN.test(token)) throw missing();
   const hash = crypto.createHash('sha256').update(token).digest('hex');
@@ -71,5 +74,6 @@ export async function trackCase(deps: Deps, token: string): Promise<TrackingView
     place: placeOf(deps, c),
     timeline: timeline(c),
     replies: c.replies.map((r) => ({ body: r.body, at: formatBeijing(r.at) })),
+    photos: c.photos.map((p) => ({ kind: p.kind, url: photoUrl(p.id, 'full'), thumbUrl: photoUrl(p.id, 'thumb') })),
   };
 }
