@@ -47,6 +47,14 @@ const rulesSchema = z.object({
   demoAccounts: z.object({ inspectorGrids: z.number().int().min(2).max(20) }),
   /** An inspector's check-in within this many metres of the reported point counts as on site. */
   checkIn: z.object({ radiusM: z.number().positive().max(5000) }).default({ radiusM: 200 }),
+  /**
+   * 积分 (issue 13, item 7): points for a resident's report once registered, and a bonus when it was the first
+   * report of the problem (no earlier open case of the category within the duplicate rule). Nothing for a
+   * report rejected or merged as a duplicate. The monthly list shows this many residents per district.
+   */
+  points: z
+    .object({ registered: z.number().int().min(0).max(100), firstFinder: z.number().int().min(0).max(100), monthlyListSize: z.number().int().min(1).max(100) })
+    .default({ registered: 2, firstFinder: 3, monthlyListSize: 10 }),
 });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/);

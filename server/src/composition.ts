@@ -14,6 +14,7 @@ import { pgCompanyStore } from './adapters/postgres/company-repository.js';
 import { pgInspectorStore } from './adapters/postgres/inspector-repository.js';
 import { pgNearbyStore } from './adapters/postgres/nearby-repository.js';
 import { pgResidentPrivacy } from './adapters/postgres/privacy-repository.js';
+import { pgPointsStore } from './adapters/postgres/points-repository.js';
 import { pgPublicCaseReads } from './adapters/postgres/public-repository.js';
 import { pgTrackingLinks } from './adapters/postgres/tracking-link-repository.js';
 import { hmacTrackingTokens } from './adapters/auth/tracking-tokens.js';
@@ -310,6 +311,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     inspector: pgInspectorStore(database.db),
     nearby: pgNearbyStore(database.db),
     privacy: pgResidentPrivacy(database.db),
+    points: pgPointsStore(database.db),
     publicCases: pgPublicCaseReads(database.db),
     trackingLinks: { tokens: hmacTrackingTokens(config.authSecret), store: pgTrackingLinks(database.db), publicBaseUrl: config.publicBaseUrl },
     channelIntake: pgChannelIntakeStore(database.db),

@@ -27,6 +27,9 @@ export interface ActionOutcome {
   view: CaseView | null;
 }
 
+/** The decisions that give or take a report's points (registered; rejected or merged as a duplicate). */
+const POINTS_ACTIONS: ReadonlySet<string> = new Set(['register', 'reject', 'merge']);
+
 /**
  * One user intent on a case, one transaction: load and lock the case once, authorize, decide, save the
  * patch with its event, photos and outbox effects, and answer from the rows of that transaction.
@@ -61,6 +64,7 @@ export async function actOnCase(deps: Deps, user: CurrentUser, caseId: string, i
       const photos = stored.map((p) => p.meta);
       const next = await tx.cases.saveDecision(row, decision.patch, { responsiblePath, now }, event, photos, effectsToRecord(deps, decision.effects));
       if (cmd.action === 'merge') await tx.cases.moveFollowers(row.id, cmd.intoCaseId, now);
+      if (POINTS_ACTIONS.has(cmd.action)) await tx.points.refreshCase(row.id, deps.policy.rules.points);
       const facts = scopeFacts(user, next, loaded.callerFollows);
       if (!canSee(user.roles, facts)) return { row: next, view: null };
       // The answer is the timeline read with the lock plus what this decision added: no second read.

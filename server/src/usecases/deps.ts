@@ -13,6 +13,7 @@ import type { WeComSignIn } from './wecom-login.js';
 import type { WorkingCalendarStore } from './admin/calendar.js';
 import type { NearbyStore } from './residents/nearby-ports.js';
 import type { ResidentPrivacyStore } from './residents/privacy-ports.js';
+import type { PointsStore } from './residents/points-ports.js';
 import type { PublicCaseReads } from './public/public-ports.js';
 import type { TrackingLinkPorts } from './residents/tracking-links.js';
 import type { CategoryCatalog } from './admin/categories.js';
@@ -115,6 +116,8 @@ export interface Deps {
   nearby?: NearbyStore;
   /** A resident's data export and 注销 (issue 13, item 5); absent → those routes answer 503. */
   privacy?: ResidentPrivacyStore;
+  /** Residents' 积分 and the monthly list (issue 13, item 7); absent → those routes answer 503. */
+  points?: PointsStore;
   /** The public view of registered cases and photo publishing (issue 13, item 3); absent → those routes answer 503. */
   publicCases?: PublicCaseReads;
   /** Every case's tracking link /t/<token> (issue 13, item 4); absent → those routes answer 503. */

@@ -7,6 +7,7 @@ import type { CaseSource, OrgLevel } from '@finecity/types';
 import type { CasePatch, Effect } from '../domain/case-machine.js';
 import type { OfficialAccountStore } from './account-repositories.js';
 import type { AccountabilityStore, CaseCommentStore } from './supervision/ports.js';
+import type { PointsLedger } from './residents/points-ports.js';
 
 /**
  * Persistence as the use cases see it: ports phrased in the domain's words. The implementations live in
@@ -269,6 +270,8 @@ export interface TxPorts {
   accountability: AccountabilityStore;
   /** Talking on a case (issue 10, item 5). */
   comments: CaseCommentStore;
+  /** Residents' points, rebuilt per case by the decisions that change them (issue 13, item 7). */
+  points: PointsLedger;
 }
 
 export interface UnitOfWork {

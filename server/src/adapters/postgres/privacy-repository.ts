@@ -41,6 +41,7 @@ export function pgResidentPrivacy(db: Db): ResidentPrivacyStore {
           with u as (update cases set reporter_id = null, updated_at = ${at.toISOString()}::timestamptz where reporter_id = ${userId}::uuid returning 1)
           select count(*)::int as n from u`));
         await tx.execute(sql`delete from subscription_credits where user_id = ${userId}::uuid`);
+        await tx.execute(sql`delete from resident_points where user_id = ${userId}::uuid`);
         await tx.execute(sql`delete from case_followers where user_id = ${userId}::uuid`);
         await tx.execute(sql`delete from idempotency_keys where user_id = ${userId}::uuid`);
         await tx.execute(sql`delete from oa_bind_codes where user_id = ${userId}::uuid`);

@@ -69,6 +69,8 @@ export const users = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     /** Third-party inspectors (issue 11): the company they work for; it bounds what they see. */
     companyId: text('company_id').references(() => companies.id),
+    /** A resident appears on the public monthly 市民监督员 list unless they opt out (issue 13, item 7). */
+    pointsListed: boolean('points_listed').notNull().default(true),
   },
   (t) => [
     uniqueIndex('users_openid_uq').on(t.openid),
@@ -252,6 +254,29 @@ export const casePhotos = pgTable(
     publishedAt: ts('published_at'),
   },
   (t) => [index('case_photos_case_idx').on(t.caseId), check('case_photos_kind_check', sql`${t.kind} in ('before','after')`)],
+);
+
+/**
+ * 积分 (issue 13, item 7): a projection of the case events, one row per case and kind of credit. A decision
+ * that changes a case's credit rebuilds that case's rows in its own transaction; a full rebuild from the events
+ * gives the same rows (config/rules.json `points`).
+ */
+export const residentPoints = pgTable(
+  'resident_points',
+  {
+    caseId: uuid('case_id').notNull().references(() => cases.id),
+    kind: text('kind').notNull(),
+    userId: uuid('user_id').notNull().references(() => users.id),
+    points: integer('points').notNull(),
+    districtCode: text('district_code').notNull(),
+    earnedAt: ts('earned_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.kind] }),
+    index('resident_points_user_idx').on(t.userId),
+    index('resident_points_earned_idx').on(t.earnedAt),
+    check('resident_points_kind_check', sql`${t.kind} in ('registered','first_finder')`),
+  ],
 );
 
 /** Reporters whose duplicate was merged follow the surviving case. */

@@ -11,11 +11,12 @@ import { pgOutbox } from './outbox-repository.js';
 import { pgOrgGridStore } from './org-import-repository.js';
 import { pgPolicyTxStore } from './policy-repository.js';
 import { pgStaffRoster } from './staff-repository.js';
+import { pgPointsLedger } from './points-repository.js';
 
 /** The ports bound to one connection or transaction. */
 export function portsOn(db: DbOrTx): TxPorts {
   return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db), staff: pgStaffRoster(db), staffAccounts: pgStaffAccountStore(db), policy: pgPolicyTxStore(db), orgGrids: pgOrgGridStore(db),
-    accountability: pgAccountabilityStore(db), comments: pgCaseCommentStore(db) };
+    accountability: pgAccountabilityStore(db), comments: pgCaseCommentStore(db), points: pgPointsLedger(db) };
 }
 
 /** `uow.run(async (tx) => …)`: one database transaction, the ports bound to it. */

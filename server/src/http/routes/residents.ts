@@ -1,10 +1,12 @@
 import type Router from '@koa/router';
-import type { DeleteAccountDto, FollowDto, MyDataDto, NearbyDto } from '@finecity/types';
+import type { DeleteAccountDto, FollowDto, MyDataDto, MyPointsDto, NearbyDto, TopReportersDto } from '@finecity/types';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
 import { followCase, nearbyCases } from '../../usecases/residents/nearby.js';
 import { deleteMyAccount, exportMyData } from '../../usecases/residents/privacy.js';
+import { myPoints, setPointsListing, topReporters } from '../../usecases/residents/points.js';
 import { revokeTrackingLink, trackingLinkOf } from '../../usecases/residents/tracking-links.js';
 import { jsonBody } from '../body.js';
 import { currentUser, requireUser } from '../auth.js';
@@ -22,6 +24,18 @@ const nearbyQuery = z.object({
 
 /** POST /api/v1/me/delete: the resident says so explicitly, so a stray request closes nothing. */
 const deleteBody = z.object({ confirm: z.literal(true, '请确认注销：confirm 须为 true') }).strict();
+
+/** POST /api/v1/me/points/listing. */
+const listingBody = z.object({ listed: z.boolean('listed 须为 true 或 false') }).strict();
+
+/** GET /api/v1/public/top-reporters: a Beijing month (default: this one) and optionally one district. */
+const topQuery = z.object({
+  month: z.string().trim().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM').optional(),
+  districtCode: z.string().trim().regex(/^\d{6}$/, '区县编码应为 6 位数字').optional(),
+}).strict();
+
+/** Lookups of the public list one address may make per minute. */
+const TOP_LIST_PER_MINUTE = 60;
 
 /** Residents on the map (issue 13, item 2). Registered before caseRoutes: /cases/nearby is not /cases/:id. */
 export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
@@ -111,5 +125,42 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
   router.get('/public', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.redirect('/#/packages/public/pages/index/index');
+  });
+
+  api.add({
+    method: 'get', path: '/api/v1/me/points', tag: 'residents', auth: true,
+    summary: 'The resident\'s 积分: total, this Beijing month, every credit (registered, first finder) and the rules; computed from case events',
+    responses: { 200: 'MyPointsDto', 401: 'not logged in', 403: 'not a resident' },
+  });
+  router.get('/api/v1/me/points', auth, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = (await myPoints(deps, currentUser(ctx))) satisfies MyPointsDto;
+  });
+
+  api.add({
+    method: 'post', path: '/api/v1/me/points/listing', tag: 'residents', auth: true, body: listingBody,
+    summary: 'Appear on (listed: true) or leave (false) the public monthly 市民监督员 list',
+    responses: { 200: 'MyPointsDto', 400: 'bad body', 401: 'not logged in', 403: 'not a resident' },
+  });
+  router.post('/api/v1/me/points/listing', auth, jsonBody, async (ctx) => {
+    const { listed } = parse(listingBody, ctx.request.body);
+    ctx.body = (await setPointsListing(deps, currentUser(ctx), listed)) satisfies MyPointsDto;
+  });
+
+  const topLimiter = new RateLimiterMemory({ points: TOP_LIST_PER_MINUTE, duration: 60 });
+  api.add({
+    method: 'get', path: '/api/v1/public/top-reporters', tag: 'public', auth: false, query: topQuery,
+    summary: 'The monthly 市民监督员 list per district (no login): masked nicknames and points only, opted-out residents left out',
+    responses: { 200: 'TopReportersDto', 400: 'bad month or district', 429: 'too many lookups' },
+  });
+  router.get('/api/v1/public/top-reporters', async (ctx) => {
+    const q = parse(topQuery, ctx.query);
+    try {
+      await topLimiter.consume(ctx.ip || 'unknown');
+    } catch {
+      throw new AppError('rate_limited', '查询过于频繁，请稍后再试');
+    }
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = (await topReporters(deps, q)) satisfies TopReportersDto;
   });
 }
