@@ -85,7 +85,13 @@ const notificationsSchema = z.object({
   templates: z.record(
     z.string(),
     z.object({
-      subscribe: z.object({ templateId: z.string().min(1), page: z.string().min(1) }),
+      /**
+       * `longTermTemplateId`: the template's long-term (长期订阅) id, only where the account's service category
+       * allows long-term messages (政务民生 and similar:
+       * https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message-overview.html).
+       * Remove it when the account does not qualify: residents then give one-time consents only.
+       */
+      subscribe: z.object({ templateId: z.string().min(1), page: z.string().min(1), longTermTemplateId: z.string().min(1).optional() }),
       oaTemplate: z.object({ templateId: z.string().min(1) }),
       sms: z.object({ templateCode: z.string().min(1) }),
       fields: z.record(z.string().regex(/^[a-z_]+\d+$/), z.string()),

@@ -13,9 +13,9 @@ import { WECOM_PREFIX } from './wecom-api.js';
  * - POST /sandbox/control/fail {path, errcode?, errmsg?, httpStatus?, delayMs?, times?}
  * - POST /sandbox/control/reset               forget record, follows, credits, windows, media, failures (not tokens)
  * - POST /sandbox/control/follow {oaOpenid, subscribed}
- * - POST /sandbox/control/subscribe-credit {openid, templateId, count, set?}   adds (or sets) credits
+ * - POST /sandbox/control/subscribe-credit {openid, templateId, count?, set?, longTerm?}   adds (or sets) credits; grants or withdraws a long-term subscription
  * - GET  /sandbox/control/subscribe-credit?openid=&templateId=
- * - POST /sandbox/control/subscribe-mode {strict}
+ * - POST /sandbox/control/subscribe-mode {strict?, longTermAllowed?}   strict credits; whether the account may use long-term templates (else 40037)
  * - POST /sandbox/control/expire-tokens {appid?}
  */
 const fail = z
@@ -29,8 +29,9 @@ const fail = z
   })
   .refine((f) => f.errcode !== undefined || f.httpStatus !== undefined || f.delayMs !== undefined, 'give errcode, httpStatus or delayMs');
 const follow = z.object({ oaOpenid: z.string().min(1), subscribed: z.boolean() });
-const credit = z.object({ openid: z.string().min(1), templateId: z.string().min(1), count: z.number().int(), set: z.boolean().optional() });
-const mode = z.object({ strict: z.boolean() });
+const credit = z.object({ openid: z.string().min(1), templateId: z.string().min(1), count: z.number().int().optional(), set: z.boolean().optional(), longTerm: z.boolean().optional() })
+  .refine((c) => c.count !== undefined || c.longTerm !== undefined, 'count 或 longTerm 至少给一个');
+const mode = z.object({ strict: z.boolean().optional(), longTermAllowed: z.boolean().optional() }).refine((m) => m.strict !== undefined || m.longTermAllowed !== undefined, 'strict 或 longTermAllowed 至少给一个');
 const expire = z.object({ appid: z.string().optional() });
 const messages = z.object({
   openid: z.string().optional(),
@@ -84,17 +85,21 @@ export function controlApi(router: Router, state: SandboxState): void {
   });
   router.post('/sandbox/control/subscribe-credit', (ctx) => {
     const c = parsed(ctx, credit, body(ctx));
-    if (c) ctx.body = { openid: c.openid, templateId: c.templateId, count: state.addCredit(c.openid, c.templateId, c.count, c.set) };
+    if (!c) return;
+    if (c.longTerm !== undefined) state.setLongTerm(c.openid, c.templateId, c.longTerm);
+    const count = c.count !== undefined ? state.addCredit(c.openid, c.templateId, c.count, c.set) : state.credit(c.openid, c.templateId);
+    ctx.body = { openid: c.openid, templateId: c.templateId, count, longTerm: state.hasLongTerm(c.openid, c.templateId) };
   });
   router.get('/sandbox/control/subscribe-credit', (ctx) => {
     const c = parsed(ctx, z.object({ openid: z.string().min(1), templateId: z.string().min(1) }), ctx.query);
-    if (c) ctx.body = { ...c, count: state.credit(c.openid, c.templateId), strict: state.strictCredits };
+    if (c) ctx.body = { ...c, count: state.credit(c.openid, c.templateId), longTerm: state.hasLongTerm(c.openid, c.templateId), strict: state.strictCredits };
   });
   router.post('/sandbox/control/subscribe-mode', (ctx) => {
     const m = parsed(ctx, mode, body(ctx));
     if (!m) return;
-    state.strictCredits = m.strict;
-    ctx.body = { strict: state.strictCredits };
+    if (m.strict !== undefined) state.strictCredits = m.strict;
+    if (m.longTermAllowed !== undefined) state.longTermAllowed = m.longTermAllowed;
+    ctx.body = { strict: state.strictCredits, longTermAllowed: state.longTermAllowed };
   });
   router.post('/sandbox/control/expire-tokens', (ctx) => {
     const e = parsed(ctx, expire, body(ctx) ?? {});

@@ -59,6 +59,10 @@ export class SandboxState {
   private readonly forced = new Map<string, number[]>();
   private follows = new Map<string, boolean>();
   private credits = new Map<string, number>();
+  /** Long-term subscriptions accepted (openid, template id). */
+  private longTerm = new Set<string>();
+  /** The account's service category allows long-term templates (政务民生); when off, their ids answer 40037. */
+  longTermAllowed = true;
   private robotSends = new Map<string, number[]>();
   private failures = new Map<string, InjectedFailure[]>();
   private media = new Map<string, StoredMedia>();
@@ -163,6 +167,16 @@ export class SandboxState {
     return this.credits.get(`${openid}\u0000${templateId}`) ?? 0;
   }
 
+  hasLongTerm(openid: string, templateId: string): boolean {
+    return this.longTerm.has(`${openid}\u0000${templateId}`);
+  }
+
+  /** The user accepted (true) or turned off (false) a long-term template. */
+  setLongTerm(openid: string, templateId: string, on: boolean): void {
+    if (on) this.longTerm.add(`${openid}\u0000${templateId}`);
+    else this.longTerm.delete(`${openid}\u0000${templateId}`);
+  }
+
   addCredit(openid: string, templateId: string, count: number, set = false): number {
     const next = Math.max(0, (set ? 0 : this.credit(openid, templateId)) + count);
     this.credits.set(`${openid}\u0000${templateId}`, next);
@@ -216,6 +230,8 @@ export class SandboxState {
     this.record.clear();
     this.follows = new Map();
     this.credits = new Map();
+    this.longTerm = new Set();
+    this.longTermAllowed = true;
     this.robotSends = new Map();
     this.failures = new Map();
     this.media = new Map();

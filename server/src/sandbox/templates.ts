@@ -10,6 +10,8 @@ export interface SandboxTemplate {
   title: string;
   /** Data key → Chinese label (character_string1 → 案件编号). */
   fields: Record<string, string>;
+  /** Mini-program templates: one accept = one message, or long-term (one accept = many; issue 13, item 8). */
+  kind?: 'one_time' | 'long_term';
 }
 
 export interface SandboxTemplates {
@@ -22,7 +24,7 @@ export interface SandboxTemplates {
 export interface NotificationTemplatesConfig {
   templates: Record<
     string,
-    { subscribe: { templateId: string }; oaTemplate: { templateId: string }; sms: { templateCode: string }; fields: Record<string, string> }
+    { subscribe: { templateId: string; longTermTemplateId?: string }; oaTemplate: { templateId: string }; sms: { templateCode: string }; fields: Record<string, string> }
   >;
 }
 
@@ -55,7 +57,9 @@ export function sandboxTemplates(cfg?: NotificationTemplatesConfig): SandboxTemp
   for (const [key, v] of Object.entries(cfg?.templates ?? {})) {
     const fields = Object.fromEntries(Object.entries(v.fields).map(([k, name]) => [k, LABELS[name] ?? name]));
     const base = { key, title: TITLES[key] ?? key, fields };
-    t.mp.set(v.subscribe.templateId, { id: v.subscribe.templateId, ...base });
+    t.mp.set(v.subscribe.templateId, { id: v.subscribe.templateId, ...base, kind: 'one_time' });
+    const lt = v.subscribe.longTermTemplateId;
+    if (lt) t.mp.set(lt, { id: lt, ...base, kind: 'long_term' });
     t.oa.set(v.oaTemplate.templateId, { id: v.oaTemplate.templateId, ...base });
     t.sms.set(v.sms.templateCode, { id: v.sms.templateCode, ...base });
   }

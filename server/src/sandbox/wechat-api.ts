@@ -136,14 +136,15 @@ function subscribeSend(ctx: Context, state: SandboxState): void {
   const err =
     tokenCheck(ctx, state, ['mp']) ??
     (!b ? [47001, 'data format error'] : null) ??
-    (!tpl ? [40037, 'invalid template id'] : null) ??
+    (!tpl || (tpl.kind === 'long_term' && !state.longTermAllowed) ? [40037, 'invalid template id'] : null) ??
     (typeof b?.touser !== 'string' || !OPENID.test(b.touser) ? [40003, 'invalid openid'] : null) ??
     (b?.miniprogram_state !== undefined && !['developer', 'trial', 'formal'].includes(String(b.miniprogram_state)) ? [47001, 'invalid miniprogram_state'] : null) ??
     dataCheck(tpl!, data, true) ??
-    creditCheck(state, String(b?.touser), String(b?.template_id));
+    creditCheck(state, String(b?.touser), tpl!);
   const m = { channel: 'subscribe' as const, recipient: { openid: String(b?.touser ?? '') }, templateId: String(b?.template_id ?? ''), ...(typeof b?.page === 'string' ? { page: b.page } : {}) };
   finish(ctx, state, err, { ...m, data: shown(tpl, data), content: renderTemplate(tpl, shown(tpl, data)) });
-  if (!err && state.credit(m.recipient.openid, m.templateId) > 0) state.addCredit(m.recipient.openid, m.templateId, -1);
+  // A long-term subscription is not spent; a one-time credit is.
+  if (!err && tpl?.kind !== 'long_term' && state.credit(m.recipient.openid, m.templateId) > 0) state.addCredit(m.recipient.openid, m.templateId, -1);
 }
 
 /**
@@ -151,10 +152,13 @@ function subscribeSend(ctx: Context, state: SandboxState): void {
  * https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message-overview.html). Default "trust the caller": the server keeps its own credit table, so
  * the sandbox accepts any valid request (and still spends a credit it was told of). Strict mode
  * (POST /sandbox/control/subscribe-mode {strict:true}, or the `strictCredits` option) refuses a send
- * without a credit granted through POST /sandbox/control/subscribe-credit: 43101.
+ * without a credit granted through POST /sandbox/control/subscribe-credit: 43101. A long-term template
+ * (长期订阅) needs the long-term grant instead ({longTerm: true}), which sending does not spend; turning it off
+ * ({longTerm: false}: the user switched the messages off in settings) brings back 43101.
  */
-function creditCheck(state: SandboxState, openid: string, templateId: string): Check {
-  if (!state.strictCredits || state.credit(openid, templateId) > 0) return null;
+function creditCheck(state: SandboxState, openid: string, tpl: SandboxTemplate): Check {
+  if (!state.strictCredits) return null;
+  if (tpl.kind === 'long_term' ? state.hasLongTerm(openid, tpl.id) : state.credit(openid, tpl.id) > 0) return null;
   return [43101, 'user refuse to accept the msg'];
 }
 

@@ -44,6 +44,8 @@ export interface UserDirectory {
 export interface SubscriptionCredits {
   /** Adds `added` credits (0 records the answer without one) and returns the balance. */
   add(userId: string, templateKey: string, added: number, at: Date): Promise<number>;
+  /** The user accepted (true) or refused (false) the template's long-term variant (issue 13, item 8). */
+  setLongTerm(userId: string, templateKey: string, on: boolean, at: Date): Promise<void>;
 }
 
 /** A staff member's one-time bind code, with its owner (read under lock). */

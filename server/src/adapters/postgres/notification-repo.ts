@@ -80,15 +80,16 @@ export function pgNotificationStore(db: DbOrTx): NotificationStore {
     async spendCredit(userId, templateKey, zero, now) {
       await db
         .update(subscriptionCredits)
-        .set({ credits: zero ? 0 : sql`greatest(${subscriptionCredits.credits} - 1, 0)`, updatedAt: now })
+        .set(zero ? { credits: 0, longTerm: false, updatedAt: now } : { credits: sql`case when ${subscriptionCredits.longTerm} then ${subscriptionCredits.credits} else greatest(${subscriptionCredits.credits} - 1, 0) end`, updatedAt: now })
         .where(and(eq(subscriptionCredits.userId, userId), eq(subscriptionCredits.templateKey, templateKey)));
     },
-    async hasCredit(userId, templateKey) {
+    async subscribeGrant(userId, templateKey) {
       const r = await db
-        .select({ credits: subscriptionCredits.credits })
+        .select({ credits: subscriptionCredits.credits, longTerm: subscriptionCredits.longTerm })
         .from(subscriptionCredits)
         .where(and(eq(subscriptionCredits.userId, userId), eq(subscriptionCredits.templateKey, templateKey)));
-      return (r[0]?.credits ?? 0) > 0;
+      if (r[0]?.longTerm) return 'long_term';
+      return (r[0]?.credits ?? 0) > 0 ? 'one_time' : null;
     },
   };
 }

@@ -355,6 +355,11 @@ export const subscriptionCredits = pgTable(
     userId: uuid('user_id').notNull().references(() => users.id),
     templateKey: text('template_key').notNull(),
     credits: integer('credits').notNull().default(0),
+    /**
+     * The user accepted the template's long-term (长期订阅) variant: every message may be sent without spending
+     * a credit until WeChat answers 43101 (the user turned it off), which clears it (issue 13, item 8).
+     */
+    longTerm: boolean('long_term').notNull().default(false),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.templateKey] }), check('subscription_credits_nonneg', sql`${t.credits} >= 0`)],

@@ -16,5 +16,11 @@ export function pgSubscriptionCredits(db: DbOrTx): SubscriptionCredits {
         .returning({ credits: subscriptionCredits.credits });
       return rows[0]?.credits ?? 0;
     },
+    async setLongTerm(userId, templateKey, on, at) {
+      await db
+        .insert(subscriptionCredits)
+        .values({ userId, templateKey, credits: 0, longTerm: on, updatedAt: at })
+        .onConflictDoUpdate({ target: [subscriptionCredits.userId, subscriptionCredits.templateKey], set: { longTerm: on, updatedAt: at } });
+    },
   };
 }

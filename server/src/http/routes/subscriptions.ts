@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../../composition.js';
-import { recordSubscribeResults } from '../../usecases/subscriptions.js';
+import { recordSubscribeResults, subscribeTemplates } from '../../usecases/subscriptions.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
@@ -10,15 +10,15 @@ import { parse } from '../validate.js';
 export function subscriptionRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({
     method: 'post', path: '/api/v1/subscriptions', tag: 'notifications', auth: true, body,
-    summary: 'Record the result of wx.requestSubscribeMessage: each "accept" is one subscribe-message credit for that template',
-    responses: { 200: '{credits: {templateId: n}}', 400: 'unknown template or bad body', 401: 'not logged in' },
+    summary: 'Record the result of wx.requestSubscribeMessage: each "accept" of a one-time template is one credit; an "accept" of a long-term template subscribes until turned off, another answer unsubscribes',
+    responses: { 200: '{credits: {templateId: n}, longTerm: {templateId: boolean}}', 400: 'unknown template, kinds mixed, or bad body', 401: 'not logged in' },
   });
   router.post('/api/v1/subscriptions', requireUser(deps), jsonBody, async (ctx) => {
     const { results } = parse(body, ctx.request.body);
-    ctx.body = { credits: await recordSubscribeResults(deps, currentUser(ctx), results) };
+    ctx.body = await recordSubscribeResults(deps, currentUser(ctx), results);
   });
-  api.add({ method: 'get', path: '/api/v1/subscriptions/templates', tag: 'notifications', auth: false, summary: 'Subscribe-message template ids the mini-program asks consent for', responses: { 200: '{templates}' } });
+  api.add({ method: 'get', path: '/api/v1/subscriptions/templates', tag: 'notifications', auth: false, summary: 'Subscribe-message template ids the mini-program asks consent for: one-time, and long-term where the account\'s category allows them', responses: { 200: '{templates, longTerm}' } });
   router.get('/api/v1/subscriptions/templates', (ctx) => {
-    ctx.body = { templates: Object.fromEntries(Object.entries(deps.policy.notifications.templates).map(([k, t]) => [k, t.subscribe.templateId])) };
+    ctx.body = subscribeTemplates(deps);
   });
 }

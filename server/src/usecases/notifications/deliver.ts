@@ -112,8 +112,12 @@ async function buildMessage(d: NotifyDeps, n: NotificationRecord, ch: ChannelNam
   const u = await d.recipients.user(n.recipientUserId);
   if (!u) return null;
   if (ch === 'subscribe') {
-    if (!u.openid || !(await d.store.hasCredit(u.id, n.templateKey))) return null;
-    return { channel: ch, to: u.openid, templateId: tpl.subscribe.templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey };
+    const grant = u.openid ? await d.store.subscribeGrant(u.id, n.templateKey) : null;
+    if (!u.openid || !grant) return null;
+    // A long-term subscription (issue 13, item 8) goes out with the template's long-term id; without one, a
+    // one-time credit with the one-time id, as before.
+    const templateId = grant === 'long_term' && tpl.subscribe.longTermTemplateId ? tpl.subscribe.longTermTemplateId : tpl.subscribe.templateId;
+    return { channel: ch, to: u.openid, templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey };
   }
   if (ch === 'oa_template') {
     return u.oaOpenid ? { channel: ch, to: u.oaOpenid, templateId: tpl.oaTemplate.templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey } : null;

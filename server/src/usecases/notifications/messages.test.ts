@@ -87,7 +87,7 @@ function world(caseState: CaseState) {
       markSent: async (ids) => rows.filter((r) => ids.includes(r.id)).forEach((r) => (r.status = 'sent')),
       markFailed: async (ids) => rows.filter((r) => ids.includes(r.id)).forEach((r) => (r.status = 'failed')),
       spendCredit: async () => undefined,
-      hasCredit: async () => true,
+      subscribeGrant: async () => 'one_time' as const,
     },
     deadlines: {
       run: (work) =>

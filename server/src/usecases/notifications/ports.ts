@@ -122,9 +122,13 @@ export interface NotificationStore {
   recordAttempt(ids: number[], channel: ChannelName, outcome: DeliveryOutcome, now: Date): Promise<void>;
   markSent(ids: number[], channel: ChannelName, now: Date): Promise<void>;
   markFailed(ids: number[], reason: string): Promise<void>;
-  /** One-time subscribe consent: spend one credit, or zero them (WeChat said 43101: none left). */
+  /**
+   * One-time subscribe consent: spend one credit (a long-term subscription is not spent), or zero them and
+   * clear the long-term subscription (WeChat said 43101: none left, or the user turned the messages off).
+   */
   spendCredit(userId: string, templateKey: string, zero: boolean, now: Date): Promise<void>;
-  hasCredit(userId: string, templateKey: string): Promise<boolean>;
+  /** How the user may be sent this template now: long-term (not spent), one-time (a credit left) or not at all. */
+  subscribeGrant(userId: string, templateKey: string): Promise<'long_term' | 'one_time' | null>;
 }
 
 /** What the planner reads about a case event. */

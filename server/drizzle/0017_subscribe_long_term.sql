@@ -1,0 +1,1 @@
+ALTER TABLE "subscription_credits" ADD COLUMN "long_term" boolean DEFAULT false NOT NULL;
