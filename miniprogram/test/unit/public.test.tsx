@@ -1,4 +1,4 @@
-import type { jest } from '@jest/globals';
+import type { jest } from '@jest/globals'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro'
