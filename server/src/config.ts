@@ -40,6 +40,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   REPORTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  PUBLIC_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
@@ -107,6 +108,8 @@ export interface AppConfig {
   publicBaseUrl: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reportsPerMinute: number;
+  /** The public pages' API (no login): requests per address per minute (issue 13). */
+  publicRequestsPerMinute: number;
   /** How long a request may reuse its caller's record read by an earlier request (0: always read). */
   userCacheMs: number;
   redis: { url: string; prefix: string };
@@ -192,6 +195,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,
+    publicRequestsPerMinute: e.PUBLIC_REQUESTS_PER_MINUTE,
     userCacheMs: e.USER_CACHE_MS,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
     role: e.FINECITY_ROLE,

@@ -13,8 +13,6 @@ import type { ApiRegistry } from '../openapi.js';
 import { beijingDate, int, uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 
-/** Requests one address may make per minute to the public API: a person browsing, not a scraper. */
-const PUBLIC_PER_MINUTE = 120;
 /** Shared caches (a CDN, nginx) may keep an answer this long; the ETag makes a revalidation cheap. */
 const MAX_AGE_S = 30;
 
@@ -49,7 +47,8 @@ function cacheable(ctx: Context, body: unknown): void {
 
 /** The public view of the city's work (issue 13, item 3) and the staff's photo publishing. */
 export function publicRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
-  const limiter = new RateLimiterMemory({ points: PUBLIC_PER_MINUTE, duration: 60 });
+  // Requests one address may make per minute (PUBLIC_REQUESTS_PER_MINUTE, 120): a person browsing, not a scraper.
+  const limiter = new RateLimiterMemory({ points: deps.config.publicRequestsPerMinute, duration: 60 });
   const limited = async (ctx: Context, next: () => Promise<unknown>) => {
     try {
       await limiter.consume(ctx.ip || 'unknown');

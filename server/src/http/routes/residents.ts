@@ -34,9 +34,6 @@ const topQuery = z.object({
   districtCode: z.string().trim().regex(/^\d{6}$/, '区县编码应为 6 位数字').optional(),
 }).strict();
 
-/** Lookups of the public list one address may make per minute. */
-const TOP_LIST_PER_MINUTE = 60;
-
 /** Residents on the map (issue 13, item 2). Registered before caseRoutes: /cases/nearby is not /cases/:id. */
 export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   const auth = requireUser(deps);
@@ -147,7 +144,7 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
     ctx.body = (await setPointsListing(deps, currentUser(ctx), listed)) satisfies MyPointsDto;
   });
 
-  const topLimiter = new RateLimiterMemory({ points: TOP_LIST_PER_MINUTE, duration: 60 });
+  const topLimiter = new RateLimiterMemory({ points: deps.config.publicRequestsPerMinute, duration: 60 });
   api.add({
     method: 'get', path: '/api/v1/public/top-reporters', tag: 'public', auth: false, query: topQuery,
     summary: 'The monthly 市民监督员 list per district (no login): masked nicknames and points only, opted-out residents left out',
