@@ -50,15 +50,17 @@ export default function PublicFiltersPanel({ value, onChange, categories, distri
         </View>
       </View>
       <View className='pf__group'>
-        <Text className='pf__label'>问题类别</Text>
         {value.categoryCode ? (
-          <View className='chips'>
-            <Text className='chip chip--blue' id='pf-category-chosen'>{value.categoryName ?? '已选类别'}</Text>
-            <Tap id='pf-category-clear' className='link pf__clear' onTap={() => set({ categoryCode: undefined, categoryName: undefined })}><Text>清除类别</Text></Tap>
-          </View>
+          <>
+            <Text className='pf__label' id='pf-category-label'>问题类别</Text>
+            <View className='chips' role='group' aria-labelledby='pf-category-label'>
+              <Text className='chip chip--blue' id='pf-category-chosen'>{value.categoryName ?? '已选类别'}</Text>
+              <Tap id='pf-category-clear' className='link pf__clear' onTap={() => set({ categoryCode: undefined, categoryName: undefined })}><Text>清除类别</Text></Tap>
+            </View>
+          </>
         ) : (
           <>
-            <TextField id='pf-category' label='搜索问题类别' value={catQ} placeholder='如 垃圾、井盖、路灯' onChange={setCatQ} />
+            <TextField id='pf-category' label='问题类别' value={catQ} placeholder='输入关键词，如 垃圾、井盖、路灯' onChange={setCatQ} />
             {hits.length > 0 && (
               <View className='chips' role='group' aria-label='匹配的类别'>
                 {hits.map((c) => (

@@ -89,7 +89,7 @@ export default function PublicHome() {
   const go = (p: number) => setPage(p)
 
   return (
-    <AppShell title='城市管理公开' className='pub page--column'>
+    <AppShell title='城市管理公开' className='pub'>
       <View className='pub__intro'>
         <Text className='muted'>市民反映的城市管理问题和办理进展，已受理的案件在此公开。照片经工作人员审核后公开，不显示反映人信息。</Text>
         <Tap id='pub-report' className='btn btn--primary pub__report' onTap={() => void nav.to('/pages/report/index')}><Text>我要随手拍</Text></Tap>
@@ -100,8 +100,12 @@ export default function PublicHome() {
         </Tap>
         <View role='status'><Text className='muted' id='pub-total'>{info ? info.text : list.error ? '' : '正在加载…'}</Text></View>
       </View>
-      {showFilters && <PublicFiltersPanel value={filters} onChange={change} categories={refs.categories} districts={refs.districts} />}
       <View className='pub__body'>
+        {showFilters && (
+          <View className='pub__side'>
+            <PublicFiltersPanel value={filters} onChange={change} categories={refs.categories} districts={refs.districts} />
+          </View>
+        )}
         <View className='pub__map'>
           <View className='pub__map-box'>
             <CityMap id='public-map' label='公开案件地图' markers={markers} height='100%' onMarkerTap={openCase} />
