@@ -64,6 +64,10 @@ const HOTLINE_CALLS = ['GET /api/v1/categories', 'GET /api/v1/hotline/cases?page
 export const VISITS: Visit[] = [
   { as: 'guest', route: '/pages/login/index', ready: '演示账号', api: () => ['GET /api/v1/auth/options', 'GET /api/v1/sandbox/accounts'] },
   { as: 'guest', route: '/pages/home/index', ready: '登录后可查看上报进度', api: () => [] },
+  // The public pages (issue 13): no login; the map page loads its filter choices, list, points and base layer.
+  { as: 'guest', route: '/packages/public/pages/index/index', ready: '第 1/1 页', api: () => ['GET /api/v1/categories', 'GET /api/v1/public/districts', 'GET /api/v1/public/cases?page=1&pageSize=20', 'GET /api/v1/public/map', 'GET /api/v1/map/config'] },
+  { as: 'guest', route: '/packages/public/pages/index/index', wide: true, ready: '第 1/1 页', api: () => ['GET /api/v1/categories', 'GET /api/v1/public/districts', 'GET /api/v1/public/cases?page=1&pageSize=20', 'GET /api/v1/public/map', 'GET /api/v1/map/config'] },
+  { as: 'guest', route: '/packages/public/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '部门回复', api: (c) => [`GET /api/v1/public/cases/${c.closed.id}`], photosOf: (c) => c.closed },
   { as: 'resident', route: '/pages/home/index', ready: '我的上报', api: () => [mine(3)] },
   { as: 'resident', route: '/pages/report/index', ready: '已定位', api: () => ['GET /api/v1/categories'] },
   { as: 'resident', route: '/pages/mine/index', ready: '小区门口', api: () => [mine(50)] },
