@@ -191,6 +191,34 @@ export async function downloadFile(path: string, header: Record<string, string>,
   }
 }
 
+/**
+ * A JSON document the person keeps (我的数据's export). H5: a file download. weapp: written to the user's
+ * data folder and offered to send to a chat (wx.shareFileMessage, from where it can be saved); when that
+ * is not possible, copied to the clipboard. Says what happened, or throws.
+ */
+export async function saveJson(filename: string, text: string): Promise<'downloaded' | 'shared' | 'copied'> {
+  if (IS_H5) {
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
+    const a = document.createElement('a')
+    a.href = url
+    a.download = filename
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 10000)
+    return 'downloaded'
+  }
+  try {
+    const filePath = `${(Taro.env as { USER_DATA_PATH: string }).USER_DATA_PATH}/${filename}`
+    Taro.getFileSystemManager().writeFileSync(filePath, text, 'utf8')
+    await Taro.shareFileMessage({ filePath, fileName: filename })
+    return 'shared'
+  } catch {
+    await Taro.setClipboardData({ data: text })
+    return 'copied'
+  }
+}
+
 export interface PickedPhoto {
   path: string
   size: number
@@ -198,6 +226,8 @@ export interface PickedPhoto {
 
 /** Take or choose photos, compressed for upload (≤ 1600 px edge, JPEG), as the server re-encodes anyway. */
 export async function pickPhotos(max: number): Promise<PickedPhoto[]> {
+  // Declined: as if the person cancelled the picker (the sheet has said why nothing opened).
+  if (!(await ensurePrivacy())) return []
   const res = await Taro.chooseMedia({ count: max, mediaType: ['image'], sourceType: ['album', 'camera'], sizeType: ['compressed'] })
   const out: PickedPhoto[] = []
   for (const f of res.tempFiles.slice(0, max)) out.push(await compress(f.tempFilePath, f.size))
@@ -277,9 +307,141 @@ export interface Position {
 
 /** WGS-84 in H5 (browser geolocation); GCJ-02 in the weapp, because that is what <map> draws. */
 export async function locate(): Promise<Position & { datum: 'wgs84' | 'gcj02' }> {
+  if (!(await ensurePrivacy())) throw new PrivacyDeclinedError()
   const datum = IS_H5 ? 'wgs84' : 'gcj02'
   const r = await Taro.getLocation({ type: datum, isHighAccuracy: true })
   return { lat: r.latitude, lng: r.longitude, accuracy: r.accuracy, datum }
+}
+
+// ---- Privacy: the resident agrees to the 隐私保护指引 before location, camera or album are used ----
+// weapp: WeChat holds the agreement. A privacy API called before it (or wx.requirePrivacyAuthorize) raises
+// onNeedPrivacyAuthorization; the sheet then shows, and WeChat lets the call go on only after a tap on a
+// <button open-type="agreePrivacyAuthorization"> whose id is passed back
+// (https://developers.weixin.qq.com/miniprogram/dev/framework/user-privacy/PrivacyAuthorize.html).
+// H5: the same sheet, and the agreement kept in storage with the guide's version, so a new version asks again.
+
+/** The 隐私保护指引's version: raise it when the guide changes, and every resident is asked again. */
+export const PRIVACY_VERSION = '2026-12-03'
+export const PRIVACY_KEY = 'finecity.privacy'
+/** The id of the sheet's agree button (weapp: WeChat checks this very button was tapped). */
+export const PRIVACY_AGREE_ID = 'privacy-agree'
+
+/** Thrown by locate() when the person declined the privacy guide: no crash, a plain failure. */
+export class PrivacyDeclinedError extends Error {
+  constructor() {
+    super('未同意隐私保护指引，暂不能使用定位、相机和相册')
+  }
+}
+
+/** What the sheet answers: agreed or not. Installed by the PrivacySheet mounted in every page's AppShell. */
+export type PrivacyAsker = () => Promise<boolean>
+
+/** The sheets of the pages on the stack (the weapp keeps pages below the top one mounted): the top one asks. */
+const askers: PrivacyAsker[] = []
+let pending: Promise<boolean> | null = null
+/** Questions asked before any sheet was mounted: a page's useLoad runs before its frame's effects do. */
+let waiting: { resolve: (yes: boolean) => void; timer: ReturnType<typeof setTimeout> }[] = []
+/** How long a question waits for a sheet to mount; with none (a page without AppShell) the answer is no. */
+const SHEET_WAIT_MS = 800
+let exempt: () => boolean = () => false
+
+export const privacy = {
+  /** The sheet on the page now shown takes the questions (again on top if it was there); returns its uninstaller. */
+  install(a: PrivacyAsker): () => void {
+    const was = askers.lastIndexOf(a)
+    if (was >= 0) askers.splice(was, 1)
+    askers.push(a)
+    const early = waiting
+    waiting = []
+    for (const w of early) {
+      clearTimeout(w.timer)
+      void ask().then(w.resolve)
+    }
+    return () => {
+      const i = askers.lastIndexOf(a)
+      if (i >= 0) askers.splice(i, 1)
+    }
+  },
+  /**
+   * H5: who is not asked. Staff use location and photos for their work under their unit's rules, which
+   * PIPL art. 13 (2) allows without consent (human-resources management); the weapp asks everyone, as WeChat does.
+   */
+  exemptWhen(fn: () => boolean): void {
+    exempt = fn
+  },
+  /** H5: agreed to the current version of the guide. */
+  agreed(): boolean {
+    return storage.get<{ version?: string }>(PRIVACY_KEY)?.version === PRIVACY_VERSION
+  },
+  remember(): void {
+    storage.set(PRIVACY_KEY, { version: PRIVACY_VERSION, at: Date.now() })
+  },
+  /** 撤回同意: the next use of location or photos asks again (weapp: WeChat's own setting holds it). */
+  withdraw(): void {
+    storage.remove(PRIVACY_KEY)
+  },
+}
+
+/** One question at a time: a second caller while the sheet is open waits for the same answer. */
+function ask(): Promise<boolean> {
+  const top = askers[askers.length - 1]
+  if (!top) {
+    return new Promise((resolve) => {
+      const w = { resolve, timer: setTimeout(() => { waiting = waiting.filter((x) => x !== w); resolve(false) }, SHEET_WAIT_MS) }
+      waiting.push(w)
+    })
+  }
+  if (!pending) pending = top().finally(() => { pending = null })
+  return pending
+}
+
+/** True once the person has agreed (asking them now if they have not); false when they decline. */
+export async function ensurePrivacy(): Promise<boolean> {
+  if (!IS_H5) return requireAuthorizeWeapp()
+  if (privacy.agreed() || exempt()) return true
+  const yes = await ask()
+  if (yes) privacy.remember()
+  return yes
+}
+
+function requireAuthorizeWeapp(): Promise<boolean> {
+  // Base libraries before 2.32.3 have no privacy check: nothing to ask.
+  if (typeof Taro.requirePrivacyAuthorize !== 'function') return Promise.resolve(true)
+  return new Promise((resolve) => Taro.requirePrivacyAuthorize({ success: () => resolve(true), fail: () => resolve(false) }))
+}
+
+/** weapp: WeChat's "agreement needed" event shows the sheet; its answer lets the pending call go on or fail. */
+export function wirePrivacyWeapp(): void {
+  if (IS_H5 || typeof Taro.onNeedPrivacyAuthorization !== 'function') return
+  Taro.onNeedPrivacyAuthorization((resolve) => {
+    // WeChat is told the sheet was shown (exposure) when one is there to show it.
+    if (askers.length) resolve({ event: 'exposureAuthorization' })
+    void ask().then((yes) => resolve(yes ? { event: 'agree', buttonId: PRIVACY_AGREE_ID } : { event: 'disagree' }))
+  })
+}
+
+/** weapp: WeChat's own page of the guide as declared in the mini-program's admin console. */
+export function openPrivacyContract(): boolean {
+  if (IS_H5 || typeof Taro.openPrivacyContract !== 'function') return false
+  Taro.openPrivacyContract({})
+  return true
+}
+
+/** 关怀模式 (large text, high contrast): kept on this device. */
+export const CARE_KEY = 'finecity.care'
+const careListeners = new Set<(on: boolean) => void>()
+export const care = {
+  on: (): boolean => storage.get<boolean>(CARE_KEY) === true,
+  set(on: boolean): void {
+    if (on) storage.set(CARE_KEY, true)
+    else storage.remove(CARE_KEY)
+    careListeners.forEach((l) => l(on))
+  },
+  /** Every mounted page frame follows the switch at once (the weapp keeps the pages below the top one). */
+  subscribe(listener: (on: boolean) => void): () => void {
+    careListeners.add(listener)
+    return () => { careListeners.delete(listener) }
+  },
 }
 
 /** weapp only: wx.login → a one-time code for POST /api/v1/auth/wechat. */
@@ -374,3 +536,6 @@ function parseJson(text: string): unknown {
     return text
   }
 }
+
+// Registered at start-up, before any page can call a privacy API.
+wirePrivacyWeapp()

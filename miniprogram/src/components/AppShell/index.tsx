@@ -1,10 +1,11 @@
 import { Text, View } from '@tarojs/components'
-import type { ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { PRODUCT_SHORT } from '../../lib/brand'
-import { IS_H5, nav, windowWidth } from '../../services/platform'
+import { IS_H5, care, nav, privacy, windowWidth } from '../../services/platform'
 import { session } from '../../services/session'
+import PrivacySheet from '../PrivacySheet'
 import Tap from '../Tap'
-import { homeFor, tabsFor, type ShellTab, type TabItem } from './tabs'
+import { homeFor, shellKind, tabsFor, type ShellTab, type TabItem } from './tabs'
 import './index.scss'
 
 export type { ShellTab, TabItem } from './tabs'
@@ -12,6 +13,9 @@ export { homeFor, tabsFor, shellKind, PAGES } from './tabs'
 
 /** From this window width (CSS px) the tabs sit in the header and the desk layout applies. */
 export const DESK_WIDTH = 1280
+
+// H5: staff at work are not asked for the residents' consent (see privacy.exemptWhen).
+privacy.exemptWhen(() => shellKind(session.user()) !== 'resident')
 
 /** The title is the page's one top-level heading (Taro's <Text> has no heading element of its own). */
 const HEADING = { role: 'heading', 'aria-level': 1 } as object
@@ -64,8 +68,15 @@ export default function AppShell({ title, tab, desk, className, children, action
   const back = () => { if (nav.depth() > 1) void nav.back(); else void nav.relaunch(home) }
   const goHome = () => void nav.relaunch(home)
   const tabbed = items.length > 0 && !top
+  // 关怀模式: read on every render, so the switch in 我的 applies at once; H5 marks <html> too, for what
+  // is drawn outside the page (body, toasts).
+  const [caring, setCaring] = useState(care.on)
+  useEffect(() => care.subscribe(setCaring), [])
+  useEffect(() => {
+    if (IS_H5 && typeof document !== 'undefined') document.documentElement.classList.toggle('care', caring)
+  })
   return (
-    <View className={`shell ${desk ? 'shell--desk' : ''} ${tabbed ? 'shell--tabbed' : ''} ${IS_H5 ? 'shell--h5' : ''}`}>
+    <View className={`shell ${desk ? 'shell--desk' : ''} ${tabbed ? 'shell--tabbed' : ''} ${IS_H5 ? 'shell--h5' : ''} ${caring ? 'care' : ''}`}>
       {IS_H5 && (
         <View className='shell-bar' role='banner'>
           {!(onHome && nav.depth() <= 1) && (
@@ -87,6 +98,7 @@ export default function AppShell({ title, tab, desk, className, children, action
       )}
       <View className={`page ${className ?? ''}`} role={IS_H5 ? 'main' : undefined}>{children}</View>
       {tabbed && <Tabs items={items} tab={tab} placement='bottom' />}
+      <PrivacySheet />
     </View>
   )
 }

@@ -12,7 +12,8 @@ import { api } from '../../services/api'
 import { session } from '../../services/session'
 import './index.scss'
 import PendingReports from '../../components/PendingReports'
-import { nav } from '../../services/platform'
+import { shellKind } from '../../components/AppShell'
+import { care, nav } from '../../services/platform'
 
 const FILTERS: { key: string; label: string; states?: CaseState[] }[] = [
   { key: 'all', label: '全部' },
@@ -26,6 +27,8 @@ export default function Mine() {
   const [filter, setFilter] = useState('all')
   const states = FILTERS.find((f) => f.key === filter)?.states
   const { data, error } = useRemote(() => api.listCases({ mine: true, state: states, pageSize: 50 }), !!user, [filter])
+  // A resident's own account pages; staff accounts are the city's (the server answers them 403).
+  const resident = shellKind(user) === 'resident'
 
   return (
     <AppShell title='我的' tab='mine' className='mine page--column'>
@@ -38,6 +41,7 @@ export default function Mine() {
           <Tap id='mine-logout' className='link' onTap={() => { session.logout(); void nav.relaunch('/pages/login/index') }}><Text>切换账号</Text></Tap>
         </View>
       )}
+      {user && <MineMenu resident={resident} />}
       <Text className='section-title'>我的上报</Text>
       <View className='chips' role='tablist' aria-label='按状态筛选'>
         {FILTERS.map((f) => (
@@ -51,5 +55,34 @@ export default function Mine() {
         : <EmptyState title='没有符合条件的上报' hint='换个状态看看' />)}
       {data?.items.map((c) => <CaseCard key={c.id} c={c} forResident onOpen={(x) => nav.to(`/pages/case/index?id=${x.id}`)} />)}
     </AppShell>
+  )
+}
+
+/** 我的积分, 我的数据, the privacy guide, and the 关怀模式 switch (applied at once, kept on this device). */
+function MineMenu({ resident }: { resident: boolean }) {
+  const [caring, setCaring] = useState(care.on())
+  const flip = () => {
+    care.set(!caring)
+    setCaring(!caring)
+  }
+  const link = (id: string, text: string, url: string) => (
+    <Tap id={id} role='link' className='mine-menu__item' onTap={() => void nav.to(url)}>
+      <Text className='mine-menu__text'>{text}</Text>
+      <View className='mine-menu__chevron' aria-hidden='true' />
+    </Tap>
+  )
+  return (
+    <View className='card mine-menu'>
+      {resident && link('mine-points', '我的积分', '/packages/resident/pages/points/index')}
+      {resident && link('mine-data', '我的数据', '/packages/resident/pages/data/index')}
+      {link('mine-privacy', '隐私保护指引', '/pages/privacy/index')}
+      <Tap id='care-switch' role='switch' selected={caring} className={`mine-menu__item switch-row ${caring ? 'switch-row--on' : ''}`} onTap={flip}>
+        <View className='switch-row__label'>
+          <Text className='switch-row__text'>关怀模式</Text>
+          <Text className='muted'>大字体、高对比度</Text>
+        </View>
+        <View className='switch-row__knob' aria-hidden='true'><Text>{caring ? '开' : '关'}</Text></View>
+      </Tap>
+    </View>
   )
 }
