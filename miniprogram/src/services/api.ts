@@ -1,6 +1,6 @@
 import type {
-  ActionBodies, CaseAction, CaseCommentBody, PublishPhotoBody, CaseCommentDto, CaseDto, CaseListQuery, ErrorBody, ErrorCode, LoginRequest, LoginResponse, OrgUnitDto, Page, ReportFields, SandboxAccount, StatsOverviewDto,
-  StatsQuery, SubscriptionsRequest, UserDto,
+  ActionBodies, CaseAction, CaseCommentBody, PublishPhotoBody, CaseCommentDto, CaseDto, CaseListQuery, ErrorBody, ErrorCode, FollowDto, LoginRequest, LoginResponse, NearbyDto,
+  NearbyQuery, OrgUnitDto, Page, PinPlaceDto, ReportFields, SandboxAccount, StatsOverviewDto, StatsQuery, SubscriptionsRequest, UserDto,
 } from '@finecity/types'
 import type { CategoryList } from '../lib/categories'
 import { round6, type LatLng } from '../lib/coords'
@@ -116,6 +116,13 @@ export const api = {
   /** Talking on a case: residents get public replies and their own; @街道 / @领导 … notify them. */
   comments: async (id: string) => (await get<{ items: CaseCommentDto[] }>(`/api/v1/cases/${id}/comments`)).items,
   addComment: (id: string, body: CaseCommentBody) => post<CaseCommentDto>(`/api/v1/cases/${id}/comments`, body),
+  /** The place under the report page's pin (no login); 422 location.outside_service_area with the report's own message. */
+  placeAt: (at: LatLng) => get<PinPlaceDto>(`/api/v1/map/place${queryString([['lat', round6(at.lat)], ['lng', round6(at.lng)]])}`),
+  /** "Someone already reported this": open cases of the category near the point (WGS-84), public fields only. */
+  nearby: (q: NearbyQuery) =>
+    get<NearbyDto>(`/api/v1/cases/nearby${queryString([['lat', round6(q.lat)], ['lng', round6(q.lng)], ['categoryCode', q.categoryCode]])}`),
+  /** 我也遇到: follow an open case and count as one more supporter (idempotent). */
+  follow: (id: string) => post<FollowDto>(`/api/v1/cases/${id}/follow`, {}),
   /** District and city staff make a photo public, or take it back (issue 13: faces and plates). */
   publishPhoto: (id: string, photoId: string, published: boolean) =>
     post<{ photoId: string; published: boolean }>(`/api/v1/cases/${id}/photos/${photoId}/publish`, { published } satisfies PublishPhotoBody),

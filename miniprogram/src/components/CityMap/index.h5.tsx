@@ -9,6 +9,7 @@ import { fromWgs84, toWgs84FromMap } from '../../lib/coords'
 import { SLA_STYLE, markerText, outlineStyle, polygonsOf } from './sla'
 import type { CityMapProps, MapMarker, MapOutline } from './types'
 import './index.scss'
+import './centre-pin.scss'
 
 export type { CityMapProps, MapMarker, MapOutline } from './types'
 
@@ -53,7 +54,7 @@ function clusterIcon(cluster: L.MarkerCluster): L.DivIcon {
 }
 
 /** The shared map on H5: Leaflet with the configured XYZ tiles, clustered SLA markers and tappable outlines. */
-export default function CityMap({ id, label, center, zoom, markers, outlines, showUser, height = 300, onMarkerTap, onOutlineTap, onMove }: CityMapProps) {
+export default function CityMap({ id, label, center, zoom, markers, outlines, showUser, height = 300, onMarkerTap, onOutlineTap, onMove, centrePin, recenter }: CityMapProps) {
   const host = useRef<HTMLDivElement | null>(null)
   const map = useRef<L.Map | null>(null)
   const [config, setConfig] = useState<MapConfigDto | null | undefined>(undefined)
@@ -193,7 +194,7 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
     layers.current.programmatic = true
     m.setView([p.lat, p.lng], zoom ?? m.getZoom())
     layers.current.fitted = true
-  }, [center?.lat, center?.lng, zoom, config])
+  }, [center?.lat, center?.lng, zoom, config, recenter])
 
   // The device's position (the browser's Geolocation API gives WGS-84).
   useEffect(() => {
@@ -251,6 +252,8 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
   return (
     <div className='city-map' style={{ height: typeof height === 'number' ? `${height}px` : height }}>
       <div id={id} ref={host} className='city-map__canvas' role='region' aria-label={label} data-datum={datum} />
+      {/* Over the panes, under the controls; it takes no pointer events, so the map drags through it. */}
+      {centrePin && <div className='city-map__centre-pin' role='img' aria-label={centrePin}><span className='city-map__centre-head' /><span className='city-map__centre-foot' /></div>}
       {config === null && <div className='city-map__note'>底图暂不可用，仅显示区域轮廓和标记</div>}
     </div>
   )

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef } from 'react'
 import Taro from '@tarojs/taro'
-import { Map, View } from '@tarojs/components'
+import { CoverView, Map, View } from '@tarojs/components'
 import type { MapProps } from '@tarojs/components'
 import { toWgs84FromMap, wgs84ToGcj02 } from '../../lib/coords'
 import { SLA_STYLE, markerText, outlineStyle, polygonsOf } from './sla'
 import type { CityMapProps, MapOutline } from './types'
+import './centre-pin.scss'
 
 export type { CityMapProps, MapMarker, MapOutline } from './types'
 
@@ -35,7 +36,7 @@ const withAlpha = (hex: string, a: number) => `${hex}${Math.round(a * 255).toStr
  * (MapContext.initMarkerCluster, base library 2.13+); outlines are polygons, tapped through the map's tap
  * point (polygons have no tap event of their own).
  */
-export default function CityMap({ id, label, center, zoom, markers, outlines, showUser, height = 300, onMarkerTap, onOutlineTap, onMove }: CityMapProps) {
+export default function CityMap({ id, label, center, zoom, markers, outlines, showUser, height = 300, onMarkerTap, onOutlineTap, onMove, centrePin, recenter }: CityMapProps) {
   const ids = useRef<string[]>([])
   const c = wgs84ToGcj02(center ?? DALIAN)
 
@@ -77,6 +78,14 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
     ctx.initMarkerCluster?.({ enableDefaultStyle: true, zoomOnClick: true, gridSize: 60 })
   }, [id, markers?.length])
 
+  // A dragged <map> keeps its own centre while the latitude/longitude props stay the same: moving it back
+  // to an unchanged `center` needs the map context (MapContext.moveToLocation, base library 1.2+).
+  useEffect(() => {
+    if (!recenter || !center) return
+    const ctx = Taro.createMapContext(id)
+    ctx.moveToLocation({ latitude: c.lat, longitude: c.lng })
+  }, [recenter])
+
   /** The smallest outline holding the tapped point (a grid before its community before its street). */
   function outlineAt(lat: number, lng: number): MapOutline | undefined {
     const order = { grid: 0, community: 1, street: 2 } as Record<string, number>
@@ -117,6 +126,13 @@ export default function CityMap({ id, label, center, zoom, markers, outlines, sh
           ctx.getCenterLocation({ success: (r) => onMove(toWgs84FromMap({ lat: r.latitude, lng: r.longitude }, 'gcj02')) })
         }}
       />
+      {/* Over the native map: cover-view (https://developers.weixin.qq.com/miniprogram/dev/component/cover-view.html). */}
+      {centrePin && (
+        <CoverView className='city-map__centre-pin' aria-role='img' aria-label={centrePin}>
+          <CoverView className='city-map__centre-head' />
+          <CoverView className='city-map__centre-foot' />
+        </CoverView>
+      )}
     </View>
   )
 }

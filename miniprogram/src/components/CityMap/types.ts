@@ -37,4 +37,11 @@ export interface CityMapProps {
   onOutlineTap?: (code: string) => void
   /** The map's centre after the user moved it (pin picker, residents issue). */
   onMove?: (centre: LatLng) => void
+  /**
+   * A fixed pin drawn over the map's centre (the pin picker: the map moves under it, the centre is the pin);
+   * the text is its name for assistive technology, e.g. "问题位置图钉".
+   */
+  centrePin?: string
+  /** Bump to move the view to `center` again even when `center` itself did not change (e.g. 回到我的位置). */
+  recenter?: number
 }
