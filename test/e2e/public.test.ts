@@ -89,8 +89,8 @@ describe('the public map, case page and tracking link for a guest', () => {
     expect(await page.getByText('筛选（已选 3 项）').count()).toBe(1);
   });
 
-  it('opens the public case page: the published photo only, and nothing about the reporter', async () => {
-    await row(pothole).click();
+  it('opens the public case page from its map marker: the published photo only, and nothing about the reporter', async () => {
+    await page.locator('#public-map .city-map__marker').click();
     await page.locator('#pubcase-summary').waitFor();
     expect(page.url()).toContain(`/packages/public/pages/case/index?id=${pothole.id}`);
     await expect(page.locator('#pubcase-status').textContent()).resolves.toBe('已受理');
