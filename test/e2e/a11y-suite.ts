@@ -19,6 +19,7 @@ import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM } from './h5-driver.js';
 import { DISPATCHER, INSPECTOR, LEADER, RESIDENT, seedCases, type AuditCases } from './a11y-fixture.js';
 import { auditPage, type Finding } from './a11y-audit.js';
+import { storageInit } from './privacy-consent.js';
 
 const NARROW = { width: 320, height: 640 };
 const WIDE = { width: 1440, height: 900 };
@@ -47,6 +48,8 @@ export interface Visit {
   api: (c: AuditCases) => string[];
   /** The case whose photos the page shows (their thumbnails are the only images it may load). */
   photosOf?: (c: AuditCases) => CaseDto;
+  /** 关怀模式 (issue 13): the storage flag is set before the page loads, as the switch in 我的 leaves it. */
+  care?: boolean;
 }
 
 const mine = (size: number) => `GET /api/v1/cases?mine=true&pageSize=${size}`;
@@ -60,6 +63,10 @@ const oneCase = (c: CaseDto) => `GET /api/v1/cases/${c.id}`;
 const commentsOf = (c: CaseDto) => `GET /api/v1/cases/${c.id}/comments`;
 /** The 话务台: categories, what this operator filed, the place picker's districts. */
 const HOTLINE_CALLS = ['GET /api/v1/categories', 'GET /api/v1/hotline/cases?page=1&pageSize=20', 'GET /api/v1/places'];
+
+/** The calls of the normal-mode, 320-px visit of that page as that account (read when the test runs). */
+const sameCalls = (as: Who, route: string) => (c: AuditCases): string[] =>
+  VISITS.find((v) => v.as === as && v.route === route && !v.wide && !v.care)!.api(c);
 
 export const VISITS: Visit[] = [
   { as: 'guest', route: '/pages/login/index', ready: '演示账号', api: () => ['GET /api/v1/auth/options', 'GET /api/v1/sandbox/accounts'] },
@@ -112,6 +119,28 @@ export const VISITS: Visit[] = [
   // The company's month, as its own inspector reads it: its company, then the month's figures.
   { as: 'company', route: '/packages/staff/pages/company/index', ready: '合同网格巡查覆盖', api: () => ['GET /api/v1/patrol/company', `GET /api/v1/companies/demo/month?month=${MONTH}`] },
   { as: 'company', route: '/packages/staff/pages/company/index', wide: true, ready: '合同网格巡查覆盖', api: () => ['GET /api/v1/patrol/company', `GET /api/v1/companies/demo/month?month=${MONTH}`] },
+  // Issue 13, privacy and points: the privacy guide (no login), 我的积分, 我的数据 and the monthly 市民监督员 list.
+  { as: 'guest', route: '/pages/privacy/index', ready: '您的选择', api: () => [] },
+  { as: 'resident', route: '/pages/privacy/index', wide: true, ready: '查看、导出我的数据', api: () => [] },
+  { as: 'resident', route: '/packages/resident/pages/points/index', ready: '积分规则', api: () => ['GET /api/v1/me/points'] },
+  { as: 'resident', route: '/packages/resident/pages/points/index', wide: true, ready: '积分规则', api: () => ['GET /api/v1/me/points'] },
+  { as: 'resident', route: '/packages/resident/pages/data/index', ready: '导出 JSON', api: () => ['GET /api/v1/me/data'] },
+  { as: 'guest', route: '/packages/public/pages/ranking/index', ready: '不愿上榜的市民不显示', api: () => [`GET /api/v1/public/top-reporters?month=${MONTH}`] },
+  { as: 'guest', route: '/packages/public/pages/ranking/index', wide: true, ready: '不愿上榜的市民不显示', api: () => [`GET /api/v1/public/top-reporters?month=${MONTH}`] },
+  // 关怀模式 (issue 13): every resident page again at 320 px with large text and high contrast, making the
+  // calls its normal-mode visit lists (sameCalls), so the two stay in step when a page changes.
+  { as: 'resident', care: true, route: '/pages/home/index', ready: '我的上报', api: sameCalls('resident', '/pages/home/index') },
+  { as: 'guest', care: true, route: '/pages/home/index', ready: '登录后可查看上报进度', api: sameCalls('guest', '/pages/home/index') },
+  { as: 'resident', care: true, route: '/pages/report/index', ready: '图钉位置：', api: sameCalls('resident', '/pages/report/index') },
+  { as: 'resident', care: true, route: '/pages/mine/index', ready: '小区门口', api: sameCalls('resident', '/pages/mine/index') },
+  { as: 'resident', care: true, route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '办理过程', api: sameCalls('resident', '/pages/case/index'), photosOf: (c) => c.closed },
+  { as: 'guest', care: true, route: '/pages/track/index', ready: '查询链接无效', api: sameCalls('guest', '/pages/track/index') },
+  { as: 'guest', care: true, route: '/packages/public/pages/index/index', ready: '第 1/1 页', api: sameCalls('guest', '/packages/public/pages/index/index') },
+  { as: 'guest', care: true, route: '/packages/public/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '部门回复', api: sameCalls('guest', '/packages/public/pages/case/index'), photosOf: (c) => c.closed },
+  { as: 'guest', care: true, route: '/pages/privacy/index', ready: '您的选择', api: () => [] },
+  { as: 'resident', care: true, route: '/packages/resident/pages/points/index', ready: '积分规则', api: () => ['GET /api/v1/me/points'] },
+  { as: 'resident', care: true, route: '/packages/resident/pages/data/index', ready: '导出 JSON', api: () => ['GET /api/v1/me/data'] },
+  { as: 'guest', care: true, route: '/packages/public/pages/ranking/index', ready: '不愿上榜的市民不显示', api: () => [`GET /api/v1/public/top-reporters?month=${MONTH}`] },
 ];
 
 /**
@@ -131,7 +160,7 @@ export function appPages(): string[] {
 
 /** What the keyboard tests get from the suite: the page opener and the seeded cases. */
 export interface AuditHarness {
-  open(who: Who, route: string, opts: { wide?: boolean; ready: string }): Promise<{ page: Page; calls: string[]; images: string[]; stop: () => void }>;
+  open(who: Who, route: string, opts: { wide?: boolean; ready: string; care?: boolean }): Promise<{ page: Page; calls: string[]; images: string[]; stop: () => void }>;
   cases(): AuditCases;
 }
 
@@ -159,6 +188,8 @@ export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarne
           viewport: NARROW, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
           geolocation: { latitude: inspector.lat!, longitude: inspector.lng! }, permissions: ['geolocation'],
         });
+        // Past the privacy consent sheet, and 关怀模式 when a visit's URL asks (privacy-consent.ts).
+        await ctx.addInitScript(storageInit());
         const page = await ctx.newPage();
         if (who !== 'guest') {
           // Log in the way a person does: the demo-account picker.
@@ -180,7 +211,7 @@ export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarne
     });
 
     /** Opens a page on a fresh document load and records the API requests the load makes. */
-    async function open(who: Who, route: string, opts: { wide?: boolean; ready: string }) {
+    async function open(who: Who, route: string, opts: { wide?: boolean; ready: string; care?: boolean }) {
       const page = pages.get(who)!;
       await page.setViewportSize(opts.wide ? WIDE : NARROW);
       await page.goto('about:blank');
@@ -193,7 +224,7 @@ export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarne
         else calls.push(`${r.method()} ${u.pathname}${u.search}`);
       };
       page.on('request', record);
-      await page.goto(`${running.url}/#${route}`);
+      await page.goto(`${running.url}/${opts.care ? '?care=1' : ''}#${route}`);
       await page.getByText(opts.ready).filter({ visible: true }).first().waitFor({ timeout: 30000 });
       await page.waitForLoadState('networkidle');
       return { page, calls, images, stop: () => page.off('request', record) };
@@ -212,7 +243,7 @@ export function auditSuite(title: string, visits: Visit[], more?: (h: AuditHarne
       ];
     }
 
-    it.each(visits.map((v) => [`${v.route}${v.wide ? ' (1440 px)' : ''} as ${v.as}`, v] as const))('%s', async (_title, v) => {
+    it.each(visits.map((v) => [`${v.route}${v.wide ? ' (1440 px)' : ''}${v.care ? ' (关怀模式)' : ''} as ${v.as}`, v] as const))('%s', async (_title, v) => {
       const { page, calls, images, stop } = await open(v.as, `${v.route}${v.query ? `?${v.query(cases)}` : ''}`, v);
       const findings: Finding[] = await auditPage(page, { narrow: !v.wide });
       stop();
