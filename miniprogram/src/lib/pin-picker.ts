@@ -37,30 +37,43 @@ export interface PickerState {
    * the resident's hand (dragging, the arrow buttons) only once the map has rested (PLACE_DEBOUNCE_MS).
    */
   via: 'device' | 'hand'
+  /**
+   * Where the page moves the map: to a position found and to an arrow's step; a drag leaves it, since the
+   * map is already there. `n` counts the moves, so a second 重新定位 to the same point moves the map back.
+   */
+  view: { at: LatLng; n: number }
 }
 
 export type PickerEvent =
   | { type: 'located'; at: LatLng; accuracy?: number }
   | { type: 'denied' }
   | { type: 'moved'; at: LatLng }
+  | { type: 'nudged'; dir: Direction; metres?: number }
   | { type: 'place'; seq: number; place: PinPlaceDto }
   | { type: 'refused'; seq: number; message: string }
   | { type: 'failed'; seq: number; message: string }
 
-export const initialPicker = (): PickerState => ({ device: 'locating', pin: CITY_CENTRE, place: 'checking', seq: 0, via: 'device' })
+export const initialPicker = (): PickerState => ({ device: 'locating', pin: CITY_CENTRE, place: 'checking', seq: 0, via: 'device', view: { at: CITY_CENTRE, n: 0 } })
 
 const samePoint = (a: LatLng, b: LatLng) => round6(a.lat) === round6(b.lat) && round6(a.lng) === round6(b.lng)
 
 /** The picker's one transition function. */
 export function pickerReducer(s: PickerState, e: PickerEvent): PickerState {
   switch (e.type) {
-    case 'located':
-      return { ...s, device: 'located', accuracy: e.accuracy, ...pinAt(s, e.at, 'device') }
+    case 'located': {
+      const next = { ...s, device: 'located' as const, accuracy: e.accuracy, ...pinAt(s, e.at, 'device') }
+      return { ...next, view: { at: next.pin, n: s.view.n + 1 } }
+    }
     case 'denied':
       // Keep a pin the resident already placed by hand; else open on the city centre.
       return { ...s, device: 'denied', accuracy: undefined }
     case 'moved':
       return samePoint(s.pin, e.at) ? s : { ...s, ...pinAt(s, e.at, 'hand') }
+    case 'nudged': {
+      // From the state's own pin, so two quick presses make two steps.
+      const next = { ...s, ...pinAt(s, nudge(s.pin, e.dir, e.metres), 'hand') }
+      return { ...next, view: { at: next.pin, n: s.view.n } }
+    }
     case 'place':
       return e.seq === s.seq ? { ...s, place: 'inside', label: e.place.label, message: undefined } : s
     case 'refused':

@@ -62,6 +62,17 @@ describe('the pin picker state', () => {
     expect(pickerReducer(moved, { type: 'refused', seq: 1, message: 'x' })).toBe(moved)
   })
 
+  it('moves the map to a position found and to each arrow step, from the latest pin; a drag leaves the view alone', () => {
+    expect(located.view).toEqual({ at: here, n: 1 })
+    const twice = pickerReducer(pickerReducer(located, { type: 'nudged', dir: 'north' }), { type: 'nudged', dir: 'north' })
+    expect(distanceM(here, twice.pin)).toBeCloseTo(30, 0)
+    expect(twice).toMatchObject({ seq: 3, via: 'hand', view: { at: twice.pin, n: 1 } })
+    const dragged = pickerReducer(twice, { type: 'moved', at: { lat: 38.9, lng: 121.6 } })
+    expect(dragged.view).toBe(twice.view)
+    // 重新定位 to the same point: the view's count moves the map back even though the point is unchanged.
+    expect(pickerReducer(dragged, { type: 'located', at: here }).view).toEqual({ at: here, n: 2 })
+  })
+
   it('a map that stops where it already was changes nothing (no second lookup)', () => {
     expect(pickerReducer(located, { type: 'moved', at: { lat: here.lat + 1e-8, lng: here.lng } })).toBe(located)
   })
@@ -122,8 +133,8 @@ describe('words and steps', () => {
 })
 
 describe('debounce', () => {
-  beforeEach(() => jest.useFakeTimers())
-  afterEach(() => jest.useRealTimers())
+  beforeEach(() => { jest.useFakeTimers() })
+  afterEach(() => { jest.useRealTimers() })
 
   it('runs once, with the last arguments, after the calls stop', () => {
     const seen: number[] = []

@@ -32,6 +32,15 @@ const task = {
 }
 const historyItem = { ...task, state: 'handled', allowedActions: undefined, myLastAction: { action: 'handle', at: '2026-12-03T06:05:00.000Z' } }
 
+// The report page's pin picker (issue 13): the locator names the pin's place (outside 39°N: refused, as the
+// server refuses it), and one registered case of 暴露垃圾 is near.
+const place = { districtName: '中山区', streetName: '海军广场街道', communityName: '海军广场街道第1社区', gridName: '海军广场街道第1社区网格01', label: '中山区 · 海军广场街道 · 海军广场街道第1社区 · 海军广场街道第1社区网格01' }
+const NEAR_ID = '33333333-3333-4333-8333-333333333333'
+const nearbyCase = { id: NEAR_ID, category: { code: '06010', name: '暴露垃圾' }, distanceM: 28, state: 'registered', thumbUrl: null, supporters: 0, following: false }
+/** What wx.getLocation answers (GCJ-02). */
+let located = { latitude: 38.8912, longitude: 121.6446 }
+const query = (url) => Object.fromEntries(new URL(url, 'http://x').searchParams)
+
 function route(opts) {
   const url = opts.url.replace('http://127.0.0.1:3000', '')
   if (url === '/api/v1/me') return { statusCode: 200, data: { user: inspector } }
@@ -47,6 +56,13 @@ function route(opts) {
   if (url === '/api/v1/reports') return { statusCode: 201, data: { case: aCase } }
   if (url === '/api/v1/subscriptions/templates') return { statusCode: 200, data: { templates: { case_progress: 'tpl-progress' } } }
   if (url === '/api/v1/subscriptions') return { statusCode: 200, data: { credits: { case_progress: 1 } } }
+  if (url.startsWith('/api/v1/map/place')) {
+    return Number(query(url).lat) > 39
+      ? { statusCode: 422, data: { error: { code: 'location.outside_service_area', message: '该位置不在大连市服务范围内' } } }
+      : { statusCode: 200, data: place }
+  }
+  if (url.startsWith('/api/v1/cases/nearby')) return { statusCode: 200, data: { items: [nearbyCase], distanceM: 50, windowHours: 72 } }
+  if (url === `/api/v1/cases/${NEAR_ID}/follow`) return { statusCode: 200, data: { caseId: NEAR_ID, following: true, supporters: 1 } }
   if (url.startsWith('/api/v1/cases')) return { statusCode: 200, data: { items: [], total: 0, page: 1, pageSize: 3 } }
   return { statusCode: 404, data: { error: { code: 'not_found', message: 'no' } } }
 }
@@ -59,7 +75,7 @@ const results = {
   login: () => ({ code: 'wx-code-1', errMsg: 'login:ok' }),
   chooseMedia: () => ({ type: 'image', tempFiles: [{ tempFilePath: 'wxfile://tmp/a.jpg', size: 2048, fileType: 'image' }], errMsg: 'chooseMedia:ok' }),
   compressImage: () => ({ tempFilePath: 'wxfile://tmp/a-small.jpg', errMsg: 'compressImage:ok' }),
-  getLocation: () => ({ latitude: 38.8912, longitude: 121.6446, accuracy: 20, errMsg: 'getLocation:ok' }),
+  getLocation: () => ({ ...located, accuracy: 20, errMsg: 'getLocation:ok' }),
   openLocation: () => ({ errMsg: 'openLocation:ok' }),
   requestSubscribeMessage: (o) => ({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries((o.tmplIds ?? []).map((id) => [id, 'accept'])) }),
 }
@@ -73,6 +89,11 @@ const wxStub = {
   getAppBaseInfo: () => ({ SDKVersion: '3.0.0' }),
   canIUse: () => true,
   onNetworkStatusChange: () => {},
+  // WeChat's <map> context: the pin picker moves the map back on 重新定位.
+  createMapContext: (id) => ({
+    moveToLocation: (o) => { calls.push(['moveToLocation', { id, ...o }]) },
+    initMarkerCluster: () => {},
+  }),
   getFileSystemManager: () => ({
     readFileSync: () => jpeg,
     saveFile: (o) => o.success({ savedFilePath: `wxfile://usr/${o.tempFilePath.split('/').pop()}` }),
@@ -163,10 +184,20 @@ test('login offers wx.login and, with the sandbox on, the demo accounts', async 
   expect(made('reLaunch').map((o) => o.url)).toContain('/pages/home/index')
 })
 
+const urls = (part) => made('request').map((o) => o.url.replace('http://127.0.0.1:3000', '')).filter((u) => u.includes(part))
+
 test('report: photo, GCJ-02 pin, category, text → one multipart wx.request with an Idempotency-Key', async () => {
   const report = mountPage('pages/report/index')
   await settle()
   expect(made('getLocation')[0]).toMatchObject({ type: 'gcj02' })
+  // The pin picker: the device's GCJ-02 point goes to the locator in WGS-84 (a few hundred metres apart), and
+  // the place's name shows under the map.
+  expect(urls('/api/v1/map/place')).toHaveLength(1)
+  const asked = query(urls('/api/v1/map/place')[0])
+  expect(Number(asked.lat)).not.toBeCloseTo(38.8912, 4)
+  expect(Math.abs(Number(asked.lat) - 38.8912)).toBeLessThan(0.01)
+  expect(text(report)).toContain(`图钉位置：${place.label}`)
+  expect(text(report)).toContain('已定位到您的位置（精度约 20 米）')
   report.querySelector('#pick-photos').dispatchEvent('tap')
   await settle()
   expect(made('compressImage')).toHaveLength(1)
@@ -174,6 +205,12 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   option.dispatchEvent('tap')
   await settle()
   expect(text(report)).toContain('易混提示')
+  // A category and an accepted pin: the nearby cases of that category, with 我也遇到; submitting stays possible.
+  expect(urls('/api/v1/cases/nearby')).toEqual([`/api/v1/cases/nearby?lat=${asked.lat}&lng=${asked.lng}&categoryCode=06010`])
+  expect(text(report)).toContain('约 30 米 · 已受理')
+  expect(text(report)).toContain('已有 1 人反映')
+  expect(report.querySelector(`#follow-${NEAR_ID}`)).not.toBeNull()
+  expect(report.querySelector('#submit').dom.textContent).toBe('仍然提交上报')
   report.querySelector('#description').dispatchEvent('input', { detail: { value: '人行道上有垃圾' } })
   await settle()
   report.querySelector('#submit').dispatchEvent('tap')
@@ -194,6 +231,51 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   expect(made('requestSubscribeMessage').map((o) => o.tmplIds)).toEqual([['tpl-progress']])
   const consent = made('request').find((o) => o.url.endsWith('/api/v1/subscriptions'))
   expect(consent?.data).toEqual({ results: { 'tpl-progress': 'accept' } })
+  reportPage = report
+})
+
+// The same page (a page's script registers once per run), after the report above went out.
+let reportPage
+describe('the report page\'s pin picker (issue 13)', () => {
+  test('an arrow button moves the pin 15 m north: one lookup after the map rests, for the moved point', async () => {
+    const before = urls('/api/v1/map/place').length
+    const lat0 = Number(query(urls('/api/v1/map/place').at(-1)).lat)
+    reportPage.querySelector('#nudge-north').dispatchEvent('tap')
+    reportPage.querySelector('#nudge-north').dispatchEvent('tap')
+    await settle()
+    expect(urls('/api/v1/map/place')).toHaveLength(before + 1)
+    const lat1 = Number(query(urls('/api/v1/map/place').at(-1)).lat)
+    expect((lat1 - lat0) * 111320).toBeCloseTo(30, 0)
+  })
+
+  // A drag cannot be simulated: WeChat's regionchange arrives as type 'end' (Taro listens to begin/end), which
+  // miniprogram-simulate cannot dispatch. 重新定位 at another point moves the pin the same way.
+  test('a position outside the service area: the map is moved there, the pin refused with the server\'s message, submitting blocked', async () => {
+    located = { latitude: 39.6, longitude: 122.9 }
+    reportPage.querySelector('#locate').dispatchEvent('tap')
+    await settle()
+    expect(made('moveToLocation').at(-1)).toMatchObject({ id: 'pin-map' })
+    expect(made('moveToLocation').at(-1).latitude).toBeCloseTo(39.6, 3)
+    expect(text(reportPage)).toContain('该位置不在大连市服务范围内，请移动图钉后再提交')
+    // The photo, category and text are still there (the draft): only the pin stops the report.
+    const sent = urls('/api/v1/reports').length
+    reportPage.querySelector('#submit').dispatchEvent('tap')
+    await settle()
+    expect(urls('/api/v1/reports')).toHaveLength(sent)
+  })
+
+  test('我也遇到 follows the nearby case and opens its page', async () => {
+    located = { latitude: 38.8912, longitude: 121.6446 }
+    reportPage.querySelector('#locate').dispatchEvent('tap')
+    await settle()
+    expect(text(reportPage)).toContain(`图钉位置：${place.label}`)
+    reportPage.querySelector(`#follow-${NEAR_ID}`).dispatchEvent('tap')
+    await settle()
+    const follow = made('request').find((o) => o.url.endsWith(`/api/v1/cases/${NEAR_ID}/follow`))
+    expect(follow).toMatchObject({ method: 'POST' })
+    expect(follow.header.authorization).toBe('Bearer t1')
+    expect(made('redirectTo').map((o) => o.url)).toContain(`/pages/case/index?id=${NEAR_ID}`)
+  })
 })
 
 describe('the inspector (issue 12)', () => {

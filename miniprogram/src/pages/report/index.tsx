@@ -12,7 +12,7 @@ import Tap from '../../components/Tap'
 import type { CategoryDto } from '../../lib/categories'
 import { gcj02ToWgs84, round6, type LatLng } from '../../lib/coords'
 import {
-  CITY_CENTRE, NUDGE_M, PLACE_DEBOUNCE_MS, debounce, deviceText, initialPicker, nearbyMarkers, nearbyQuery, nudge, pickerReducer, pinBlocksSubmit,
+  NUDGE_M, PLACE_DEBOUNCE_MS, debounce, deviceText, initialPicker, nearbyMarkers, nearbyQuery, pickerReducer, pinBlocksSubmit,
   placeText, shouldLookUp, type Direction, type PickerEvent,
 } from '../../lib/pin-picker'
 import { useRequiredUser } from '../../hooks/use-session'
@@ -73,8 +73,6 @@ export default function Report() {
   const [draft, setDraft] = useState<Draft>(() => storage.get<Draft>(DRAFT) ?? { categoryCode: '', description: '', address: '', anonymous: false })
   const [photos, setPhotos] = useState<string[]>([])
   const [picker, dispatch] = useReducer(pickerReducer, undefined, initialPicker)
-  // Where the page moves the map (a position found, an arrow pressed); `n` moves it there again on 重新定位.
-  const [view, setView] = useState<{ at: LatLng; n: number }>({ at: CITY_CENTRE, n: 0 })
   const [locating, setLocating] = useState(false)
   const [sending, setSending] = useState(false)
   const [followingId, setFollowingId] = useState<string | null>(null)
@@ -100,7 +98,6 @@ export default function Report() {
       const here = { lat: p.lat, lng: p.lng }
       const at = p.datum === 'wgs84' ? { lat: round6(here.lat), lng: round6(here.lng) } : gcj02ToWgs84(here)
       dispatch({ type: 'located', at, accuracy: p.accuracy })
-      setView((v) => ({ at, n: v.n + 1 }))
     } catch {
       // The platform's reason is its own (often English) errMsg: say what to do instead.
       dispatch({ type: 'denied' })
@@ -115,11 +112,6 @@ export default function Report() {
     void findMe()
     void prefetchSubscribeTemplates()
   })
-  const move = (dir: Direction) => {
-    const at = nudge(picker.pin, dir)
-    dispatch({ type: 'moved', at })
-    setView((v) => ({ at, n: v.n }))
-  }
 
   // 我也遇到: follow the case instead of reporting it again, then see it.
   const follow = async (c: NearbyCaseDto) => {
@@ -183,8 +175,8 @@ export default function Report() {
         <CityMap
           id='pin-map'
           label='问题位置地图：拖动地图，中心的图钉即问题位置'
-          center={view.at}
-          recenter={view.n}
+          center={picker.view.at}
+          recenter={picker.view.n}
           zoom={17}
           height={280}
           showUser={picker.device === 'located'}
@@ -196,7 +188,7 @@ export default function Report() {
         <View className='report__nudge' role='group' aria-label={`微调图钉，每次约 ${NUDGE_M} 米`}>
           <Text className='muted report__nudge-hint' aria-hidden='true'>微调图钉：</Text>
           {NUDGES.map((n) => (
-            <Tap key={n.dir} id={`nudge-${n.dir}`} className='report__nudge-btn' label={`图钉向${n.word}移 ${NUDGE_M} 米`} onTap={() => move(n.dir)}>
+            <Tap key={n.dir} id={`nudge-${n.dir}`} className='report__nudge-btn' label={`图钉向${n.word}移 ${NUDGE_M} 米`} onTap={() => dispatch({ type: 'nudged', dir: n.dir })}>
               <Text aria-hidden='true'>{n.glyph}</Text>
             </Tap>
           ))}
