@@ -63,8 +63,8 @@ export default function PrivacySheet() {
           {IS_H5
             ? <Tap id={PRIVACY_AGREE_ID} className='btn btn--primary privacy-sheet__btn' onTap={() => done(true)}><Text>同意并继续</Text></Tap>
             : (
-              <Button id={PRIVACY_AGREE_ID} className='btn btn--primary btn--native privacy-sheet__btn' openType={'agreePrivacyAuthorization' as never}
-                {...({ onAgreePrivacyAuthorization: () => done(true) } as object)}>同意并继续</Button>
+              <Button id={PRIVACY_AGREE_ID} className='btn btn--primary btn--native privacy-sheet__btn' openType='agreePrivacyAuthorization'
+                onAgreePrivacyAuthorization={() => done(true)}>同意并继续</Button>
             )}
         </View>
       </View>
