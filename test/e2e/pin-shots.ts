@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       await page.waitForLoadState('networkidle');
       // The app shell scrolls inside its own frame: a viewport as tall as the form shows it whole.
       await page.setViewportSize({ width, height: width > 900 ? 1500 : 2100 });
-      await page.evaluate(() => { for (const el of document.querySelectorAll('*')) if (el.scrollTop) el.scrollTop = 0; });
+      await page.evaluate("for (const el of document.querySelectorAll('*')) if (el.scrollTop) el.scrollTop = 0");
       await settled(page);
       await page.screenshot({ path: path.join(OUT, `report-pin-${width}.png`), fullPage: true });
       await ctx.close();

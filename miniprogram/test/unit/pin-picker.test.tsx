@@ -5,6 +5,7 @@ import Taro from '@tarojs/taro'
 import type { NearbyCaseDto, PinPlaceDto } from '@finecity/types'
 import { storageMap } from './__mocks__/taro'
 import Report from '../../src/pages/report/index'
+import NearbyList from '../../src/components/NearbyList'
 import { gcj02ToWgs84, wgs84ToGcj02 } from '../../src/lib/coords'
 import { distanceM } from '../../src/lib/geo'
 import {
@@ -256,5 +257,29 @@ describe('the report page\'s pin picker', () => {
     await screen.findByText(`图钉位置：${place.label}`)
     fireEvent.click(option(container, '暴露垃圾'))
     await waitFor(() => expect((storageMap.get('finecity.report-draft') as { categoryCode: string }).categoryCode).toBe('06010'))
+  })
+})
+
+describe('the nearby list', () => {
+  it('offers 我也遇到 on a case the resident does not follow yet, and 查看进展 on one they follow or reported', () => {
+    const followed: string[] = []
+    const opened: string[] = []
+    const mineId = '44444444-4444-4444-8444-444444444444'
+    const { container } = render(
+      <NearbyList items={[item(), item({ id: mineId, following: true, thumbUrl: '/api/v1/photos/p1/thumb?sig=x' })]} distanceM={50} windowHours={72} busyId={null}
+        onFollow={(c) => followed.push(c.id)} onOpen={(c) => opened.push(c.id)} />,
+    )
+    expect(container.textContent).toContain('50 米内、3 天内的同类问题')
+    expect(screen.getByLabelText('我也遇到：暴露垃圾，约 120 米，已受理，已有 3 人反映')).toBeTruthy()
+    fireEvent.click(container.querySelector(`#follow-${item().id}`)!)
+    fireEvent.click(container.querySelector(`#nearby-open-${mineId}`)!)
+    expect(followed).toEqual([item().id])
+    expect(opened).toEqual([mineId])
+    expect(container.querySelector(`#follow-${mineId}`)).toBeNull()
+  })
+
+  it('shows nothing when no case is near', () => {
+    const { container } = render(<NearbyList items={[]} distanceM={50} windowHours={72} busyId={null} onFollow={() => {}} onOpen={() => {}} />)
+    expect(container.textContent).toBe('')
   })
 })

@@ -4,6 +4,7 @@
 // asserts the wx.* calls. It is a smoke test of the shipped bundle, not a device test (no WXSS layout).
 const path = require('path')
 const simulate = require('miniprogram-simulate')
+const { URL } = require('url')
 
 const dist = path.resolve(__dirname, '../../dist')
 const storage = {}
