@@ -76,7 +76,7 @@ export const VISITS: Visit[] = [
   { as: 'guest', route: '/packages/public/pages/index/index', wide: true, ready: '第 1/1 页', api: () => ['GET /api/v1/categories', 'GET /api/v1/public/districts', 'GET /api/v1/public/cases?page=1&pageSize=20', 'GET /api/v1/public/map', 'GET /api/v1/map/config'] },
   { as: 'guest', route: '/packages/public/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '部门回复', api: (c) => [`GET /api/v1/public/cases/${c.closed.id}`], photosOf: (c) => c.closed },
   { as: 'resident', route: '/pages/home/index', ready: '我的上报', api: () => [mine(3)] },
-  { as: 'resident', route: '/pages/report/index', ready: '已定位', api: () => ['GET /api/v1/categories'] },
+  { as: 'resident', route: '/pages/report/index', ready: '图钉位置：', api: (c) => ['GET /api/v1/categories', 'GET /api/v1/map/config', `GET /api/v1/map/place?lat=${Math.round(c.closed.location.lat * 1e6) / 1e6}&lng=${Math.round((c.closed.location.lng - 0.0004) * 1e6) / 1e6}`] }, // the pin: where the audit's phones stand (the closed case is 0.0004° east)
   { as: 'resident', route: '/pages/mine/index', ready: '小区门口', api: () => [mine(50)] },
   { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, ready: '办理过程', api: (c) => [oneCase(c.closed), commentsOf(c.closed)], photosOf: (c) => c.closed },
   { as: 'resident', route: '/pages/case/index', query: (c) => `id=${c.closed.id}`, wide: true, ready: '办理过程', api: (c) => [oneCase(c.closed), commentsOf(c.closed)], photosOf: (c) => c.closed },
