@@ -24,7 +24,9 @@ describe('weapp build output', () => {
     for (const f of ['app.js', 'app.json', 'app.wxss', 'base.wxml']) expect(fs.existsSync(path.join(dist, f))).toBe(true)
     const app = appJson()
     const pages = [...app.pages, ...app.subPackages.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))]
-    expect(pages).toHaveLength(23)
+    expect(pages).toHaveLength(29)
+    // Privacy calls wait for the user's agreement (wx.requirePrivacyAuthorize; issue 13).
+    expect(app.__usePrivacyCheck__).toBe(true)
     const missing = pages.flatMap((p) => ['.js', '.json', '.wxml'].map((x) => p + x)).filter((f) => !fs.existsSync(path.join(dist, f)))
     expect(missing).toEqual([])
   })
