@@ -54,7 +54,9 @@ describe('GET /api/v1/cases/nearby', () => {
     expect(ids).not.toContain(far.id); // 120 m away
     expect(ids).not.toContain(other.id); // another category
     const item = body.items.find((x) => x.id === near.id)!;
-    expect(Object.keys(item).sort()).toEqual(['category', 'distanceM', 'following', 'id', 'state', 'supporters', 'thumbUrl']);
+    expect(Object.keys(item).sort()).toEqual(['category', 'distanceM', 'following', 'id', 'point', 'state', 'supporters', 'thumbUrl']);
+    expect(item.point.lat).toBeCloseTo(north(20).lat, 4);
+    expect(item.point.lng).toBeCloseTo(north(20).lng, 4);
     expect(item).toMatchObject({ category: { code: '06010' }, distanceM: 20, state: 'submitted', supporters: 0, following: false, thumbUrl: null });
     // Nothing personal: no description, phone, case number, reporter or place name anywhere in the answer.
     const text = JSON.stringify(body);

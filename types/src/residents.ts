@@ -17,6 +17,8 @@ export interface NearbyCaseDto {
   category: { code: string; name: string };
   /** Metres from the asked point, rounded to the metre. */
   distanceM: number;
+  /** Where it is (WGS-84), rounded to 4 decimals (about 10 m), for the map's markers. */
+  point: { lat: number; lng: number };
   state: CaseState;
   /** The first before-photo's thumbnail, only when a staff member has published it; else null. */
   thumbUrl: string | null;

@@ -181,13 +181,7 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
   })
 }
 
-/**
- * A nearby case as a map marker. NearbyCaseDto has no point today (only its distance), so a case shows on the
- * map only once the server adds one (`point`, WGS-84, rounded as the public map rounds it); the list below the
- * map names every case either way.
- */
-export type NearbyItem = NearbyCaseDto & { point?: LatLng | null }
-
-export function nearbyMarkers(items: NearbyItem[]): MapMarker[] {
-  return items.flatMap((c) => (c.point ? [{ id: c.id, lat: c.point.lat, lng: c.point.lng, colour: 'none' as const, label: nearbyLine(c) }] : []))
+/** A nearby case as a map marker at its (rounded, WGS-84) point, named as the list names it. */
+export function nearbyMarkers(items: NearbyCaseDto[]): MapMarker[] {
+  return items.map((c) => ({ id: c.id, lat: c.point.lat, lng: c.point.lng, colour: 'none' as const, label: nearbyLine(c) }))
 }

@@ -18,7 +18,7 @@ import { categories } from './fixtures'
 const place: PinPlaceDto = { districtName: '中山区', streetName: '桃源街道', communityName: '桃源街道第3社区', gridName: '桃源街道第3社区网格07', label: '中山区 · 桃源街道 · 桃源街道第3社区 · 桃源街道第3社区网格07' }
 const here = { lat: 38.892326, lng: 121.6386 }
 const item = (over: Partial<NearbyCaseDto> = {}): NearbyCaseDto => ({
-  id: '33333333-3333-4333-8333-333333333333', category: { code: '06010', name: '暴露垃圾' }, distanceM: 118, state: 'registered', thumbUrl: null, supporters: 2, following: false, ...over,
+  id: '33333333-3333-4333-8333-333333333333', category: { code: '06010', name: '暴露垃圾' }, distanceM: 118, point: { lat: 38.8934, lng: 121.6386 }, state: 'registered', thumbUrl: null, supporters: 2, following: false, ...over,
 })
 
 describe('the pin picker state', () => {
@@ -126,8 +126,9 @@ describe('words and steps', () => {
     expect(nudge(here, 'west').lng).toBeLessThan(here.lng)
   })
 
-  it('puts a nearby case on the map only when it has a point', () => {
-    expect(nearbyMarkers([item(), item({ id: 'b', point: { lat: 38.9, lng: 121.6 } } as Partial<NearbyCaseDto>)])).toEqual([
+  it('puts each nearby case on the map at its point, named as the list names it', () => {
+    expect(nearbyMarkers([item(), item({ id: 'b', point: { lat: 38.9, lng: 121.6 } })])).toEqual([
+      { id: '33333333-3333-4333-8333-333333333333', lat: 38.8934, lng: 121.6386, colour: 'none', label: '暴露垃圾，约 120 米，已受理，已有 3 人反映' },
       { id: 'b', lat: 38.9, lng: 121.6, colour: 'none', label: '暴露垃圾，约 120 米，已受理，已有 3 人反映' },
     ])
   })

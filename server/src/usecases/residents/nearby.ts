@@ -36,6 +36,8 @@ export async function nearbyCases(deps: NearbyDeps, user: CurrentUser, q: Nearby
       id: r.id,
       category: { code: r.categoryCode, name: deps.categories.get(r.categoryCode)?.name ?? '其他问题' },
       distanceM: Math.round(d),
+      // For the pin picker's markers: about 10 m, as the public map rounds.
+      point: { lat: Math.round(r.lat * 1e4) / 1e4, lng: Math.round(r.lng * 1e4) / 1e4 },
       state: r.state,
       thumbUrl: r.publishedPhotoId ? photoUrl(r.publishedPhotoId) : null,
       supporters: r.supporters,
