@@ -336,30 +336,53 @@ export class PrivacyDeclinedError extends Error {
 /** What the sheet answers: agreed or not. Installed by the PrivacySheet mounted in every page's AppShell. */
 export type PrivacyAsker = () => Promise<boolean>
 
-/** The sheets of the pages on the stack (the weapp keeps pages below the top one mounted): the top one asks. */
-const askers: PrivacyAsker[] = []
-let pending: Promise<boolean> | null = null
-/** Questions asked before any sheet was mounted: a page's useLoad runs before its frame's effects do. */
-let waiting: { resolve: (yes: boolean) => void; timer: ReturnType<typeof setTimeout> }[] = []
-/** How long a question waits for a sheet to mount; with none (a page without AppShell) the answer is no. */
+/**
+ * The page now shown, by Taro's id for it ($taroPath: unique per opened page, set when the page loads and
+ * again whenever it shows). Undefined outside a page (no router yet).
+ */
+export function currentPage(): string | undefined {
+  if (typeof Taro.getCurrentInstance !== 'function') return undefined
+  return Taro.getCurrentInstance()?.router?.$taroPath ?? undefined
+}
+
+/**
+ * The sheets of the pages on the stack: pages below the top one stay mounted, hidden (H5's router and the
+ * weapp both keep them), so every sheet is kept with the page it sits on, and a question goes to the sheet
+ * of the page now shown — never to a hidden one, where nobody could answer it.
+ */
+interface Sheet { ask: PrivacyAsker; page: string | undefined }
+const sheets: Sheet[] = []
+/** The question each sheet has open: a second caller while it is open waits for the same answer. */
+const open = new Map<PrivacyAsker, Promise<boolean>>()
+/**
+ * Questions whose page has no sheet yet: a page's useLoad runs before its frame's effects do, so a page
+ * that locates on load asks before its own sheet is mounted. They go to that sheet once it is.
+ */
+let waiting: { resolve: (yes: boolean) => void; shown?: () => void; timer: ReturnType<typeof setTimeout> }[] = []
+/** How long a question waits for its page's sheet; with none (a page without AppShell) the answer is no. */
 const SHEET_WAIT_MS = 800
 let exempt: () => boolean = () => false
 
 export const privacy = {
-  /** The sheet on the page now shown takes the questions (again on top if it was there); returns its uninstaller. */
-  install(a: PrivacyAsker): () => void {
-    const was = askers.lastIndexOf(a)
-    if (was >= 0) askers.splice(was, 1)
-    askers.push(a)
-    const early = waiting
-    waiting = []
-    for (const w of early) {
+  /**
+   * A mounted sheet, on the page it was rendered on (`page`, see currentPage()); installed again when its
+   * page shows, it goes back on top. Questions waiting for that page go to it. Returns its uninstaller.
+   */
+  install(a: PrivacyAsker, page: string | undefined = currentPage()): () => void {
+    const was = sheets.findIndex((s) => s.ask === a)
+    if (was >= 0) sheets.splice(was, 1)
+    sheets.push({ ask: a, page })
+    const still: typeof waiting = []
+    for (const w of waiting) {
+      const sheet = sheetShown()
+      if (!sheet) { still.push(w); continue }
       clearTimeout(w.timer)
-      void ask().then(w.resolve)
+      void askSheet(sheet, w.shown).then(w.resolve)
     }
+    waiting = still
     return () => {
-      const i = askers.lastIndexOf(a)
-      if (i >= 0) askers.splice(i, 1)
+      const i = sheets.findIndex((s) => s.ask === a)
+      if (i >= 0) sheets.splice(i, 1)
     }
   },
   /**
@@ -382,17 +405,31 @@ export const privacy = {
   },
 }
 
-/** One question at a time: a second caller while the sheet is open waits for the same answer. */
-function ask(): Promise<boolean> {
-  const top = askers[askers.length - 1]
-  if (!top) {
-    return new Promise((resolve) => {
-      const w = { resolve, timer: setTimeout(() => { waiting = waiting.filter((x) => x !== w); resolve(false) }, SHEET_WAIT_MS) }
-      waiting.push(w)
-    })
+/** The sheet on the page now shown (the latest one installed when no page is known), if it is mounted. */
+function sheetShown(): Sheet | undefined {
+  const page = currentPage()
+  for (let i = sheets.length - 1; i >= 0; i--) if (page === undefined || sheets[i]!.page === page) return sheets[i]
+  return undefined
+}
+
+function askSheet(sheet: Sheet, shown?: () => void): Promise<boolean> {
+  shown?.()
+  let q = open.get(sheet.ask)
+  if (!q) {
+    q = sheet.ask().finally(() => { open.delete(sheet.ask) })
+    open.set(sheet.ask, q)
   }
-  if (!pending) pending = top().finally(() => { pending = null })
-  return pending
+  return q
+}
+
+/** Asks on the page now shown; `shown` is told when a sheet opens (or is open already) for this question. */
+function ask(shown?: () => void): Promise<boolean> {
+  const sheet = sheetShown()
+  if (sheet) return askSheet(sheet, shown)
+  return new Promise((resolve) => {
+    const w = { resolve, shown, timer: setTimeout(() => { waiting = waiting.filter((x) => x !== w); resolve(false) }, SHEET_WAIT_MS) }
+    waiting.push(w)
+  })
 }
 
 /** True once the person has agreed (asking them now if they have not); false when they decline. */
@@ -414,9 +451,8 @@ function requireAuthorizeWeapp(): Promise<boolean> {
 export function wirePrivacyWeapp(): void {
   if (IS_H5 || typeof Taro.onNeedPrivacyAuthorization !== 'function') return
   Taro.onNeedPrivacyAuthorization((resolve) => {
-    // WeChat is told the sheet was shown (exposure) when one is there to show it.
-    if (askers.length) resolve({ event: 'exposureAuthorization' })
-    void ask().then((yes) => resolve(yes ? { event: 'agree', buttonId: PRIVACY_AGREE_ID } : { event: 'disagree' }))
+    // WeChat is told the sheet was shown (exposure) once the page in front has one to show it.
+    void ask(() => resolve({ event: 'exposureAuthorization' })).then((yes) => resolve(yes ? { event: 'agree', buttonId: PRIVACY_AGREE_ID } : { event: 'disagree' }))
   })
 }
 

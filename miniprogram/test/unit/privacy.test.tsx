@@ -1,7 +1,7 @@
 // Issue 13 items 5 and 6 in the mini-program: the consent sheet in front of location and photos, the weapp
 // privacy wiring, 关怀模式, and 注销 with its confirmation.
 import { beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import type { MyDataDto, UserDto } from '@finecity/types'
 import { storageMap } from './__mocks__/taro'
@@ -48,10 +48,17 @@ beforeEach(() => {
   mock(Taro.getLocation).mockResolvedValue({ latitude: 38.89, longitude: 121.64, accuracy: 20 })
   mock(Taro.chooseMedia).mockResolvedValue({ tempFiles: [] })
   document.documentElement.classList.remove('care')
+  shownPage = undefined
 })
 
 /** A page frame (it holds the consent sheet), as every page has. */
 const page = () => render(<AppShell title='上报'><span>内容</span></AppShell>)
+
+/** The page Taro has current (its $taroPath); none by default, as outside a page. */
+let shownPage: string | undefined
+Object.assign(Taro, { getCurrentInstance: jest.fn(() => ({ router: shownPage ? { $taroPath: shownPage } : null })) })
+const HOME = '/pages/home/index?$taroTimestamp=1'
+const REPORT = '/pages/report/index?$taroTimestamp=2'
 
 describe('the consent sheet before location and photos (H5)', () => {
   it('asks once; agreeing lets the location through and is remembered with the guide\'s version', async () => {
@@ -131,6 +138,39 @@ describe('the consent sheet before location and photos (H5)', () => {
     await expect(early).resolves.toBe(true)
   })
 
+  it('on stacked pages the question opens on the page in front, even when it asks before its own sheet mounted', async () => {
+    login(['resident'])
+    // Home is open, then 随手拍 opens the report page on top; home stays mounted, hidden.
+    shownPage = HOME
+    const home = render(<AppShell title='首页'><span>首页内容</span></AppShell>)
+    shownPage = REPORT
+    const here = locate() // the report page's useLoad, before its frame's effects ran
+    const report = render(<AppShell title='上报'><span>上报内容</span></AppShell>)
+    await within(report.container).findByRole('dialog')
+    expect(within(home.container).queryByRole('dialog')).toBeNull()
+    fireEvent.click(within(report.container).getByRole('button', { name: '同意并继续' }))
+    await expect(here).resolves.toMatchObject({ lat: 38.89, datum: 'wgs84' })
+    expect(privacy.agreed()).toBe(true)
+  })
+
+  it('a page closed with its question open declines it, and the page below asks on its own sheet', async () => {
+    login(['resident'])
+    shownPage = HOME
+    const home = render(<AppShell title='首页'><span>首页内容</span></AppShell>)
+    shownPage = REPORT
+    const report = render(<AppShell title='上报'><span>上报内容</span></AppShell>)
+    const there = locate()
+    await within(report.container).findByRole('dialog')
+    // Back to home with the sheet still open (the browser's back button).
+    report.unmount()
+    shownPage = HOME
+    await expect(there).rejects.toBeInstanceOf(PrivacyDeclinedError)
+    const photos = pickPhotos(1)
+    fireEvent.click(await within(home.container).findByRole('button', { name: '同意并继续' }))
+    await expect(photos).resolves.toEqual([])
+    expect(Taro.chooseMedia).toHaveBeenCalledTimes(1)
+  })
+
   it('with no sheet at all a resident\'s location is refused, not silently used', async () => {
     login(['resident'])
     await expect(locate()).rejects.toBeInstanceOf(PrivacyDeclinedError)
@@ -180,6 +220,26 @@ describe('the weapp wiring (wx.onNeedPrivacyAuthorization, wx.requirePrivacyAuth
     reply(false)
     await waitFor(() => expect(answers).toEqual([{ event: 'exposureAuthorization' }, { event: 'disagree' }]))
     off()
+  })
+
+  it('WeChat\'s question raised before the page in front mounted its sheet opens there, not on the hidden page below', async () => {
+    const { platform, taro, fire } = weapp(true)
+    let shown = HOME
+    taro.getCurrentInstance = jest.fn(() => ({ router: { $taroPath: shown } }))
+    const asked: string[] = []
+    let reply: (yes: boolean) => void = () => {}
+    const offHome = platform.privacy.install(() => { asked.push('home'); return new Promise(() => {}) }, HOME)
+    shown = REPORT
+    const answers: unknown[] = []
+    fire((o) => answers.push(o))
+    expect(answers).toEqual([])
+    const offReport = platform.privacy.install(() => { asked.push('report'); return new Promise((r) => { reply = r }) }, REPORT)
+    expect(answers).toEqual([{ event: 'exposureAuthorization' }])
+    reply(true)
+    await waitFor(() => expect(answers).toEqual([{ event: 'exposureAuthorization' }, { event: 'agree', buttonId: 'privacy-agree' }]))
+    expect(asked).toEqual(['report'])
+    offReport()
+    offHome()
   })
 
   it('ensurePrivacy asks WeChat (requirePrivacyAuthorize): success lets the call go on, a refusal stops it', async () => {

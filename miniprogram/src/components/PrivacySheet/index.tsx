@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
 import { useEffect, useRef, useState } from 'react'
-import { IS_H5, PRIVACY_AGREE_ID, openPrivacyContract, privacy, ui, type PrivacyAsker } from '../../services/platform'
+import { IS_H5, PRIVACY_AGREE_ID, currentPage, openPrivacyContract, privacy, ui, type PrivacyAsker } from '../../services/platform'
 import Tap from '../Tap'
 import DocView from './DocView'
 import { PRIVACY_GUIDE } from './guide'
@@ -17,16 +17,26 @@ export default function PrivacySheet() {
   const [full, setFull] = useState(false)
   const answer = useRef<((yes: boolean) => void) | null>(null)
 
-  // One asker per sheet, on top while its page is the one shown: pages below the top one stay mounted
-  // (H5's router and the weapp both keep them), and a question must open on the page in front.
+  // One asker per sheet, kept with the page it is rendered on: pages below the top one stay mounted
+  // (H5's router and the weapp both keep them), and a question must open on the page in front. The page is
+  // the one Taro has current while this first renders (it is set as the page loads, before it renders).
+  const [page] = useState(currentPage)
   const asker = useRef<PrivacyAsker>(() => new Promise<boolean>((resolve) => {
     answer.current = resolve
     setFull(false)
     setOpen(true)
   }))
-  useEffect(() => privacy.install(asker.current), [])
+  useEffect(() => {
+    const uninstall = privacy.install(asker.current, page)
+    return () => {
+      uninstall()
+      // The page closed with the question open: nobody can answer it here, so it counts as not agreed.
+      answer.current?.(false)
+      answer.current = null
+    }
+  }, [page])
   // Back on this page (the one above it closed, or a tab came back): this sheet is on top again.
-  useDidShow(() => void privacy.install(asker.current))
+  useDidShow(() => void privacy.install(asker.current, page))
 
   // H5: focus goes into the sheet, so keyboard and screen-reader users land on the question.
   useEffect(() => {
