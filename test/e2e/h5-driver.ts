@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { SandboxAccount } from '@finecity/types';
+import { storageInit } from './privacy-consent.js';
 import type { Driver, Screen } from './scenario.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -36,6 +37,9 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
       ...(opts.at ? { geolocation: { latitude: opts.at.lat, longitude: opts.at.lng }, permissions: ['geolocation'] } : {}),
     });
     contexts.push(ctx);
+    // Past the consent sheet (issue 13): these flows are about the work, not the first-use question,
+    // which test/e2e/pin-report.test.ts walks through as a first-time resident.
+    await ctx.addInitScript(storageInit());
     const page = await ctx.newPage();
     page.on('pageerror', (e) => errors.push(`${account.openid}: ${e.message}`));
     // Log in the way a person does: the demo-account picker.

@@ -141,4 +141,37 @@ describe('pin picker and "someone already reported this" on the report page', ()
     expect(mine.photos?.filter((p) => p.kind === 'before')).toHaveLength(1);
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('a first-time resident taps 随手拍 on home: the consent sheet opens on the report page, and after 同意 the pin is placed', async () => {
+    // A fresh phone: nothing agreed in storage. Home stays mounted, hidden, under the report page (navigateTo).
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+      geolocation: { latitude: standing.lat, longitude: standing.lng }, permissions: ['geolocation'],
+    });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(`resident-01: ${e.message}`));
+    await page.goto(`${running.url}/#/pages/login/index`);
+    await page.locator('#acct-resident-01').click();
+    await page.waitForFunction("location.hash.includes('pages/home')");
+    expect(await page.evaluate<string | null>("localStorage.getItem('finecity.privacy')")).toBeNull();
+    await page.getByRole('button', { name: /随手拍/ }).filter({ visible: true }).first().click();
+    await page.waitForFunction("location.hash.includes('pages/report')");
+
+    const agree = visible(page, '#privacy-agree');
+    await agree.waitFor({ timeout: 30_000 });
+    // The one open sheet is the report page's (the page with the pin map), not the hidden home page's.
+    const withSheet = page.locator('.taro_page', { has: page.locator('.privacy-sheet') });
+    await expect(withSheet.count()).resolves.toBe(1);
+    await expect(withSheet.locator('#pin-map').count()).resolves.toBe(1);
+    await expect(page.locator('.taro_page', { has: page.locator('#snap') }).locator('.privacy-sheet').count()).resolves.toBe(0);
+    await expect(visible(page, '[role="dialog"]').textContent()).resolves.toContain('隐私保护提示');
+
+    await agree.click();
+    await visible(page, '#pin-place').filter({ hasText: '图钉位置：' }).waitFor({ timeout: 30_000 });
+    await expect(page.locator('.privacy-sheet').count()).resolves.toBe(0);
+    await expect(visible(page, '#location-text').textContent()).resolves.toMatch(/^已定位到您的位置/);
+    expect(await page.evaluate<string | null>("localStorage.getItem('finecity.privacy')")).toContain('version');
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

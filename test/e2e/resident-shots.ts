@@ -11,6 +11,7 @@ import type { LoginResponse, SandboxAccount } from '@finecity/types';
 import { bootForE2e } from './e2e-server.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 import { DISPATCHER, RESIDENT, seedCases } from './a11y-fixture.js';
+import { storageInit } from './privacy-consent.js';
 
 const OUT = path.resolve('docs/screenshots');
 
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
         viewport: { width, height: width > 900 ? 900 : 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
         geolocation: { latitude: resident.lat ?? 38.9146, longitude: resident.lng ?? 121.6147 }, permissions: ['geolocation'],
       });
+      // Past the consent sheet: these shots are of the pages (the sheet has its own, in care-shots).
+      await ctx.addInitScript(storageInit());
       const page = await ctx.newPage();
       page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
       await page.goto(`${base}/#/pages/login/index`);
