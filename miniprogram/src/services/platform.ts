@@ -353,7 +353,7 @@ export function currentPage(): string | undefined {
 interface Sheet { ask: PrivacyAsker; page: string | undefined }
 const sheets: Sheet[] = []
 /** The question each sheet has open: a second caller while it is open waits for the same answer. */
-const open = new Map<PrivacyAsker, Promise<boolean>>()
+const asking = new Map<PrivacyAsker, Promise<boolean>>()
 /**
  * Questions whose page has no sheet yet: a page's useLoad runs before its frame's effects do, so a page
  * that locates on load asks before its own sheet is mounted. They go to that sheet once it is.
@@ -414,10 +414,10 @@ function sheetShown(): Sheet | undefined {
 
 function askSheet(sheet: Sheet, shown?: () => void): Promise<boolean> {
   shown?.()
-  let q = open.get(sheet.ask)
+  let q = asking.get(sheet.ask)
   if (!q) {
-    q = sheet.ask().finally(() => { open.delete(sheet.ask) })
-    open.set(sheet.ask, q)
+    q = sheet.ask().finally(() => { asking.delete(sheet.ask) })
+    asking.set(sheet.ask, q)
   }
   return q
 }
