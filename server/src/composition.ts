@@ -312,7 +312,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     nearby: pgNearbyStore(database.db),
     privacy: pgResidentPrivacy(database.db),
     points: pgPointsStore(database.db),
-    publicCases: pgPublicCaseReads(database.db),
+    publicCases: pgPublicCaseReads(database.db, { countTtlMs: config.publicCountCacheMs }),
     trackingLinks: { tokens: hmacTrackingTokens(config.authSecret), store: pgTrackingLinks(database.db), publicBaseUrl: config.publicBaseUrl },
     channelIntake: pgChannelIntakeStore(database.db),
     channelSecret: (channelId) => channelSettings(config, channelId).secret,

@@ -41,6 +41,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   REPORTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   PUBLIC_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  PUBLIC_COUNT_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
   USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
@@ -110,6 +111,8 @@ export interface AppConfig {
   reportsPerMinute: number;
   /** The public pages' API (no login): requests per address per minute (issue 13). */
   publicRequestsPerMinute: number;
+  /** How long the public list keeps a filter's match count (0: counts every time). */
+  publicCountCacheMs: number;
   /** How long a request may reuse its caller's record read by an earlier request (0: always read). */
   userCacheMs: number;
   redis: { url: string; prefix: string };
@@ -196,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     logLevel: e.LOG_LEVEL,
     reportsPerMinute: e.REPORTS_PER_MINUTE,
     publicRequestsPerMinute: e.PUBLIC_REQUESTS_PER_MINUTE,
+    publicCountCacheMs: e.PUBLIC_COUNT_CACHE_MS,
     userCacheMs: e.USER_CACHE_MS,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
     role: e.FINECITY_ROLE,

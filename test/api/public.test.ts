@@ -72,6 +72,7 @@ describe('the public list, map and case page', () => {
     const district = grid.orgNodeCode!.slice(0, 6);
     expect((await list({ districtCode: district })).items.length).toBeGreaterThanOrEqual(2);
     expect((await list({ districtCode: '210299' })).total).toBe(0);
+    expect((await list({})).totalCapped).toBe(false); // counted exactly below 10,000
     expect((await list({ status: 'closed' })).items.map((x) => x.id)).not.toContain(named.id);
     expect((await list({ categoryCode: '06010' })).items.every((x) => x.category.code === '06010')).toBe(true);
     expect((await list({ from: '2000-01-01', to: '2000-01-31' })).total).toBe(0);

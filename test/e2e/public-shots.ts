@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         await p.getByText(ready).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
         await p.waitForLoadState('networkidle');
         if (tall) {
-          const h = await p.evaluate(() => Math.max(...Array.from(document.querySelectorAll('body *')).map((e) => e.scrollHeight)));
+          const h = await p.evaluate<number>("Math.max(...Array.from(document.querySelectorAll('body *')).map((e) => e.scrollHeight))");
           await p.setViewportSize({ width, height: Math.min(Math.max(h + 120, viewport.height), 3000) });
         }
         await settled(p);

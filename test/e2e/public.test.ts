@@ -75,7 +75,7 @@ describe('the public map, case page and tracking link for a guest', () => {
     expect(new URL(page.url()).hash).toBe('#/packages/public/pages/index/index');
     await row(pothole).waitFor();
     await row(other).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('finecity.session'))).toBeNull();
+    expect(await page.evaluate<string | null>("localStorage.getItem('finecity.session')")).toBeNull();
     await page.locator('#pub-filters-toggle').click();
     await page.locator('#pf-status-open').click();
     await page.locator('#pf-district-210202').click();
@@ -84,7 +84,7 @@ describe('the public map, case page and tracking link for a guest', () => {
     await row(other).waitFor({ state: 'detached' });
     await expect(row(pothole).textContent()).resolves.toContain('暴露垃圾');
     await expect(page.locator('#pub-total').textContent()).resolves.toBe('共 1 件 · 第 1/1 页');
-    await page.waitForFunction(() => document.querySelectorAll('#public-map .city-map__marker').length === 1);
+    await page.waitForFunction("document.querySelectorAll('#public-map .city-map__marker').length === 1");
     expect(await markerNames()).toEqual(['暴露垃圾，办理中，黄灯']);
     expect(await page.getByText('筛选（已选 3 项）').count()).toBe(1);
   });
@@ -97,7 +97,7 @@ describe('the public map, case page and tracking link for a guest', () => {
     await expect(page.locator('#pubcase-supporters').textContent()).resolves.toBe('已有 1 人反映');
     await page.getByText(DESCRIPTION).waitFor();
     await page.waitForLoadState('networkidle');
-    const images = await page.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src).filter((s) => s.includes('/api/v1/photos/')));
+    const images = (await page.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src))).filter((s) => s.includes('/api/v1/photos/'));
     const [published, unpublished] = pothole.photos!.map((p) => p.id);
     expect(images.some((s) => s.includes(published!))).toBe(true);
     expect(images.some((s) => s.includes(unpublished!))).toBe(false);
@@ -120,7 +120,7 @@ describe('the public map, case page and tracking link for a guest', () => {
     await expect(page.locator('#track-caseno').textContent()).resolves.toBe(pothole.caseNo);
     await page.getByText('现场照片').waitFor();
     await settled(page);
-    const images = await page.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src).filter((s) => s.includes('/api/v1/photos/')));
+    const images = (await page.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src))).filter((s) => s.includes('/api/v1/photos/'));
     expect(images).toHaveLength(1);
     expect(images[0]).toContain(pothole.photos![0]!.id);
     expect(errors).toEqual([]);

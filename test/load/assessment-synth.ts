@@ -29,15 +29,15 @@ create table syn_people as
 `;
 
 /** One month's decided outcomes, one row per case: who, where, when each step happened. */
-function plan(month: number, monthStart: string): string {
-  const n = CASES_PER_DAY * DAYS_PER_MONTH;
+function plan(month: number, monthStart: string, perDay: number): string {
+  const n = perDay * DAYS_PER_MONTH;
   return `
 drop table if exists syn_plan;
 create table syn_plan as
 with base as (
   select g as k, gen_random_uuid() as id, random() as r1, random() as r2, random() as r3, random() as r4, random() as r5,
          random() as r6, random() as r7, random() as r8,
-         (timestamptz '${monthStart}' + ((g / ${CASES_PER_DAY}) * interval '1 day') + random() * interval '86399 seconds') as t0,
+         (timestamptz '${monthStart}' + ((g / ${perDay}) * interval '1 day') + random() * interval '86399 seconds') as t0,
          floor(random() * (select count(*) from syn_grids))::int as gi,
          floor(random() * (select count(*) from syn_depts))::int as di,
          floor(random() * (select count(*) from syn_cats))::int as ci
@@ -134,8 +134,11 @@ cross join lateral (values
 where e.keep;
 `;
 
-/** Synthesises one month per entry of `monthStarts` (timestamptz literals), one transaction each; logs progress. */
-export async function synthesise(client: pg.Client, monthStarts: string[], log: (s: string) => void): Promise<void> {
+/**
+ * Synthesises one month per entry of `monthStarts` (timestamptz literals), `perDay` cases a day, one
+ * transaction each; logs progress.
+ */
+export async function synthesise(client: pg.Client, monthStarts: string[], log: (s: string) => void, perDay = CASES_PER_DAY): Promise<void> {
   // Rows are valid by construction; skipping the foreign-key triggers keeps the load to minutes (superuser:
   // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SESSION-REPLICATION-ROLE).
   await client.query('set session_replication_role = replica');
@@ -144,11 +147,11 @@ export async function synthesise(client: pg.Client, monthStarts: string[], log: 
   for (const [m, start] of monthStarts.entries()) {
     const t = Date.now();
     await client.query('begin');
-    await client.query(plan(m, start));
+    await client.query(plan(m, start, perDay));
     await client.query(CASES);
     const ev = await client.query(EVENTS);
     await client.query('commit');
-    log(`  month ${start.slice(0, 7)}: ${CASES_PER_DAY * DAYS_PER_MONTH} cases, ${ev.rowCount} events in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    log(`  month ${start.slice(0, 7)}: ${perDay * DAYS_PER_MONTH} cases, ${ev.rowCount} events in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
   await client.query('drop table if exists syn_plan, syn_grids, syn_depts, syn_cats, syn_people');
   await client.query('set session_replication_role = origin');

@@ -35,7 +35,9 @@ export interface PublicCaseSummaryDto {
 
 export interface PublicCaseListDto {
   items: PublicCaseSummaryDto[];
+  /** Matching cases, counted up to 10,000; `totalCapped` says more match ("10000+"). */
   total: number;
+  totalCapped: boolean;
   page: number;
   pageSize: number;
 }

@@ -27,7 +27,7 @@ const item: PublicCaseListDto['items'][number] = {
   point: { lat: 38.91, lng: 121.64 }, reportedAt: '2026-12-02 10:00', thumbUrl: null,
 }
 const closedItem = { ...item, id: ID.replace('0b6f', '1c70'), category: { code: '08020', name: '路灯不亮' }, open: false, statusText: '已结案' }
-const list: PublicCaseListDto = { items: [item, closedItem], total: 25, page: 1, pageSize: 20 }
+const list: PublicCaseListDto = { items: [item, closedItem], total: 25, totalCapped: false, page: 1, pageSize: 20 }
 const map: PublicMapDto = { points: [{ id: ID, lat: 38.91, lng: 121.64, open: true, categoryName: '暴露垃圾' }, { id: closedItem.id, lat: 38.92, lng: 121.65, open: false, categoryName: '路灯不亮' }], truncated: false }
 const one: PublicCaseDto = {
   ...item, description: '人行道上有一堆垃圾', timeline: [{ title: '已收到', at: '2026-12-02 10:00' }, { title: '受理', at: '2026-12-02 10:30' }],
@@ -86,6 +86,8 @@ describe('the public filters in words and query strings', () => {
     expect(activeCount({ status: 'open', from: '2026-12-01', categoryCode: '06010' })).toBe(3)
     expect(pageInfo(25, 2)).toEqual({ text: '共 25 件 · 第 2/2 页', prev: true, next: false })
     expect(pageInfo(0, 1)).toEqual({ text: '共 0 件 · 第 1/1 页', prev: false, next: false })
+    // Past the server's count cap: at least this many.
+    expect(pageInfo(10_000, 3, 20, true)).toEqual({ text: '共 10000+ 件 · 第 3/500+ 页', prev: true, next: true })
     expect(caseLabel({ category: '暴露垃圾', open: true })).toBe('暴露垃圾，办理中')
     expect(caseLabel(closedItem)).toBe('路灯不亮，已结案，中山区 桃源街道 桃源社区')
     expect(reportersText(0)).toBe('已有 1 人反映')

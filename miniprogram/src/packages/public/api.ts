@@ -77,9 +77,10 @@ export function activeCount(f: PublicFilters): number {
 }
 
 /** "共 23 件 · 第 1/2 页" and whether there is a page before or after. */
-export function pageInfo(total: number, page: number, size = PAGE_SIZE): { text: string; prev: boolean; next: boolean } {
+export function pageInfo(total: number, page: number, size = PAGE_SIZE, capped = false): { text: string; prev: boolean; next: boolean } {
   const pages = Math.max(1, Math.ceil(total / size))
-  return { text: `共 ${total} 件 · 第 ${page}/${pages} 页`, prev: page > 1, next: page < pages }
+  // Past the server's count cap the total reads "10000+ 件" and the page count "500+".
+  return { text: `共 ${total}${capped ? '+' : ''} 件 · 第 ${page}/${pages}${capped ? '+' : ''} 页`, prev: page > 1, next: page < pages }
 }
 
 /** "暴露垃圾，办理中，中山区 桃源街道 · 桃源社区": a map marker's and a list row's name for a screen reader. */

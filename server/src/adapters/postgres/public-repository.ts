@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { CaseState } from '@finecity/types';
 import type { PublicCaseDetailRows, PublicCaseReads, PublicCaseRow, PublicFilter } from '../../usecases/public/public-ports.js';
 import { rowsOf } from './case-repository.js';
@@ -29,16 +30,30 @@ const row = (r: Raw): PublicCaseRow => ({
   streetLat: r.streetLat === null ? null : Number(r.streetLat), streetLng: r.streetLng === null ? null : Number(r.streetLng),
 });
 
-/** The public view of the city's work (issue 13, item 3): no reporter, phone, address text or internal note is read here. */
-export function pgPublicCaseReads(db: Db): PublicCaseReads {
+/**
+ * The public view of the city's work (issue 13, item 3): no reporter, phone, address text or internal note is
+ * read here. `countTtlMs` > 0 keeps each filter's count that long (at most 1,000 filters, least recently used
+ * go first): the list's answers are cacheable for 30 s anyway, and the count is most of a list's cost.
+ */
+export function pgPublicCaseReads(db: Db, opts: { countTtlMs?: number } = {}): PublicCaseReads {
+  const counts = opts.countTtlMs ? new LRUCache<string, Promise<number>>({ max: 1000, ttl: opts.countTtlMs }) : null;
   return {
     async list(f, page) {
-      const [rows, total] = await Promise.all([
-        db.execute(sql`select ${COLUMNS} from cases c left join org_nodes s on s.code = c.street_code where ${where(f)}
-          order by c.created_at desc, c.id limit ${page.limit} offset ${page.offset}`),
-        db.execute(sql`select count(*)::int as n from cases c where ${where(f)}`),
-      ]);
-      return { rows: rowsOf<Raw>(rows).map(row), total: Number(rowsOf<{ n: number }>(total)[0]?.n ?? 0) };
+      const rows = await db.execute(sql`select ${COLUMNS} from cases c left join org_nodes s on s.code = c.street_code where ${where(f)}
+        order by c.created_at desc, c.id limit ${page.limit} offset ${page.offset}`);
+      return rowsOf<Raw>(rows).map(row);
+    },
+
+    async count(f, cap) {
+      const key = JSON.stringify([f.categoryCode, f.status, f.districtCode, f.since?.getTime(), f.until?.getTime(), cap]);
+      const hit = counts?.get(key);
+      if (hit) return hit;
+      // The promise is kept, so the requests that arrive while a filter is being counted share the one count.
+      const n = db.execute(sql`select count(*)::int as n from (select 1 from cases c where ${where(f)} limit ${cap}) x`)
+        .then((res) => Number(rowsOf<{ n: number }>(res)[0]?.n ?? 0));
+      counts?.set(key, n);
+      n.catch(() => counts?.delete(key));
+      return n;
     },
 
     async points(f, limit) {

@@ -201,6 +201,9 @@ export const cases = pgTable(
     // The indicator engine (issue 10) selects a period's cases by any of their dates (created, closed, due,
     // overdue, arrived): one index each, OR'ed in a bitmap scan.
     index('cases_created_idx').on(t.createdAt),
+    // The public map's district filter (issue 13), newest first: without it a district with few cases reads the
+    // whole created_at index to fill a page (test/load/residents-bench.ts).
+    index('cases_district_created_idx').on(t.districtCode, t.createdAt),
     index('cases_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
     index('cases_overdue_idx').on(t.overdueAt).where(sql`${t.overdueAt} is not null`),
     index('cases_arrived_idx').on(t.arrivedAt).where(sql`${t.arrivedAt} is not null`),

@@ -56,9 +56,17 @@ function summary(deps: PublicDeps, r: PublicCaseRow, photoUrl: (id: string, v: '
   };
 }
 
+/**
+ * The list counts matches up to this many and then says "more" (totalCapped): 500 pages of 20 are more than
+ * anyone pages through, and an exact count of 100,000 cases on every view was most of the list's cost
+ * (test/load/residents-bench.ts).
+ */
+export const PUBLIC_COUNT_CAP = 10_000;
+
 export async function publicCaseList(deps: PublicDeps, q: PublicCaseQuery & { page: number; pageSize: number }, photoUrl: (id: string, v: 'full' | 'thumb') => string): Promise<PublicCaseListDto> {
-  const { rows, total } = await reads(deps).list(filterOf(q), { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
-  return { items: rows.map((r) => summary(deps, r, photoUrl)), total, page: q.page, pageSize: q.pageSize };
+  const f = filterOf(q);
+  const [rows, total] = await Promise.all([reads(deps).list(f, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize }), reads(deps).count(f, PUBLIC_COUNT_CAP + 1)]);
+  return { items: rows.map((r) => summary(deps, r, photoUrl)), total: Math.min(total, PUBLIC_COUNT_CAP), totalCapped: total > PUBLIC_COUNT_CAP, page: q.page, pageSize: q.pageSize };
 }
 
 export async function publicCaseMap(deps: PublicDeps, q: PublicCaseQuery): Promise<PublicMapDto> {

@@ -37,7 +37,13 @@ export interface PublicCaseDetailRows {
 
 /** The public view's reads: registered cases only (never submitted, rejected or merged), public fields only. */
 export interface PublicCaseReads {
-  list(f: PublicFilter, page: { limit: number; offset: number }): Promise<{ rows: PublicCaseRow[]; total: number }>;
+  /** A page of matching cases, newest first. */
+  list(f: PublicFilter, page: { limit: number; offset: number }): Promise<PublicCaseRow[]>;
+  /**
+   * How many cases match, counted up to `cap`. It may be up to the public answers' max-age old: counting every
+   * one of a city's cases on each page view would cost more than the page itself.
+   */
+  count(f: PublicFilter, cap: number): Promise<number>;
   points(f: PublicFilter, limit: number): Promise<PublicCaseRow[]>;
   one(id: string): Promise<PublicCaseDetailRows | null>;
   /** Sets or clears a photo's published time; false when the photo is not one of the case's. */

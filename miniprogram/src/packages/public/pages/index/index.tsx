@@ -84,7 +84,7 @@ export default function PublicHome() {
     () => (map.data?.points ?? []).map((p) => ({ id: p.id, lat: p.lat, lng: p.lng, colour: COLOUR[p.open ? 'open' : 'closed'], label: caseLabel({ category: p.categoryName, open: p.open }) })),
     [map.data],
   )
-  const info = list.data ? pageInfo(list.data.total, list.data.page) : null
+  const info = list.data ? pageInfo(list.data.total, list.data.page, undefined, list.data.totalCapped) : null
   const n = activeCount(filters)
   const go = (p: number) => setPage(p)
 

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_district_created_idx" ON "cases" USING btree ("district_code","created_at");
