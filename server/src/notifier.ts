@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import { pgTrackingLinks } from './adapters/postgres/tracking-link-repository.js';
+import { hmacTrackingTokens } from './adapters/auth/tracking-tokens.js';
 import type { Redis } from 'ioredis';
 import type { Database } from './adapters/postgres/database.js';
 import {
@@ -114,6 +116,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
     robots: redisRobotGate(redis, { perWindow: o.policy.notifications.robot.perMinute, windowMs: config.workers.robotWindowMs, prefix: config.redis.prefix }),
     clock: o.clock,
     logger: o.logger,
+    trackingLinks: { tokens: hmacTrackingTokens(config.authSecret), store: pgTrackingLinks(db), publicBaseUrl: config.publicBaseUrl },
   };
   const cb = config.channels.callback;
   const photoSigner = hmacUrlSigner(config.authSecret);

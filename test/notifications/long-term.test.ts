@@ -2,7 +2,9 @@
 // (政务民生). A resident who accepts the long-term template once hears every step of their case; the sandbox
 // holds the long-term grant, does not spend it, answers 43101 once the user turns it off and 40037 when the
 // account may not use long-term templates. Without a long-term subscription, one-time credits work as before.
+// A reporter reached only by SMS gets the case's tracking link in it (item 4).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
 import { onDutySlot } from '../../server/src/domain/duty-roster.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -92,6 +94,27 @@ describe('long-term subscribe messages', () => {
   it('a refusal in the dialog withdraws the long-term subscription', async () => {
     await answer({ [LONG_TERM]: 'accept' }).expect(200);
     expect((await answer({ [LONG_TERM]: 'reject' })).body.longTerm).toEqual({ [LONG_TERM]: false });
+  });
+});
+
+describe('a reporter without subscribe consent or the official account', () => {
+  it('gets the progress SMS with the case\'s tracking link, which opens the public view of the case', async () => {
+    await h.database.db.execute(sql`update users set mobile = '13900001313' where id = ${residentId}::uuid`);
+    // No credits, no long-term subscription, no official account: SMS is what is left.
+    await answer({ [LONG_TERM]: 'reject' }).expect(200);
+    const c = await reportOk(h, resident, { lat: grid.lat!, lng: grid.lng! });
+    await actOk(h, dispatcher, c.id, 'register');
+    expect((await settledFor(c.id, 'case.register')).channel).toBe('sms');
+    const sms = delivered(h, { channel: 'sms' }).find((m) => m.content.includes(c.caseNo))!;
+    const link = /办理进度查询：(\S+)/.exec(sms.content)?.[1];
+    expect(link).toMatch(/\/t\/[A-Za-z0-9_-]{43}$/);
+    expect(sms.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
+    const token = link!.split('/t/')[1]!;
+    expect((await h.request.get(`/t/${token}`)).status).toBe(302);
+    const view = await h.request.get(`/api/v1/track/${token}`);
+    expect([view.status, view.body.caseNo]).toEqual([200, c.caseNo]);
+    // The same link as the reporter's own "share" button gives.
+    expect((await h.request.get(`/api/v1/cases/${c.id}/tracking-link`).set(auth(resident))).body.url).toBe(link);
   });
 });
 

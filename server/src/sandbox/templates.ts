@@ -45,6 +45,7 @@ const LABELS: Record<string, string> = {
   note: '备注',
   place: '地点',
   holder: '责任单位',
+  link: '办理进度查询',
 };
 
 /** The SMS template code of the staff activation message. */

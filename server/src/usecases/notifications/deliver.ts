@@ -2,6 +2,7 @@ import { robotMarkdown, templateValues, type MessageFacts } from '../../domain/n
 import type { ChannelName, DeliveryOutcome, OutgoingMessage } from '../../domain/notify-ports.js';
 import { redactSecrets } from '../../domain/notify-ports.js';
 import { dutyPeople } from '../duty-ports.js';
+import { caseTrackingUrl } from '../residents/tracking-links.js';
 import type { NotificationRecord, NotifyDeps } from './ports.js';
 
 /** A transient failure: the job is retried with backoff (or after `retryAfterMs`). */
@@ -122,7 +123,11 @@ async function buildMessage(d: NotifyDeps, n: NotificationRecord, ch: ChannelNam
   if (ch === 'oa_template') {
     return u.oaOpenid ? { channel: ch, to: u.oaOpenid, templateId: tpl.oaTemplate.templateId, page: `${tpl.subscribe.page}?id=${caseId}`, data, dedupeKey: n.dedupeKey } : null;
   }
-  return u.mobile ? { channel: ch, to: u.mobile, templateId: tpl.sms.templateCode, data, text: Object.values(data).join('，'), dedupeKey: n.dedupeKey } : null;
+  if (!u.mobile) return null;
+  // A resident's progress SMS carries the case's tracking link (issue 13, item 4): an SMS opens no mini-program page.
+  const link = n.templateKey === 'case_progress' && caseId && d.trackingLinks ? await caseTrackingUrl(d.trackingLinks, caseId, d.clock.now()) : null;
+  const sms = link ? { ...data, link } : data;
+  return { channel: ch, to: u.mobile, templateId: tpl.sms.templateCode, data: sms, text: Object.values(sms).join('，'), dedupeKey: n.dedupeKey };
 }
 
 /** A prepared robot message (a report's text, chart or workbook) for `robot`; null when its stored file is gone. */

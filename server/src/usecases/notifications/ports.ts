@@ -1,4 +1,5 @@
 import type { CaseState } from '@finecity/types';
+import type { TrackingLinkPorts } from '../residents/tracking-links.js';
 import type { Channel, ChannelName, DeliveryOutcome } from '../../domain/notify-ports.js';
 import type { Logger } from '../../logger.js';
 import type { Policy } from '../../city-policy.js';
@@ -228,4 +229,6 @@ export interface NotifyDeps {
   robots: RobotGate;
   clock: { now(): Date };
   logger: Logger;
+  /** Case tracking links (issue 13, item 4): a reporter's SMS carries the case's link; absent → no link. */
+  trackingLinks?: TrackingLinkPorts;
 }

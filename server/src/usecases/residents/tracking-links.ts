@@ -47,13 +47,17 @@ async function visible(deps: LinkDeps, user: CurrentUser, caseId: string) {
  */
 export async function trackingLinkOf(deps: LinkDeps, user: CurrentUser, caseId: string): Promise<{ url: string }> {
   await visible(deps, user, caseId);
-  const p = ports(deps);
+  return { url: await caseTrackingUrl(ports(deps), caseId, deps.clock.now()) };
+}
+
+/** The case's current tracking link, made on first use: for the reporter's own messages (no caller to authorize). */
+export async function caseTrackingUrl(p: TrackingLinkPorts, caseId: string, now: Date): Promise<string> {
   let generation = await p.store.generation(caseId);
   if (generation === null) {
     generation = 1;
-    await p.store.save(caseId, generation, p.tokens.hash(p.tokens.tokenFor(caseId, generation)), deps.clock.now(), false);
+    await p.store.save(caseId, generation, p.tokens.hash(p.tokens.tokenFor(caseId, generation)), now, false);
   }
-  return { url: urlOf(p, p.tokens.tokenFor(caseId, generation)) };
+  return urlOf(p, p.tokens.tokenFor(caseId, generation));
 }
 
 /** A leaked link is withdrawn by the reporter or the district platform: the old one stops working, a new one is given. */
