@@ -37,7 +37,7 @@ const historyItem = { ...task, state: 'handled', allowedActions: undefined, myLa
 // server refuses it), and one registered case of 暴露垃圾 is near.
 const place = { districtName: '中山区', streetName: '海军广场街道', communityName: '海军广场街道第1社区', gridName: '海军广场街道第1社区网格01', label: '中山区 · 海军广场街道 · 海军广场街道第1社区 · 海军广场街道第1社区网格01' }
 const NEAR_ID = '33333333-3333-4333-8333-333333333333'
-const nearbyCase = { id: NEAR_ID, category: { code: '06010', name: '暴露垃圾' }, distanceM: 28, state: 'registered', thumbUrl: null, supporters: 0, following: false }
+const nearbyCase = { id: NEAR_ID, category: { code: '06010', name: '暴露垃圾' }, distanceM: 28, point: { lat: 38.8926, lng: 121.6386 }, state: 'registered', thumbUrl: null, supporters: 0, following: false }
 /** What wx.getLocation answers (GCJ-02). */
 let located = { latitude: 38.8912, longitude: 121.6446 }
 const query = (url) => Object.fromEntries(new URL(url, 'http://x').searchParams)
