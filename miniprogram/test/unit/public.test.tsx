@@ -7,8 +7,9 @@ import { routerParams, storageMap } from './__mocks__/taro'
 import PublicHome from '../../src/packages/public/pages/index/index'
 import PublicCase from '../../src/packages/public/pages/case/index'
 import Track from '../../src/pages/track/index'
+import { lightboxPhotos } from '../../src/components/PublicCase'
 import {
-  activeCount, caseLabel, dateError, filterQuery, lightboxPhotos, pageInfo, quickRange, reportersText,
+  activeCount, caseLabel, dateError, filterQuery, pageInfo, quickRange, reportersText,
 } from '../../src/packages/public/api'
 import { session } from '../../src/services/session'
 import { categories } from './fixtures'

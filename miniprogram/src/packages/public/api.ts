@@ -1,4 +1,4 @@
-import type { PhotoDto, PublicCaseDto, PublicCaseListDto, PublicDistrictsDto, PublicMapDto, PublicStatus } from '@finecity/types'
+import type { PublicCaseDto, PublicCaseListDto, PublicDistrictsDto, PublicMapDto, PublicStatus } from '@finecity/types'
 import type { CategoryList } from '../../lib/categories'
 import { http, queryString } from '../../services/api'
 import { requestJson } from '../../services/platform'
@@ -95,8 +95,3 @@ export const PUBLIC_CASE = '/packages/public/pages/case/index'
 /** 已有 N 人反映: the first reporter and everyone who tapped 我也遇到 (supporters leaves the reporter out). */
 export const reportersText = (supporters: number): string => `已有 ${Math.max(0, supporters) + 1} 人反映`
 
-/** The published photos as the Lightbox takes them (it reads the kind and the URLs; the id only tells them apart). */
-export function lightboxPhotos(photos: { kind: 'before' | 'after'; url: string; thumbUrl: string }[]): { before: PhotoDto[]; after: PhotoDto[] } {
-  const all = photos.map((p, i) => ({ id: `p${i}`, kind: p.kind, url: p.url, thumbUrl: p.thumbUrl, width: 0, height: 0 }))
-  return { before: all.filter((p) => p.kind === 'before'), after: all.filter((p) => p.kind === 'after') }
-}

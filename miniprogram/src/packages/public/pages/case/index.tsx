@@ -1,14 +1,14 @@
-import { Image, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { useEffect, useState, type ReactNode } from 'react'
 import { useRouter } from '@tarojs/taro'
-import type { PhotoDto, PublicCaseDto } from '@finecity/types'
+import type { PublicCaseDto } from '@finecity/types'
 import AppShell from '../../../../components/AppShell'
 import Tap from '../../../../components/Tap'
-import Lightbox from '../../../../components/ui/Lightbox'
+import { PublicReplies, PublicTimeline, PublishedPhotos } from '../../../../components/PublicCase'
 import { plainTime } from '../../../../lib/time'
 import { ApiError, errorText } from '../../../../services/api'
 import { nav } from '../../../../services/platform'
-import { PUBLIC_HOME, STATUS_LABEL, lightboxPhotos, publicApi, reportersText } from '../../api'
+import { PUBLIC_HOME, STATUS_LABEL, publicApi, reportersText } from '../../api'
 import './index.scss'
 
 type State = { kind: 'loading' } | { kind: 'ok'; c: PublicCaseDto } | { kind: 'missing' } | { kind: 'error'; text: string }
@@ -24,36 +24,6 @@ function Links() {
   )
 }
 
-/** 处置前 / 处置后: the photos staff published; a tap opens the side-by-side comparison. */
-function Photos({ c, onOpen }: { c: PublicCaseDto; onOpen: (p: PhotoDto) => void }) {
-  const { before, after } = lightboxPhotos(c.photos)
-  const column = (title: string, list: PhotoDto[]) => (
-    <View className='before-after__col'>
-      <Text className='pubcase__sub'>{title}</Text>
-      {list.length ? (
-        <View className='photo-row'>
-          {list.map((p, i) => (
-            <Tap key={p.id} id={`pubcase-photo-${p.id}`} className='pubcase__photo' label={`${title}照片 ${i + 1}，查看大图`} onTap={() => onOpen(p)}>
-              <Image className={`thumb thumb--${p.kind}`} src={p.thumbUrl} mode='aspectFill' lazyLoad {...({ 'aria-hidden': 'true', alt: '' } as object)} />
-            </Tap>
-          ))}
-        </View>
-      ) : (
-        <Text className='muted'>暂无公开照片</Text>
-      )}
-    </View>
-  )
-  return (
-    <View className='section'>
-      <Text className='section-title'>现场照片</Text>
-      <View className='card before-after'>
-        {column('处置前', before)}
-        {column('处置后', after)}
-      </View>
-    </View>
-  )
-}
-
 /**
  * 案件公开信息 (issue 13, item 3): one registered case as anyone may see it: category, place (the street
  * only for a report made anonymously), status, the public steps and replies, the photos staff published and
@@ -62,7 +32,6 @@ function Photos({ c, onOpen }: { c: PublicCaseDto; onOpen: (p: PhotoDto) => void
 export default function PublicCase() {
   const id = useRouter().params.id ?? ''
   const [state, setState] = useState<State>({ kind: 'loading' })
-  const [shown, setShown] = useState<PhotoDto | null>(null)
 
   useEffect(() => {
     if (!UUID.test(id)) return setState({ kind: 'missing' })
@@ -87,7 +56,6 @@ export default function PublicCase() {
   }
   if (state.kind === 'error') return frame(<><View className='error' role='alert'>{state.text}</View><Links /></>)
   const c = state.c
-  const { before, after } = lightboxPhotos(c.photos)
   return frame(
     <>
       <View className='card' id='pubcase-summary'>
@@ -101,35 +69,10 @@ export default function PublicCase() {
         <Text className='pubcase__line' id='pubcase-supporters'>{reportersText(c.supporters)}</Text>
         {c.description && <Text className='case-view__desc pubcase__desc'>{c.description}</Text>}
       </View>
-      <Photos c={c} onOpen={setShown} />
-      <View className='section'>
-        <Text className='section-title'>办理进度</Text>
-        <View className='card' role='list' aria-label='办理进度'>
-          {c.timeline.map((s, i) => (
-            <View key={`${s.title}-${i}`} className='timeline__item' role='listitem'>
-              <View className='timeline__dot' aria-hidden='true' />
-              <View className='timeline__body'>
-                <View className='timeline__head'>
-                  <Text className='timeline__title'>{s.title}</Text>
-                  <Text className='muted'>{plainTime(s.at)}</Text>
-                </View>
-              </View>
-            </View>
-          ))}
-        </View>
-      </View>
-      <View className='section'>
-        <Text className='section-title'>部门回复</Text>
-        {!c.replies.length && <Text className='muted'>暂无回复</Text>}
-        {c.replies.map((r, i) => (
-          <View key={i} className='card'>
-            <Text className='case-view__desc'>{r.body}</Text>
-            <Text className='muted'>城市管理部门 · {plainTime(r.at)}</Text>
-          </View>
-        ))}
-      </View>
+      <PublishedPhotos photos={c.photos} idPrefix='pubcase' />
+      <PublicTimeline steps={c.timeline} />
+      <PublicReplies title='部门回复' replies={c.replies} />
       <Links />
-      <Lightbox open={!!shown} before={before} after={after} start={shown} onClose={() => setShown(null)} />
     </>,
   )
 }
