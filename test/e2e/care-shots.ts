@@ -4,71 +4,16 @@
 // boots it (PGlite in a temporary folder, WeChat sandbox on); the H5 build must exist
 // (flock /tmp/h5.lock node miniprogram/scripts/ensure-build.mjs h5).
 // Run: npx tsx test/e2e/care-shots.ts
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SandboxAccount } from '@finecity/types';
-import { bootForE2e } from './e2e-server.js';
-import { CHROMIUM, settled } from './h5-driver.js';
+import { settled } from './h5-driver.js';
 import { RESIDENT, seedCases } from './a11y-fixture.js';
+import { shoot } from './shots-kit.js';
 
 const OUT = path.resolve('docs/screenshots');
 
-async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-shots-'));
-  const running = await bootForE2e(dataDir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  try {
-    const base = running.url;
-    const accounts = ((await (await fetch(`${base}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
-    await seedCases(base, accounts);
-    const resident = accounts.find((a) => a.openid === RESIDENT)!;
-    for (const width of [390, 1440]) {
-      const ctx = await browser.newContext({
-        viewport: { width, height: width > 900 ? 900 : 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
-        geolocation: { latitude: resident.lat ?? 38.9146, longitude: resident.lng ?? 121.6147 }, permissions: ['geolocation'],
-      });
-      const page = await ctx.newPage();
-      page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-      page.on('console', (m) => { if (m.type() === 'error') console.error(`console: ${m.text()}`); });
-      await page.goto(`${base}/#/pages/login/index`);
-      await page.locator(`#acct-${RESIDENT}`).click();
-      await page.waitForFunction("location.hash.includes('pages/home')");
-      const save = async (name: string, full = true) => {
-        await settled(page);
-        await page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: full });
-      };
-      const shot = async (route: string, ready: string, name: string) => {
-        await open(page, `${base}/#${route}`, ready);
-        await save(name);
-      };
-      await shot('/pages/privacy/index', '您的选择', 'resident-privacy');
-      // The first locate (the report page locates on load) asks for consent first.
-      await open(page, `${base}/#/pages/report/index`, '隐私保护提示');
-      await save('resident-consent', false);
-      await page.locator('#privacy-agree').click();
-      await page.getByText('已定位').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
-      await shot('/pages/mine/index', '小区门口', 'resident-mine-switch');
-      await page.locator('#care-switch').click();
-      await page.locator('#care-switch[aria-checked="true"]').waitFor();
-      await save('resident-mine-care');
-      await page.locator('#care-switch').click();
-      await page.locator('#care-switch[aria-checked="false"]').waitFor();
-      await shot('/packages/resident/pages/points/index', '积分规则', 'resident-points');
-      await shot('/packages/resident/pages/data/index', '导出 JSON', 'resident-data');
-      await shot('/packages/public/pages/ranking/index', '不愿上榜的市民不显示', 'public-ranking');
-      await ctx.close();
-    }
-    console.log(`screenshots in ${path.relative(process.cwd(), OUT)}`);
-  } finally {
-    await browser.close();
-    await running.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** A fresh document load, as a link from a message opens the page (a hash-only goto would not reload). */
 async function open(page: Page, url: string, ready: string): Promise<void> {
   await page.goto('about:blank');
   await page.goto(url);
@@ -79,7 +24,44 @@ async function open(page: Page, url: string, ready: string): Promise<void> {
   await page.waitForLoadState('networkidle');
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
+shoot(async ({ base, browser }) => {
+  const accounts = ((await (await fetch(`${base}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+  await seedCases(base, accounts);
+  const resident = accounts.find((a) => a.openid === RESIDENT)!;
+  for (const width of [390, 1440]) {
+    const ctx = await browser.newContext({
+      viewport: { width, height: width > 900 ? 900 : 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+      geolocation: { latitude: resident.lat ?? 38.9146, longitude: resident.lng ?? 121.6147 }, permissions: ['geolocation'],
+    });
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') console.error(`console: ${m.text()}`); });
+    await page.goto(`${base}/#/pages/login/index`);
+    await page.locator(`#acct-${RESIDENT}`).click();
+    await page.waitForFunction("location.hash.includes('pages/home')");
+    const save = async (name: string, full = true) => {
+      await settled(page);
+      await page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: full });
+    };
+    const shot = async (route: string, ready: string, name: string) => {
+      await open(page, `${base}/#${route}`, ready);
+      await save(name);
+    };
+    await shot('/pages/privacy/index', '您的选择', 'resident-privacy');
+    // The first locate (the report page locates on load) asks for consent first.
+    await open(page, `${base}/#/pages/report/index`, '隐私保护提示');
+    await save('resident-consent', false);
+    await page.locator('#privacy-agree').click();
+    await page.getByText('已定位').filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+    await shot('/pages/mine/index', '小区门口', 'resident-mine-switch');
+    await page.locator('#care-switch').click();
+    await page.locator('#care-switch[aria-checked="true"]').waitFor();
+    await save('resident-mine-care');
+    await page.locator('#care-switch').click();
+    await page.locator('#care-switch[aria-checked="false"]').waitFor();
+    await shot('/packages/resident/pages/points/index', '积分规则', 'resident-points');
+    await shot('/packages/resident/pages/data/index', '导出 JSON', 'resident-data');
+    await shot('/packages/public/pages/ranking/index', '不愿上榜的市民不显示', 'public-ranking');
+    await ctx.close();
+  }
 });

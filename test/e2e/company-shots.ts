@@ -2,14 +2,12 @@
 // 390 and 1440 px, into docs/screenshots/company-month-*.png. A FineCity is booted the way `npm start` boots it
 // (PGlite in a temporary folder, WeChat sandbox on); the H5 build must exist (flock /tmp/h5build.lock npm run build:h5).
 // Run: npx tsx test/e2e/company-shots.ts
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type { CompanyDto, LoginResponse, SandboxAccount } from '@finecity/types';
 import { smallJpeg } from '../support/fixtures.js';
-import { bootForE2e } from './e2e-server.js';
-import { CHROMIUM, settled } from './h5-driver.js';
+import { settled } from './h5-driver.js';
+import { shoot } from './shots-kit.js';
 
 const OUT = path.resolve('docs/screenshots');
 
@@ -44,51 +42,39 @@ async function pageAs(browser: Browser, base: string, account: SandboxAccount, w
   return page;
 }
 
-async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-shots-'));
-  const running = await bootForE2e(dataDir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  try {
-    const base = running.url;
-    const accounts = ((await (await fetch(`${base}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
-    const find = (role: string, where: (a: SandboxAccount) => boolean = () => true) => {
-      const a = accounts.find((x) => x.role === role && where(x));
-      if (!a) throw new Error(`no demo ${role}`);
-      return a;
-    };
-    const cityCode = find('city').orgNodeCode;
-    const admin = await login(base, find('admin', (a) => a.orgNodeCode === cityCode));
-    const { company } = (await call(base, admin, 'GET', '/api/v1/admin/companies/demo', undefined)) as { company: CompanyDto };
-    // Patrol hours around the clock, so that this run's reports fall inside them whatever the hour.
-    const { id, name, contractStart, contractEnd, mayVerify, gridCodes } = company;
-    await call(base, admin, 'POST', '/api/v1/admin/companies', { id, name, contractStart, contractEnd, mayVerify, gridCodes, patrolFrom: '00:00', patrolTo: '23:59' });
-    const grids = accounts.filter((a) => a.role === 'inspector' && a.duty === 'A' && company.gridCodes.includes(a.orgNodeCode!));
-    const [g1, g2] = [grids[0]!, grids[1] ?? grids[0]!];
-    const tpAccount = find('third_party');
-    const tp = await login(base, tpAccount);
-    await call(base, tp, 'POST', '/api/v1/patrol/checkins', { lat: g1.lat, lng: g1.lng });
-    await report(base, tp, { lat: g1.lat!, lng: g1.lng! }, '06010', '人行道有暴露垃圾');
-    await report(base, tp, { lat: g1.lat!, lng: g1.lng! }, '06020', '道路两侧有散落杂物');
-    const enforcement = await login(base, find('enforcement'));
-    await report(base, enforcement, { lat: g2.lat!, lng: g2.lng! }, '06010', '执法巡查发现：小区门口垃圾堆放');
-    const resident = await login(base, find('resident'));
-    await report(base, resident, { lat: g2.lat!, lng: g2.lng! }, '06020', '路口有杂物堆放');
+shoot(async ({ base, browser }) => {
+  const accounts = ((await (await fetch(`${base}/api/v1/sandbox/accounts`)).json()) as { accounts: SandboxAccount[] }).accounts;
+  const find = (role: string, where: (a: SandboxAccount) => boolean = () => true) => {
+    const a = accounts.find((x) => x.role === role && where(x));
+    if (!a) throw new Error(`no demo ${role}`);
+    return a;
+  };
+  const cityCode = find('city').orgNodeCode;
+  const admin = await login(base, find('admin', (a) => a.orgNodeCode === cityCode));
+  const { company } = (await call(base, admin, 'GET', '/api/v1/admin/companies/demo', undefined)) as { company: CompanyDto };
+  // Patrol hours around the clock, so that this run's reports fall inside them whatever the hour.
+  const { id, name, contractStart, contractEnd, mayVerify, gridCodes } = company;
+  await call(base, admin, 'POST', '/api/v1/admin/companies', { id, name, contractStart, contractEnd, mayVerify, gridCodes, patrolFrom: '00:00', patrolTo: '23:59' });
+  const grids = accounts.filter((a) => a.role === 'inspector' && a.duty === 'A' && company.gridCodes.includes(a.orgNodeCode!));
+  const [g1, g2] = [grids[0]!, grids[1] ?? grids[0]!];
+  const tpAccount = find('third_party');
+  const tp = await login(base, tpAccount);
+  await call(base, tp, 'POST', '/api/v1/patrol/checkins', { lat: g1.lat, lng: g1.lng });
+  await report(base, tp, { lat: g1.lat!, lng: g1.lng! }, '06010', '人行道有暴露垃圾');
+  await report(base, tp, { lat: g1.lat!, lng: g1.lng! }, '06020', '道路两侧有散落杂物');
+  const enforcement = await login(base, find('enforcement'));
+  await report(base, enforcement, { lat: g2.lat!, lng: g2.lng! }, '06010', '执法巡查发现：小区门口垃圾堆放');
+  const resident = await login(base, find('resident'));
+  await report(base, resident, { lat: g2.lat!, lng: g2.lng! }, '06020', '路口有杂物堆放');
 
-    for (const width of [390, 1440]) {
-      const page = await pageAs(browser, base, tpAccount, width);
-      await page.goto(`${base}/#/packages/staff/pages/company/index`);
-      await page.locator('#company-missed').waitFor();
-      await page.waitForLoadState('networkidle');
-      await settled(page);
-      await page.screenshot({ path: path.join(OUT, `company-month-${width}.png`), fullPage: true });
-      console.log(`wrote docs/screenshots/company-month-${width}.png`);
-      await page.context().close();
-    }
-  } finally {
-    await browser.close();
-    await running.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const width of [390, 1440]) {
+    const page = await pageAs(browser, base, tpAccount, width);
+    await page.goto(`${base}/#/packages/staff/pages/company/index`);
+    await page.locator('#company-missed').waitFor();
+    await page.waitForLoadState('networkidle');
+    await settled(page);
+    await page.screenshot({ path: path.join(OUT, `company-month-${width}.png`), fullPage: true });
+    console.log(`wrote docs/screenshots/company-month-${width}.png`);
+    await page.context().close();
   }
-}
-
-await main();
+});

@@ -2,12 +2,9 @@
 // the role's tabs, back and home) at 390 and 1440 px, into docs/screenshots/shell-*.png. Boots FineCity the
 // way `npm start` does (PGlite in a temporary folder, WeChat sandbox on); the H5 build must exist.
 // Run: npx tsx test/e2e/shell-shots.ts
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { bootForE2e } from './e2e-server.js';
-import { CHROMIUM, settled } from './h5-driver.js';
+import { settled } from './h5-driver.js';
+import { shoot } from './shots-kit.js';
 
 const OUT = path.resolve('docs/screenshots');
 const VISITS: { openid: string; route: string; ready: string; name: string }[] = [
@@ -21,38 +18,22 @@ const VISITS: { openid: string; route: string; ready: string; name: string }[] =
   { openid: 'staff-210202-01', route: '/pages/mine/index', ready: '切换账号', name: 'staff-mine' },
 ];
 
-async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finecity-shots-'));
-  const running = await bootForE2e(dataDir);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  try {
-    const base = running.url;
-    for (const width of [390, 1440]) {
-      for (const v of VISITS) {
-        const ctx = await browser.newContext({ viewport: { width, height: width > 900 ? 900 : 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-        const page = await ctx.newPage();
-        page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-        await page.goto(`${base}/#/pages/login/index`);
-        await page.locator(`#acct-${v.openid}`).click();
-        await page.waitForFunction("!!localStorage.getItem('finecity.session')");
-        await page.waitForLoadState('networkidle');
-        await page.goto(`${base}/#${v.route}`);
-        await page.getByText(v.ready).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
-        await page.waitForLoadState('networkidle');
-        await settled(page);
-        await page.screenshot({ path: path.join(OUT, `shell-${v.name}-${width}.png`), fullPage: true });
-        await ctx.close();
-      }
+shoot(async ({ base, browser }) => {
+  for (const width of [390, 1440]) {
+    for (const v of VISITS) {
+      const ctx = await browser.newContext({ viewport: { width, height: width > 900 ? 900 : 844 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+      const page = await ctx.newPage();
+      page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+      await page.goto(`${base}/#/pages/login/index`);
+      await page.locator(`#acct-${v.openid}`).click();
+      await page.waitForFunction("!!localStorage.getItem('finecity.session')");
+      await page.waitForLoadState('networkidle');
+      await page.goto(`${base}/#${v.route}`);
+      await page.getByText(v.ready).filter({ visible: true }).first().waitFor({ timeout: 30_000 });
+      await page.waitForLoadState('networkidle');
+      await settled(page);
+      await page.screenshot({ path: path.join(OUT, `shell-${v.name}-${width}.png`), fullPage: true });
+      await ctx.close();
     }
-    console.log(`screenshots in ${path.relative(process.cwd(), OUT)}`);
-  } finally {
-    await browser.close();
-    await running.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
 });
