@@ -177,18 +177,23 @@ export async function downloadFile(path: string, header: Record<string, string>,
       const body = parseJson(await res.text()) as { error?: { message?: string } } | null
       return body?.error?.message ?? `下载失败（${res.status}）`
     }
-    const url = URL.createObjectURL(await res.blob())
-    const a = document.createElement('a')
-    a.href = url
-    a.download = filename
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(url), 10000)
+    downloadBlob(await res.blob(), filename)
     return null
   } catch (err) {
     return `网络不可用：${errMsg(err)}`
   }
+}
+
+/** H5: hands `blob` to the browser as a download named `filename`. */
+function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10000)
 }
 
 /**
@@ -198,14 +203,7 @@ export async function downloadFile(path: string, header: Record<string, string>,
  */
 export async function saveJson(filename: string, text: string): Promise<'downloaded' | 'shared' | 'copied'> {
   if (IS_H5) {
-    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
-    const a = document.createElement('a')
-    a.href = url
-    a.download = filename
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(url), 10000)
+    downloadBlob(new Blob([text], { type: 'application/json' }), filename)
     return 'downloaded'
   }
   try {
