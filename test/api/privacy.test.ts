@@ -43,13 +43,17 @@ describe('the resident\'s own data and 注销', () => {
     await h.request.post(`/api/v1/cases/${c.id}/comments`).set(auth(resident)).send({ body: '今天又看了一下，还是没修' });
   });
 
-  it('exports the resident\'s account, subscriptions, reports, follows and comments in Beijing time', async () => {
+  it('exports the resident\'s account, subscriptions, points, reports, follows and comments in Beijing time', async () => {
     const res = await h.request.get('/api/v1/me/data').set(auth(resident));
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const d = res.body as MyDataDto;
     expect(d.account.name).toBeTruthy();
-    expect(d.subscriptions).toEqual([{ template: expect.any(String), credits: expect.any(Number) }]);
+    expect(d.subscriptions).toEqual([{ template: expect.any(String), credits: expect.any(Number), longTerm: false }]);
+    // The 积分 its registered report earned, and the list preference.
+    expect(d.points.listed).toBe(true);
+    expect(d.points.entries.map((e) => e.kind).sort()).toEqual(['first_finder', 'registered']);
+    expect(d.points.entries[0]!.at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(d.reports.map((r) => r.description)).toContain('小区门口井盖破损，晚上很危险');
     expect(d.reports[0]).toMatchObject({ state: 'registered', category: expect.any(String) });
     expect(d.following).toHaveLength(1);

@@ -49,7 +49,9 @@ export interface FollowDto {
 export interface MyDataDto {
   account: { name: string; mobile: string | null; officialAccountBound: boolean; createdAt: string };
   /** One-time subscribe-message consents left, per message kind. */
-  subscriptions: { template: string; credits: number }[];
+  subscriptions: { template: string; credits: number; longTerm: boolean }[];
+  /** 积分 (issue 13, item 7): the credits held and whether the resident appears on the public list. */
+  points: { listed: boolean; entries: { caseNo: string; kind: PointsKind; points: number; at: string }[] };
   reports: { caseNo: string; category: string; description: string; address: string | null; lat: number; lng: number; anonymous: boolean; state: CaseState; reportedAt: string; rating: number | null; ratingComment: string | null }[];
   following: { caseNo: string; since: string }[];
   comments: { caseNo: string; body: string; at: string }[];

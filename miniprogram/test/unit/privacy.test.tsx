@@ -20,7 +20,8 @@ const login = (roles: UserDto['roles']) => session.save({ token: 'tok', user: { 
 
 const MY_DATA: MyDataDto = {
   account: { name: '李市民', mobile: null, officialAccountBound: false, createdAt: '2026-11-02 09:15:00' },
-  subscriptions: [{ template: 'case_progress', credits: 2 }],
+  subscriptions: [{ template: 'case_progress', credits: 2, longTerm: false }],
+  points: { listed: true, entries: [{ caseNo: 'DL20261201-000007', kind: 'registered', points: 2, at: '2026-12-01 09:00:00' }] },
   reports: [
     { caseNo: 'DL20261201-000007', category: '暴露垃圾', description: '小区门口垃圾堆放', address: '长春路 12 号', lat: 38.91, lng: 121.61, anonymous: false, state: 'closed', reportedAt: '2026-12-01 08:30:00', rating: 5, ratingComment: '很快' },
     { caseNo: 'DL20261202-000003', category: '井盖缺失', description: '', address: null, lat: 38.9, lng: 121.6, anonymous: true, state: 'dispatched', reportedAt: '2026-12-02 10:00:00', rating: null, ratingComment: null },

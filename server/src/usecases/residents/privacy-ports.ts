@@ -1,8 +1,9 @@
-import type { CaseState } from '@finecity/types';
+import type { CaseState, PointsKind } from '@finecity/types';
 
 export interface ResidentDataRows {
   account: { name: string; mobile: string | null; oaOpenid: string | null; createdAt: Date; status: string; roles: string[] };
-  credits: { templateKey: string; credits: number }[];
+  credits: { templateKey: string; credits: number; longTerm: boolean }[];
+  points: { listed: boolean; entries: { caseNo: string; kind: PointsKind; points: number; earnedAt: Date }[] };
   reports: { caseNo: string; categoryCode: string; description: string; address: string | null; lat: number; lng: number; anonymous: boolean; state: CaseState; createdAt: Date; ratingScore: number | null; ratingComment: string | null }[];
   following: { caseNo: string; since: Date }[];
   comments: { caseNo: string; body: string; createdAt: Date }[];

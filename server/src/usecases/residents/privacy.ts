@@ -28,7 +28,8 @@ export async function exportMyData(deps: Pick<Deps, 'privacy' | 'categories' | '
   const category = (code: string) => deps.categories.get(code)?.name ?? '其他问题';
   return {
     account: { name: rows.account.name, mobile: rows.account.mobile, officialAccountBound: !!rows.account.oaOpenid, createdAt: at(rows.account.createdAt) },
-    subscriptions: rows.credits.map((c) => ({ template: c.templateKey, credits: c.credits })),
+    subscriptions: rows.credits.map((c) => ({ template: c.templateKey, credits: c.credits, longTerm: c.longTerm })),
+    points: { listed: rows.points.listed, entries: rows.points.entries.map((e) => ({ caseNo: e.caseNo, kind: e.kind, points: e.points, at: at(e.earnedAt) })) },
     reports: rows.reports.map((r) => ({
       caseNo: r.caseNo, category: category(r.categoryCode), description: r.description, address: r.address, lat: r.lat, lng: r.lng, anonymous: r.anonymous,
       state: r.state, reportedAt: at(r.createdAt), rating: r.ratingScore, ratingComment: r.ratingComment,

@@ -110,7 +110,10 @@ function Others({ data }: { data: MyDataDto }) {
       ))}
       <Text className='section-title data-sub' {...H2}>通知订阅</Text>
       {!data.subscriptions.length && <Text className='muted'>没有订阅</Text>}
-      {data.subscriptions.map((s) => <Row key={s.template} k={TEMPLATE_LABEL[s.template] ?? '其他通知'} v={`还可接收 ${s.credits} 次`} />)}
+      {data.subscriptions.map((s) => <Row key={s.template} k={TEMPLATE_LABEL[s.template] ?? '其他通知'} v={s.longTerm ? '长期接收' : `还可接收 ${s.credits} 次`} />)}
+      <Text className='section-title data-sub' {...H2}>积分（{data.points.entries.reduce((n, e) => n + e.points, 0)} 分）</Text>
+      <Row k='市民监督员榜' v={data.points.listed ? '显示' : '不显示'} />
+      {data.points.entries.map((e, i) => <Row key={`${e.caseNo}-${e.kind}-${i}`} k={`${e.caseNo} · ${readTime(e.at)}`} v={`${e.kind === 'first_finder' ? '首报奖励' : '上报受理'} +${e.points}`} />)}
     </View>
   )
 }
