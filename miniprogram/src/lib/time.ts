@@ -55,3 +55,30 @@ export function plainTime(text: string, now: Date = new Date()): string {
   const year = Number(m[1]) !== beijing(now.toISOString()).y ? `${m[1]}年` : ''
   return `${year}${Number(m[2])}月${Number(m[3])}日 ${m[4]}:${m[5]}`
 }
+
+/** A Beijing calendar date, YYYY-MM-DD, `days` from `now`'s Beijing date (filters and queries, not display). */
+export function beijingDate(now: Date, days = 0): string {
+  const t = new Date(now.getTime() + BEIJING_MS + days * 86_400_000)
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`
+}
+
+/** `now`'s Beijing month, YYYY-MM. */
+export function beijingMonth(now: Date = new Date()): string {
+  return beijingDate(now).slice(0, 7)
+}
+
+/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
+export function isDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  if (!m) return false
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const t = new Date(Date.UTC(y, mo - 1, d))
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d
+}
+
+/** What is wrong with typed from/to dates, in words; null when they can be applied (either may be empty). */
+export function dateRangeError(from: string, to: string): string | null {
+  if ((from && !isDate(from)) || (to && !isDate(to))) return '日期格式为 2026-12-03'
+  if (from && to && from > to) return '开始日期不能晚于结束日期'
+  return null
+}

@@ -4,7 +4,7 @@ import { gcj02ToWgs84, wgs84ToGcj02 } from '../../src/lib/coords'
 import { searchCategories, confusables } from '../../src/lib/categories'
 import { byUrgency, countLevels } from '../../src/lib/inbox'
 import { newIdempotencyKey } from '../../src/lib/ids'
-import { dueText } from '../../src/lib/time'
+import { beijingDate, beijingMonth, dateRangeError, dueText, isDate } from '../../src/lib/time'
 import { distanceM } from '../../src/lib/geo'
 import { checkInLine, distanceText, dutyText, eventCheckIn } from '../../src/lib/labels'
 import { rateText, unitSummary } from '../../src/lib/stats'
@@ -88,5 +88,23 @@ describe('small helpers', () => {
     const d = { dueAt: '2026-11-27T10:30:00Z', nationalDueAt: null, startedAt: '2026-11-27T00:00:00Z', calendar: 'natural' as const, level: 'red' as const, used: 0.8 }
     expect(dueText(d, new Date('2026-11-27T08:00:00Z'))).toBe('剩 2 小时 30 分')
     expect(dueText({ ...d, level: 'overdue' }, new Date('2026-11-27T13:30:00Z'))).toBe('超时 3 小时 0 分')
+  })
+})
+
+describe('Beijing calendar dates for filters', () => {
+  // 2026-12-31 17:30 UTC is already 2027-01-01 01:30 in Beijing.
+  const late = new Date('2026-12-31T17:30:00Z')
+  it('counts days and months on the Beijing calendar, whatever the device zone', () => {
+    expect(beijingDate(late)).toBe('2027-01-01')
+    expect(beijingDate(late, -1)).toBe('2026-12-31')
+    expect(beijingDate(late, -366)).toBe('2025-12-31')
+    expect(beijingMonth(late)).toBe('2027-01')
+  })
+  it('takes only real calendar days and a from no later than to', () => {
+    expect([isDate('2026-12-03'), isDate('2028-02-29'), isDate('2026-02-29'), isDate('2026-12-3'), isDate('2026-13-01')]).toEqual([true, true, false, false, false])
+    expect(dateRangeError('', '')).toBeNull()
+    expect(dateRangeError('2026-12-01', '2026-12-03')).toBeNull()
+    expect(dateRangeError('2026-02-30', '')).toBe('日期格式为 2026-12-03')
+    expect(dateRangeError('2026-12-03', '2026-12-01')).toBe('开始日期不能晚于结束日期')
   })
 })

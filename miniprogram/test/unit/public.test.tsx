@@ -8,8 +8,9 @@ import PublicHome from '../../src/packages/public/pages/index/index'
 import PublicCase from '../../src/packages/public/pages/case/index'
 import Track from '../../src/pages/track/index'
 import { lightboxPhotos } from '../../src/components/PublicCase'
+import { dateRangeError as dateError } from '../../src/lib/time'
 import {
-  activeCount, caseLabel, dateError, filterQuery, pageInfo, quickRange, reportersText,
+  activeCount, caseLabel, filterQuery, pageInfo, quickRange, reportersText,
 } from '../../src/packages/public/api'
 import { session } from '../../src/services/session'
 import { categories } from './fixtures'

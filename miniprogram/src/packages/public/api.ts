@@ -2,6 +2,7 @@ import type { PublicCaseDto, PublicCaseListDto, PublicDistrictsDto, PublicMapDto
 import type { CategoryList } from '../../lib/categories'
 import { http, queryString } from '../../services/api'
 import { requestJson } from '../../services/platform'
+import { beijingDate } from '../../lib/time'
 
 // The public view of the city's work (issue 13, item 3): no login, so no token is ever sent. A guest has none;
 // a signed-in resident's token would not change the answer, and a public page should not link a person to
@@ -46,11 +47,6 @@ export const publicApi = {
 /** 办理中 / 已结案, as the filter and the list say it. */
 export const STATUS_LABEL: Record<PublicStatus, string> = { open: '办理中', closed: '已结案' }
 
-/** A Beijing calendar date, YYYY-MM-DD, `days` from `now`'s date (China keeps UTC+8 all year). */
-export function beijingDate(now: Date, days = 0): string {
-  return new Date(now.getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
-}
-
 export type QuickRange = 'week' | 'month' | 'quarter'
 export const RANGE_LABEL: Record<QuickRange, string> = { week: '近 7 天', month: '近 30 天', quarter: '近 90 天' }
 
@@ -58,17 +54,6 @@ export const RANGE_LABEL: Record<QuickRange, string> = { week: '近 7 天', mont
 export function quickRange(kind: QuickRange, now = new Date()): { from: string; to: string } {
   const days = kind === 'week' ? 7 : kind === 'month' ? 30 : 90
   return { from: beijingDate(now, 1 - days), to: beijingDate(now) }
-}
-
-/** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
-export const isDate = (s: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
-
-/** What is wrong with typed dates, in words; null when they can be applied (either may be empty). */
-export function dateError(from: string, to: string): string | null {
-  if ((from && !isDate(from)) || (to && !isDate(to))) return '日期格式为 2026-12-03'
-  if (from && to && from > to) return '开始日期不能晚于结束日期'
-  return null
 }
 
 /** How many filters are set: the phone's 筛选 button says it. */

@@ -4,7 +4,8 @@ import { PUBLIC_STATUSES } from '@finecity/types'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { searchCategories, type CategoryDto } from '../../../../lib/categories'
-import { RANGE_LABEL, STATUS_LABEL, dateError, quickRange, type PublicFilters, type QuickRange } from '../../api'
+import { dateRangeError as dateError } from '../../../../lib/time'
+import { RANGE_LABEL, STATUS_LABEL, quickRange, type PublicFilters, type QuickRange } from '../../api'
 import './index.scss'
 
 function Chip({ id, on, text, onTap }: { id: string; on: boolean; text: string; onTap: () => void }) {

@@ -6,7 +6,8 @@ import EmptyState from '../../../../components/ui/EmptyState'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { residentApi } from '../../../../services/resident-api'
-import { monthLabel, shiftMonth, thisMonth } from './month'
+import { beijingMonth } from '../../../../lib/time'
+import { monthLabel, shiftMonth } from './month'
 import './index.scss'
 
 const H2 = { role: 'heading', 'aria-level': 2 } as object
@@ -14,7 +15,7 @@ const H2 = { role: 'heading', 'aria-level': 2 } as object
 /** The monthly 市民监督员 list per district (no login): masked nicknames and points, a month switcher. */
 export default function RankingPage() {
   const { params } = useRouter()
-  const now = thisMonth()
+  const now = beijingMonth()
   const [month, setMonth] = useState(/^\d{4}-\d{2}$/.test(params.month ?? '') && params.month! <= now ? params.month! : now)
   const [district, setDistrict] = useState('all')
   const { data, error } = useRemote(() => residentApi.topReporters(month), true, [month])

@@ -1,9 +1,3 @@
-/** This Beijing month as YYYY-MM, whatever the device's own time zone. */
-export function thisMonth(now: Date = new Date()): string {
-  const b = new Date(now.getTime() + 8 * 3_600_000)
-  return `${b.getUTCFullYear()}-${String(b.getUTCMonth() + 1).padStart(2, '0')}`
-}
-
 /** 2026-12 moved by `by` months: 2027-01 for +1. */
 export function shiftMonth(month: string, by: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number]

@@ -7,7 +7,8 @@ import { searchCategories, type CategoryDto } from '../../../../lib/categories'
 import { CLOCK_LABEL, LEVEL_LABEL } from '../../../../lib/labels'
 import { useUnitSearch } from '../../../../hooks/use-unit-search'
 import { api } from '../../../../services/api'
-import { dateRange, isDate, type Filters } from './queues'
+import { dateRangeError } from '../../../../lib/time'
+import { dateRange, type Filters } from './queues'
 
 /** Where a case came in, in words. */
 export const SOURCE_LABEL: Record<CaseSource, string> = {
@@ -79,13 +80,12 @@ export default function FilterPanel({ value, onChange }: { value: Filters; onCha
     set({ due: COLOURS.filter((x) => now.has(x)) })
   }
   const applyDates = (f: string, t: string) => {
-    if ((f && !isDate(f)) || (t && !isDate(t))) return
-    if (f && t && f > t) return
+    if (dateRangeError(f, t)) return
     set({ from: f || undefined, to: t || undefined })
   }
   const range = (kind: 'today' | 'week' | 'month') => { const r = dateRange(kind); set(r) }
   const rangeOn = (kind: 'today' | 'week' | 'month') => { const r = dateRange(kind); return value.from === r.from && value.to === r.to }
-  const dateError = (from && !isDate(from)) || (to && !isDate(to)) ? '日期格式为 2026-12-03' : from && to && from > to ? '开始日期不能晚于结束日期' : null
+  const dateError = dateRangeError(from, to)
 
   return (
     <View id='console-filters' className='filter-panel' role='region' aria-label='筛选条件'>

@@ -1,4 +1,5 @@
 import { CONSOLE_QUEUES, type CaseListQuery, type CaseSource, type ConsoleQueue, type DueColour } from '@finecity/types'
+import { beijingDate } from '../../../../lib/time'
 
 /** The console's queues: declared once in @finecity/types, where the server's queue counts read them too. */
 export const QUEUES: readonly ConsoleQueue[] = CONSOLE_QUEUES
@@ -52,11 +53,6 @@ export function pageInfo(total: number, page: number, size = PAGE_SIZE): { pages
   return { pages, text: `第 ${page}/${pages} 页`, prev: page > 1, next: page < pages }
 }
 
-/** A Beijing calendar date, YYYY-MM-DD, `days` from `now`'s date. */
-export function beijingDate(now: Date, days = 0): string {
-  return new Date(now.getTime() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10)
-}
-
 /** Quick date ranges: today, the last 7 days, this month (Beijing dates). */
 export function dateRange(kind: 'today' | 'week' | 'month', now = new Date()): { from: string; to: string } {
   const to = beijingDate(now)
@@ -65,4 +61,3 @@ export function dateRange(kind: 'today' | 'week' | 'month', now = new Date()): {
   return { from: `${to.slice(0, 8)}01`, to }
 }
 
-export const isDate = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
