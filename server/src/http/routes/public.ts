@@ -2,16 +2,15 @@ import crypto from 'node:crypto';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { PUBLIC_STATUSES, type PublicCaseDto, type PublicCaseListDto, type PublicDistrictsDto, type PublicMapDto, type PublishPhotoBody } from '@finecity/types';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
-import { AppError } from '../../domain/errors.js';
 import { publicCase, publicCaseList, publicCaseMap, publishPhoto } from '../../usecases/public/public-cases.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
 import { beijingDate, int, uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
+import { perAddressLimit } from '../rate-limit.js';
 
 /** Shared caches (a CDN, nginx) may keep an answer this long; the ETag makes a revalidation cheap. */
 const MAX_AGE_S = 30;
@@ -48,16 +47,7 @@ function cacheable(ctx: Context, body: unknown): void {
 /** The public view of the city's work (issue 13, item 3) and the staff's photo publishing. */
 export function publicRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   // Requests one address may make per minute (PUBLIC_REQUESTS_PER_MINUTE, 120): a person browsing, not a scraper.
-  const limiter = new RateLimiterMemory({ points: deps.config.publicRequestsPerMinute, duration: 60 });
-  const limited = async (ctx: Context, next: () => Promise<unknown>) => {
-    try {
-      await limiter.consume(ctx.ip || 'unknown');
-    } catch {
-      ctx.set('Retry-After', '60');
-      throw new AppError('rate_limited', '访问过于频繁，请稍后再试');
-    }
-    await next();
-  };
+  const limited = perAddressLimit(deps.config.publicRequestsPerMinute);
   const photoUrl = (id: string, v: 'full' | 'thumb') => deps.signer.photoUrl(id, v, deps.clock.now());
 
   api.add({

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import type { DeleteAccountDto, FollowDto, MyDataDto, MyPointsDto, NearbyDto, TopReportersDto } from '@finecity/types';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
@@ -14,6 +13,7 @@ import type { ApiRegistry } from '../openapi.js';
 import { latField, lngField } from '../schemas/coords.js';
 import { uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
+import { perAddressLimit } from '../rate-limit.js';
 
 /** GET /api/v1/cases/nearby (NearbyQuery on the wire; WGS-84). */
 const nearbyQuery = z.object({
@@ -144,19 +144,14 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
     ctx.body = (await setPointsListing(deps, currentUser(ctx), listed)) satisfies MyPointsDto;
   });
 
-  const topLimiter = new RateLimiterMemory({ points: deps.config.publicRequestsPerMinute, duration: 60 });
+  const topLimited = perAddressLimit(deps.config.publicRequestsPerMinute, '查询过于频繁，请稍后再试');
   api.add({
     method: 'get', path: '/api/v1/public/top-reporters', tag: 'public', auth: false, query: topQuery,
     summary: 'The monthly 市民监督员 list per district (no login): masked nicknames and points only, opted-out residents left out',
     responses: { 200: 'TopReportersDto', 400: 'bad month or district', 429: 'too many lookups' },
   });
-  router.get('/api/v1/public/top-reporters', async (ctx) => {
+  router.get('/api/v1/public/top-reporters', topLimited, async (ctx) => {
     const q = parse(topQuery, ctx.query);
-    try {
-      await topLimiter.consume(ctx.ip || 'unknown');
-    } catch {
-      throw new AppError('rate_limited', '查询过于频繁，请稍后再试');
-    }
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = (await topReporters(deps, q)) satisfies TopReportersDto;
   });
