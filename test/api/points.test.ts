@@ -110,6 +110,11 @@ describe('GET /api/v1/public/top-reporters', () => {
     expect((await top({ month: '2026-11' })).body.districts.flatMap((d: TopReportersDto['districts'][number]) => d.rows)).toHaveLength(2);
   });
 
+  it('keeps only the list size per district, ranked in the database', async () => {
+    const rows = await h.deps.points!.monthly(new Date('2026-10-31T16:00:00Z'), new Date('2026-11-30T16:00:00Z'), null, 1);
+    expect(rows.map((r) => [r.points, r.name])).toEqual([[5, first.account.name]]);
+  });
+
   it('answers 400 for a bad month, district or body', async () => {
     for (const q of [{ month: '2026-13' }, { month: 'november' }, { districtCode: '21<script>' }, { extra: '1' }] as Record<string, string>[]) expect((await top(q)).status).toBe(400);
     expect((await top({ districtCode: '999999' })).status).toBe(400);

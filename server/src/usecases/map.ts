@@ -120,6 +120,7 @@ export async function mapArea(deps: Pick<Deps, 'org' | 'leader'>, user: CurrentU
 export function pinPlace(deps: Pick<Deps, 'locator' | 'org'>, lat: number, lng: number): PinPlaceDto {
   const where = deps.locator.locate(lat, lng);
   if (!where) throw new AppError('location.outside_service_area', '该位置不在大连市服务范围内', { lat, lng });
+  if (!where.gridCode) throw new AppError('location.outside_service_area', '该位置尚未划入网格', { lat, lng });
   const name = (code: string | null) => (code ? deps.org.get(code)?.name ?? null : null);
   const place = {
     districtName: name(where.districtCode) ?? '大连市',
@@ -127,7 +128,6 @@ export function pinPlace(deps: Pick<Deps, 'locator' | 'org'>, lat: number, lng: 
     communityName: name(where.communityCode),
     gridName: name(where.gridCode),
   };
-  if (!where.gridCode) throw new AppError('location.outside_service_area', '该位置尚未划入网格', { lat, lng });
   const label = [place.districtName, place.streetName, place.communityName, place.gridName].filter(Boolean).join(' · ');
   return { ...place, label };
 }

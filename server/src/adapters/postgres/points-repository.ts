@@ -50,15 +50,19 @@ export function pgPointsStore(db: Db): PointsStore {
     async setListed(userId, listed) {
       await db.execute(sql`update users set points_listed = ${listed} where id = ${userId}::uuid`);
     },
-    async monthly(from, to, districtCode) {
+    async monthly(from, to, districtCode, perDistrict) {
       const district = districtCode ? sql`and p.district_code = ${districtCode}` : sql``;
       return rowsOf<Omit<MonthlyRow, 'lastEarnedAt'> & { lastEarnedAt: Date | string }>(await db.execute(sql`
-        select p.district_code as "districtCode", p.user_id as "userId", u.name, sum(p.points)::int as points, max(p.earned_at) as "lastEarnedAt"
-        from resident_points p join users u on u.id = p.user_id
-        where p.earned_at >= ${from.toISOString()}::timestamptz and p.earned_at < ${to.toISOString()}::timestamptz ${district}
-          and u.points_listed and u.status = 'active'
-        group by p.district_code, p.user_id, u.name
-        order by p.district_code, points desc, "lastEarnedAt", p.user_id`)).map((r) => ({ ...r, points: Number(r.points), lastEarnedAt: new Date(r.lastEarnedAt) }));
+        select "districtCode", "userId", name, points, "lastEarnedAt" from (
+          select p.district_code as "districtCode", p.user_id as "userId", u.name, sum(p.points)::int as points, max(p.earned_at) as "lastEarnedAt",
+            row_number() over (partition by p.district_code order by sum(p.points) desc, max(p.earned_at), p.user_id) as rank
+          from resident_points p join users u on u.id = p.user_id
+          where p.earned_at >= ${from.toISOString()}::timestamptz and p.earned_at < ${to.toISOString()}::timestamptz ${district}
+            and u.points_listed and u.status = 'active'
+          group by p.district_code, p.user_id, u.name
+        ) ranked
+        where rank <= ${perDistrict}
+        order by "districtCode", rank`)).map((r) => ({ ...r, points: Number(r.points), lastEarnedAt: new Date(r.lastEarnedAt) }));
     },
     async totals() {
       const rows = rowsOf<{ userId: string; total: number }>(await db.execute(sql`select user_id as "userId", sum(points)::int as total from resident_points group by user_id`));

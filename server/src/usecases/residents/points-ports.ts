@@ -38,8 +38,11 @@ export interface PointsStore {
   entriesOf(userId: string): Promise<PointsEntryRow[]>;
   listed(userId: string): Promise<boolean>;
   setListed(userId: string, listed: boolean): Promise<void>;
-  /** Points earned in [from, to) per district and listed resident, best first (ties: earlier last credit, then id). */
-  monthly(from: Date, to: Date, districtCode: string | null): Promise<MonthlyRow[]>;
+  /**
+   * The best `perDistrict` listed residents of each district by points earned in [from, to), best first (ties:
+   * earlier last credit, then id).
+   */
+  monthly(from: Date, to: Date, districtCode: string | null, perDistrict: number): Promise<MonthlyRow[]>;
   /** Every resident's total, from the projection as it stands. */
   totals(): Promise<Map<string, number>>;
   /** Throws the projection away and rebuilds it from the case events, in one transaction; answers the rows written. */

@@ -71,14 +71,13 @@ export async function topReporters(deps: PointsDeps, q: { month?: string; distri
   const districts = deps.org.all().filter((n) => n.level === 'district' && (!q.districtCode || n.code === q.districtCode));
   if (q.districtCode && !districts.length) throw new AppError('request.invalid', '没有这个区（市）县', { districtCode: q.districtCode });
   const { from, to } = monthRange(month);
-  const rows = await store(deps).monthly(from, to, q.districtCode ?? null);
-  const size = deps.policy.rules.points.monthlyListSize;
+  const rows = await store(deps).monthly(from, to, q.districtCode ?? null, deps.policy.rules.points.monthlyListSize);
   return {
     month,
     districts: districts.map((d) => ({
       districtCode: d.code,
       districtName: d.name,
-      rows: rows.filter((r) => r.districtCode === d.code).slice(0, size).map((r, i) => ({ rank: i + 1, nickname: maskNickname(r.name), points: r.points })),
+      rows: rows.filter((r) => r.districtCode === d.code).map((r, i) => ({ rank: i + 1, nickname: maskNickname(r.name), points: r.points })),
     })),
   };
 }
