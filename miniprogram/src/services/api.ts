@@ -76,6 +76,12 @@ type BodyArg<A extends CaseAction> = object extends ActionBodies[A] ? [body?: Ac
 const act = async <A extends Exclude<CaseAction, 'handle'>>(id: string, action: A, ...[body]: BodyArg<A>) =>
   (await post<{ case: CaseDto }>(`/api/v1/cases/${id}/actions/${action}`, body ?? {})).case
 
+/** Template ids per message kind: one-time, and long-term where the account may use them (issue 13). */
+export interface SubscribeTemplates {
+  templates: Record<string, string>
+  longTerm?: Record<string, string>
+}
+
 export const api = {
   login: (code: string) => post<LoginResponse>('/api/v1/auth/wechat', { code } satisfies LoginRequest),
   /** Staff activation: binds this WeChat identity by the SMS code or by getPhoneNumber's code. */
@@ -133,10 +139,10 @@ export const api = {
   /** Figures of the caller's scope (or `orgNodeCode` inside it) over a period, with the units below ranked. */
   statsOverview: (q: StatsQuery = {}) => get<StatsOverviewDto>(`/api/v1/stats/overview${queryString([['period', q.period], ['orgNodeCode', q.orgNodeCode]])}`),
   /** Subscribe-message template ids by purpose, e.g. { case_progress: '<templateId>' }. */
-  subscriptionTemplates: async () => (await get<{ templates: Record<string, string> }>('/api/v1/subscriptions/templates')).templates,
-  /** What the user answered to requestSubscribeMessage; each "accept" is one notice credit. */
-  recordSubscriptions: async (results: SubscriptionsRequest['results']) =>
-    (await post<{ credits: Record<string, number> }>('/api/v1/subscriptions', { results } satisfies SubscriptionsRequest)).credits,
+  subscriptionTemplates: () => get<SubscribeTemplates>('/api/v1/subscriptions/templates'),
+  /** What the user answered to requestSubscribeMessage: one-time credits, and long-term subscriptions on or off. */
+  recordSubscriptions: (results: SubscriptionsRequest['results']) =>
+    post<{ credits: Record<string, number>; longTerm: Record<string, boolean> }>('/api/v1/subscriptions', { results } satisfies SubscriptionsRequest),
 }
 
 /** A message fit for a toast, whatever went wrong. */

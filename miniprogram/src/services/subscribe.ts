@@ -5,14 +5,8 @@
 // account's service category allows them (the server lists them). WeChat refuses a call that mixes long-term and
 // one-time ids (errCode 20002), so a tap asks for one kind: the long-term ones until the user has accepted them,
 // then nothing more for those keys; if the user declines them, later taps ask for one-time consents as before.
-import type { SubscriptionsRequest } from '@finecity/types'
-import { http } from './api'
+import { api, type SubscribeTemplates as Templates } from './api'
 import { IS_H5, requestSubscribe, storage } from './platform'
-
-interface Templates {
-  templates: Record<string, string>
-  longTerm?: Record<string, string>
-}
 
 /** Per long-term template id: what the user last answered ('accept' or a refusal). */
 const LONG_TERM_ANSWERS = 'finecity.subscribe-long-term'
@@ -26,7 +20,7 @@ let loading: Promise<void> | null = null
  */
 export function prefetchSubscribeTemplates(): Promise<void> {
   if (templates || IS_H5) return Promise.resolve()
-  loading ??= http.get<Templates>('/api/v1/subscriptions/templates').then(
+  loading ??= api.subscriptionTemplates().then(
     (t) => { templates = t },
     (err) => { console.warn('subscribe templates not loaded', err) },
   ).finally(() => { loading = null })
@@ -61,7 +55,7 @@ export function subscribeOnTap(keys: string[]): Promise<void> {
     if (!Object.keys(results).length) return
     const lt = Object.entries(results).filter(([id]) => longTermIds.has(id))
     if (lt.length) storage.set(LONG_TERM_ANSWERS, { ...answers, ...Object.fromEntries(lt) })
-    http.post('/api/v1/subscriptions', { results } satisfies SubscriptionsRequest).catch((err: unknown) => { console.warn('subscribe results not recorded', err) })
+    api.recordSubscriptions(results).catch((err: unknown) => { console.warn('subscribe results not recorded', err) })
   }).catch((err: unknown) => { console.warn('subscribe prompt failed', err) })
 }
 

@@ -95,9 +95,9 @@ describe('API client', () => {
   })
   it('reads subscribe template ids and posts the consent results', async () => {
     request.mockResolvedValueOnce({ statusCode: 200, data: { templates: { case_progress: 'tpl-1' } }, header: {} })
-    request.mockResolvedValueOnce({ statusCode: 200, data: { credits: { 'tpl-1': 2 } }, header: {} })
-    await expect(api.subscriptionTemplates()).resolves.toEqual({ case_progress: 'tpl-1' })
-    await expect(api.recordSubscriptions({ 'tpl-1': 'accept' })).resolves.toEqual({ 'tpl-1': 2 })
+    request.mockResolvedValueOnce({ statusCode: 200, data: { credits: { 'tpl-1': 2 }, longTerm: {} }, header: {} })
+    await expect(api.subscriptionTemplates()).resolves.toEqual({ templates: { case_progress: 'tpl-1' } })
+    await expect(api.recordSubscriptions({ 'tpl-1': 'accept' })).resolves.toEqual({ credits: { 'tpl-1': 2 }, longTerm: {} })
     expect(request.mock.calls[0]![0]).toMatchObject({ url: '/api/v1/subscriptions/templates', method: 'GET' })
     expect(request.mock.calls[1]![0]).toMatchObject({ url: '/api/v1/subscriptions', method: 'POST', data: { results: { 'tpl-1': 'accept' } }, header: { authorization: 'Bearer tok' } })
   })
