@@ -141,6 +141,8 @@ export interface OrgUnitDto {
   /** Handling units (level 'department'): a city department or a quick squad, and its name for people; null for areas. */
   unitType: UnitType | null;
   unitTypeLabel: string | null;
+  /** Grids only: the policy's grid type (居民区, 商业区（公共区）, 海边, 工地), or null when none is on file. */
+  gridType?: string | null;
 }
 
 export const STATS_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -189,6 +191,21 @@ export interface CalendarYearDto {
   holidays: { date: string; name: string }[];
   workdays: { date: string; name: string }[];
   updatedAt: string | null;
+  /**
+   * Only in the answer to `PUT …/calendar/:year?recompute=true`: the running clocks (Dalian and national, of
+   * open cases) whose working-time deadlines were moved onto the new calendar, each recorded as a case event
+   * and in the audit line. Without `recompute`, running clocks keep their deadlines.
+   */
+  recomputed?: CalendarRecomputeDto;
+}
+
+/** What a calendar re-computation moved: how many open cases were looked at and which deadlines changed. */
+export interface CalendarRecomputeDto {
+  /** Open cases with a running working-time clock that the year's change could touch. */
+  examined: number;
+  /** Cases whose deadline moved (the first 200, earliest deadline first; `changed` counts them all). */
+  cases: { caseId: string; caseNo: string; dueAtBefore: string; dueAtAfter: string }[];
+  changed: number;
 }
 
 // ---- Staff roster and audit log (issue 9) ------------------------------------------------------------
