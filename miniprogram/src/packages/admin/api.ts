@@ -1,6 +1,6 @@
 // The admin console's API calls (issue 9), kept in the sub-package so the main package does not carry them.
 import type {
-  AdminCategoriesDto, AdminCategoryDto, AuditListDto, CategoryUpdateRequest, OrgImportResultDto, OrgTreeNodeDto, AuditListQuery, CalendarYearBody, CalendarYearDto, DeactivateStaffBody, DutyMonthDto, DutyUpdateRequest, StaffImportResultDto,
+  AdminCategoriesDto, AuditListDto, CategoryUpdateRequest, CategoryUpdateResultDto, OrgImportResultDto, OrgTreeNodeDto, AuditListQuery, CalendarYearBody, CalendarYearDto, DeactivateStaffBody, DutyMonthDto, DutyUpdateRequest, StaffImportResultDto,
   StaffListDto, StaffListQuery,
 } from '@finecity/types'
 import { http, queryString } from '../../services/api'
@@ -33,7 +33,9 @@ export const adminApi = {
     http.unwrap<OrgImportResultDto>(await uploadFile(`/api/v1/admin/org/import${queryString([['dryRun', dryRun]])}`, file, http.authHeader())),
   categories: () => http.get<AdminCategoriesDto>('/api/v1/admin/categories'),
   updateCategory: (code: string, body: CategoryUpdateRequest) =>
-    http.put<{ version: number; category: AdminCategoryDto; changed: boolean; movedCases: number }>(`/api/v1/admin/categories/${encodeURIComponent(code)}`, body),
+    http.put<CategoryUpdateResultDto>(`/api/v1/admin/categories/${encodeURIComponent(code)}`, body),
   calendar: (year: number) => http.get<CalendarYearDto>(`/api/v1/admin/calendar/${year}`),
-  saveCalendar: (year: number, body: CalendarYearBody) => http.put<CalendarYearDto>(`/api/v1/admin/calendar/${year}`, body),
+  /** `recompute`: also move the running working-time clocks of open cases onto the new calendar (the answer lists them). */
+  saveCalendar: (year: number, body: CalendarYearBody, recompute = false) =>
+    http.put<CalendarYearDto>(`/api/v1/admin/calendar/${year}${queryString([['recompute', recompute]])}`, body),
 }
