@@ -56,8 +56,11 @@ export interface DeadlineDto {
 
 export interface CaseEventDto {
   seq: number;
-  /** 'locate': a dispatcher pinned a 待定位 channel ticket on the map (issue 11); the state stays. */
-  action: CaseAction | 'submit' | 'locate';
+  /**
+   * 'locate': a dispatcher pinned a 待定位 channel ticket on the map (issue 11); the state stays.
+   * 'clock.recomputed': a city admin's calendar change moved the running clock's deadlines (data: before/after); the state stays.
+   */
+  action: CaseAction | 'submit' | 'locate' | 'clock.recomputed';
   fromState: CaseState | null;
   toState: CaseState;
   /** 'channel': a partner platform (12345, 民意网 …) filed the case; no person FineCity knows. */
@@ -204,7 +207,16 @@ export interface CalendarRecomputeDto {
   /** Open cases with a running working-time clock that the year's change could touch. */
   examined: number;
   /** Cases whose deadline moved (the first 200, earliest deadline first; `changed` counts them all). */
-  cases: { caseId: string; caseNo: string; dueAtBefore: string; dueAtAfter: string }[];
+  cases: {
+    caseId: string;
+    caseNo: string;
+    /** The Dalian clock's deadline (equal before and after when only the national clock moved). */
+    dueAtBefore: string;
+    dueAtAfter: string;
+    /** Only when the national clock moved. */
+    nationalDueAtBefore?: string;
+    nationalDueAtAfter?: string;
+  }[];
   changed: number;
 }
 

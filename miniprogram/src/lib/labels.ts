@@ -30,9 +30,10 @@ export const STATE_TONE: Record<CaseState, 'blue' | 'orange' | 'green' | 'grey'>
  * 成功 ("处置成功", "受理成功"): each must read well in both (issue 12: "处置完成成功"). For a toast that
  * says what now holds, see ACTION_DONE.
  */
-export const ACTION_LABEL: Record<CaseAction | 'submit' | 'locate', string> = {
+export const ACTION_LABEL: Record<CaseAction | 'submit' | 'locate' | 'clock.recomputed', string> = {
   submit: '上报',
   locate: '定位',
+  'clock.recomputed': '时限重算',
   register: '受理',
   reject: '不予受理',
   merge: '合并',

@@ -217,6 +217,42 @@ function supervise(c: CaseSnapshot, cmd: Extract<CaseCommand, { action: 'supervi
   return { patch: { state: c.state, supervision: { at: now, dueAt } }, data: { note: cmd.note, dueAt: dueAt?.toISOString() ?? null } };
 }
 
+/**
+ * The event kind of a running clock moved onto a changed working calendar (the city admin asked for it when
+ * saving a year). It is not an action: nobody chooses it on a case, and the state stays.
+ */
+export const CLOCK_RECOMPUTED = 'clock.recomputed';
+
+export interface ClockRecomputation {
+  event: { action: typeof CLOCK_RECOMPUTED; fromState: CaseState; toState: CaseState; note: string; data: Record<string, unknown> };
+  /** The timers re-armed as for any new clock, when the Dalian deadline (the one with timers) moved. */
+  effects: Effect[];
+}
+
+/**
+ * A running clock re-computed on a new calendar: same start, same allowed working time, new deadlines. The
+ * event keeps both deadlines before and after; the Dalian clock's timers restart from its new deadline.
+ */
+export function recomputeClock(state: CaseState, before: CaseClock, after: CaseClock, year: number): ClockRecomputation {
+  const dalianMoved = before.dueAt.getTime() !== after.dueAt.getTime();
+  const nationalMoved = before.nationalDueAt.getTime() !== after.nationalDueAt.getTime();
+  return {
+    event: {
+      action: CLOCK_RECOMPUTED,
+      fromState: state,
+      toState: state,
+      note: `工作日历（${year}年）调整，按新日历重新计算办理时限`,
+      data: {
+        year,
+        dueAtBefore: before.dueAt.toISOString(), dueAtAfter: after.dueAt.toISOString(), calendar: before.calendar,
+        nationalDueAtBefore: before.nationalDueAt.toISOString(), nationalDueAtAfter: after.nationalDueAt.toISOString(), nationalCalendar: before.nationalCalendar,
+        moved: [...(dalianMoved ? ['dalian'] : []), ...(nationalMoved ? ['national'] : [])],
+      },
+    },
+    effects: dalianMoved ? [startTimer(after)] : [],
+  };
+}
+
 /** Guards inside a state that decide() enforces, asked ahead of time for `allowedActions`. */
 const GUARDS: Partial<Record<CaseAction, (c: CaseSnapshot, now: Date) => boolean>> = {
   'request-extension': (c) => c.pendingExtension === null,

@@ -20,6 +20,8 @@ export const calendarYearBody = z.object({
 
 const yearParam = z.coerce.number().int(`年份应在 ${MIN_YEAR} 至 ${MAX_YEAR} 之间`).min(MIN_YEAR, `年份应在 ${MIN_YEAR} 至 ${MAX_YEAR} 之间`).max(MAX_YEAR, `年份应在 ${MIN_YEAR} 至 ${MAX_YEAR} 之间`);
 
+const putQuery = z.object({ recompute: z.enum(['true', 'false'], { message: 'recompute 只能是 true 或 false' }).optional() });
+
 /** The working calendar (holidays and 调休 working days per year): city admins only. */
 export function adminCalendarRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({
@@ -32,8 +34,10 @@ export function adminCalendarRoutes(router: Router, api: ApiRegistry, deps: AppD
   });
 
   // PUT: the OpenAPI registry (openapi.ts) takes get/post only so far; documented in the README until it takes put.
+  // `?recompute=true` also moves the running working-time clocks onto the new lists (CalendarYearDto.recomputed).
   router.put('/api/v1/admin/calendar/:year', requireUser(deps), jsonBody, async (ctx) => {
     const year = parse(yearParam, ctx.params.year);
-    ctx.body = await putCalendarYear(deps, currentUser(ctx), year, parse(calendarYearBody, ctx.request.body));
+    const { recompute } = parse(putQuery, ctx.query);
+    ctx.body = await putCalendarYear(deps, currentUser(ctx), year, parse(calendarYearBody, ctx.request.body), { recompute: recompute === 'true' });
   });
 }
