@@ -11,6 +11,9 @@ import { errorText } from '../../../../services/api'
 import { ui } from '../../../../services/platform'
 import AdminNav, { AdminTitle } from '../../AdminNav'
 import { adminApi } from '../../api'
+import { dayText, emptySub, substituteErrors, type SubDraft } from '../../duty-form'
+import { fieldErrors, type FieldErrors } from '../../form-errors'
+import StaffPicker from '../../StaffPicker'
 import { beijingTime, beijingToday, DUTY_RULE_LABEL, monthKey } from '../../labels'
 import '../../admin.scss'
 
@@ -47,11 +50,13 @@ export default function DutyAdmin() {
   const [month, setMonth] = useState(monthKey(today.year, today.month))
   const [picked, setPicked] = useState<Day | null>(null)
   const [busy, setBusy] = useState(false)
+  const [sub, setSub] = useState<SubDraft>(emptySub)
+  const [subErrors, setSubErrors] = useState<FieldErrors>({})
   const code = unit || user?.orgNodeCode || ''
   const duty = useRemote(() => adminApi.duty(code, month), !!user && !!code, [code, month])
   const d = duty.data
 
-  const save = async (orgNodeCode: string, body: DutyUpdateRequest, done: string) => {
+  const save = async (orgNodeCode: string, body: DutyUpdateRequest, done: string): Promise<boolean> => {
     setBusy(true)
     try {
       const r = await adminApi.updateDuty(orgNodeCode, month, body)
@@ -59,16 +64,30 @@ export default function DutyAdmin() {
       else await duty.reload()
       setPicked(null)
       ui.toast(done, 'success')
+      return true
     } catch (err) {
+      // The refusals of a new substitute, under their fields (substitutes.0.userId → userId).
+      if (body.substitutes) setSubErrors(Object.fromEntries(Object.entries(fieldErrors(err)).map(([k, m]) => [k.replace(/^substitutes\.0\./, ''), m])))
       ui.toast(errorText(err))
+      return false
     } finally {
       setBusy(false)
     }
   }
+  const addSub = async () => {
+    const e = substituteErrors(sub)
+    setSubErrors(e)
+    if (Object.keys(e).length || !sub.person) return
+    const from = sub.from.trim()
+    const to = sub.to.trim()
+    const ok = await save(code, { substitutes: [{ post: sub.post, userId: sub.person.id, from, to }] }, `已安排${sub.person.name}替 ${sub.post} 岗，${dayText(from)}至${dayText(to)}`)
+    if (ok) { setSub(emptySub()); setSubErrors({}) }
+  }
   const setRule = (districtCode: string, rule: DutyRuleKind) => save(districtCode, { rule }, '值班规则已更新')
   const setDay = (date: string, slot: DutySlot | null) => save(code, { overrides: [{ date, slot }] }, slot ? `${date.slice(5)} 定为 ${slot} 岗值班` : `${date.slice(5)} 已恢复按规则`)
   const cancelSub = (id: number) => save(code, { cancelSubstitutes: [id] }, '替班已取消')
-  const open = (gridCode: string) => { setUnitInput(gridCode); setUnit(gridCode); setPicked(null) }
+  const open = (gridCode: string) => { setUnitInput(gridCode); setUnit(gridCode); setPicked(null); setSub(emptySub()); setSubErrors({}) }
+  const subField = (k: 'from' | 'to') => subErrors[k] ? <View className='field-error' role='alert'><Text>{subErrors[k]}</Text></View> : null
   const [y, m] = month.split('-')
 
   return (
@@ -126,6 +145,35 @@ export default function DutyAdmin() {
                 <Text className='muted'>每日排班按网格查看：在上方输入网格编码（如 210202001010001），或点选下方有变更的网格。</Text>
               </View>
             )}
+            {d.level === 'grid' && (
+              <View id='sub-editor' className='card duty-editor'>
+                <Text className='section-title'>添加替班</Text>
+                <Text className='muted'>网格员请假时，指定一名在岗的工作人员在这段日期顶替 A 岗或 B 岗，最长 92 天。</Text>
+                <View className='chips' role='radiogroup' aria-label='替哪个岗位'>
+                  {(['A', 'B'] as const).map((p) => (
+                    <Tap key={p} id={`sub-post-${p}`} className={`chip chip--choice ${sub.post === p ? 'chip--on' : ''}`} role='radio' selected={sub.post === p} onTap={() => setSub({ ...sub, post: p })}>
+                      <Text>替 {p} 岗</Text>
+                    </Tap>
+                  ))}
+                </View>
+                <StaffPicker id='sub-person' label='替班人员' value={sub.person} search={{ orgNodeCode: d.rules[0]?.districtCode, status: 'active' }}
+                  placeholder='输入姓名或完整手机号查找' error={subErrors.userId} onChange={(p) => setSub({ ...sub, person: p })} />
+                <View className='admin-toolbar'>
+                  <View className='sub-date'>
+                    <TextField id='sub-from' label='开始日期' value={sub.from} maxlength={10} placeholder={picked?.date ?? `${month}-01`} onChange={(v) => setSub({ ...sub, from: v })} />
+                    {subField('from')}
+                  </View>
+                  <View className='sub-date'>
+                    <TextField id='sub-to' label='结束日期' value={sub.to} maxlength={10} placeholder={picked?.date ?? `${month}-07`} onChange={(v) => setSub({ ...sub, to: v })} />
+                    {subField('to')}
+                  </View>
+                </View>
+                {subErrors._ && <View className='field-error' role='alert'><Text>{subErrors._}</Text></View>}
+                <View className='admin-actions'>
+                  <Tap id='sub-add' className='btn btn--primary' disabled={busy} onTap={() => void addSub()}><Text>保存替班</Text></Tap>
+                </View>
+              </View>
+            )}
           </View>
           <View className='admin-col'>
             <View className='card duty-rules'>
@@ -150,7 +198,7 @@ export default function DutyAdmin() {
               {!d.substitutes.length && <Text className='muted'>本月没有替班</Text>}
               {d.substitutes.map((s) => (
                 <View key={s.id} className='cal-list__item'>
-                  <Text>{s.gridName} · {s.post} 岗由 {s.name} 替班，{s.from.slice(5)} 至 {s.to.slice(5)}</Text>
+                  <Text>{s.gridName} · {s.post} 岗由 {s.name} 替班，{dayText(s.from)}至{dayText(s.to)}</Text>
                   {d.level === 'grid' && <Tap id={`sub-cancel-${s.id}`} className='link' disabled={busy} label={`取消${s.name}的替班`} onTap={() => cancelSub(s.id)}><Text>取消</Text></Tap>}
                 </View>
               ))}
