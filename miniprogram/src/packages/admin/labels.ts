@@ -38,8 +38,11 @@ export const AUDIT_ACTION_LABEL: Record<string, string> = {
   'duty.update': '修改排班',
   'calendar.update': '修改工作日历',
   'org.import': '导入网格',
-  'category.update': '修改类别与时限',
+  'category.update': '修改类别',
   'categories.update': '修改类别与时限',
+  'time_limits.update': '修改处置时限',
+  'category.map_open_cases': '在办案件改类别',
+  'staff.bootstrap_admin': '设立首位管理员',
   'company.create': '新增第三方巡查公司',
   'company.update': '修改第三方巡查公司',
   'company.assign': '人员归属巡查公司',
@@ -68,15 +71,31 @@ const REFUSAL: Record<string, string> = {
 }
 
 type Obj = Record<string, unknown>
+
+const CLOCK_WORD: Record<string, string> = { dalian: '大连标准', national: '国家标准' }
+const COMPLEXITY_WORD: Record<string, string> = { simple: '简易', complex: '复杂', urgent: '紧急' }
+
+/** A stored limits override in words: "大连标准 按工作时计 简易 12 / 复杂 48 小时". */
+function overrideText(o: unknown): string {
+  if (!isObj(o)) return '按默认时限'
+  const parts = Object.entries(o).filter(([k, v]) => CLOCK_WORD[k] && isObj(v)).map(([k, v]) => {
+    const c = v as Obj
+    const cal = c.calendar === 'working' ? ' 按工作时计' : c.calendar === 'natural' ? ' 按自然时计' : ''
+    const hours = isObj(c.hours) ? Object.entries(c.hours).filter(([h]) => COMPLEXITY_WORD[h]).map(([h, n]) => `${COMPLEXITY_WORD[h]} ${String(n)}`).join(' / ') : ''
+    return `${CLOCK_WORD[k]}${cal}${hours ? ` ${hours} 小时` : ''}`
+  })
+  return parts.length ? parts.join('，') : '按默认时限'
+}
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v)
 const isoLike = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)
 
 /** One field of a before/after snapshot in words; null for what a reader needs not see (ids, openids). */
-function field(key: string, v: unknown): string | null {
+function field(key: string, v: unknown, entityType?: string): string | null {
+  if (key === 'own' && v === null) return '类别时限 按大类和默认时限'
   if (v === null || v === undefined) return null
   switch (key) {
     case 'status': return `状态 ${STAFF_STATUS_LABEL[v as StaffDto['status']] ?? '未知'}`
-    case 'name': return `姓名 ${String(v)}`
+    case 'name': return `${entityType === 'category' ? '名称' : '姓名'} ${String(v)}`
     case 'mobile': return `手机 ${String(v)}`
     case 'roles': return Array.isArray(v) ? `角色 ${rolesText(v as Role[])}` : null
     case 'orgNodeCode': return `单位编码 ${String(v)}`
@@ -104,13 +123,43 @@ function field(key: string, v: unknown): string | null {
     case 'gridCodes': return Array.isArray(v) ? `合同网格 ${v.length} 个` : null
     case 'companyId': return `巡查公司 ${String(v)}`
     case 'revokedAt': return isoLike(v) ? `吊销于 ${beijingTime(v)}` : null
+    case 'hint': return v ? `提示 ${String(v)}` : '无提示'
+    case 'enabled': return v ? '启用' : '停用'
+    case 'department': return '主管部门已调整'
+    case 'version': return `第 ${String(v)} 版`
+    case 'caseNo': return `案件 ${String(v)}`
+    case 'categoryCode': return `类别 ${String(v)}`
+    case 'own': return `类别时限 ${overrideText(v)}`
+    case 'byGridType': return isObj(v) ? Object.entries(v).map(([t, o]) => `${t}网格 ${overrideText(o)}`).join('；') || null : null
+    case 'limits': return isObj(v) ? snapshotText(v) : null
     default: return null
   }
 }
 
-/** A snapshot in Chinese: "姓名 张三；角色 网格员；A 岗"; '—' when empty. */
-export function snapshotText(v: unknown): string {
+/** A snapshot in Chinese: "姓名 张三；角色 网格员；A 岗"; '—' when empty. `entityType` names what the fields are of. */
+export function snapshotText(v: unknown, entityType?: string): string {
   if (!isObj(v)) return '—'
-  const parts = Object.entries(v).map(([k, x]) => field(k, x)).filter((s): s is string => !!s)
+  const parts = Object.entries(v).map(([k, x]) => field(k, x, entityType)).filter((s): s is string => !!s)
   return parts.length ? parts.join('；') : '—'
+}
+
+/** The policy's grid types (大政办发〔2018〕125号), as the import and the API name them. */
+export const GRID_TYPES = ['居民区', '商业区（公共区）', '海边', '工地'] as const
+
+/**
+ * A grid's type for people: the policy's name (half-width brackets made full-width), 未设类型 when none is
+ * on file, and 其他类型 for anything that is not a Chinese name (never a raw code).
+ */
+export function gridTypeText(t: string | null | undefined): string {
+  if (!t || !t.trim()) return '未设类型'
+  const name = t.trim().replace(/\(/g, '（').replace(/\)/g, '）')
+  return /^[\u4e00-\u9fa5（）]+$/.test(name) ? name : '其他类型'
+}
+
+/** "居民区 3 个、海边 1 个、未设类型 2 个": the grids among `nodes`, counted by type (policy order first). */
+export function gridTypeCounts(nodes: { level: string; gridType?: string | null }[]): string {
+  const counts = new Map<string, number>()
+  for (const n of nodes) if (n.level === 'grid') counts.set(gridTypeText(n.gridType), (counts.get(gridTypeText(n.gridType)) ?? 0) + 1)
+  const order = (k: string) => { const i = (GRID_TYPES as readonly string[]).indexOf(k); return i < 0 ? GRID_TYPES.length + (k === '未设类型' ? 1 : 0) : i }
+  return [...counts.entries()].sort((a, b) => order(a[0]) - order(b[0])).map(([k, n]) => `${k} ${n} 个`).join('、')
 }

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
-import type { AuditEntryDto } from '@finecity/types'
+import type { AuditEntryDto, StaffDto } from '@finecity/types'
 import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
@@ -10,6 +10,7 @@ import { ui } from '../../../../services/platform'
 import AdminNav, { AdminTitle, Cell, Pager } from '../../AdminNav'
 import { adminApi, AUDIT_PAGE_SIZE } from '../../api'
 import { actionText, actorText, beijingTime, entityText, snapshotText } from '../../labels'
+import StaffPicker from '../../StaffPicker'
 import '../../admin.scss'
 
 const ENTITIES = [
@@ -18,6 +19,8 @@ const ENTITIES = [
   { key: 'case', label: '案件' },
   { key: 'duty', label: '排班' },
   { key: 'calendar', label: '工作日历' },
+  { key: 'category', label: '类别与时限' },
+  { key: 'org_node', label: '网格' },
 ] as const
 type EntityKey = (typeof ENTITIES)[number]['key']
 
@@ -32,6 +35,8 @@ function subject(e: AuditEntryDto): string {
     return `排班 ${unit ?? ''}${month ? ` · ${month.replace('-', ' 年 ')} 月` : ''}`
   }
   if (e.entityType === 'calendar' && e.entityId) return `工作日历 ${e.entityId} 年`
+  const caseNo = [e.after, e.before].map((v) => (v && typeof v === 'object' && 'caseNo' in v ? String((v as { caseNo: unknown }).caseNo) : null)).find(Boolean)
+  if (e.entityType === 'case' && caseNo) return `案件 ${caseNo}`
   return named ? `${entityText(e.entityType)} ${named}` : entityText(e.entityType)
 }
 
@@ -42,8 +47,9 @@ export default function AuditLog() {
   const [from, setFrom] = useState('')
   const [to, setTo] = useState('')
   const [range, setRange] = useState<{ from?: string; to?: string }>({})
+  const [actor, setActor] = useState<StaffDto | null>(null)
   const [page, setPage] = useState(1)
-  const list = useRemote(() => adminApi.audit({ entity: entity || undefined, ...range, page, pageSize: AUDIT_PAGE_SIZE }), !!user, [entity, range, page])
+  const list = useRemote(() => adminApi.audit({ actor: actor?.id, entity: entity || undefined, ...range, page, pageSize: AUDIT_PAGE_SIZE }), !!user, [actor, entity, range, page])
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / AUDIT_PAGE_SIZE)) : 1
 
   const apply = () => {
@@ -67,12 +73,17 @@ export default function AuditLog() {
         ))}
       </View>
       <View className='admin-toolbar'>
+        <View className='audit-actor'>
+          <StaffPicker id='audit-actor' label='操作人' value={actor} placeholder='输入姓名或完整手机号，只看此人的操作' onChange={(s) => { setActor(s); setPage(1) }} />
+        </View>
+      </View>
+      <View className='admin-toolbar'>
         <TextField id='audit-from' label='开始日期' value={from} placeholder='2026-12-01' maxlength={10} onChange={setFrom} />
         <TextField id='audit-to' label='结束日期' value={to} placeholder='2026-12-31' maxlength={10} onChange={setTo} />
         <Tap id='audit-apply' className='btn btn--primary' onTap={apply}><Text>筛选</Text></Tap>
       </View>
 
-      <Text className='admin-count'>{list.data ? `共 ${list.data.total} 条记录（北京时间）` : '加载中…'}</Text>
+      <Text className='admin-count'>{list.data ? `${actor ? `${actor.name}的操作：` : ''}共 ${list.data.total} 条记录（北京时间）` : '加载中…'}</Text>
       {list.error && <Text className='error'>{list.error}</Text>}
       {list.data && (
         <View className='admin-table' role='table' aria-label='审计日志'>
@@ -90,13 +101,13 @@ export default function AuditLog() {
               <Cell><Text className='admin-cell__label'>操作人</Text>{actorText(e)}</Cell>
               <Cell className='admin-cell--strong'>{actionText(e.action)}</Cell>
               <Cell><Text className='admin-cell__label'>对象</Text>{subject(e)}</Cell>
-              <Cell className='admin-cell--wide'><Text className='admin-cell__label'>变更前</Text>{snapshotText(e.before)}</Cell>
+              <Cell className='admin-cell--wide'><Text className='admin-cell__label'>变更前</Text>{snapshotText(e.before, e.entityType)}</Cell>
               <Cell className='admin-cell--wide'>
-                <Text className='admin-cell__label'>变更后</Text>{snapshotText(e.after)}{e.note ? `（备注：${e.note}）` : ''}
+                <Text className='admin-cell__label'>变更后</Text>{snapshotText(e.after, e.entityType)}{e.note ? `（备注：${e.note}）` : ''}
               </Cell>
             </View>
           ))}
-          {!list.data.items.length && <View className='admin-row' role='row'><Cell className='muted'>这段时间没有记录</Cell></View>}
+          {!list.data.items.length && <View className='admin-row' role='row'><Cell className='muted'>{actor ? `${actor.name}在这段时间没有操作记录` : '这段时间没有记录'}</Cell></View>}
         </View>
       )}
       {list.data && <Pager page={page} pages={pages} onPage={setPage} />}
