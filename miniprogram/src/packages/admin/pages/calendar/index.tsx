@@ -1,11 +1,12 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
-import type { CalendarDay, CalendarYearDto } from '@finecity/types'
+import type { CalendarDay, CalendarRecomputeDto, CalendarYearDto } from '@finecity/types'
 import AppShell from '../../../../components/AppShell'
 import { TextField } from '../../../../components/Field'
 import Tap from '../../../../components/Tap'
 import { useRemote } from '../../../../hooks/use-remote'
 import { useRequiredUser } from '../../../../hooks/use-session'
+import { shortTime } from '../../../../lib/time'
 import { errorText } from '../../../../services/api'
 import { ui } from '../../../../services/platform'
 import AdminNav, { AdminTitle } from '../../AdminNav'
@@ -18,6 +19,27 @@ const KIND_LABEL: Record<Kind, string> = { holidays: '休息日（法定节假�
 
 const byDate = (a: CalendarDay, b: CalendarDay) => a.date.localeCompare(b.date)
 
+/** What a save with 同时重算 moved: how many running clocks were looked at, and each deadline that changed. */
+function RecomputeReport({ r }: { r: CalendarRecomputeDto }) {
+  return (
+    <View id='cal-recomputed' className='card import-report' role='status'>
+      <Text className='section-title'>已重算 {r.examined} 件在办案件的办理时限</Text>
+      <Text>{r.changed ? `其中 ${r.changed} 件的时限有变化（北京时间）：` : '没有案件的时限因此变化。'}</Text>
+      {r.cases.length > 0 && (
+        <View role='list' aria-label='时限有变化的案件'>
+          {r.cases.map((c) => (
+            <View key={c.caseId} className='cal-list__item' role='listitem'>
+              <Text className='cal-list__date'>{c.caseNo}</Text>
+              <Text>{shortTime(c.dueAtBefore)} → {shortTime(c.dueAtAfter)}</Text>
+            </View>
+          ))}
+        </View>
+      )}
+      {r.changed > r.cases.length && <Text className='muted'>只列出最早到期的 {r.cases.length} 件。</Text>}
+    </View>
+  )
+}
+
 /** 工作日历: a year's rest days and 调休 working days (the working-time clocks count on them); city admins edit. */
 export default function CalendarAdmin() {
   const user = useRequiredUser('/packages/admin/pages/calendar/index')
@@ -27,11 +49,14 @@ export default function CalendarAdmin() {
   const [name, setName] = useState('')
   const [kind, setKind] = useState<Kind>('holidays')
   const [busy, setBusy] = useState(false)
+  const [recompute, setRecompute] = useState(false)
+  const [recomputed, setRecomputed] = useState<CalendarRecomputeDto | null>(null)
   const cal = useRemote<CalendarYearDto>(() => adminApi.calendar(year), !!user, [year])
   const shown = draft ?? (cal.data ? { holidays: cal.data.holidays, workdays: cal.data.workdays } : null)
 
   const change = (fn: (d: { holidays: CalendarDay[]; workdays: CalendarDay[] }) => { holidays: CalendarDay[]; workdays: CalendarDay[] }) => {
     if (shown) setDraft(fn({ holidays: [...shown.holidays], workdays: [...shown.workdays] }))
+    setRecomputed(null)
   }
   const add = () => {
     const dt = date.trim()
@@ -48,16 +73,18 @@ export default function CalendarAdmin() {
     if (!draft) return
     setBusy(true)
     try {
-      cal.setData(await adminApi.saveCalendar(year, draft))
+      const r = await adminApi.saveCalendar(year, draft, recompute)
+      cal.setData(r)
       setDraft(null)
-      ui.toast('工作日历已保存', 'success')
+      setRecomputed(r.recomputed ?? null)
+      ui.toast(r.recomputed ? `工作日历已保存，已重算 ${r.recomputed.examined} 件在办案件的时限` : '工作日历已保存', 'success')
     } catch (err) {
       ui.toast(errorText(err))
     } finally {
       setBusy(false)
     }
   }
-  const go = (y: number) => { setYear(y); setDraft(null) }
+  const go = (y: number) => { setYear(y); setDraft(null); setRecomputed(null) }
 
   return (
     <AppShell title='工作日历' className='admin'>
@@ -106,11 +133,17 @@ export default function CalendarAdmin() {
               <TextField id='cal-name' label='名称' value={name} maxlength={40} placeholder='如 国庆节 或 国庆节调休上班' onChange={setName} />
               <Tap id='cal-add' className='btn btn--ghost' onTap={add}><Text>添加</Text></Tap>
             </View>
-            <View className='admin-actions'>
+            <View className='admin-actions cal-save'>
               <Tap id='cal-save' className='btn btn--primary' disabled={busy || !draft} onTap={save}><Text>保存 {year} 年日历</Text></Tap>
+              <Tap id='cal-recompute' className={`cal-check ${recompute ? 'cal-check--on' : ''}`} role='checkbox' selected={recompute} onTap={() => setRecompute(!recompute)}>
+                <Text className='cal-check__box' aria-hidden='true'>{recompute ? '✓' : ''}</Text>
+                <Text>同时重算在办案件的时限</Text>
+              </Tap>
               {draft && <Tap id='cal-discard' className='btn btn--ghost' onTap={() => setDraft(null)}><Text>放弃修改</Text></Tap>}
             </View>
+            <Text className='muted'>不勾选时，已在计时的案件保留原来的办理时限，新日历只用于之后开始的计时。</Text>
           </View>
+          {recomputed && <RecomputeReport r={recomputed} />}
         </>
       )}
     </AppShell>
