@@ -10,6 +10,7 @@ import { IS_H5, pickFile, readTextFile, ui, type PickedFile } from '../../../../
 import AdminNav, { AdminTitle, useBusyRun } from '../../AdminNav'
 import { adminApi } from '../../api'
 import { findingTone, previewSvg, shapesOfFile, shapesOfTree, type Shape } from '../../geo-preview'
+import { gridTypeCounts, gridTypeText } from '../../labels'
 import '../../admin.scss'
 
 /** A drawn map: an <img> named for screen readers (the findings list below says the same in words). */
@@ -78,7 +79,8 @@ export default function OrgAdmin() {
           {t && (
             <>
               <Text className='admin-cell--strong'>{t.name}（{LEVEL_LABEL[t.level]} · {t.code}）</Text>
-              <Text className='admin-count'>下级单位 {t.children?.length ?? 0} 个</Text>
+              <Text className='admin-count'>下级单位 {t.children?.length ?? 0} 个{t.level === 'grid' ? `；网格类型：${gridTypeText(t.gridType)}` : ''}</Text>
+              {(t.children ?? []).some((c) => c.level === 'grid') && <Text className='admin-count' id='org-grid-types'>网格类型：{gridTypeCounts(t.children ?? [])}</Text>}
               {treeMap && <MapPreview id='org-tree-map' src={treeMap} label={`${t.name}的网格图，共 ${shapesOfTree(t).length} 个网格`} />}
               <View role='list' aria-label={`${t.name}的下级单位`}>
                 {(t.children ?? []).map((c) => (
@@ -88,7 +90,11 @@ export default function OrgAdmin() {
                     ) : (
                       <Text>{c.name}</Text>
                     )}
-                    <Text className='muted'>{LEVEL_LABEL[c.level]}{c.gridType ? ` · ${c.gridType}` : ''} · {c.code}</Text>
+                    <Text className='muted org-unit__meta'>
+                      {LEVEL_LABEL[c.level]}
+                      {c.level === 'grid' && <Text className={`chip ${c.gridType ? 'chip--blue' : 'chip--grey'} org-grid-type`}>{gridTypeText(c.gridType)}</Text>}
+                      {` · ${c.code}`}
+                    </Text>
                   </View>
                 ))}
               </View>
@@ -97,7 +103,7 @@ export default function OrgAdmin() {
         </View>
         <View className='admin-col card'>
           <Text className='section-title'>导入网格（GeoJSON）</Text>
-          <Text className='muted'>FeatureCollection，每个网格的属性含 code（网格编码）、name、parentCode（所属社区编码）、gridType；坐标为 WGS-84。先检查，再确认导入；网格不会被删除。</Text>
+          <Text className='muted'>FeatureCollection，每个网格的属性含 code（网格编码）、name、parentCode（所属社区编码）、gridType（网格类型：居民区、商业区（公共区）、海边或工地）；坐标为 WGS-84。先检查，再确认导入；网格不会被删除。</Text>
           <View className='admin-actions'>
             <Tap id='org-import-pick' className='btn btn--primary' disabled={busy} onTap={choose}><Text>选择文件并检查</Text></Tap>
           </View>
