@@ -19,6 +19,13 @@ const KIND_LABEL: Record<Kind, string> = { holidays: '休息日（法定节假�
 
 const byDate = (a: CalendarDay, b: CalendarDay) => a.date.localeCompare(b.date)
 
+/** "12月3日 14:05 → 12月4日 09:00", and the national clock's move when it moved too (or alone). */
+function movedText(c: CalendarRecomputeDto['cases'][number]): string {
+  const dalian = c.dueAtBefore !== c.dueAtAfter ? `${shortTime(c.dueAtBefore)} → ${shortTime(c.dueAtAfter)}` : null
+  const national = c.nationalDueAtBefore && c.nationalDueAtAfter ? `国家标准 ${shortTime(c.nationalDueAtBefore)} → ${shortTime(c.nationalDueAtAfter)}` : null
+  return [dalian && (national ? `大连标准 ${dalian}` : dalian), national].filter(Boolean).join('；')
+}
+
 /** What a save with 同时重算 moved: how many running clocks were looked at, and each deadline that changed. */
 function RecomputeReport({ r }: { r: CalendarRecomputeDto }) {
   return (
@@ -30,7 +37,7 @@ function RecomputeReport({ r }: { r: CalendarRecomputeDto }) {
           {r.cases.map((c) => (
             <View key={c.caseId} className='cal-list__item' role='listitem'>
               <Text className='cal-list__date'>{c.caseNo}</Text>
-              <Text>{shortTime(c.dueAtBefore)} → {shortTime(c.dueAtAfter)}</Text>
+              <Text>{movedText(c)}</Text>
             </View>
           ))}
         </View>
