@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eq } from 'drizzle-orm';
 import type { CaseDto, OrgUnitDto, SandboxAccount, StatsOverviewDto } from '@finecity/types';
+import { orgNodes } from '../../server/src/adapters/postgres/schema.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { act, actOk, as, auth, footprint, getCase, pick, reportOk, type Session } from '../support/flows.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -81,6 +83,28 @@ describe('GET /api/v1/org/units', () => {
     await actOk(h, dispatcher, c.id, 'dispatch', { orgNodeCode: grid.orgNodeCode, complexity: 'simple' });
     // Parked (挂账): its clock no longer runs, so the deadline filters below never list it.
     expect((await actOk(h, dispatcher, c.id, 'suspend', { note: '等待管线单位排期' })).state).toBe('suspended');
+  });
+
+  it("names each grid's type, null when none is on file, and no type for other units", async () => {
+    const community = grid.orgNodeCode!.slice(0, 11);
+    const setType = async (gridType: string | null) => {
+      await h.database.db.update(orgNodes).set({ gridType }).where(eq(orgNodes.code, grid.orgNodeCode!));
+      await h.deps.org.refresh();
+    };
+    await setType('海边');
+    try {
+      const grids = (await units(dispatcher, community)).body.items as OrgUnitDto[];
+      expect(grids.find((g) => g.code === grid.orgNodeCode)!.gridType).toBe('海边');
+      const others = grids.filter((g) => g.code !== grid.orgNodeCode);
+      expect(others.length).toBeGreaterThan(0);
+      // The generated demo grids carry no type.
+      expect(others.every((g) => g.gridType === null)).toBe(true);
+      const above = (await units(dispatcher, community.slice(0, 9))).body.items as OrgUnitDto[];
+      expect(above.length).toBeGreaterThan(0);
+      expect(above.every((u) => !('gridType' in u))).toBe(true);
+    } finally {
+      await setType(null);
+    }
   });
 
   it('answers 404 for a unit outside the caller\'s area, 403 for a resident and 400 for a malformed code', async () => {

@@ -33,7 +33,11 @@ export function childUnits(deps: Pick<Deps, 'org'>, user: CurrentUser, parentCod
   return [...found]
     .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || byCode(a.code, b.code))
     .slice(0, words ? UNIT_SEARCH_MAX : undefined)
-    .map((c) => ({ code: c.code, name: c.name, level: c.level, parentCode: c.parentCode, hasChildren: deps.org.children(c.code).length > 0, ...unitTypeOf(c) }));
+    .map((c) => ({
+      code: c.code, name: c.name, level: c.level, parentCode: c.parentCode, hasChildren: deps.org.children(c.code).length > 0, ...unitTypeOf(c),
+      // Grids name their type (居民区, 商业区（公共区）, 海边, 工地): it decides who inspects them and may carry its own limits.
+      ...(c.level === 'grid' ? { gridType: c.gridType ?? null } : {}),
+    }));
 }
 
 /** A type-ahead answers with this many units at most, the higher levels first. */
