@@ -81,6 +81,22 @@ describe('WeCom sign-in', () => {
     expect(h.sandbox.calls.some((c) => c.path === '/qyapi/cgi-bin/auth/getuserinfo' && c.query.code === code)).toBe(true);
   });
 
+  it('lists the seeded demo staff under their staff code as WeCom account, and signs one in with it', async () => {
+    const city = pick(h, 'city');
+    const userid = city.openid.replace(/^staff-/, '');
+    const page = await fetch(`${h.sandboxUrl}/wecom/connect/oauth2/authorize?${new URLSearchParams({ appid: SANDBOX_DEFAULTS.wecomCorpId, redirect_uri: `${serverUrl}/`, response_type: 'code', scope: 'snsapi_base', state: 's2' })}`);
+    const html = await page.text();
+    expect(html).toContain(city.name);
+    expect(html).toContain(`账号 ${userid}`);
+    // Every demo staff account (not the residents, nor the one deactivated above) is listed.
+    const staff = h.accounts.filter((a) => a.role !== 'resident' && a.openid !== gone.openid);
+    expect(staff.length).toBeGreaterThan(5);
+    for (const a of staff) expect(html).toContain(a.name);
+    const res = await wecomLogin(`sandbox-wecom:${userid}`);
+    expect(res.status).toBe(200);
+    expect(res.body.user).toMatchObject({ name: city.name, roles: ['city'], orgNodeCode: city.orgNodeCode });
+  });
+
   it('matches a userid as WeCom spells it (a code constructed as the page makes it)', async () => {
     const res = await wecomLogin('sandbox-wecom:li.na@dl');
     expect(res.status).toBe(200);

@@ -160,7 +160,12 @@ function userRows(policy: Policy, nodes: NodeRow[]): { rows: UserRow[]; demo: st
     r.mobile = `1990${String(i + 1).padStart(7, '0')}`;
   });
   for (let i = 1; i <= 3; i++) rows.push({ openid: `resident-0${i}`, name: `市民演示账号0${i}`, roles: ['resident'] });
-  return { rows, demo: demoOpenids(policy, nodes, rows) };
+  const demo = demoOpenids(policy, nodes, rows);
+  // The demo staff have a WeCom account (企业微信账号), their staff code, so the sandbox's WeCom OAuth page lists
+  // them for the console's 企业微信登录; the others get theirs from a roster import.
+  const shown = new Set(demo);
+  for (const r of rows) if (r.staffCode && shown.has(r.openid!)) r.wecomUserid = r.staffCode;
+  return { rows, demo };
 }
 
 /** A small, useful set for the sandbox picker: every role and level, and A/B of sibling and distant grids. */
