@@ -2,10 +2,11 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { and, desc, eq } from 'drizzle-orm';
 import type { CaseDto, Role, SandboxAccount } from '@finecity/types';
-import { auditLog, staffInvitations, users } from '../../server/src/adapters/postgres/schema.js';
+import { auditLog, notifications, outbox, staffInvitations, users } from '../../server/src/adapters/postgres/schema.js';
 import { loadUser } from '../../server/src/usecases/login.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { actOk, as, auth, getCase, pick, reportOk, type Session } from '../support/flows.js';
+import { delivered, eventually, settled } from '../notifications/support.js';
 
 // Staff lifecycle (issue 9): invitation SMS with a 6-digit code, activation by that code or by WeChat's
 // verified mobile, refusals, the 5-wrong-codes lock, and deactivation with the hand-over of open cases.
@@ -16,7 +17,8 @@ let grid: SandboxAccount;
 let communityCode: string;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // With the notifier: a hand-over tells whoever now holds the cases (through the outbox, to the sandbox).
+  h = await startHarness({ notifications: {} });
   cityAdmin = await as(h, pick(h, 'admin', (a) => a.orgNodeCode === '210200'));
   grid = pick(h, 'inspector', (a) => a.duty === 'A');
   communityCode = grid.orgNodeCode!.slice(0, 11);
@@ -242,6 +244,23 @@ describe('deactivation', () => {
     expect([after.status, after.body.error.code]).toEqual([401, 'auth.deactivated']);
     expect((await auditOf('staff.deactivate', a.id))[0]).toMatchObject({ actorRole: 'admin', before: { status: 'active' }, after: { status: 'deactivated' }, note: '调离' });
     expect((await auditOf('case.handover', c.id))[0]).toMatchObject({ after: { holder: grid.orgNodeCode } });
+    // b now holds the grid's cases and is told so, in Chinese with Beijing time (by SMS: no WeChat consent on file).
+    const aName = (await h.database.db.select({ name: users.name }).from(users).where(eq(users.id, a.id)))[0]!.name;
+    const told = await eventually(async () => delivered(h, { phone: b.mobile, channel: 'sms' }).find((m) => m.content.includes('【任务移交】')), 20_000, "b's 任务移交 SMS");
+    expect(told.content).toContain(aName);
+    expect(told.content).toContain(`${off.body.keptByGrid.length}件在办案件转由您办理`);
+    expect(told.content).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    expect(told.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
+    // Every inspector still active in the grid gets it; a, the deactivated one, does not.
+    const stillActive = (await h.database.db.select({ id: users.id, roles: users.roles }).from(users).where(and(eq(users.orgNodeCode, grid.orgNodeCode!), eq(users.status, 'active'))))
+      .filter((x) => x.roles.includes('inspector')).map((x) => x.id);
+    expect(stillActive).not.toContain(a.id);
+    expect(stillActive).toContain(b.id);
+    const handovers = await eventually(async () => {
+      const rows = (await h.database.db.select().from(notifications).where(eq(notifications.event, 'staff.handover'))).filter((n) => n.status !== 'pending');
+      return rows.length >= stillActive.length ? rows : undefined;
+    }, 20_000, 'the 任务移交 notifications');
+    expect(handovers.map((n) => n.recipientUserId).sort()).toEqual(stillActive.sort());
     // Then the grid's other inspectors go too (the seeded ones first, b last): b's deactivation leaves no one.
     expect(((await getCase(h, resident, c.id)).body.case as CaseDto).responsible!.code).toBe(grid.orgNodeCode);
 
@@ -254,9 +273,19 @@ describe('deactivation', () => {
     for (const { id } of seeded) {
       expect((await h.request.post(`/api/v1/admin/staff/${id}/deactivate`).set(auth(cityAdmin)).send({})).status).toBe(200);
     }
+    // (Counted where the deactivation writes them, in its own transaction: the outbox.)
+    const handoverCount = async () => (await h.database.db.select().from(outbox).where(eq(outbox.topic, 'staff.handover'))).length;
+    const handoversBefore = await handoverCount();
     const last = await h.request.post(`/api/v1/admin/staff/${b.id}/deactivate`).set(auth(cityAdmin)).send({});
     expect(last.status).toBe(200);
     expect(last.body.handedOver).toContainEqual({ caseId: c.id, to: communityCode });
+    // The escalation tells the community's staff (its own case.escalate message), and nothing else is sent twice.
+    const escalated = await settled(h, c.id, 'case.escalate');
+    const communityStaff = (await h.database.db.select({ id: users.id, roles: users.roles }).from(users).where(eq(users.orgNodeCode, communityCode)))
+      .filter((x) => x.roles.includes('community')).map((x) => x.id);
+    expect(communityStaff.length).toBeGreaterThan(0);
+    expect(escalated.map((n) => n.recipientUserId)).toEqual(expect.arrayContaining(communityStaff));
+    expect(await handoverCount()).toBe(handoversBefore);
     const moved = (await getCase(h, resident, c.id)).body.case as CaseDto;
     expect(moved).toMatchObject({ state: 'dispatched', responsible: { code: communityCode } });
     expect(moved.events!.at(-1)).toMatchObject({ action: 'escalate' });

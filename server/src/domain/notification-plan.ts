@@ -85,6 +85,7 @@ const EVENT_TITLE: Record<string, string> = {
   'case.comment': '案件留言',
   'duty.failover_b': '协助处置',
   'duty.failover_community': '社区协调',
+  'staff.handover': '任务移交',
 };
 
 /**

@@ -3,6 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import { toSnapshot } from '../access.js';
 import type { CurrentUser, Deps } from '../deps.js';
 import { effectsToRecord } from '../effects.js';
+import { HANDOVER_TOPIC, type HandoverPayload } from '../notifications/handover-notices.js';
 import { requireAdminOver } from './admin-scope.js';
 
 export interface DeactivationResult {
@@ -19,9 +20,10 @@ export interface DeactivationResult {
  * request re-reads the record, so their tokens answer 401), and their live activation codes are revoked.
  *
  * Cases are held by units, not people. For a grid inspector: while the grid keeps an active inspector on
- * its other post, its open cases stay with the grid (that inspector's inbox); when none is left, each
- * dispatched or in-progress case is escalated to the community through the case machine (an `escalate`
- * event, its notifications to the community staff and group), so nothing waits on a person who is gone.
+ * its other post, its open cases stay with the grid (that inspector's inbox), and each remaining inspector
+ * is told (【任务移交】: how many, from whom); when none is left, each dispatched or in-progress case is
+ * escalated to the community through the case machine (an `escalate` event, whose notifications already
+ * tell the community staff and group), so nothing waits on a person who is gone.
  */
 export async function deactivateStaff(deps: Deps, actor: CurrentUser, userId: string, reason: string | undefined): Promise<DeactivationResult> {
   const now = deps.clock.now();
@@ -46,6 +48,11 @@ export async function deactivateStaff(deps: Deps, actor: CurrentUser, userId: st
           at: now, actorId: actor.id, actorRole: 'admin', action: 'case.handover', entityType: 'case', entityId: caseId, orgNodeCode: unit.code,
           before: { holder: unit.code, inspector: m.id }, after: { holder: unit.code, inspectors: others.map((o) => o.id) }, note: '网格员停用，案件由本网格另一岗网格员继续办理',
         });
+      }
+      // The inspectors who now hold the cases are told, through the outbox like every message (its planner: notifications/handover-notices.ts).
+      if (caseIds.length) {
+        const payload: HandoverPayload = { fromUserId: m.id, fromName: m.name, gridCode: unit.code, caseIds, to: others.map((o) => o.id) };
+        await tx.outbox.append([{ topic: HANDOVER_TOPIC, caseId: caseIds[0]!, payload: { ...payload } }], now);
       }
       return { userId, deactivatedAt: now, handedOver: [], keptByGrid: caseIds };
     }

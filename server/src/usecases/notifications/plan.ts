@@ -4,6 +4,7 @@ import { dutyPeople } from '../duty-ports.js';
 import type { OrgNode } from '../repositories.js';
 import { deliverNotification, TransientDeliveryError } from './deliver.js';
 import { COMMENT_TOPIC, planCommentNotices } from './comment-notices.js';
+import { HANDOVER_TOPIC, planHandoverNotices } from './handover-notices.js';
 import type { CaseForNotice, NewNotification, NotifyDeps, StoredFacts } from './ports.js';
 
 interface To {
@@ -21,6 +22,7 @@ interface To {
  */
 export async function planFromOutbox(d: NotifyDeps, outboxId: number): Promise<number[]> {
   const ev = await d.notices.outboxEvent(outboxId);
+  if (ev?.topic === HANDOVER_TOPIC) return planHandoverNotices(d, ev);
   if (!ev?.caseId) return [];
   if (ev.topic === COMMENT_TOPIC) return planCommentNotices(d, ev);
   const c = await d.notices.caseForNotice(ev.caseId);
