@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { CASE_ACTIONS, CASE_STATES, REOPEN_WINDOW_DAYS, type CaseAction, type CaseState } from '@finecity/types';
 import type { CaseCommand, CommandOf } from './case-commands.js';
 import type { Actor, CaseClock, CaseSnapshot } from './case-model.js';
-import { TRANSITIONS, actionsFrom, availableActions, decide, type Decision, type Effect } from './case-machine.js';
+import { CLOCK_RECOMPUTED, TRANSITIONS, actionsFrom, availableActions, decide, recomputeClock, type Decision, type Effect } from './case-machine.js';
 import { AppError } from './errors.js';
 
 const HOUR = 3600_000;
@@ -469,5 +469,27 @@ describe('a whole life', () => {
       'registered',
     ]);
     expect(c).toMatchObject({ reworkCount: 1, extendedHours: 24, ratingScore: null, closedAt: null, responsibleCode: null });
+  });
+});
+
+describe('a running clock re-computed on a new working calendar', () => {
+  const before = { ...clockFrom(NOW, 24), calendar: 'working' as const };
+  const later = (d: Date, hours: number) => new Date(d.getTime() + hours * HOUR);
+
+  it('keeps the state, records both deadlines before and after, and re-arms the timers from the new Dalian deadline', () => {
+    const after = { ...before, dueAt: later(before.dueAt, 24), nationalDueAt: later(before.nationalDueAt, 24) };
+    const r = recomputeClock('in_progress', before, after, 2031);
+    expect(r.event).toMatchObject({
+      action: CLOCK_RECOMPUTED, fromState: 'in_progress', toState: 'in_progress',
+      data: { year: 2031, dueAtBefore: before.dueAt.toISOString(), dueAtAfter: after.dueAt.toISOString(), nationalDueAtAfter: after.nationalDueAt.toISOString(), moved: ['dalian', 'national'] },
+    });
+    expect(r.event.note).toMatch(/2031年/);
+    expect(r.effects).toEqual([{ kind: 'timer.start', payload: { dueAt: after.dueAt.toISOString(), startedAt: before.startedAt.toISOString(), calendar: 'working' } }]);
+  });
+
+  it('arms no timer when only the national clock (which has none) moved', () => {
+    const r = recomputeClock('dispatched', before, { ...before, nationalDueAt: later(before.nationalDueAt, 8) }, 2031);
+    expect(r.effects).toEqual([]);
+    expect(r.event.data.moved).toEqual(['national']);
   });
 });
