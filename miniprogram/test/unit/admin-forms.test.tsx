@@ -112,6 +112,10 @@ describe('grid types and category changes in words', () => {
     expect(snapshotText({ name: '垃圾暴露', hint: '请拍清位置', enabled: false, version: 3 }, 'category')).toBe('名称 垃圾暴露；提示 请拍清位置；停用；第 3 版')
     expect(snapshotText({ own: null, byGridType: { 海边: { dalian: { calendar: 'working', hours: { simple: 12 } } } }, version: 4 }, 'category'))
       .toBe('类别时限 按大类和默认时限；海边网格 大连标准 按工作时计 简易 12 小时；第 4 版')
+    expect(snapshotText({ name: '网格01', parentCode: '210202001010', gridType: '海边', geometry: { type: 'Polygon' } }, 'org_node')).toBe('名称 网格01；网格类型 海边')
+    expect(snapshotText({ name: '网格01', gridType: null }, 'org_node')).toBe('名称 网格01；网格类型 未设类型')
+    expect(snapshotText({ holidays: [{ date: '2026-12-24', name: '临时' }], workdays: [], recompute: { requested: true, examined: 5, changed: 2, caseNos: ['DL1', 'DL2'] } }))
+      .toBe('休息日 1 天；调休上班 0 天；重算在办案件时限：检查 5 件，调整 2 件')
   })
 })
 

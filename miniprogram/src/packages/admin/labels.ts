@@ -92,10 +92,11 @@ const isoLike = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d
 /** One field of a before/after snapshot in words; null for what a reader needs not see (ids, openids). */
 function field(key: string, v: unknown, entityType?: string): string | null {
   if (key === 'own' && v === null) return '类别时限 按大类和默认时限'
+  if (key === 'gridType' && entityType === 'org_node') return `网格类型 ${gridTypeText(v as string | null)}`
   if (v === null || v === undefined) return null
   switch (key) {
     case 'status': return `状态 ${STAFF_STATUS_LABEL[v as StaffDto['status']] ?? '未知'}`
-    case 'name': return `${entityType === 'category' ? '名称' : '姓名'} ${String(v)}`
+    case 'name': return `${entityType && entityType !== 'user' ? '名称' : '姓名'} ${String(v)}`
     case 'mobile': return `手机 ${String(v)}`
     case 'roles': return Array.isArray(v) ? `角色 ${rolesText(v as Role[])}` : null
     case 'orgNodeCode': return `单位编码 ${String(v)}`
@@ -132,6 +133,7 @@ function field(key: string, v: unknown, entityType?: string): string | null {
     case 'own': return `类别时限 ${overrideText(v)}`
     case 'byGridType': return isObj(v) ? Object.entries(v).map(([t, o]) => `${t}网格 ${overrideText(o)}`).join('；') || null : null
     case 'limits': return isObj(v) ? snapshotText(v) : null
+    case 'recompute': return isObj(v) ? `重算在办案件时限：检查 ${String(v.examined ?? 0)} 件，调整 ${String(v.changed ?? 0)} 件` : null
     default: return null
   }
 }
