@@ -22,6 +22,7 @@ import { pgSnapshotStore } from './adapters/postgres/snapshot-repository.js';
 import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
 import { runScheduledReport } from './usecases/assessment/reports.js';
+import { rollUpRecentDays } from './usecases/assessment/rollup.js';
 import { runCompanyWeekly } from './usecases/companies/weekly.js';
 import type { NotifyDeps } from './usecases/notifications/ports.js';
 import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
@@ -267,6 +268,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
           if (kind === 'weekly') await runCompanyWeekly(deps, notify);
           return out;
         },
+        rollup: () => rollUpRecentDays(deps),
       })
     : null;
   const store = portsOn(database.db);

@@ -78,6 +78,7 @@ export interface NotifierOptions {
   categoryNames?: { get(code: string): { name: string } | undefined };
   /** Runs a scheduled group report (日报告 … 年排名); absent → the report schedules are not installed. */
   reports?: WorkerOptions['reports'];
+  rollup?: WorkerOptions['rollup'];
   /** The running sandbox's URL: the default callback URL of every partner channel it plays. */
   sandboxUrl?: string | null;
 }
@@ -145,6 +146,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
         logger: o.logger,
         schedules: o.schedules ?? true,
         reports: o.reports,
+        rollup: o.rollup,
         callbacks,
       })
     : null;

@@ -31,6 +31,8 @@ export interface WorkerOptions {
   schedules: boolean;
   /** Runs one scheduled group report (日报告, 周巡查, 月评比, 季奖励, 年排名; usecases/assessment/reports.ts). */
   reports?: (kind: ReportKind, notify: NotifyDeps) => Promise<unknown>;
+  /** Rolls up the indicator engine's completed days (usecases/assessment/rollup.ts); absent → not scheduled. */
+  rollup?: () => Promise<unknown>;
   /** Partner callbacks (issue 11): planned from the outbox, delivered with retries; absent → none sent. */
   callbacks?: CallbackDeps;
 }
@@ -116,6 +118,7 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
 }
 
 async function scheduleJob(o: WorkerOptions, job: Job): Promise<unknown> {
+  if (job.name === 'assessment-rollup') return o.rollup ? o.rollup() : null;
   const kind = job.data?.kind as ReportKind;
   if (job.name !== 'report' || !REPORT_KINDS.includes(kind) || !o.reports) return null; // an old 'summary' job left in Redis
   return o.reports(kind, o.notify);
@@ -132,6 +135,8 @@ const RETIRED_SCHEDULERS = ['daily-summary', 'weekly-summary', 'monthly-summary'
 async function installSchedules(o: WorkerOptions): Promise<void> {
   const q = o.relay.queues.schedules;
   for (const id of RETIRED_SCHEDULERS) await q.removeJobScheduler(id);
+  // The day rollup at 00:40 Beijing: yesterday's last responses (≤ 30 min) are in by then.
+  if (o.rollup) await q.upsertJobScheduler('assessment-rollup', { pattern: '40 0 * * *', tz: 'Asia/Shanghai' }, { name: 'assessment-rollup', data: {} });
   if (!o.reports) return;
   const s = o.notify.policy.assessment.schedules;
   for (const kind of REPORT_KINDS) await q.upsertJobScheduler(`report-${kind}`, { pattern: s[kind], tz: 'Asia/Shanghai' }, { name: 'report', data: { kind } });

@@ -5,6 +5,7 @@ import type { AssessmentQueries, CountingRules, UnitCounts } from '../../usecase
 import { beijingDate } from '../../domain/shanghai-time.js';
 import { companyFind, missedWhere } from './company-repository.js';
 import type { DbOrTx } from './database.js';
+import { beijingDay, isBeijingMidnight, missingRanges, REGION_UNIT, rolledUpStatement, rollUpDays, usableDays } from './assessment-rollup.js';
 import { COLS, caseCols, caseDated, combine, eventCols, eventsPerCase, answered, patrolIn, responseTail, ts, under, within, type Part, type Window } from './assessment-sql.js';
 
 /**
@@ -15,20 +16,38 @@ import { COLS, caseCols, caseDated, combine, eventCols, eventsPerCase, answered,
  * its own system's tickets).
  */
 export function pgAssessmentQueries(db: DbOrTx): AssessmentQueries {
+  const run = async (level: AssessmentLevel, q: { rootPath: string; start: Date; end: Date }, rules: CountingRules, rollup: boolean): Promise<UnitCounts[]> => {
+    const w: Window = { start: q.start, end: q.end, rootPath: q.rootPath };
+    // One statement sorts and hashes a month of events: give it memory for this transaction only
+    // (https://www.postgresql.org/docs/current/runtime-config-resource.html#GUC-WORK-MEM).
+    const res = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local work_mem = '128MB'`);
+      // The company statement is tiny but its correlated subplans look costly to the planner; JIT compiling it
+      // took seconds (https://www.postgresql.org/docs/current/jit-decision.html). The rollup's statement is a
+      // few index scans, where JIT would cost more than it saves.
+      if (level === 'company' || rollup) await tx.execute(sql`set local jit = off`);
+      // Regions over whole Beijing days: the day rollup plus the live parts (assessment-rollup.ts).
+      if (rollup && level in REGION_UNIT && isBeijingMidnight(w.start) && isBeijingMidnight(w.end)) {
+        const region = level as keyof typeof REGION_UNIT;
+        const acc: Part = { unit: sql`u.code`, cols: { accountability: sql`count(*)` }, from: accountabilityFrom(region, w) };
+        return tx.execute(await rolledUpStatement(tx, region, w, rules, acc));
+      }
+      const statement = level === 'inspector' ? inspectorStatement(w, rules) : level === 'company' ? companyStatement(w, rules) : unitStatement(level as UnitLevel, w, rules);
+      return tx.execute(statement);
+    });
+    return (res as unknown as { rows: Record<string, unknown>[] }).rows.map(toUnitCounts);
+  };
   return {
-    async rawCounts(level, q, rules) {
-      const w: Window = { start: q.start, end: q.end, rootPath: q.rootPath };
-      const statement = level === 'inspector' ? inspectorStatement(w, rules) : level === 'company' ? companyStatement(w, rules) : unitStatement(level, w, rules);
-      // One statement sorts and hashes a month of events: give it memory for this transaction only
-      // (https://www.postgresql.org/docs/current/runtime-config-resource.html#GUC-WORK-MEM).
-      const res = await db.transaction(async (tx) => {
-        await tx.execute(sql`set local work_mem = '128MB'`);
-        // The company statement is tiny but its correlated subplans look costly to the planner; JIT compiling it
-        // took seconds (https://www.postgresql.org/docs/current/jit-decision.html).
-        if (level === 'company') await tx.execute(sql`set local jit = off`);
-        return tx.execute(statement);
+    rawCounts: (level, q, rules) => run(level, q, rules, true),
+    directRawCounts: (level, q, rules) => run(level, q, rules, false),
+    rollUpDays: (from, to, rules, now) => rollUpDays(db, from, to, rules, now),
+    async daysToRollUp(from, to, rules) {
+      const have = new Set(await usableDays(db, from, to, rules));
+      return missingRanges(from, to, [...have]).flatMap((r) => {
+        const out: string[] = [];
+        for (let t = r.start.getTime(); t < r.end.getTime(); t += 86_400_000) out.push(beijingDay(new Date(t)));
+        return out;
       });
-      return (res as unknown as { rows: Record<string, unknown>[] }).rows.map(toUnitCounts);
     },
   };
 }

@@ -76,6 +76,10 @@ const minutesOf = (rules: CountingRules, slot: SQL) =>
 export const answered = (rules: CountingRules, d: string) =>
   sql`(${sql.raw(d)}.nx_action = 'sign' and ${sql.raw(d)}.nx_at <= ${sql.raw(d)}.at + ${minutesOf(rules, sql.raw(`${d}.nx_slot`))})`;
 
+/** As `answered`, within a fixed number of minutes whoever signed (the day rollup keeps post A's and post B's). */
+export const answeredWithin = (d: string, minutes: number) =>
+  sql`(${sql.raw(d)}.nx_action = 'sign' and ${sql.raw(d)}.nx_at <= ${sql.raw(d)}.at + make_interval(mins => ${minutes}::int))`;
+
 /** The longest response window: a dispatch just before the end is answered by a sign just after it. */
 export const responseTail = (rules: CountingRules) => Math.max(rules.responseMinutes.A, rules.responseMinutes.B) * 60_000;
 

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   doublePrecision,
   index,
   integer,
@@ -207,6 +208,12 @@ export const cases = pgTable(
     index('cases_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
     index('cases_overdue_idx').on(t.overdueAt).where(sql`${t.overdueAt} is not null`),
     index('cases_arrived_idx').on(t.arrivedAt).where(sql`${t.arrivedAt} is not null`),
+    // The indicator engine's live parts beside its day rollup (assessment_day_counts): cases due in a period
+    // but not closed in it (the btree checks closed_at inside the index, so only those rows are fetched), and
+    // the few cases of a period not (yet) registered, for 有效上报数.
+    index('cases_closed_due_idx').on(t.dueAt, t.closedAt).where(sql`${t.state} = 'closed'`),
+    index('cases_open_due_idx').on(t.dueAt).where(sql`${t.state} <> 'closed' and ${t.dueAt} is not null`),
+    index('cases_not_valid_created_idx').on(t.createdAt).where(sql`${t.state} in ('submitted', 'rejected', 'merged')`),
     check(
       'cases_state_check',
       sql`${t.state} in ('submitted','registered','rejected','merged','dispatched','in_progress','handled','closed','suspended')`,
@@ -236,6 +243,9 @@ export const caseEvents = pgTable(
     uniqueIndex('case_events_case_seq_uq').on(t.caseId, t.seq),
     // The indicator engine (issue 10) reads a period's events by time.
     index('case_events_at_idx').on(t.at),
+    // The rare actions the indicator engine reads live beside its day rollup: 督办 (their outcome depends on
+    // the case's close), and locate / reopen (they make a rolled-up day stale).
+    index('case_events_rare_at_idx').on(t.at).where(sql`${t.action} in ('supervise', 'locate', 'reopen')`),
     // 已办 (issue 12): the cases one person acted on, newest first.
     index('case_events_actor_at_idx').on(t.actorId, t.at),
   ],
@@ -595,6 +605,59 @@ export const assessmentSnapshots = pgTable(
   },
   (t) => [uniqueIndex('assessment_snapshots_uq').on(t.period, t.at, t.version)],
 );
+
+/**
+ * The indicator engine's day rollup (issue 10): per Beijing day and place of the case (its grid, community,
+ * street and district codes and location path), the counts that cannot change once the day is over: events
+ * of the day (立案, 处置, 返工, 派遣, 退回, 延期, 挂账, 评价, grid dispatches and their answers), cases
+ * created (上报, 巡查上报, 公众上报) and closed (结案, 按期, 处置时长) that day. Rows with `signer_id` hold
+ * the answered grid dispatches by who signed them, within post A's and post B's minutes (the signer's
+ * post is read when the figures are); rows with `ref_day` hold the patrol cases created on `ref_day` whose
+ * first self-handling by their reporter fell on `day` (自处置). Filled by a worker job once the day is over;
+ * a day missing from assessment_rollup_days, or stale, is counted live instead.
+ */
+export const assessmentDayCounts = pgTable(
+  'assessment_day_counts',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    refDay: date('ref_day', { mode: 'string' }),
+    signerId: uuid('signer_id'),
+    locationPath: text('location_path').notNull(),
+    gridCode: text('grid_code'),
+    communityCode: text('community_code'),
+    streetCode: text('street_code'),
+    districtCode: text('district_code'),
+    reported: integer('reported').notNull().default(0),
+    patrolReports: integer('patrol_reports').notNull().default(0),
+    publicReports: integer('public_reports').notNull().default(0),
+    registered: integer('registered').notNull().default(0),
+    handled: integer('handled').notNull().default(0),
+    rework: integer('rework').notNull().default(0),
+    dispatched: integer('dispatched').notNull().default(0),
+    returned: integer('returned').notNull().default(0),
+    extended: integer('extended').notNull().default(0),
+    suspended: integer('suspended').notNull().default(0),
+    rated: integer('rated').notNull().default(0),
+    satisfied: integer('satisfied').notNull().default(0),
+    responseBase: integer('response_base').notNull().default(0),
+    respondedA: integer('responded_a').notNull().default(0),
+    respondedB: integer('responded_b').notNull().default(0),
+    selfHandled: integer('self_handled').notNull().default(0),
+    closed: integer('closed').notNull().default(0),
+    closedOnTime: integer('closed_on_time').notNull().default(0),
+    closedOnTimeNational: integer('closed_on_time_national').notNull().default(0),
+    handlingHoursSum: doublePrecision('handling_hours_sum').notNull().default(0),
+    handlingCount: integer('handling_count').notNull().default(0),
+  },
+  (t) => [index('assessment_day_counts_day_idx').on(t.day)],
+);
+
+/** The days assessment_day_counts holds: when each was computed, and under which counting rules. */
+export const assessmentRollupDays = pgTable('assessment_rollup_days', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  computedAt: ts('computed_at').notNull(),
+  rules: text('rules').notNull(),
+});
 
 /** 问责 records: 通报, 约谈 … attached to a unit, optionally naming cases; counted in the unit's scorecard. */
 export const accountabilityRecords = pgTable(

@@ -24,7 +24,20 @@ export interface UnitCounts {
  * Units with no activity may be missing from the answer; the use case fills them with zero counts.
  */
 export interface AssessmentQueries {
+  /**
+   * The counts. Region levels over whole Beijing days read the day rollup for the days it holds (and counts
+   * the others live); every other level and window is counted directly. Equal to `directRawCounts`.
+   */
   rawCounts(level: AssessmentLevel, q: { rootPath: string; start: Date; end: Date }, rules: CountingRules): Promise<UnitCounts[]>;
+  /** The same counts from cases and events alone, never from the rollup: the reference. */
+  directRawCounts(level: AssessmentLevel, q: { rootPath: string; start: Date; end: Date }, rules: CountingRules): Promise<UnitCounts[]>;
+  /**
+   * (Re)computes the day rollup of the Beijing days [from, to) (YYYY-MM-DD), replacing what it held; days
+   * whose events may not all be in yet at `now` are left out. Returns how many days it wrote.
+   */
+  rollUpDays(from: string, to: string, rules: CountingRules, now: Date): Promise<number>;
+  /** The days of [from, to) the rollup lacks, holds under other rules, or holds stale. */
+  daysToRollUp(from: string, to: string, rules: CountingRules): Promise<string[]>;
 }
 
 /** One published version of a period: every level's rows, as they were when published. */
