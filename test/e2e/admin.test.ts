@@ -11,17 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { CaseDto } from '@finecity/types';
+import type { AdminCategoriesDto, CalendarYearDto, CaseDto, DutyMonthDto, OrgImportResultDto, OrgTreeNodeDto } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
 import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
+import { auditPage } from './a11y-audit.js';
 
 const SHOTS = path.resolve('artifacts/e2e');
 const ADMIN = 'staff-210200-ADM';
 const DISPATCHER = 'staff-210202-01';
 const GRID_INSPECTOR = 'staff-210202001010001A';
 const ADMIN_PAGES = ['staff', 'audit', 'duty', 'calendar', 'categories', 'org'] as const;
+
+/** This Beijing month, YYYY-MM (the admin pages open on it). */
+const MONTH_NOW = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
 
 const newMobile = () => `139${String(crypto.randomInt(0, 100_000_000)).padStart(8, '0')}`;
 
@@ -83,6 +87,11 @@ describe('admin console and staff activation in Chromium', () => {
   };
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
   const shot = async (page: Page, name: string) => {
+    // A toast left by the last action (it hides after 1.5 s) would cover the page in the picture.
+    await page.waitForFunction(
+      "![...document.querySelectorAll('.taro__toast')].some((e) => { const s = getComputedStyle(e); return e.getClientRects().length > 0 && s.display !== 'none' && s.visibility !== 'hidden' && s.opacity !== '0' })",
+      undefined, { timeout: 5000 },
+    ).catch(() => undefined);
     await settled(page);
     const size = page.viewportSize()!;
     const tall = await page.evaluate<number>(
@@ -93,6 +102,8 @@ describe('admin console and staff activation in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
     await page.setViewportSize(size);
   };
+
+  const overflowOf = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 
   /** The API as the apps call it, for the parts of the story that are not the admin's (a report, its dispatch). */
 
@@ -218,8 +229,130 @@ describe('admin console and staff activation in Chromium', () => {
     expect(errors).toEqual([]);
   }, 240000);
 
+  it('排班: a substitute is picked by name from the type-ahead (no id typed or shown) and listed by name', async () => {
+    const gridCode = account(GRID_INSPECTOR).orgNodeCode!;
+    // Another grid's inspector of the same district covers post B here for three days.
+    const other = api.accounts.find((a) => a.role === 'inspector' && a.orgNodeCode !== gridCode && a.orgNodeCode?.slice(0, 6) === gridCode.slice(0, 6))!;
+    const page = await asDemo(ADMIN, 1440);
+    await open(page, `/packages/admin/pages/duty/index?unit=${gridCode}`, '每日值班（');
+    const first = await page.locator('[id^="day-"]').first().getAttribute('id');
+    const month = first!.slice(4, 11);
+    // Nothing picked: refused before asking the server.
+    await page.locator('#sub-from input').fill(`${month}-10`);
+    await page.locator('#sub-to input').fill(`${month}-12`);
+    await page.click('#sub-add');
+    await page.locator('#sub-editor').getByText('请先查找并选择替班人员').waitFor();
+    await page.click('#sub-post-B');
+    await page.locator('#sub-person-search input').fill(other.name);
+    const options = page.getByRole('list', { name: '替班人员：查找结果' });
+    await options.getByText(other.name).waitFor();
+    expect(await options.innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await options.getByRole('button').filter({ hasText: other.name }).first().click();
+    await page.locator('#sub-person-chosen').getByText(other.name).waitFor();
+    await page.click('#sub-add');
+    const day = (d: string) => `${Number(month.slice(5))}月${Number(d)}日`;
+    const line = `B 岗由 ${other.name} 替班，${day('10')}至${day('12')}`;
+    await page.getByText(line).waitFor();
+    const body = await page.locator('.admin').filter({ visible: true }).first().innerText();
+    expect(body).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    // Saved on the server for that grid, with that person.
+    const admin = await token(ADMIN);
+    const duty = await call<DutyMonthDto>(`/api/v1/admin/duty?orgNodeCode=${gridCode}&month=${month}`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(duty.substitutes.map((x) => [x.post, x.name, x.from, x.to])).toContainEqual(['B', other.name, `${month}-10`, `${month}-12`]);
+    // A day B is on duty in the range shows the substitute among its people.
+    const bDay = duty.days.find((d) => d.date >= `${month}-10` && d.date <= `${month}-12` && d.slot === 'B');
+    if (bDay) expect(await page.locator(`#day-${bDay.date}`).innerText()).toContain('（替班）');
+    expect(errors).toEqual([]);
+  }, 120000);
+
+  it('类别与时限: edits a category\'s hint, its limits and a grid type\'s own limit; refusals show next to their fields', async () => {
+    const page = await asDemo(ADMIN, 1440);
+    await open(page, '/packages/admin/pages/categories/index', '当前为第');
+    await page.locator('#category-search input').fill('暴露垃圾');
+    await page.getByRole('button', { name: '修改暴露垃圾' }).click();
+    await page.locator('#limits-dalian-hours-simple input').fill('12');
+    await page.locator('#category-save').click();
+    // No reason: refused before asking, under the field.
+    await page.locator('.field', { has: page.locator('#category-reason') }).locator('xpath=following-sibling::*[1]').getByText('请填写修改原因').waitFor();
+    await page.locator('#category-reason input').fill('试行新标准');
+    // An urgent limit longer than the simple one: the API refuses it, and says so under that field.
+    await page.locator('#limits-dalian-hours-urgent input').fill('30');
+    await page.locator('#category-save').click();
+    const refusal = page.locator('.limits-clock__hour', { has: page.locator('#limits-dalian-hours-urgent') }).locator('.field-error');
+    await refusal.getByText('不能长于简易').waitFor();
+    expect(await refusal.innerText()).toMatch(/^[^a-z]*$/);
+    await page.locator('#limits-dalian-hours-urgent input').fill('4');
+    await page.locator('#category-hint textarea').fill('请拍清垃圾堆放的位置和周边');
+    // 海边 grids get their own, shorter Dalian limit for simple cases.
+    const seaside = page.getByRole('switch', { name: '海边网格单独设置时限' });
+    await seaside.click();
+    const gt = (await seaside.getAttribute('id'))!.replace(/-own$/, '');
+    expect(await page.getByRole('group', { name: '海边 · 大连标准时限' }).locator(`#${gt}-dalian-hours-simple`).count()).toBe(1);
+    await page.locator(`#${gt}-dalian-hours-simple input`).fill('6');
+    await page.locator('#category-save').click();
+    const row = page.locator('.admin-row').filter({ hasText: '暴露垃圾' }).first();
+    await row.getByText('提示：请拍清垃圾堆放的位置和周边').waitFor();
+    await row.getByText('海边网格：简易 6 / 复杂').waitFor();
+    expect(await row.innerText()).toContain('简易 12 / 复杂');
+    // Saved: a fresh load shows it, and so does the API.
+    await open(page, '/packages/admin/pages/categories/index', '当前为第');
+    await page.locator('#category-search input').fill('暴露垃圾');
+    await page.locator('.admin-row').filter({ hasText: '暴露垃圾' }).first().getByText('海边网格：简易 6 / 复杂').waitFor();
+    const admin = await token(ADMIN);
+    const cats = await call<AdminCategoriesDto>('/api/v1/admin/categories?q=暴露垃圾', { headers: { authorization: `Bearer ${admin}` } });
+    const c = cats.categories.find((x) => x.name === '暴露垃圾')!;
+    expect(c.hint).toBe('请拍清垃圾堆放的位置和周边');
+    expect(c.limits.dalian.hours.simple).toBe(12);
+    expect(c.gridTypeLimits['海边']!.dalian.hours.simple).toBe(6);
+    expect(Object.keys(c.gridTypeLimits)).toEqual(['海边']);
+    expect(errors).toEqual([]);
+  }, 120000);
+
+  it('审计日志: the 操作人 filter (the same type-ahead) narrows the log to one person\'s actions', async () => {
+    // A line by the district admin, so the log has two admins' actions.
+    const districtAdmin = api.accounts.find((a) => a.role === 'admin' && a.orgNodeCode !== account(ADMIN).orgNodeCode)!;
+    const gridCode = account(GRID_INSPECTOR).orgNodeCode!;
+    const month = MONTH_NOW();
+    await call(`/api/v1/admin/duty?orgNodeCode=${gridCode}&month=${month}`, {
+      method: 'PUT', headers: { authorization: `Bearer ${await token(districtAdmin.openid)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ overrides: [{ date: `${month}-20`, slot: 'A' }], note: '区管理员调班' }),
+    });
+    const page = await asDemo(ADMIN, 1440);
+    await open(page, '/packages/admin/pages/audit/index', '条记录（北京时间）');
+    const count = async () => Number(/共 (\d+) 条记录/.exec(await page.locator('.admin-count').filter({ visible: true }).first().innerText())![1]);
+    const all = await count();
+    const table = page.locator('.admin-table').filter({ visible: true }).first();
+    expect(await table.innerText()).toContain(districtAdmin.name);
+    expect(await table.innerText()).toContain(account(ADMIN).name);
+    await page.locator('#audit-actor-search input').fill(districtAdmin.name);
+    await page.getByRole('list', { name: '操作人：查找结果' }).getByRole('button').filter({ hasText: districtAdmin.name }).first().click();
+    await page.getByText(`${districtAdmin.name}的操作：共 `).waitFor();
+    const mine = await count();
+    expect(mine).toBeGreaterThan(0);
+    expect(mine).toBeLessThan(all);
+    const rows = await page.locator('.admin-table .admin-row:not(.admin-row--head)').filter({ visible: true }).allInnerTexts();
+    expect(rows.length).toBe(Math.min(mine, 20));
+    for (const r of rows) expect(r).toContain(districtAdmin.name);
+    expect(rows.join('\n')).toContain('区管理员调班');
+    expect(rows.join('\n')).not.toContain(account(ADMIN).name);
+    await shot(page, 'admin-audit-actor-1440');
+    // Cleared: the whole log again.
+    await page.getByRole('button', { name: `清除操作人：${districtAdmin.name}` }).click();
+    await page.getByText(`共 ${all} 条记录`).waitFor();
+    expect(errors).toEqual([]);
+  }, 120000);
+
   it('shows every admin page at 1440 and 390 px without sideways overflow', async () => {
     const ready: Record<(typeof ADMIN_PAGES)[number], string> = { staff: '共 ', audit: '条记录（北京时间）', duty: '各区值班规则', calendar: '休息日（', categories: '当前为第', org: '下级单位' };
+    // The inspector's community gets the policy's four grid types (same polygons), so the tree shows them.
+    const community = account(GRID_INSPECTOR).orgNodeCode!.slice(0, 11);
+    const auth = { authorization: `Bearer ${await token(ADMIN)}` };
+    const tree = await call<OrgTreeNodeDto>(`/api/v1/admin/org/tree?root=${community}`, { headers: auth });
+    const types = ['居民区', '商业区（公共区）', '海边', '工地'];
+    const typed = (tree.children ?? []).filter((c) => c.geometry).map((c, i) => ({ type: 'Feature', properties: { code: c.code, name: c.name, parentCode: community, gridType: types[i % types.length] }, geometry: c.geometry }));
+    const imported = await call<OrgImportResultDto>('/api/v1/admin/org/import', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'FeatureCollection', features: typed }) });
+    expect(imported.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(imported.committed).toBe(true);
     for (const width of [1440, 390]) {
       const page = await asDemo(ADMIN, width);
       for (const p of ADMIN_PAGES) {
@@ -250,28 +383,44 @@ describe('admin console and staff activation in Chromium', () => {
             await page.locator(i + 1 < path.length ? `#unit-${path[i + 1]}` : '#org-tree-map').filter({ visible: true }).first().waitFor();
           }
           await page.waitForLoadState('networkidle');
+          // Each grid's type in words, and the grids counted by type.
+          expect(await page.locator('#org-grid-types').filter({ visible: true }).innerText()).toMatch(/居民区 \d+ 个/);
+          expect(await page.locator('.org-grid-type').filter({ visible: true }).allInnerTexts()).toEqual(expect.arrayContaining(['居民区', '商业区（公共区）']));
         }
-        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        const overflow = await overflowOf(page);
         expect(`${p}@${width}: ${overflow}px`).toBe(`${p}@${width}: 0px`);
         await shot(page, `admin-${p}-${width}`);
+        // The forms, open: the category editor, the substitute type-ahead, the 操作人 filter.
+        if (p === 'categories') {
+          await page.locator('#category-search input').fill('暴露垃圾');
+          await page.getByRole('button', { name: '修改暴露垃圾' }).click();
+          await page.locator('#category-reason input').waitFor();
+          expect(await overflowOf(page)).toBe(0);
+          await shot(page, `admin-categories-edit-${width}`);
+          // The open form passes the same accessibility audit as the pages (names, keyboard, 44 px targets), on
+          // the phone only: the audit's Tab walk costs seconds per page, and CI time is tight.
+          if (width === 390) expect(await auditPage(page, { narrow: true })).toEqual([]);
+        }
+        if (p === 'duty') {
+          await page.locator('#sub-person-search input').fill('网格员B');
+          await page.getByRole('list', { name: '替班人员：查找结果' }).getByRole('button').first().waitFor();
+          expect(await overflowOf(page)).toBe(0);
+          await shot(page, `admin-duty-substitute-${width}`);
+          if (width === 390) expect(await auditPage(page, { narrow: true })).toEqual([]);
+        }
+        if (p === 'audit') {
+          await page.locator('#audit-actor-search input').fill(account(ADMIN).name);
+          await page.getByRole('list', { name: '操作人：查找结果' }).getByRole('button').filter({ hasText: account(ADMIN).name }).first().click();
+          await page.getByText(`${account(ADMIN).name}的操作：共 `).waitFor();
+          await page.waitForLoadState('networkidle');
+          expect(await overflowOf(page)).toBe(0);
+          await shot(page, `admin-audit-actor-${width}`);
+          if (width === 390) expect(await auditPage(page, { narrow: true })).toEqual([]);
+        }
       }
     }
     expect(errors).toEqual([]);
   }, 240000);
-
-  it('edits a category\'s 大连标准 limits with a reason (a new policy version)', async () => {
-    const page = await asDemo(ADMIN, 1440);
-    await open(page, '/packages/admin/pages/categories/index', '当前为第');
-    await page.locator('#category-search input').fill('暴露垃圾');
-    await page.getByRole('button', { name: '修改暴露垃圾' }).click();
-    await page.locator('#hours-simple input').fill('12');
-    await page.locator('#category-save').click();
-    await page.getByText('请填写修改原因').first().waitFor({ state: 'attached' });
-    await page.locator('#category-reason input').fill('试行新标准');
-    await page.locator('#category-save').click();
-    await page.locator('.admin-table').getByText('简易 12 / 复杂').first().waitFor();
-    expect(errors).toEqual([]);
-  }, 120000);
 
   it('checks a GeoJSON of grids before importing: the polygons drawn, a grid overlapping its neighbour in red with the reason', async () => {
     const admin = await token(ADMIN);
@@ -302,4 +451,48 @@ describe('admin console and staff activation in Chromium', () => {
     }
     expect(errors).toEqual([]);
   }, 240000);
+
+  it('工作日历: a save with 同时重算 answers how many running clocks were recomputed and lists the moved deadlines in Beijing time', async () => {
+    const auth = { authorization: `Bearer ${await token(ADMIN)}` };
+    const today = new Date(Date.now() + 8 * 3_600_000);
+    const year = today.getUTCFullYear();
+    const known = await call<CalendarYearDto>(`/api/v1/admin/calendar/${year}`, { headers: auth });
+    const taken = new Set([...known.holidays, ...known.workdays].map((d) => d.date));
+    // Days of this year from tomorrow on (else before today) that are not in the calendar yet.
+    const free: string[] = [];
+    for (const step of [1, -1]) {
+      for (let i = step; Math.abs(i) < 370 && free.length < 8; i += step) {
+        const d = new Date(today.getTime() + i * 86_400_000).toISOString().slice(0, 10);
+        if (d.startsWith(String(year)) && !taken.has(d)) free.push(d);
+      }
+    }
+    for (const [n, width] of [1440, 390].entries()) {
+      const page = await asDemo(ADMIN, width);
+      await open(page, '/packages/admin/pages/calendar/index', '休息日（');
+      const check = page.getByRole('checkbox', { name: '同时重算在办案件的时限' });
+      expect(await check.getAttribute('aria-checked')).toBe('false');
+      await page.getByText('不勾选时，已在计时的案件保留原来的办理时限').waitFor();
+      for (const date of free.slice(n * 4, n * 4 + 4)) {
+        await page.locator('#cal-date input').fill(date);
+        await page.locator('#cal-name input').fill('临时休息日');
+        await page.click('#cal-add');
+        await page.getByRole('button', { name: `删除 ${date} 临时休息日` }).waitFor();
+      }
+      await check.click();
+      expect(await check.getAttribute('aria-checked')).toBe('true');
+      await page.click('#cal-save');
+      const report = page.locator('#cal-recomputed');
+      await report.getByText(/已重算 \d+ 件在办案件的办理时限/).waitFor();
+      const text = await report.innerText();
+      expect(text).not.toMatch(/\dT\d|Z\b/);
+      // The roster test's dispatched case runs a working-time clock (the national one) this year.
+      expect(Number(/已重算 (\d+) 件/.exec(text)![1])).toBeGreaterThan(0);
+      const items = await report.getByRole('listitem').allInnerTexts();
+      for (const item of items) expect(item).toMatch(/\d+月\d+日 \d{2}:\d{2} → \d+月\d+日 \d{2}:\d{2}/);
+      expect(await overflowOf(page)).toBe(0);
+      await shot(page, `admin-calendar-recompute-${width}`);
+      if (width === 390) expect(await auditPage(page, { narrow: true })).toEqual([]);
+    }
+    expect(errors).toEqual([]);
+  }, 180000);
 });
