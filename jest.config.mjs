@@ -85,6 +85,6 @@ export default {
       setupFilesAfterEnv: ['@testing-library/jest-dom'],
     },
     { displayName: 'weapp', testEnvironment: 'jsdom', testMatch: ['<rootDir>/miniprogram/test/weapp/**/*.test.cjs'], transform: {} },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], globalSetup: '<rootDir>/test/support/global-setup-pglite.mjs' },
   ],
 };

@@ -6,9 +6,15 @@ import crypto from 'node:crypto';
 import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
 import type { SandboxAccount } from '@finecity/types';
+import { pgliteFolderFromTemplate } from '../support/pglite-folder.js';
 import { clearPrefix } from '../support/redis-prefix.js';
 
+/**
+ * Boots on `dataDir` as `npm start` would on its second start: the folder starts as a copy of the migrated,
+ * seeded template (an empty folder would spend most of the boot on migrations and the seed).
+ */
 export async function bootForE2e(dataDir: string, env: Record<string, string> = {}): Promise<Running> {
+  await pgliteFolderFromTemplate(dataDir);
   const prefix = `fce2e${process.pid}${crypto.randomBytes(3).toString('hex')}`;
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', WECHAT_SANDBOX_PORT: '0', LOG_LEVEL: 'warn', QUEUE_PREFIX: prefix, ...env });
   const running = await boot(config);

@@ -8,6 +8,7 @@ import { boot, type Running } from '../../server/src/boot.js';
 import { loadConfig } from '../../server/src/config.js';
 import { adminQuery, dropRedisPrefix } from '../load/db-admin.js';
 import { smallJpeg } from '../support/fixtures.js';
+import { pgliteFolderFromTemplate } from '../support/pglite-folder.js';
 import { readTemplateInfo, withDatabase } from '../support/template.js';
 import { eventually } from './support.js';
 
@@ -28,12 +29,18 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A fresh database: an empty PGlite folder, or a new database cloned from the migrated, seeded template. */
+/**
+ * A fresh database: a new PGlite folder, or a new PostgreSQL database, each a copy of the migrated, seeded
+ * template (what a first start leaves; its outbox and notifications are numbered from 1).
+ */
 async function freshDatabaseUrl(): Promise<string | undefined> {
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   const server = process.env.DATABASE_URL;
-  if (!server) return undefined;
+  if (!server) {
+    await pgliteFolderFromTemplate(dataDir);
+    return undefined;
+  }
   const name = `finecity_fresh_${crypto.randomBytes(4).toString('hex')}`;
   await adminQuery(server, `create database "${name}" template "${readTemplateInfo().ref}"`);
   databases.push(name);

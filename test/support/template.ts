@@ -22,6 +22,12 @@ export function readTemplateInfo(): TemplateInfo {
   return JSON.parse(fs.readFileSync(TEMPLATE_INFO, 'utf8')) as TemplateInfo;
 }
 
+/** The PGlite template's dump, whichever database this run's other tests use (the browser tests always boot on PGlite). */
+export function pgliteTemplateDump(): string {
+  const info = JSON.parse(fs.readFileSync(path.join(TMP_DIR, 'template-pglite.json'), 'utf8')) as TemplateInfo;
+  return info.ref;
+}
+
 /** A template is reusable while the migrations and the policy data are unchanged. */
 export function templateHash(): string {
   const h = crypto.createHash('sha256');
