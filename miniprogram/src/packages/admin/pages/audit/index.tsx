@@ -83,7 +83,7 @@ export default function AuditLog() {
         <Tap id='audit-apply' className='btn btn--primary' onTap={apply}><Text>筛选</Text></Tap>
       </View>
 
-      <Text className='admin-count'>{list.data ? `${actor ? `${actor.name}的操作：` : ''}共 ${list.data.total} 条记录（北京时间）` : '加载中…'}</Text>
+      <Text className='admin-count'>{list.data && !list.loading ? `${actor ? `${actor.name}的操作：` : ''}共 ${list.data.total} 条记录（北京时间）` : '加载中…'}</Text>
       {list.error && <Text className='error'>{list.error}</Text>}
       {list.data && (
         <View className='admin-table' role='table' aria-label='审计日志'>
