@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql, type SQL } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
 import { pgAssessmentQueries } from '../../server/src/adapters/postgres/assessment-queries.js';
+import { pgChannelIntakeStore } from '../../server/src/adapters/postgres/channel-intake-repository.js';
+import { periodBounds } from '../../server/src/domain/assessment/periods.js';
+import type { AssessmentLevel, AssessmentPeriod } from '@finecity/types';
+import { rollUpRecentDays } from '../../server/src/usecases/assessment/rollup.js';
 import { accountabilityRecords } from '../../server/src/adapters/postgres/schema.js';
 import { ZERO_COUNTS, type RawCounts } from '../../server/src/domain/assessment/indicators.js';
 import type { AssessmentQueries, CountingRules } from '../../server/src/usecases/assessment/ports.js';
@@ -260,4 +264,199 @@ describe('the indicator engine counts a month in Beijing time', () => {
     const posts = await q.rawCounts('inspector', { rootPath: path, ...OCTOBER }, RULES);
     expect(posts.every((r) => r.unitCode.startsWith(`${g2.orgNodeCode}:`))).toBe(true);
   });
+});
+
+// The day rollup (assessment-rollup.ts) must give exactly the direct computation: every level, every period
+// below, the whole city and one street. A second story in November 2026 adds what can change a completed day
+// after it was rolled up: a registration of a waiting case, an extension moving a due time, a reopen, a pin
+// of a 待定位 case, and an overdue mark; the checks run before and after each.
+describe('the day rollup gives exactly the direct computation', () => {
+  const LEVELS: AssessmentLevel[] = ['grid', 'community', 'street', 'district', 'department', 'squad', 'inspector', 'company'];
+  const PERIODS: [AssessmentPeriod, string][] = [
+    ['quarter', '2026-Q4'], ['month', '2026-10'], ['month', '2026-11'], ['week', '2026-W45'],
+    ['day', '2026-11-02'], ['day', '2026-11-03'], ['day', '2026-11-04'],
+  ];
+  const REGIONS: AssessmentLevel[] = ['grid', 'community', 'street', 'district'];
+  const pending: Record<string, string> = {};
+  /** Each check below compares about 170 pairs of statements. */
+  const SLOW = 240_000;
+  const deps = () => ({ assessment: q, policy: h.deps.policy, clock: h.clock });
+
+  /** Every (level, period, root) whose rollup answer differs from the direct one, with both answers. */
+  async function mismatches(): Promise<unknown[]> {
+    const roots = ['/210200/', (await one<{ path: string }>(sql`select path from org_nodes where code = ${street(g1.orgNodeCode!)}`)).path];
+    const out: unknown[] = [];
+    const sorted = (rows: { unitCode: string }[]) => [...rows].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+    for (const [period, key] of PERIODS) {
+      const b = periodBounds(period, key);
+      for (const level of LEVELS) {
+        for (const rootPath of REGIONS.includes(level) ? roots : roots.slice(0, 1)) {
+          const w = { rootPath, start: b.start, end: b.end };
+          const [rolled, direct] = [sorted(await q.rawCounts(level, w, RULES)), sorted(await q.directRawCounts(level, w, RULES))];
+          if (JSON.stringify(rolled) !== JSON.stringify(direct)) out.push({ period: key, level, rootPath, rolled, direct });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** November's cases; comments say what each exercises. */
+  async function november(): Promise<Record<string, string>> {
+    const ids: Record<string, string> = {};
+    // d1 (grid 1): answered in 10 min, closed and rated 4 the same day.
+    at('2026-11-02T09:00:00');
+    const d1 = await reportOk(h, resident, place(g1));
+    await actOk(h, city, d1.id, 'register');
+    at('2026-11-02T09:10:00');
+    await actOk(h, city, d1.id, 'dispatch', { complexity: 'simple' });
+    at('2026-11-02T09:20:00');
+    await actOk(h, inspA, d1.id, 'sign');
+    at('2026-11-02T10:00:00');
+    await handleOk(h, inspA, d1.id);
+    at('2026-11-02T11:00:00');
+    await actOk(h, city, d1.id, 'verify', { passed: true });
+    at('2026-11-02T12:00:00');
+    await actOk(h, resident, d1.id, 'rate', { score: 4 });
+    // d2 (grid 1, A's patrol report): fixed by A the same day, one rework, closed the next day, rated 2.
+    at('2026-11-02T10:00:00');
+    const d2 = await reportOk(h, inspA, place(g1));
+    await actOk(h, city, d2.id, 'register');
+    at('2026-11-02T10:10:00');
+    await actOk(h, city, d2.id, 'dispatch', { complexity: 'simple' });
+    at('2026-11-02T10:15:00');
+    await actOk(h, inspA, d2.id, 'sign');
+    at('2026-11-02T10:30:00');
+    await handleOk(h, inspA, d2.id);
+    at('2026-11-02T11:00:00');
+    await actOk(h, city, d2.id, 'verify', { passed: false, note: '未清理干净' });
+    at('2026-11-03T10:00:00');
+    await handleOk(h, inspA, d2.id);
+    at('2026-11-03T11:00:00');
+    await actOk(h, city, d2.id, 'verify', { passed: true });
+    // d3 (grid 1, A's patrol report at 22:00): A fixes it the next morning (自处置 across two days).
+    at('2026-11-02T22:00:00');
+    const d3 = await reportOk(h, inspA, place(g1));
+    await actOk(h, city, d3.id, 'register');
+    at('2026-11-02T22:10:00');
+    await actOk(h, city, d3.id, 'dispatch', { complexity: 'simple' });
+    at('2026-11-02T22:20:00');
+    await actOk(h, inspA, d3.id, 'sign');
+    at('2026-11-03T08:00:00');
+    await handleOk(h, inspA, d3.id);
+    at('2026-11-03T09:00:00');
+    await actOk(h, city, d3.id, 'verify', { passed: true });
+    // d4 (grid 2): dispatched 23:50, signed 00:05 the next day; 督办 with a due time; closed Nov 4, reopened later.
+    at('2026-11-02T23:40:00');
+    const d4 = await reportOk(h, resident, place(g2));
+    await actOk(h, city, d4.id, 'register');
+    at('2026-11-02T23:50:00');
+    await actOk(h, city, d4.id, 'dispatch', { complexity: 'simple' });
+    at('2026-11-03T00:05:00');
+    await actOk(h, insp2, d4.id, 'sign');
+    at('2026-11-03T09:00:00');
+    await actOk(h, city, d4.id, 'supervise', { note: '请跟进', dueAt: new Date('2026-11-04T12:00:00+08:00').toISOString() });
+    at('2026-11-04T10:00:00');
+    await handleOk(h, insp2, d4.id);
+    at('2026-11-04T11:00:00');
+    await actOk(h, city, d4.id, 'verify', { passed: true });
+    ids.d4 = d4.id;
+    // d5 (grid 1): to a department, signed, then left open past its due time (extended later, marked overdue).
+    at('2026-11-02T14:00:00');
+    const d5 = await reportOk(h, resident, place(g1));
+    await actOk(h, city, d5.id, 'register');
+    at('2026-11-02T14:10:00');
+    await actOk(h, city, d5.id, 'dispatch', { orgNodeCode: dept.account.orgNodeCode, complexity: 'simple' });
+    at('2026-11-02T14:20:00');
+    await actOk(h, dept, d5.id, 'sign');
+    ids.d5 = d5.id;
+    // d6 (grid 2): returned, dispatched again, signed late, suspended.
+    at('2026-11-03T09:00:00');
+    const d6 = await reportOk(h, resident, place(g2));
+    await actOk(h, city, d6.id, 'register');
+    at('2026-11-03T09:10:00');
+    await actOk(h, city, d6.id, 'dispatch', { complexity: 'simple' });
+    at('2026-11-03T09:20:00');
+    await actOk(h, insp2, d6.id, 'return', { note: '不在本网格' });
+    at('2026-11-03T09:30:00');
+    await actOk(h, city, d6.id, 'dispatch', { complexity: 'simple' });
+    at('2026-11-03T10:30:00');
+    await actOk(h, insp2, d6.id, 'sign');
+    at('2026-11-03T11:00:00');
+    await actOk(h, city, d6.id, 'suspend', { note: '需市级协调' });
+    // d7 (grid 1): rejected. d8 (grid 1): waits, registered only after the day was rolled up.
+    at('2026-11-03T15:00:00');
+    const d7 = await reportOk(h, resident, place(g1));
+    await actOk(h, city, d7.id, 'reject', { note: '不属于城管范围' });
+    at('2026-11-04T10:00:00');
+    ids.d8 = (await reportOk(h, resident, place(g1))).id;
+    // d9: a 待定位 case held at the city node (as a partner ticket without a place is), registered; pinned later.
+    at('2026-11-03T16:00:00');
+    const d9 = await reportOk(h, resident, place(g1));
+    await h.database.db.execute(sql`update cases set grid_code = null, community_code = null, street_code = null,
+      district_code = (select code from org_nodes where level = 'city'), location_path = (select path from org_nodes where level = 'city'), location_pending = true
+      where id = ${d9.id}::uuid`);
+    at('2026-11-03T16:05:00');
+    await actOk(h, city, d9.id, 'register');
+    ids.d9 = d9.id;
+    return ids;
+  }
+
+  it('before any rollup: every day is counted live', async () => {
+    Object.assign(pending, await november());
+    expect(await q.daysToRollUp('2026-11-01', '2026-11-05', RULES)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
+    expect(await mismatches()).toEqual([]);
+  }, SLOW);
+
+  it('the job rolls up the completed days only, and the rollup is what is read', async () => {
+    at('2026-11-05T00:20:00');
+    await rollUpRecentDays(deps());
+    // Nov 4 is over, but a dispatch at 23:59 may still be answered until 00:29: not rolled up yet.
+    expect(await q.daysToRollUp('2026-11-01', '2026-11-05', RULES)).toEqual(['2026-11-04']);
+    at('2026-11-05T12:00:00');
+    const { days } = await rollUpRecentDays(deps());
+    expect(days).toBe(1);
+    expect(await q.daysToRollUp('2026-09-21', '2026-11-05', RULES)).toEqual([]);
+    const stored = await one<{ n: number }>(sql`select count(*)::int as n from assessment_day_counts where day between '2026-11-02' and '2026-11-04'`);
+    expect(stored.n).toBeGreaterThan(0);
+    expect(await mismatches()).toEqual([]);
+    // A stored row changed by hand changes the answer (the rollup is read); re-running the day replaces it.
+    await h.database.db.execute(sql`update assessment_day_counts set registered = registered + 100 where day = '2026-11-02' and signer_id is null and ref_day is null and registered > 0`);
+    const day2 = periodBounds('day', '2026-11-02');
+    const w = { rootPath: '/210200/', start: day2.start, end: day2.end };
+    const total = (rows: { counts: RawCounts }[]) => rows.reduce((n, r) => n + r.counts.registered, 0);
+    expect(total(await q.rawCounts('district', w, RULES))).toBeGreaterThanOrEqual(total(await q.directRawCounts('district', w, RULES)) + 100);
+    expect(await q.rollUpDays('2026-11-02', '2026-11-03', RULES, h.clock.now())).toBe(1);
+    expect(await q.rawCounts('district', w, RULES)).toEqual(await q.directRawCounts('district', w, RULES));
+  }, SLOW);
+
+  it('changes after a day was rolled up: a registration, an extension and an overdue mark', async () => {
+    at('2026-11-06T09:00:00');
+    await actOk(h, city, pending.d8!, 'register');
+    await actOk(h, dept, pending.d5!, 'request-extension', { hours: 24, note: '需协调' });
+    at('2026-11-06T09:30:00');
+    await actOk(h, city, pending.d5!, 'decide-extension', { approved: true });
+    await h.database.db.execute(sql`update cases set overdue_at = ${new Date('2026-11-04T15:00:00+08:00').toISOString()}::timestamptz where id = ${pending.d5!}::uuid`);
+    expect(await mismatches()).toEqual([]);
+  }, SLOW);
+
+  it('a reopen or a pin after a day was rolled up makes the day stale until the job runs again', async () => {
+    at('2026-11-06T10:00:00');
+    await actOk(h, resident, pending.d4!, 'reopen', { note: '又脏了' });
+    const target = await one<{ path: string; community: string; street: string; district: string }>(sql`select path, split_part(path, '/', 5) as community,
+      split_part(path, '/', 4) as street, split_part(path, '/', 3) as district from org_nodes where code = ${g2.orgNodeCode!}`);
+    const by = await one<{ id: string }>(sql`select id from users where openid = ${city.account.openid}`);
+    const version = await one<{ version: number }>(sql`select version from cases where id = ${pending.d9!}::uuid`);
+    at('2026-11-06T10:30:00');
+    const pinned = await pgChannelIntakeStore(h.database.db).pin(pending.d9!, version.version,
+      { lat: g2.lat!, lng: g2.lng!, gridCode: g2.orgNodeCode!, communityCode: target.community, streetCode: target.street, districtCode: target.district, locationPath: target.path },
+      { actorId: by.id, actorRole: 'city', note: null, data: {} }, h.clock.now());
+    expect(pinned).toBe(true);
+    // The pin makes the days from the pinned case's creation stale; the reopen, the days within its reach.
+    expect(await q.daysToRollUp('2026-11-01', '2026-11-05', RULES)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04']);
+    expect(await mismatches()).toEqual([]);
+    at('2026-11-08T12:00:00');
+    await rollUpRecentDays(deps());
+    expect(await q.daysToRollUp('2026-09-21', '2026-11-08', RULES)).toEqual([]);
+    expect(await mismatches()).toEqual([]);
+  }, SLOW);
 });
