@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
-import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
+import { bootForE2e, e2eApi, SAVE_SHOTS, type E2eApi } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -112,6 +112,7 @@ describe('the dispatcher\'s desk console in Chromium', () => {
   }
   const visible = (page: Page, sel: string) => page.locator(sel).filter({ visible: true }).first();
   const shot = async (page: Page, name: string) => {
+    if (!SAVE_SHOTS) return;
     await page.waitForLoadState('networkidle');
     await settled(page);
     await page.screenshot({ path: path.join(DOCS, `${name}.png`) });

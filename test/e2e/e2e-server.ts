@@ -26,6 +26,8 @@ export async function bootForE2e(dataDir: string, env: Record<string, string> = 
   return running;
 }
 
+export { SAVE_SHOTS } from './save-shots.js';
+
 /** The API as the e2e files call it beside the browser: demo accounts, their tokens, and checked JSON calls. */
 export interface E2eApi {
   accounts: SandboxAccount[];

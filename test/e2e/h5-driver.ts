@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { SandboxAccount } from '@finecity/types';
 import { storageInit } from './privacy-consent.js';
+import { SAVE_SHOTS } from './save-shots.js';
 import type { Driver, Screen } from './scenario.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -45,7 +46,7 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
     // Log in the way a person does: the demo-account picker.
     await page.goto(`${baseUrl}/#/pages/login/index`);
     await page.locator(`#acct-${account.openid}`).waitFor();
-    if (!contexts.slice(0, -1).length) await page.screenshot({ path: path.join(shotsDir, `login-${opts.wide ? 1440 : 375}.png`), fullPage: true });
+    if (SAVE_SHOTS && !contexts.slice(0, -1).length) await page.screenshot({ path: path.join(shotsDir, `login-${opts.wide ? 1440 : 375}.png`), fullPage: true });
     await page.click(`#acct-${account.openid}`);
     // Browser-side snippets are strings: this file is type-checked for Node, without the DOM library.
     await page.waitForFunction("!!localStorage.getItem('finecity.session')");
@@ -95,8 +96,10 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
         return page.evaluate<number>(count);
       },
       async shot(name) {
-        await settled(page); // toasts and transitions finish
-        await page.screenshot({ path: path.join(shotsDir, `${name}-${width}.png`), fullPage: true });
+        if (SAVE_SHOTS) {
+          await settled(page); // toasts and transitions finish
+          await page.screenshot({ path: path.join(shotsDir, `${name}-${width}.png`), fullPage: true });
+        }
         if (width === 375) {
           // Nothing may overflow sideways on the narrowest phones (320 px).
           await page.setViewportSize({ width: 320, height: 812 });

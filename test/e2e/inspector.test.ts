@@ -16,7 +16,7 @@ import type { Running } from '../../server/src/boot.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { auditPage, type Finding } from './a11y-audit.js';
-import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
+import { bootForE2e, e2eApi, SAVE_SHOTS, type E2eApi } from './e2e-server.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
 const SHOTS = path.resolve('docs/screenshots');
@@ -106,6 +106,7 @@ describe('the inspector\'s app in Chromium at 390 px', () => {
   };
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
   const shot = async (page: Page, name: string) => {
+    if (!SAVE_SHOTS) return;
     // A toast ("已签收") stays 2.5 s: the shot shows the page, not the toast.
     await page.waitForFunction("[...document.querySelectorAll('.taro__toast')].every((t) => t.style.display === 'none' || t.style.opacity === '0')", undefined, { timeout: 5000 }).catch(() => undefined);
     await settled(page);

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
-import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
+import { bootForE2e, e2eApi, SAVE_SHOTS, type E2eApi } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -133,6 +133,7 @@ describe('leader charts, map and big screen in Chromium', () => {
 
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
   async function shot(page: Page, name: string): Promise<void> {
+    if (!SAVE_SHOTS) return;
     const size = page.viewportSize()!;
     const tall = await page.evaluate<number>("Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll('.taro_page')].map((e) => e.scrollHeight))");
     await page.setViewportSize({ width: size.width, height: Math.min(Math.max(tall, size.height), 6000) });
@@ -152,7 +153,7 @@ describe('leader charts, map and big screen in Chromium', () => {
     expect(table).not.toMatch(/\b2102\d\d\b|onTimeRate|undefined/);
     await shot(page, 'leader-dashboard-1440');
     await page.locator('#panel-table').scrollIntoViewIfNeeded();
-    await page.locator('#panel-table').screenshot({ path: path.join(DOCS, 'leader-scorecard-1440.png') });
+    if (SAVE_SHOTS) await page.locator('#panel-table').screenshot({ path: path.join(DOCS, 'leader-scorecard-1440.png') });
 
     // A tap on the district in the map itself (where the chart says its label point is drawn).
     const map = page.locator('#chart-map');
@@ -172,7 +173,7 @@ describe('leader charts, map and big screen in Chromium', () => {
     await charts(page, ['chart-trend', 'chart-map']);
     await page.locator('#panel-ranking').getByText('本期暂无可排名的单位').waitFor();
     expect(await page.locator('#panel-map').innerText()).toContain(`${DISTRICT_NAME}案件分布`);
-    await page.locator('#chart-map').screenshot({ path: path.join(SHOTS, 'leader-map-district-1440.png') });
+    if (SAVE_SHOTS) await page.locator('#chart-map').screenshot({ path: path.join(SHOTS, 'leader-map-district-1440.png') });
     await page.locator('#map-up').click();
     await page.locator('#leader-scope').getByText('大连市').waitFor();
     expect(errors).toEqual([]);
@@ -201,7 +202,7 @@ describe('leader charts, map and big screen in Chromium', () => {
     expect(fits.w).toBeLessThanOrEqual(1920);
     expect(fits.bottom).toBeLessThanOrEqual(1080);
     expect(await page.locator('.bigscreen').innerText()).toMatch(/今日新增[\s\S]*超时未办/);
-    await page.screenshot({ path: path.join(DOCS, 'leader-bigscreen-1920.png') });
+    if (SAVE_SHOTS) await page.screenshot({ path: path.join(DOCS, 'leader-bigscreen-1920.png') });
     expect(errors).toEqual([]);
   }, 120000);
 });

@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CaseDto, SandboxAccount } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
-import { bootForE2e } from './e2e-server.js';
+import { bootForE2e, SAVE_SHOTS } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 
@@ -121,6 +121,7 @@ describe('the shared map in Chromium', () => {
 
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
   async function shot(page: Page, name: string): Promise<void> {
+    if (!SAVE_SHOTS) return;
     const size = page.viewportSize()!;
     const tall = await page.evaluate<number>("Math.max(document.documentElement.scrollHeight, ...[...document.querySelectorAll('.taro_page')].map((e) => e.scrollHeight))");
     await page.setViewportSize({ width: size.width, height: Math.min(Math.max(tall, size.height), 4000) });

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import type { SandboxAccount } from '@finecity/types';
 import type { Driver, Fixture } from './scenario.js';
 import { settled } from './h5-driver.js';
+import { SAVE_SHOTS } from './save-shots.js';
 
 interface Running {
   url: string;
@@ -36,6 +37,7 @@ async function act(r: Running, token: string, caseId: string, action: string, bo
 }
 
 async function shot(page: Page, dir: string, name: string): Promise<void> {
+  if (!SAVE_SHOTS) return;
   await settled(page);
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
