@@ -69,6 +69,8 @@ import type { OfficialAccountPorts } from './http/routes/official-account.js';
 import { buildNotifier, DUTY_CACHE_MS, type Notifier } from './notifier.js';
 import { pgCallbackStore } from './adapters/postgres/channel-callback-repository.js';
 import type { CallbackConsole } from './usecases/channels/callback-console.js';
+import { prometheusMetrics, readinessChecks } from './adapters/metrics/prometheus.js';
+import type { Metrics, Readiness } from './usecases/metrics-ports.js';
 
 /** The SMS template code of the staff activation message, as registered at the SMS provider (config/env.example). */
 const STAFF_INVITE_SMS_TEMPLATE = 'SMS_STAFF_INVITE';
@@ -85,6 +87,9 @@ export interface AppDeps extends Deps {
   notify: NotifyDeps | null;
   /** Partner callbacks on the console: the list, and a retry by hand (queued; no queue when notifications are off). */
   channelCallbacks: CallbackConsole;
+  /** GET /metrics and the request timer (adapters/metrics), and GET /readyz's checks. */
+  metrics: Metrics;
+  readiness: Readiness;
 }
 
 /**
@@ -256,7 +261,9 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   const org = await pgOrgDirectory(database.db);
   const dutyStore = pgDutyStore(database);
   const duty = cachedDutyRoster(dutyStore, org, { ttlMs: DUTY_CACHE_MS });
-  const notifier = o.notifications
+  // Read at scrape time; the queues and Redis are the notifier's, built next.
+  const metrics = prometheusMetrics({ database, queues: () => notifier?.queues ?? null, redis: () => notifier?.redis ?? null, prefix: config.redis.prefix, now: () => clock.now() });
+  const notifier: Notifier | null = o.notifications
     ? await buildNotifier({
         config, policy: o.policy, database, sla, logger: o.logger, apiBases: o.apiBases, sandboxOn: o.sandboxOn, clock,
         startWorkers: o.notifications.workers, schedules: o.notifications.schedules, withApi: o.notifications.withApi, org, duty, categoryNames: categories,
@@ -269,6 +276,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
           return out;
         },
         rollup: () => rollUpRecentDays(deps),
+        onSweep: (at) => metrics.sweepRan(at),
       })
     : null;
   const store = portsOn(database.db);
@@ -352,6 +360,8 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     tokens: hmacTokens(config.authSecret, config.tokenTtlHours),
     signer: hmacUrlSigner(config.authSecret),
     logger: o.logger,
+    metrics,
+    readiness: readinessChecks({ database, redis: () => notifier?.redis ?? null }),
     oaPush: {
       codec: pushCodec(config.officialAccount),
       // The official account's token is not the mini-program's (one per appid): the notifier's shared one, else one cached here.

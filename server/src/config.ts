@@ -44,6 +44,8 @@ const envSchema = z.object({
   PUBLIC_COUNT_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
   USER_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  // GET /metrics (Prometheus) answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset with the sandbox off → 404.
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN is at least 16 characters').optional(),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
   WORKERS: bool.default(true),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(30_000),
@@ -82,6 +84,7 @@ export const SANDBOX_DEFAULTS = {
   oaAesKey: 'FineCitySandboxOfficialAccountAesKey0123456',
   oaAppSecret: 'sandbox-oa-secret-not-a-real-secret',
   smsApiKey: 'sandbox-sms-key-not-a-real-key',
+  metricsToken: 'sandbox-metrics-token-not-a-real-secret',
   wecomCorpId: 'wwsandbox0000corp01',
   wecomAgentId: '1000002',
   wecomSecret: 'sandbox-wecom-secret-not-a-real-secret',
@@ -116,6 +119,8 @@ export interface AppConfig {
   /** How long a request may reuse its caller's record read by an earlier request (0: always read). */
   userCacheMs: number;
   redis: { url: string; prefix: string };
+  /** The bearer token of GET /metrics; null → the route answers 404. */
+  metricsToken: string | null;
   /** What this process runs: the API, the workers, or both (npm run start:api / start:worker / start). */
   role: 'api' | 'worker' | 'all';
   /** relayPollMs: the relay's safety-net poll (commits wake it); null → 5 s on PostgreSQL, 300 ms on PGlite. robotWindowMs: the robot limit's window. */
@@ -202,6 +207,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     publicCountCacheMs: e.PUBLIC_COUNT_CACHE_MS,
     userCacheMs: e.USER_CACHE_MS,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
+    metricsToken: e.METRICS_TOKEN ?? (e.WECHAT_SANDBOX ? SANDBOX_DEFAULTS.metricsToken : null),
     role: e.FINECITY_ROLE,
     workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS, relayPollMs: e.RELAY_POLL_MS ?? null, robotWindowMs: e.ROBOT_WINDOW_MS }),
     robotKeys: Object.freeze(parseRobotKeys(e.WECOM_ROBOT_KEYS)),

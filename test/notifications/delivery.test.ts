@@ -3,6 +3,7 @@ import { eq, isNull } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
 import { outbox, users } from '../../server/src/adapters/postgres/schema.js';
 import { onDutySlot } from '../../server/src/domain/duty-roster.js';
+import { jobId } from '../../server/src/adapters/queue/queues.js';
 import { pgOutboxFeed } from '../../server/src/adapters/postgres/notification-repo.js';
 import { relayOnce } from '../../server/src/workers/outbox-relay.js';
 import { smallJpeg } from '../support/fixtures.js';
@@ -149,9 +150,26 @@ describe('who hears what', () => {
     expect(seen.body.case.moderation).toBe('review');
   });
 
-  it('records staff with no bound account, no credit and a mobile: SMS as the last fallback', async () => {
+  it('reaches staff with no bound account and no credit by SMS, the last fallback, with the task in the text', async () => {
     const b = h.accounts.find((a) => a.orgNodeCode === grid.orgNodeCode && a.duty && a.duty !== onDuty.duty)!;
     const row = (await h.database.db.select().from(users).where(eq(users.openid, b.openid)))[0]!;
-    expect(row.mobile).toMatch(/^1990\d{7}$/);
+    expect([row.oaOpenid, row.mobile]).toEqual([null, expect.stringMatching(/^1[3-9]\d{9}$/)]);
+    const c = await reportOk(h, resident, at());
+    await actOk(h, dispatcher, c.id, 'register');
+    const d = await actOk(h, dispatcher, c.id, 'dispatch', {});
+    // Not signed in time: the failover timer hands the task to the B post (this inspector).
+    const job = await eventually(() => h.notifier!.queues.deadlines.getJob(jobId('failover', c.id, `v${d.version}`, 'b')), 10_000, 'the failover timer');
+    await job.promote();
+    const n = await eventually(async () => (await notificationsFor(h, c.id)).find((x) => x.event === 'duty.failover_b' && x.recipientUserId === row.id && x.status !== 'pending'), 20_000, 'the failover notification');
+    expect([n.status, n.channel]).toEqual(['sent', 'sms']);
+    const texts = delivered(h, { channel: 'sms', phone: row.mobile! }).filter((m) => m.data?.character_string1 === c.caseNo);
+    expect(texts).toHaveLength(1);
+    const sms = texts[0]!;
+    expect(sms.templateId).toBe('SMS_CASE_TASK');
+    const beijing = new Date(new Date(d.deadline!.dueAt).getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
+    expect(sms.data).toEqual({ character_string1: c.caseNo, thing2: '暴露垃圾', thing3: expect.any(String), time4: beijing, thing5: '值班网格员未及时签收，请协助处置' });
+    expect(sms.content).toContain(c.caseNo);
+    expect(sms.content).toContain('值班网格员未及时签收，请协助处置');
+    expect(sms.content).toContain(beijing);
   });
 });

@@ -3,13 +3,13 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
-import { cases, outbox } from '../../server/src/adapters/postgres/schema.js';
+import { cases, notificationAttempts, outbox } from '../../server/src/adapters/postgres/schema.js';
 import { jobId } from '../../server/src/adapters/queue/queues.js';
 import { onDutySlot } from '../../server/src/domain/duty-roster.js';
 import { sweepOverdue } from '../../server/src/usecases/notifications/clock-alerts.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { act, actOk, as, pick, reportOk, type Session } from '../support/flows.js';
-import { delivered, eventually, notificationsFor, settled } from './support.js';
+import { act, actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
+import { delivered, eventually, notificationsFor, queuesIdle, settled } from './support.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -57,6 +57,27 @@ afterAll(async () => {
 });
 
 const at = () => ({ lat: grid.lat!, lng: grid.lng! });
+
+const METRICS_TOKEN = 'sandbox-metrics-token-not-a-real-secret'; // config/env.example's sandbox default
+
+async function scrape(): Promise<string> {
+  const res = await h.request.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text;
+}
+
+/** One sample of the exposition: the metric with exactly these labels (in any order); NaN when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).sort().join(',');
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = (m[2] ?? '').match(/[a-zA-Z_]+="(?:[^"\\]|\\.)*"/g)?.sort().join(',') ?? '';
+    if (got === want) return Number(m[3]);
+  }
+  return NaN;
+}
 async function dispatched() {
   const c = await reportOk(h, resident, at());
   await actOk(h, dispatcher, c.id, 'register');
@@ -104,9 +125,13 @@ describe('clocks that survive a lost Redis', () => {
     }, 15_000, 'failover');
     const users = await h.database.db.query.users.findMany();
     const who = (id: string | null) => users.find((u) => u.id === id);
-    expect(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId).toBe(who(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId)?.id);
-    expect(who(ns.find((n) => n.event === 'duty.failover_b')!.recipientUserId)?.openid).toBe(b.openid);
-    expect(who(ns.find((n) => n.event === 'duty.failover_community')!.recipientUserId)?.roles).toEqual(['community']);
+    // The B step reaches exactly the rota's other post of this grid; the community step the grid's community staff.
+    const offPost = h.accounts.filter((a) => a.role === 'inspector' && a.orgNodeCode === grid.orgNodeCode && a.duty === off).map((a) => a.openid);
+    expect(offPost).toEqual([b.openid]);
+    expect(ns.filter((n) => n.event === 'duty.failover_b').map((n) => who(n.recipientUserId)?.openid)).toEqual([b.openid]);
+    const community = users.filter((u) => u.roles.includes('community') && u.orgNodeCode === grid.orgNodeCode!.slice(0, 11)).map((u) => u.id).sort();
+    expect(community.length).toBeGreaterThan(0);
+    expect(ns.filter((n) => n.event === 'duty.failover_community').map((n) => n.recipientUserId).sort()).toEqual(community);
     const facts = (ns[0]!.payload as { facts: { category: string; holder: string } }).facts;
     expect(facts.category).toBe('暴露垃圾');
     expect(facts.holder).toMatch(/网格\d+$/);
@@ -117,6 +142,8 @@ describe('clocks that survive a lost Redis', () => {
     await settled(h, c1.id, 'case.dispatch');
     redis.kill('SIGKILL');
     await eventually(async () => h.notifier!.redis.status !== 'ready' || undefined, 10_000, 'the API to see Redis gone');
+    const down = await h.request.get('/readyz');
+    expect([down.status, down.body]).toEqual([503, { status: 'not_ready', checks: { database: 'ok', redis: 'failed' } }]);
     const during = [];
     for (let i = 0; i < 3; i++) {
       const c = await reportOk(h, resident, { ...at(), description: `停机期间上报 ${i}` });
@@ -126,10 +153,76 @@ describe('clocks that survive a lost Redis', () => {
     }
     const waiting = await h.database.db.select().from(outbox).where(eq(outbox.caseId, during[0]!.id));
     expect(waiting.some((r) => r.publishedAt === null)).toBe(true);
+    // The outbox lag is the oldest unpublished row's age on the app's clock: two minutes on, at least 120 s.
+    h.clock.set(new Date(h.clock.now().getTime() + 120_000));
+    const lag = await eventually(async () => {
+      const v = sample(await scrape(), 'finecity_outbox_lag_seconds');
+      return v >= 120 ? v : undefined;
+    }, 10_000, 'the outbox lag to show the outage');
+    expect(lag).toBeLessThan(130);
     redis = await startRedis(port);
+    await eventually(async () => ((await h.request.get('/readyz')).status === 200) || undefined, 10_000, 'readiness after Redis returns');
+    expect((await h.request.get('/readyz')).body).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
     for (const c of during) {
       await eventually(async () => delivered(h, { group: grid.orgNodeCode! }).some((m) => m.content.includes(c.caseNo)) || undefined, 40_000, `robot message for ${c.caseNo}`);
     }
+    await eventually(async () => sample(await scrape(), 'finecity_outbox_lag_seconds') === 0 || undefined, 15_000, 'the outbox lag back to 0');
+  });
+});
+
+describe('metrics and readiness', () => {
+  it('answers /readyz with the database and Redis checked, and /healthz stays liveness', async () => {
+    expect((await h.request.get('/readyz')).body).toEqual({ status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+    expect((await h.request.get('/healthz')).body).toEqual({ status: 'ok' });
+  });
+
+  it('serves /metrics only with the token', async () => {
+    const none = await h.request.get('/metrics');
+    expect([none.status, none.body.error?.code]).toEqual([401, 'auth.required']);
+    const wrong = await h.request.get('/metrics').set('Authorization', 'Bearer sandbox-metrics-token-not-the-right-one');
+    expect([wrong.status, wrong.body.error?.code]).toEqual([401, 'auth.invalid_token']);
+    const user = await h.request.get('/metrics').set(auth(dispatcher));
+    expect(user.status).toBe(401);
+  });
+
+  it('exports latency by route template, queue depths, notification outcomes, SLA colours, the pool, the sweep and the event loop', async () => {
+    const c = await dispatched();
+    await settled(h, c.id, 'case.dispatch');
+    expect((await h.request.get(`/api/v1/cases/${c.id}`).set(auth(dispatcher))).status).toBe(200);
+    expect((await h.request.get('/api/v1/no-such-route/42')).status).toBe(404);
+    const city = await as(h, pick(h, 'city'));
+    const overdue = (await h.request.get('/api/v1/cases?due=overdue&pageSize=1').set(auth(city))).body.total as number;
+    await queuesIdle(h);
+    const delayed = await h.notifier!.queues.deadlines.getDelayedCount();
+    const rows = await h.database.db.select().from(notificationAttempts);
+    const robotsSent = rows.filter((r) => r.channel === 'wecom_robot' && r.outcome === 'sent').length;
+    // Gauges that need a query are cached for 5 s: wait for a scrape read after the dispatch.
+    const text = await eventually(async () => {
+      const t = await scrape();
+      return sample(t, 'finecity_queue_jobs', { queue: 'deadlines', state: 'delayed' }) === delayed ? t : undefined;
+    }, 10_000, 'a scrape read after the dispatch');
+    expect(sample(text, 'finecity_http_request_duration_seconds_count', { route: '/api/v1/cases/:id', method: 'GET', status: '200' })).toBeGreaterThanOrEqual(1);
+    // Route templates only: the case id and the unknown path never become label values.
+    expect(text).not.toContain(c.id);
+    expect(text).not.toContain('no-such-route');
+    expect(sample(text, 'finecity_http_request_duration_seconds_count', { route: 'unmatched', method: 'GET', status: '404' })).toBeGreaterThanOrEqual(1);
+    // The dispatched case's clock timers wait in the deadlines queue.
+    expect(delayed).toBeGreaterThan(0);
+    for (const q of ['notifications', 'deadlines', 'schedules']) for (const st of ['waiting', 'delayed', 'failed']) expect(Number.isFinite(sample(text, 'finecity_queue_jobs', { queue: q, state: st }))).toBe(true);
+    // Notification outcomes: the counter equals the attempts recorded (channel, outcome, errcode).
+    expect(robotsSent).toBeGreaterThan(0);
+    expect(sample(text, 'finecity_notification_attempts_total', { channel: 'wecom_robot', outcome: 'sent', errcode: '' })).toBe(robotsSent);
+    // SLA colours: the overdue count is the case list's (the first test's case went overdue).
+    expect(overdue).toBeGreaterThan(0);
+    expect(sample(text, 'finecity_sla_open_cases', { colour: 'overdue' })).toBe(overdue);
+    expect(sample(text, 'finecity_sla_open_cases', { colour: 'green' })).toBeGreaterThanOrEqual(1);
+    const pool = { total: sample(text, 'finecity_db_pool_connections', { state: 'total' }), idle: sample(text, 'finecity_db_pool_connections', { state: 'idle' }), waiting: sample(text, 'finecity_db_pool_connections', { state: 'waiting' }) };
+    if (h.database.kind === 'pglite') expect(pool).toEqual({ total: 1, idle: 0, waiting: 0 });
+    else expect([pool.total >= 1 && pool.total <= 5, pool.waiting]).toEqual([true, 0]);
+    // The sweep runs every second here; its gauge is real (unix) time.
+    expect(Date.now() / 1000 - sample(text, 'finecity_overdue_sweep_last_run_timestamp_seconds')).toBeLessThan(15);
+    expect(sample(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'finecity_outbox_lag_seconds')).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -33,6 +33,7 @@ import { companyRoutes } from './routes/companies.js';
 import { inspectorRoutes } from './routes/patrols.js';
 import { open311Routes } from './routes/open311.js';
 import { systemRoutes } from './routes/system.js';
+import { metricsRoutes, requestMetrics } from './routes/metrics.js';
 import { hotlineRoutes } from './routes/hotline.js';
 import { trackingRoutes } from './routes/tracking.js';
 import { mapRoutes } from './routes/map.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   const router = new Router();
   const api = new ApiRegistry();
   systemRoutes(router, api);
+  metricsRoutes(router, api, deps);
   authRoutes(router, api, deps);
   wecomAuthRoutes(router, api, deps, opts.sandboxBase);
   adminCalendarRoutes(router, api, deps);
@@ -92,6 +94,7 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   // Residents are on phones with bad connections: text (JSON, the H5 bundle) goes compressed; images are
   // already compressed and pass through (koa-compress only touches compressible types).
   app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));
+  app.use(requestMetrics(deps)); // outside the error middleware: it sees the status sent
   app.use(errorMiddleware(deps.logger));
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -35,6 +35,8 @@ export interface WorkerOptions {
   rollup?: () => Promise<unknown>;
   /** Partner callbacks (issue 11): planned from the outbox, delivered with retries; absent → none sent. */
   callbacks?: CallbackDeps;
+  /** Told after each overdue sweep that ran to the end (the metrics' "sweep not running" alert). */
+  onSweep?: (at: Date) => void;
 }
 
 export interface WorkerRuntime {
@@ -99,6 +101,7 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
   const sweep = setInterval(() => {
     sweepOverdue(o.notify)
       .then((ids) => {
+        o.onSweep?.(new Date());
         if (ids.length) {
           o.logger.info('sweep flagged overdue cases', { count: ids.length });
           relay.kick();
