@@ -36,8 +36,10 @@ CREATE TABLE "assessment_rollup_days" (
 	"rules" text NOT NULL
 );
 --> statement-breakpoint
+DROP INDEX "cases_overdue_idx";--> statement-breakpoint
 CREATE INDEX "assessment_day_counts_day_idx" ON "assessment_day_counts" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "case_events_rare_at_idx" ON "case_events" USING btree ("at") WHERE "case_events"."action" in ('supervise', 'locate', 'reopen');--> statement-breakpoint
-CREATE INDEX "cases_closed_due_idx" ON "cases" USING btree ("due_at","closed_at") WHERE "cases"."state" = 'closed';--> statement-breakpoint
-CREATE INDEX "cases_open_due_idx" ON "cases" USING btree ("due_at") WHERE "cases"."state" <> 'closed' and "cases"."due_at" is not null;--> statement-breakpoint
-CREATE INDEX "cases_not_valid_created_idx" ON "cases" USING btree ("created_at") WHERE "cases"."state" in ('submitted', 'rejected', 'merged');
+CREATE INDEX "cases_closed_due_idx" ON "cases" USING btree ("due_at","closed_at","location_path","district_code","street_code","community_code","grid_code") WHERE "cases"."state" = 'closed';--> statement-breakpoint
+CREATE INDEX "cases_open_due_idx" ON "cases" USING btree ("due_at","location_path","district_code","street_code","community_code","grid_code") WHERE "cases"."state" <> 'closed' and "cases"."due_at" is not null;--> statement-breakpoint
+CREATE INDEX "cases_not_valid_created_idx" ON "cases" USING btree ("created_at","location_path","district_code","street_code","community_code","grid_code") WHERE "cases"."state" in ('submitted', 'rejected', 'merged');--> statement-breakpoint
+CREATE INDEX "cases_overdue_idx" ON "cases" USING btree ("overdue_at","location_path","district_code","street_code","community_code","grid_code") WHERE "cases"."overdue_at" is not null;

@@ -28,6 +28,8 @@ export function pgAssessmentQueries(db: DbOrTx): AssessmentQueries {
       if (level === 'company' || rollup) await tx.execute(sql`set local jit = off`);
       // Regions over whole Beijing days: the day rollup plus the live parts (assessment-rollup.ts).
       if (rollup && level in REGION_UNIT && isBeijingMidnight(w.start) && isBeijingMidnight(w.end)) {
+        // Small index-only scans: a parallel plan of the wider index only looks cheaper to the planner.
+        await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
         const region = level as keyof typeof REGION_UNIT;
         const acc: Part = { unit: sql`u.code`, cols: { accountability: sql`count(*)` }, from: accountabilityFrom(region, w) };
         return tx.execute(await rolledUpStatement(tx, region, w, rules, acc));
