@@ -40,6 +40,11 @@ const NEAR_ID = '33333333-3333-4333-8333-333333333333'
 const nearbyCase = { id: NEAR_ID, category: { code: '06010', name: '暴露垃圾' }, distanceM: 28, point: { lat: 38.8926, lng: 121.6386 }, state: 'registered', thumbUrl: null, supporters: 0, following: false }
 /** What wx.getLocation answers (GCJ-02). */
 let located = { latitude: 38.8912, longitude: 121.6446 }
+// The same points in the other datum, from the published GCJ-02 formula (Krasovsky ellipsoid, as in
+// https://github.com/wandergis/coordtransform) computed outside this project: the GCJ-02 fix above inverted to
+// WGS-84 (to 1e-9°, then rounded to the 6 decimals the app sends), and the task's WGS-84 point below in GCJ-02.
+const LOCATED_WGS84 = { lat: '38.890408', lng: '121.639629' }
+const TASK_GCJ02 = { latitude: 38.893118, longitude: 121.643569 }
 const query = (url) => Object.fromEntries(new URL(url, 'http://x').searchParams)
 
 function route(opts) {
@@ -195,8 +200,7 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   // the place's name shows under the map.
   expect(urls('/api/v1/map/place')).toHaveLength(1)
   const asked = query(urls('/api/v1/map/place')[0])
-  expect(Number(asked.lat)).not.toBeCloseTo(38.8912, 4)
-  expect(Math.abs(Number(asked.lat) - 38.8912)).toBeLessThan(0.01)
+  expect({ lat: asked.lat, lng: asked.lng }).toEqual(LOCATED_WGS84)
   expect(text(report)).toContain(`图钉位置：${place.label}`)
   expect(text(report)).toContain('已定位到您的位置（精度约 20 米）')
   report.querySelector('#pick-photos').dispatchEvent('tap')
@@ -207,7 +211,7 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   await settle()
   expect(text(report)).toContain('易混提示')
   // A category and an accepted pin: the nearby cases of that category, with 我也遇到; submitting stays possible.
-  expect(urls('/api/v1/cases/nearby')).toEqual([`/api/v1/cases/nearby?lat=${asked.lat}&lng=${asked.lng}&categoryCode=06010`])
+  expect(urls('/api/v1/cases/nearby')).toEqual([`/api/v1/cases/nearby?lat=${LOCATED_WGS84.lat}&lng=${LOCATED_WGS84.lng}&categoryCode=06010`])
   expect(text(report)).toContain('约 30 米 · 已受理')
   expect(text(report)).toContain('已有 1 人反映')
   expect(report.querySelector(`#follow-${NEAR_ID}`)).not.toBeNull()
@@ -224,7 +228,9 @@ test('report: photo, GCJ-02 pin, category, text → one multipart wx.request wit
   expect(post.header.authorization).toBe('Bearer t1')
   const body = Buffer.from(post.data).toString('latin1')
   expect(body).toContain('name="categoryCode"\r\n\r\n06010')
-  expect(body).toMatch(/name="lat"\r\n\r\n38\.89/) // converted back to WGS-84 from the map's GCJ-02
+  // The pin (the GCJ-02 fix) converted back to WGS-84: both coordinates, not the unconverted 38.8912, 121.6446.
+  expect(body).toContain(`name="lat"\r\n\r\n${LOCATED_WGS84.lat}\r\n`)
+  expect(body).toContain(`name="lng"\r\n\r\n${LOCATED_WGS84.lng}\r\n`)
   expect(body).toContain('filename="photo-1.jpg"')
   expect(made('redirectTo').map((o) => o.url)).toContain(`/pages/case/index?id=${aCase.id}`)
   // The submit tap asked for subscribe-message consent with the prefetched template, and the answer went
@@ -295,10 +301,9 @@ describe('the inspector (issue 12)', () => {
     page.querySelector(`#nav-${TASK_ID}`).dispatchEvent('tap')
     await settle()
     const open = made('openLocation').pop()
-    // GCJ-02 is a few hundred metres off the WGS-84 point the API gives: never the raw point.
-    expect(open.latitude).not.toBeCloseTo(task.location.lat, 4)
-    expect(open.longitude).not.toBeCloseTo(task.location.lng, 4)
-    expect(Math.abs(open.latitude - task.location.lat)).toBeLessThan(0.01)
+    // GCJ-02 is a few hundred metres off the WGS-84 point the API gives: the converted point, to about 0.5 m.
+    expect(open.latitude).toBeCloseTo(TASK_GCJ02.latitude, 5)
+    expect(open.longitude).toBeCloseTo(TASK_GCJ02.longitude, 5)
     expect(open.name).toBe('人民路 23 号门前')
     page.querySelector('#act-sign').dispatchEvent('tap')
     await settle()
