@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AdminCategoriesDto, CalendarYearDto, CaseDto, DutyMonthDto, OrgImportResultDto, OrgTreeNodeDto } from '@finecity/types';
 import type { Running } from '../../server/src/boot.js';
-import { bootForE2e, e2eApi, type E2eApi } from './e2e-server.js';
+import { bootForE2e, e2eApi, SAVE_SHOTS, type E2eApi } from './e2e-server.js';
 import { H5_DIST } from '../../server/src/http/static.js';
 import { CHROMIUM, settled } from './h5-driver.js';
 import { auditPage } from './a11y-audit.js';
@@ -87,6 +87,7 @@ describe('admin console and staff activation in Chromium', () => {
   };
   /** The whole page: Taro's H5 pages scroll inside their own container, so the viewport is grown to the content first. */
   const shot = async (page: Page, name: string) => {
+    if (!SAVE_SHOTS) return;
     // A toast left by the last action (2.5 s) would cover the page in the picture; the live region still has its words.
     await page.addStyleTag({ content: '.taro__toast { display: none !important; }' });
     await settled(page);
