@@ -72,6 +72,14 @@ const envSchema = z.object({
   MAP_TILE_SUBDOMAINS: z.string().regex(/^[A-Za-z0-9,-]{1,64}$/).optional(),
   MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
   MAP_TILE_MAX_ZOOM: z.coerce.number().int().min(1).max(22).optional(),
+  // Browser origins allowed to call the API from another origin (CORS), comma-separated; unset: same-origin only.
+  CORS_ORIGINS: z.string().optional(),
+  // Login throttling (POST /api/v1/auth/wechat, /auth/wecom): refused codes per client address and per code in a window.
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(30),
+  LOGIN_FAILURES_PER_CODE: z.coerce.number().int().positive().default(5),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  // Sandbox only: residents one client address may create with new sandbox:<openid> codes per hour.
+  SANDBOX_NEW_IDENTITIES_PER_HOUR: z.coerce.number().int().positive().default(30),
 });
 
 /** Documented in config/env.example; these are the sandbox app's public, made-up credentials. */
@@ -144,6 +152,10 @@ export interface AppConfig {
    * (/sandbox/tiles/{z}/{x}/{y}.png). tileKey is a browser key (filled into {k}), never a server secret.
    */
   map: { tileUrl: string | null; tileKey: string | null; datum: 'wgs84' | 'gcj02'; subdomains: readonly string[]; attribution: string | null; maxZoom: number | null };
+  /** Origins allowed by CORS (CORS_ORIGINS); empty: same-origin only. */
+  corsOrigins: readonly string[];
+  /** Login throttling: refused codes per address and per code within windowSeconds; sandbox identities per address per hour. */
+  login: { failuresPerAddress: number; failuresPerCode: number; windowSeconds: number; sandboxIdentitiesPerHour: number };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
@@ -164,7 +176,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     if (!e.WECOM_API_BASE) problems.push('WECOM_API_BASE is required when WECHAT_SANDBOX is off (https://qyapi.weixin.qq.com)');
     if (!e.SMS_API_BASE || !e.SMS_API_KEY) problems.push('SMS_API_BASE and SMS_API_KEY are required when WECHAT_SANDBOX is off');
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when WECHAT_SANDBOX is off (the tracking link sent to 12319 callers)');
+    problems.push(...sandboxSecretsInUse(source));
   }
+  const corsOrigins = (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  for (const o of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(o)) problems.push(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
   if (problems.length) throw new Error(`Invalid environment:\n  ${problems.join('\n  ')}`);
   const dataDir = path.resolve(e.DATA_DIR);
   return Object.freeze({
@@ -225,7 +240,37 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
       attribution: e.MAP_TILE_ATTRIBUTION ?? null,
       maxZoom: e.MAP_TILE_MAX_ZOOM ?? null,
     }),
+    corsOrigins: Object.freeze(corsOrigins),
+    login: Object.freeze({
+      failuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
+      failuresPerCode: e.LOGIN_FAILURES_PER_CODE,
+      windowSeconds: e.LOGIN_WINDOW_SECONDS,
+      sandboxIdentitiesPerHour: e.SANDBOX_NEW_IDENTITIES_PER_HOUR,
+    }),
   });
+}
+
+/** The environment variable behind each sandbox default: a production setting must never still hold one (they are public). */
+const SANDBOX_SECRET_VARS: readonly [string, string][] = [
+  ['AUTH_SECRET', SANDBOX_DEFAULTS.authSecret],
+  ['WECHAT_MP_APP_SECRET', SANDBOX_DEFAULTS.mpAppSecret],
+  ['WECHAT_OA_TOKEN', SANDBOX_DEFAULTS.oaToken],
+  ['WECHAT_OA_AES_KEY', SANDBOX_DEFAULTS.oaAesKey],
+  ['WECHAT_OA_AES_KEY_PREVIOUS', SANDBOX_DEFAULTS.oaAesKey],
+  ['WECHAT_OA_APP_SECRET', SANDBOX_DEFAULTS.oaAppSecret],
+  ['SMS_API_KEY', SANDBOX_DEFAULTS.smsApiKey],
+  ['WECOM_SECRET', SANDBOX_DEFAULTS.wecomSecret],
+];
+
+/** With the sandbox off: every secret variable still set to its sandbox default (config/env.example), by name. */
+function sandboxSecretsInUse(source: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const [name, value] of SANDBOX_SECRET_VARS) if (source[name] === value) out.push(`${name} still has its sandbox default; set a real secret when WECHAT_SANDBOX is off`);
+  for (const [k, v] of Object.entries(source)) {
+    const m = /^CHANNEL_([A-Z0-9]+)_SECRET$/.exec(k);
+    if (m && v && /^sandbox-channel-.*-secret-not-a-real-secret$/.test(v)) out.push(`${k} still has its sandbox default; set a real secret when WECHAT_SANDBOX is off`);
+  }
+  return out;
 }
 
 /** Every `CHANNEL_<ID>_SECRET` / `CHANNEL_<ID>_CALLBACK_URL` of the environment (a company's id is only known at run time). */

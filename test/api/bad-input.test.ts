@@ -76,6 +76,18 @@ describe('bad reports are refused with a stable code and write nothing', () => {
     expect(res.body.error.code).toBe('request.invalid');
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['description', 'lat']);
   });
+  it('refuses a zero-width-only description and a coordinate with a space, as the OpenAPI pattern does (400 request.invalid)', async () => {
+    const res = await h.request
+      .post('/api/v1/reports')
+      .set(auth(resident))
+      .field('categoryCode', '06010')
+      .field('description', '\u200b\u200c\u3000')
+      .field('lat', ` ${grid.lat}`)
+      .field('lng', `${grid.lng}`)
+      .attach('photos', await smallJpeg(), 'a.jpg');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['description', 'lat']);
+  });
   it('refuses a JSON body on the multipart route (415)', async () => {
     await refused(() => h.request.post('/api/v1/reports').set(auth(resident)).send({ categoryCode: '06010' }), 415, 'request.unsupported_media_type');
   });

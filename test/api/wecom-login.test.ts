@@ -111,10 +111,12 @@ describe('WeCom sign-in', () => {
     expect(row!.status).toBe('active');
     const { items } = await h.deps.audit.list({ entityType: 'user', entityId: row!.id, page: 1, pageSize: 10 });
     expect(items.filter((i) => i.action === 'staff.bind')).toHaveLength(1);
-    expect(items[0]).toMatchObject({ action: 'staff.bind', actorId: row!.id, before: { status: 'invited' }, after: { status: 'active', wecomUserid: 'WangFang' } });
-    // A second sign-in writes nothing more.
+    expect(items.find((i) => i.action === 'staff.bind')).toMatchObject({ action: 'staff.bind', actorId: row!.id, before: { status: 'invited' }, after: { status: 'active', wecomUserid: 'WangFang' } });
+    // A second sign-in binds nothing more; each sign-in is its own auth.login line (staff logins are audited).
     expect((await wecomLogin('sandbox-wecom:WangFang')).status).toBe(200);
-    expect((await h.deps.audit.list({ entityType: 'user', entityId: row!.id, page: 1, pageSize: 10 })).total).toBe(1);
+    const after = (await h.deps.audit.list({ entityType: 'user', entityId: row!.id, page: 1, pageSize: 10 })).items;
+    expect(after.map((i) => i.action).sort()).toEqual(['auth.login', 'auth.login', 'staff.bind']);
+    expect(after.find((i) => i.action === 'auth.login')!.after).toEqual({ via: 'wecom', address: expect.any(String) });
   });
 
   it('refuses an unknown userid, a non-member, a deactivated member and a bad code', async () => {

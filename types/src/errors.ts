@@ -2,6 +2,7 @@
 export const ERROR_STATUS = {
   'request.invalid': 400,
   'request.malformed_json': 400,
+  'request.method_not_allowed': 405,
   'auth.required': 401,
   'auth.invalid_token': 401,
   'auth.wechat_code_invalid': 401,

@@ -40,6 +40,8 @@ import { mapRoutes } from './routes/map.js';
 import { residentRoutes } from './routes/residents.js';
 import { publicRoutes } from './routes/public.js';
 import { serveH5 } from './static.js';
+import { corsPolicy, noStoreWhenAuthorized, securityHeaders } from './security.js';
+import { loginThrottle } from './rate-limit.js';
 
 export interface AppOptions {
   /** Set while the WeChat sandbox is on: its base URL, for GET /api/v1/sandbox. */
@@ -57,8 +59,9 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   const api = new ApiRegistry();
   systemRoutes(router, api);
   metricsRoutes(router, api, deps);
-  authRoutes(router, api, deps);
-  wecomAuthRoutes(router, api, deps, opts.sandboxBase);
+  const loginLimit = loginThrottle(deps.config.login); // one count per address across both sign-ins
+  authRoutes(router, api, deps, loginLimit);
+  wecomAuthRoutes(router, api, deps, opts.sandboxBase, loginLimit);
   adminCalendarRoutes(router, api, deps);
   adminCategoryRoutes(router, api, deps);
   if (opts.sandboxBase) sandboxRoutes(router, api, deps, opts.sandboxBase, opts.sandbox);
@@ -95,8 +98,12 @@ export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
   // already compressed and pass through (koa-compress only touches compressible types).
   app.use(compress({ threshold: 1024, br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } }));
   app.use(requestMetrics(deps)); // outside the error middleware: it sees the status sent
+  app.use(securityHeaders(deps.config));
+  app.use(corsPolicy(deps.config.corsOrigins));
+  app.use(noStoreWhenAuthorized);
   app.use(errorMiddleware(deps.logger));
   app.use(router.routes());
+  // 405 with Allow for a method the path does not take; errorMiddleware turns allowedMethods' 501 for an unknown method (TRACE, PROPFIND) into a 405 too.
   app.use(router.allowedMethods());
   app.use(serveH5()); // the mini-program's H5 build at /, after every API route
   return app;

@@ -34,7 +34,10 @@ export function serveH5(root: string = H5_DIST) {
       }
     } catch (err) {
       const status = (err as { status?: number }).status;
-      if (status !== 404 && status !== 400) throw err;
+      // A path that cannot be mapped inside the build (an encoded dot-dot such as /%2e%2e or /js/..%2f..%2f,
+      // refused by resolve-path with 403, or a malformed escape, 400) is simply not here: 404, never a 500.
+      if (status === 400 || status === 403) return;
+      if (status !== 404) throw err;
     }
     if (immutable || path.extname(ctx.path)) return; // a missing asset stays a 404
     await send(ctx, 'index.html', { root });

@@ -14,6 +14,7 @@ import { SandboxState } from './state.js';
 import { sandboxTemplates, type NotificationTemplatesConfig } from './templates.js';
 import { describeSubscribe, describeTemplate, wechatApi } from './wechat-api.js';
 import { describeWebhook, WEBHOOK_PATH, wecomApi } from './wecom-api.js';
+import { sandboxPageHeaders } from '../http/security.js';
 
 /**
  * The project's stand-in for api.weixin.qq.com, qyapi.weixin.qq.com (under /qyapi) and an SMS gateway (/sms):
@@ -80,6 +81,7 @@ export function createWeChatSandbox(o: SandboxOptions): WeChatSandbox {
   const router = new Router();
   const calls: SandboxCall[] = [];
 
+  app.use(sandboxPageHeaders()); // CSP, nosniff, no framing on the inbox and OAuth pages (issue 14, item 8)
   app.use(async (ctx, next) => {
     const query = { ...(ctx.query as Record<string, string>) };
     if (query.secret) query.secret = '***';

@@ -12,16 +12,43 @@ import type { TxPorts } from './repositories.js';
  * by the SMS activation code (`inviteCode`) or WeChat's verified mobile (`phoneCode`). A deactivated
  * account is refused.
  */
-export async function loginWithWeChat(deps: Deps, req: LoginRequest): Promise<CurrentUser> {
+export interface LoginContext {
+  /** The client's address, kept in a staff login's audit line. */
+  address?: string;
+  /** Called before a first-time openid becomes a resident; throws to refuse (the sandbox's per-address cap). */
+  beforeEnrol?: () => Promise<void>;
+}
+
+export async function loginWithWeChat(deps: Deps, req: LoginRequest, ctx: LoginContext = {}): Promise<CurrentUser> {
   const { openid } = await deps.wechat.code2Session(req.code);
-  if (req.inviteCode) return activate(deps, openid, { inviteCode: req.inviteCode });
-  if (req.phoneCode) {
+  let user: CurrentUser;
+  if (req.inviteCode) user = await activate(deps, openid, { inviteCode: req.inviteCode });
+  else if (req.phoneCode) {
     const phone = await deps.wechat.phoneNumber(req.phoneCode);
     if (phone.countryCode !== '86') throw new AppError('auth.phone_unmatched', '仅支持中国大陆手机号激活，请使用短信激活码');
-    return activate(deps, openid, { mobile: phone.purePhoneNumber });
+    user = await activate(deps, openid, { mobile: phone.purePhoneNumber });
+  } else {
+    let record = await deps.users.byOpenid(openid);
+    if (!record) {
+      await ctx.beforeEnrol?.();
+      record = await deps.users.enrolResident(openid, '微信用户');
+    }
+    user = asCurrentUser(deps, record);
   }
-  const user = (await deps.users.byOpenid(openid)) ?? (await deps.users.enrolResident(openid, '微信用户'));
-  return asCurrentUser(deps, user);
+  await auditStaffLogin(deps, user, 'wechat', ctx.address);
+  return user;
+}
+
+/**
+ * A staff member's sign-in is an audit line (`auth.login`: who, when, how, from which address), as a
+ * 等保 review asks of privileged accounts (GB/T 22239-2019 8.1.4.3 安全审计); residents' logins are not audited.
+ */
+export async function auditStaffLogin(deps: Deps, user: CurrentUser, via: 'wechat' | 'wecom', address?: string): Promise<void> {
+  if (user.roles.every((r) => r === 'resident')) return;
+  await deps.audit.record({
+    at: deps.clock.now(), actorId: user.id, actorRole: user.roles[0] ?? 'system', action: 'auth.login', entityType: 'user', entityId: user.id,
+    orgNodeCode: user.orgNodeCode, before: null, after: { via, ...(address ? { address } : {}) },
+  });
 }
 
 /** The caller for one request: one read of the user; the org path comes from the in-memory tree. A deactivated account answers 401. */

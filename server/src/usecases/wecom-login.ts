@@ -2,7 +2,7 @@ import { AppError } from '../domain/errors.js';
 import type { AuditEntry } from './admin/audit.js';
 import type { UserRecord } from './account-repositories.js';
 import type { CurrentUser, Deps } from './deps.js';
-import { loadUser } from './login.js';
+import { auditStaffLogin, loadUser } from './login.js';
 
 /**
  * WeCom (企业微信) web sign-in for the H5 console. The browser comes back from WeCom's OAuth page with a
@@ -48,7 +48,7 @@ export interface WeComSignIn {
   agentId: string | null;
 }
 
-export async function loginWithWeCom(deps: Deps, signIn: WeComSignIn | null, code: string): Promise<CurrentUser> {
+export async function loginWithWeCom(deps: Deps, signIn: WeComSignIn | null, code: string, address?: string): Promise<CurrentUser> {
   if (!signIn) throw new AppError('auth.wecom_not_configured', '本系统未开通企业微信登录，请联系管理员');
   const identity = await signIn.oauth.identify(code);
   if (!('userid' in identity)) throw new AppError('auth.wecom_not_member', '您不是本单位企业微信成员，请联系管理员开通账号');
@@ -65,6 +65,7 @@ export async function loginWithWeCom(deps: Deps, signIn: WeComSignIn | null, cod
   }
   const user = await loadUser(deps, found.user.id);
   if (!user) throw new AppError('auth.wecom_not_member', '您的企业微信账号尚未登记为工作人员，请联系管理员添加');
+  await auditStaffLogin(deps, user, 'wecom', address);
   return user;
 }
 

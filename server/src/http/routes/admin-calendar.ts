@@ -7,10 +7,11 @@ import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
 import { parse } from '../validate.js';
+import { humanText } from '../schemas/text.js';
 
 const calendarDay = z.object({
   date: z.string().trim().min(1, '缺少日期').max(20),
-  name: z.string().trim().min(1, '请填写节日名称').max(40, '名称不超过 40 个字'),
+  name: humanText({ min: 1, max: 40, label: '节日名称' }),
 }).strict();
 
 export const calendarYearBody = z.object({

@@ -7,6 +7,7 @@ import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
 import { parse } from '../validate.js';
+import { humanText } from '../schemas/text.js';
 
 // Numbers are only type-checked here: the use case answers impossible limits (≤ 0, over 90 days, out of
 // order) with a 422 that names every field.
@@ -16,14 +17,14 @@ const categoryLimits = z.object({ dalian: clockLimits.optional(), national: cloc
 
 export const categoryUpdateBody = z
   .object({
-    name: z.string().trim().min(1, '请填写类别名称').max(40, '名称不超过 40 个字').optional(),
+    name: humanText({ min: 1, max: 40, label: '类别名称' }).optional(),
     department: z.string().trim().min(1, '请选择主管部门').max(40).optional(),
     hint: z.string().trim().max(200, '提示不超过 200 个字').nullable().optional(),
     enabled: z.boolean().optional(),
     mapOpenCasesTo: z.string().trim().min(1).max(20).optional(),
     limits: categoryLimits.nullable().optional(),
     gridTypeLimits: z.record(z.string().trim().min(1).max(20), categoryLimits.nullable()).optional(),
-    reason: z.string().trim().min(1, '请填写修改原因').max(200, '原因不超过 200 个字'),
+    reason: humanText({ min: 1, max: 200, label: '修改原因' }),
   })
   .strict() satisfies z.ZodType<CategoryUpdateRequest>;
 

@@ -7,6 +7,7 @@ import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
 import { parse } from '../validate.js';
+import { humanText } from '../schemas/text.js';
 
 const slot = z.enum(['A', 'B']);
 /** Shapes only: the month's and dates' values are checked by the use case (422 `duty.invalid` with the fields). */
@@ -23,7 +24,7 @@ export const dutyUpdateBody = z
     overrides: z.array(z.object({ date, slot: slot.nullable() }).strict()).max(31).optional(),
     substitutes: z.array(z.object({ post: slot, userId: z.uuid('替班人 ID 格式不正确'), from: date, to: date }).strict()).max(20).optional(),
     cancelSubstitutes: z.array(z.number().int().positive()).max(50).optional(),
-    note: z.string().trim().max(200).optional(),
+    note: humanText({ max: 200, label: '备注' }).optional(),
   })
   .strict() satisfies z.ZodType<DutyUpdateRequest>;
 

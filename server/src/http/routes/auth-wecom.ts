@@ -5,6 +5,7 @@ import { AUTHORIZE_PATH, MEMBERS_PATH } from '../../sandbox/wecom-oauth.js';
 import { loginWithWeCom, wecomMembers } from '../../usecases/wecom-login.js';
 import { jsonBody } from '../body.js';
 import type { ApiRegistry } from '../openapi.js';
+import { loginThrottle } from '../rate-limit.js';
 import { loginBody } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 import { presentUser } from './auth.js';
@@ -16,7 +17,7 @@ const WECOM_AUTHORIZE = 'https://open.weixin.qq.com/connect/oauth2/authorize';
  * WeCom web sign-in for the H5 console, and what the login page may offer (GET /api/v1/auth/options).
  * `sandboxBase` is set while the sandbox is on: its OAuth page stands in for WeCom's.
  */
-export function wecomAuthRoutes(router: Router, api: ApiRegistry, deps: AppDeps, sandboxBase?: () => string): void {
+export function wecomAuthRoutes(router: Router, api: ApiRegistry, deps: AppDeps, sandboxBase?: () => string, throttle = loginThrottle(deps.config.login)): void {
   const signIn = deps.wecomSignIn ?? null;
   const authorizeEndpoint = (): string => (sandboxBase && !deps.config.wecom.apiBase ? `${sandboxBase()}${AUTHORIZE_PATH}` : WECOM_AUTHORIZE);
 
@@ -36,11 +37,11 @@ export function wecomAuthRoutes(router: Router, api: ApiRegistry, deps: AppDeps,
   api.add({
     method: 'post', path: '/api/v1/auth/wecom', tag: 'auth', auth: false, body: loginBody,
     summary: 'Sign in with a WeCom OAuth code (cgi-bin/auth/getuserinfo → userid → the staff member with that WeCom userid); in the sandbox, "sandbox-wecom:<userid>"',
-    responses: { 200: '{token, user}', 400: 'bad body', 401: 'invalid or used code', 403: 'not a member, no staff with that userid, or deactivated', 503: 'WeCom unavailable or not configured' },
+    responses: { 200: '{token, user}', 400: 'bad body', 401: 'invalid or used code', 403: 'not a member, no staff with that userid, or deactivated', 429: 'too many refused codes from this address or with this code (Retry-After)', 503: 'WeCom unavailable or not configured' },
   });
-  router.post('/api/v1/auth/wecom', jsonBody, async (ctx) => {
+  router.post('/api/v1/auth/wecom', jsonBody, throttle, async (ctx) => {
     const { code } = parse(loginBody, ctx.request.body);
-    const user = await loginWithWeCom(deps, signIn, code);
+    const user = await loginWithWeCom(deps, signIn, code, ctx.ip || 'unknown');
     const body: LoginResponse = { token: await deps.tokens.issue(user.id), user: await presentUser(user, deps.clock.now(), deps.duty) };
     ctx.body = body;
   });

@@ -2,7 +2,6 @@ import type Router from '@koa/router';
 import { PHOTO_LIMITS, type HotlineCaseDto, type HotlineFiledDto, type PlaceDto } from '@finecity/types';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AppDeps } from '../../composition.js';
-import { AppError } from '../../domain/errors.js';
 import type { FiledByCallCentre } from '../../usecases/channels/call-centre-ports.js';
 import { fileHotlineCase, listHotlineCases, requireOperator } from '../../usecases/channels/hotline.js';
 import { placesBelow } from '../../usecases/channels/places.js';
@@ -13,6 +12,7 @@ import type { ApiRegistry } from '../openapi.js';
 import { hotlineFields, hotlineListQuery, placesQuery } from '../schemas/hotline.js';
 import { idempotencyKey } from '../schemas/reports.js';
 import { parse } from '../validate.js';
+import { consumeOrRefuse } from '../rate-limit.js';
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***: a caller's name in every list. */
 export const maskName = (name: string | null): string => {
@@ -47,11 +47,7 @@ export function hotlineRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
   router.post('/api/v1/hotline/cases', auth, async (ctx, next) => {
     const user = currentUser(ctx);
     requireOperator(user);
-    try {
-      await limiter.consume(user.id);
-    } catch {
-      throw new AppError('rate_limited', '提交过于频繁，请稍后再试');
-    }
+    await consumeOrRefuse(limiter, user.id, '提交过于频繁，请稍后再试');
     await next();
   }, multipartPhotos({ field: 'photos', max: PHOTO_LIMITS.maxPerReport }), async (ctx) => {
     const key = parse(idempotencyKey, ctx.get('idempotency-key') || undefined);

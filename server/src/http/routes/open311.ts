@@ -19,6 +19,7 @@ import {
 } from '../presenters/open311-presenter.js';
 import { uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
+import { consumeOrRefuse, type RateLimited } from '../rate-limit.js';
 import { CASE_NO, keyBody, requestsPost, requestsQuery, SERVICE_CODE, TOKEN } from '../schemas/open311.js';
 import type { Logger } from '../../logger.js';
 
@@ -38,11 +39,7 @@ export function open311Routes(router: Router, api: ApiRegistry, deps: AppDeps): 
     const key = typeof raw === 'string' && raw !== '' ? raw : undefined;
     if (!key && !required) return null;
     const record = await authenticateOpen311Key(deps, key);
-    try {
-      await limiter.consume(record.id);
-    } catch {
-      throw new AppError('rate_limited', `请求过于频繁：每个 api_key 每分钟最多 ${OPEN311_REQUESTS_PER_MINUTE} 次`);
-    }
+    await consumeOrRefuse(limiter, record.id, `请求过于频繁：每个 api_key 每分钟最多 ${OPEN311_REQUESTS_PER_MINUTE} 次`);
     return record;
   };
   const spec = specErrors(deps.logger);
@@ -143,6 +140,7 @@ const specErrors = (logger: Logger) => (format: Open311Format) =>
       const errors = details.length
         ? details.map((d) => ({ code: status, description: d.path ? `${d.path}：${d.message ?? ''}` : (d.message ?? e.message) }))
         : [{ code: status, description: e.message }];
+      if (status === 429) ctx.set('Retry-After', String((e as Partial<RateLimited>).retryAfterSeconds ?? 60));
       sendOpen311(ctx, format, status, errorsDoc(errors));
     }
   };

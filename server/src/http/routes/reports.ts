@@ -2,7 +2,6 @@ import type Router from '@koa/router';
 import { PHOTO_LIMITS } from '@finecity/types';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AppDeps } from '../../composition.js';
-import { AppError } from '../../domain/errors.js';
 import { reportCase } from '../../usecases/report-case.js';
 import { currentUser, requireUser } from '../auth.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
@@ -10,6 +9,7 @@ import type { ApiRegistry } from '../openapi.js';
 import { presentCase } from '../presenters/case-presenter.js';
 import { idempotencyKey, reportFields } from '../schemas/reports.js';
 import { parse } from '../validate.js';
+import { consumeOrRefuse, RateLimited } from '../rate-limit.js';
 
 export function reportRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   const limiter = new RateLimiterMemory({ points: deps.config.reportsPerMinute, duration: 60 });
@@ -24,11 +24,7 @@ export function reportRoutes(router: Router, api: ApiRegistry, deps: AppDeps): v
     },
   });
   router.post('/api/v1/reports', requireUser(deps), async (ctx, next) => {
-    try {
-      await limiter.consume(currentUser(ctx).id);
-    } catch {
-      throw new AppError('rate_limited', '上报过于频繁，请稍后再试');
-    }
+    await withinLimitOrReplay(deps, limiter, currentUser(ctx).id, ctx.get('idempotency-key'), '上报过于频繁，请稍后再试');
     await next();
   }, multipartPhotos({ field: 'photos', max: PHOTO_LIMITS.maxPerReport }), async (ctx) => {
     const user = currentUser(ctx);
@@ -40,4 +36,20 @@ export function reportRoutes(router: Router, api: ApiRegistry, deps: AppDeps): v
     ctx.status = 201;
     ctx.body = { case: presentCase(view, { deps, signer: deps.signer, now: deps.clock.now() }) };
   });
+}
+
+/**
+ * The per-user report limit, except for a replay: a request whose Idempotency-Key already made a case is
+ * answered with that case even while the user is limited, so a phone's offline outbox drains (the key is
+ * looked up only on the limited path).
+ */
+export async function withinLimitOrReplay(deps: AppDeps, limiter: RateLimiterMemory, userId: string, rawKey: string, message: string): Promise<void> {
+  try {
+    await consumeOrRefuse(limiter, userId, message);
+  } catch (err) {
+    if (!(err instanceof RateLimited)) throw err;
+    const key = idempotencyKey.safeParse(rawKey || undefined);
+    if (key.success && key.data && (await deps.idempotency.find(userId, key.data))) return;
+    throw err;
+  }
 }

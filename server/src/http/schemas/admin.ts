@@ -3,7 +3,7 @@ import { int } from './queries.js';
 import { PAGE_SIZE_MAX, type AuditListQuery, type StaffImportOptions, type StaffListFilterQuery } from '@finecity/types';
 
 const flag = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
-const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
+const orgCode = z.string().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
 
 /** POST /api/v1/admin/staff/import?dryRun=&partial= */
 export const staffImportQuery = z.object({ dryRun: flag, partial: flag }) satisfies z.ZodType<StaffImportOptions>;

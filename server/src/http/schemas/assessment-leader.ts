@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TREND_PERIODS, type AssessmentMapQuery, type AssessmentTrendQuery } from '@finecity/types';
 
-const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
+const orgCode = z.string().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
 
 /** GET /api/v1/assessment/trend: 月, 季 or 年, and the period's key (checked against the period by the use case). */
 export const trendQuery = z.object({

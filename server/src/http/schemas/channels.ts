@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { COORD_SYSTEMS, PAGE_SIZE_MAX, PHOTO_LIMITS, TEXT_LIMITS, type ChannelTicket } from '@finecity/types';
 import { latNumber, lngNumber } from './coords.js';
 import { int } from './queries.js';
+import { humanText } from './text.js';
 
 /** Base64 of the largest photo we take (4 characters per 3 bytes), with room for line breaks. */
 const MAX_BASE64 = Math.ceil(PHOTO_LIMITS.maxBytes / 3) * 4 + 1024 * 1024;
@@ -16,14 +17,14 @@ export const channelTicketBody = z
   .object({
     ticketNo: z.string().trim().min(1, '请提供工单编号 ticketNo').max(64).regex(/^[\x21-\x7e]+$/, 'ticketNo 只能由可见 ASCII 字符组成'),
     receivedAt: z.iso.datetime({ offset: true, message: 'receivedAt 必须是带时区的时间，例如 2026-12-02T09:30:00+08:00' }),
-    content: z.string().trim().min(1, '请提供问题描述 content').max(TEXT_LIMITS.description),
+    content: humanText({ min: 1, max: TEXT_LIMITS.description, label: '问题描述 content' }),
     categoryCode: z.string().trim().max(20).optional(),
     categoryText: z.string().trim().max(100).optional(),
-    address: z.string().trim().min(1).max(TEXT_LIMITS.address).optional(),
+    address: humanText({ min: 1, max: TEXT_LIMITS.address, label: '地址 address' }).optional(),
     lat: latNumber.optional(),
     lng: lngNumber.optional(),
     coordSystem: z.enum(COORD_SYSTEMS).optional(),
-    callerName: z.string().trim().max(50).optional(),
+    callerName: humanText({ max: 50, label: '来电人姓名 callerName' }).optional(),
     callerPhone: z.string().trim().regex(/^[0-9+\-() ]{3,20}$/, 'callerPhone 不是合法的电话号码').optional(),
     attachments: z.array(attachment).max(PHOTO_LIMITS.maxPerReport, `最多 ${PHOTO_LIMITS.maxPerReport} 个附件`).optional(),
     urgent: z.boolean().optional(),
@@ -33,7 +34,7 @@ export const channelTicketBody = z
 
 /** POST /api/v1/cases/{id}/locate: where a dispatcher pinned a 待定位 case. */
 export const locateBody = z
-  .object({ lat: latNumber, lng: lngNumber, coordSystem: z.enum(COORD_SYSTEMS).optional(), note: z.string().trim().max(TEXT_LIMITS.note).optional() })
+  .object({ lat: latNumber, lng: lngNumber, coordSystem: z.enum(COORD_SYSTEMS).optional(), note: humanText({ max: TEXT_LIMITS.note, label: '备注' }).optional() })
   .strict();
 
 /** GET /api/v1/cases/unlocated */

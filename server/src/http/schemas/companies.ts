@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { COMPANY_ID_PATTERN, type CompanyInput } from '@finecity/types';
 import { latNumber, lngNumber } from './coords.js';
+import { humanText } from './text.js';
 
-const companyId = z.string().trim().regex(COMPANY_ID_PATTERN, '公司编码须为 2–20 位小写字母或数字');
+const companyId = z.string().regex(COMPANY_ID_PATTERN, '公司编码须为 2–20 位小写字母或数字');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 2026-12-01').refine((d) => !Number.isNaN(Date.parse(d)), '日期不存在');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 08:00');
-const gridCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '网格编码格式不正确');
+const gridCode = z.string().regex(/^[0-9A-Za-z-]{1,40}$/, '网格编码格式不正确');
 
 /** POST /api/v1/admin/companies: create or update a company and its contract. */
 export const companyBody = z
   .object({
     id: companyId,
-    name: z.string().trim().min(1, '请填写公司名称').max(100, '公司名称不超过 100 字'),
+    name: humanText({ min: 1, max: 100, label: '公司名称' }),
     contractStart: day,
     contractEnd: day,
     mayVerify: z.boolean().optional(),

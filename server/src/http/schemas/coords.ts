@@ -4,7 +4,7 @@ import { z } from 'zod';
 const numberIn = (min: number, max: number, what: string) =>
   z
     .string()
-    .trim()
+    // No trim: the pattern is what the OpenAPI document says, so " 38.89" is refused by both.
     .regex(/^-?\d+(\.\d+)?$/, `${what}必须是数字`)
     .transform(Number)
     .pipe(z.number().gte(min, `${what}超出范围`).lte(max, `${what}超出范围`));

@@ -3,6 +3,7 @@ import { TEXT_LIMITS } from '@finecity/types';
 import type { HotlineFields } from '../../usecases/channels/hotline.js';
 import { latField, lngField } from './coords.js';
 import { int } from './queries.js';
+import { humanText } from './text.js';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'on', 'off', ''])
@@ -23,13 +24,13 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
  */
 export const hotlineFields = z
   .object({
-    callerName: z.string().trim().min(1, '请填写来电人姓名').max(20, '姓名不超过 20 个字'),
+    callerName: humanText({ min: 1, max: 20, label: '来电人姓名' }),
     callerPhone: mobile,
-    address: z.preprocess(blankToUndefined, z.string().trim().max(TEXT_LIMITS.address).optional()),
+    address: z.preprocess(blankToUndefined, humanText({ max: TEXT_LIMITS.address, label: '地址' }).optional()),
     lat: z.preprocess(blankToUndefined, latField.optional()),
     lng: z.preprocess(blankToUndefined, lngField.optional()),
     categoryCode: z.string().trim().min(1, '请选择问题类别').max(20),
-    description: z.string().trim().min(1, '请描述问题').max(TEXT_LIMITS.description),
+    description: humanText({ min: 1, max: TEXT_LIMITS.description, label: '问题描述' }),
     urgent: flag,
   })
   .strict()
@@ -40,4 +41,4 @@ export const hotlineFields = z
 
 export const hotlineListQuery = z.object({ page: int(1, 10_000, 1), pageSize: int(1, 100, 20) }).strict();
 
-export const placesQuery = z.object({ parent: z.string().trim().regex(/^[A-Za-z0-9-]{2,40}$/, '地点编码不正确').optional() }).strict();
+export const placesQuery = z.object({ parent: z.string().regex(/^[A-Za-z0-9-]{2,40}$/, '地点编码不正确').optional() }).strict();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CASE_SORTS, CASE_SOURCES, CASE_STATES, DUE_COLOURS, PAGE_SIZE_MAX, STATS_PERIODS, type CaseListFilter, type DeactivateStaffBody, type LoginRequest, type OrgUnitsQuery, type StatsFilter,
 } from '@finecity/types';
+import { humanText } from './text.js';
 
 /** A whole-number query parameter within [min, max], `dflt` when absent. */
 export const int = (min: number, max: number, dflt: number) =>
@@ -54,17 +55,17 @@ export const caseListQuery = z.object({
 export const loginBody = z
   .object({
     code: z.string().trim().min(1, '缺少登录凭证 code').max(200),
-    inviteCode: z.string().trim().regex(/^\d{6}$/, '激活码应为 6 位数字').optional(),
+    inviteCode: z.string().regex(/^\d{6}$/, '激活码应为 6 位数字').optional(),
     phoneCode: z.string().trim().min(1, '缺少手机号凭证 phoneCode').max(200).optional(),
   })
   .strict()
   .refine((b) => !(b.inviteCode && b.phoneCode), { message: '激活码和手机号验证只能选一种', path: ['phoneCode'] }) satisfies z.ZodType<LoginRequest>;
 
-export const deactivateStaffBody = z.object({ reason: z.string().trim().max(200, '停用原因不超过 200 字').optional() }).strict() satisfies z.ZodType<DeactivateStaffBody>;
+export const deactivateStaffBody = z.object({ reason: humanText({ max: 200, label: '停用原因' }).optional() }).strict() satisfies z.ZodType<DeactivateStaffBody>;
 
 export const uuidParam = z.uuid('案件 ID 格式不正确');
 
-const orgCode = z.string().trim().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
+const orgCode = z.string().regex(/^[0-9A-Za-z-]{1,40}$/, '单位编码格式不正确');
 
 export const unitsQuery = z.object({ parent: orgCode.optional(), q: z.string().trim().min(1).max(30).optional() }) satisfies z.ZodType<OrgUnitsQuery>;
 
