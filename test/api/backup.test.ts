@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import lockfile from 'proper-lockfile';
 import { asc, sql } from 'drizzle-orm';
 import { openPglite, openPostgres, type Database } from '../../server/src/adapters/postgres/database.js';
 import { caseEvents, casePhotos, cases } from '../../server/src/adapters/postgres/schema.js';
@@ -116,13 +117,15 @@ describe('backup and restore', () => {
   });
 
   it('will not back up a PGlite data folder its server holds', async () => {
+    // What npm start holds while it runs: the data folder's lock (adapters/postgres/database.ts, proper-lockfile).
     const dir = path.join(work, 'held', 'pglite');
-    const held = await openPglite(dir);
+    fs.mkdirSync(dir, { recursive: true });
+    const release = await lockfile.lock(dir, { lockfilePath: `${dir}.lock` });
     try {
       await expect(backup({ pglite: { dataDir: dir }, photoDir: path.join(work, 'none'), out: path.join(work, 'held.tar') })).rejects.toThrow(/needs the server stopped/);
       expect(fs.existsSync(path.join(work, 'held.tar'))).toBe(false);
     } finally {
-      await held.close();
+      await release();
     }
   });
 });
