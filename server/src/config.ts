@@ -260,6 +260,7 @@ const SANDBOX_SECRET_VARS: readonly [string, string][] = [
   ['WECHAT_OA_APP_SECRET', SANDBOX_DEFAULTS.oaAppSecret],
   ['SMS_API_KEY', SANDBOX_DEFAULTS.smsApiKey],
   ['WECOM_SECRET', SANDBOX_DEFAULTS.wecomSecret],
+  ['METRICS_TOKEN', SANDBOX_DEFAULTS.metricsToken],
 ];
 
 /** With the sandbox off: every secret variable still set to its sandbox default (config/env.example), by name. */

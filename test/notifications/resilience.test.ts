@@ -7,6 +7,8 @@ import { cases, notificationAttempts, outbox } from '../../server/src/adapters/p
 import { jobId } from '../../server/src/adapters/queue/queues.js';
 import { onDutySlot } from '../../server/src/domain/duty-roster.js';
 import { sweepOverdue } from '../../server/src/usecases/notifications/clock-alerts.js';
+import supertest from 'supertest';
+import { createApp } from '../../server/src/http/app.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
 import { delivered, eventually, notificationsFor, queuesIdle, settled } from './support.js';
@@ -183,6 +185,12 @@ describe('metrics and readiness', () => {
     expect([wrong.status, wrong.body.error?.code]).toEqual([401, 'auth.invalid_token']);
     const user = await h.request.get('/metrics').set(auth(dispatcher));
     expect(user.status).toBe(401);
+    // METRICS_TOKEN unset (and the sandbox off): the route does not exist, whatever the caller sends.
+    const off = supertest(createApp({ ...h.deps, config: { ...h.deps.config, metricsToken: null } }, {}).callback());
+    for (const header of [{}, { Authorization: `Bearer ${METRICS_TOKEN}` }]) {
+      const res = await off.get('/metrics').set(header);
+      expect([res.status, res.body.error?.code]).toEqual([404, 'not_found']);
+    }
   });
 
   it('exports latency by route template, queue depths, notification outcomes, SLA colours, the pool, the sweep and the event loop', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
+import { loadConfig, SANDBOX_DEFAULTS } from '../../config.js';
 import type { Database } from '../postgres/database.js';
 import { METRIC_NAMES, prometheusMetrics } from './prometheus.js';
 
@@ -55,6 +56,22 @@ function metricNames(expr: string): string[] {
   }
   return out;
 }
+
+describe('METRICS_TOKEN', () => {
+  const prod = {
+    WECHAT_SANDBOX: 'false', AUTH_SECRET: 'a'.repeat(40), WECHAT_MP_APP_ID: 'wx1234', WECHAT_MP_APP_SECRET: 'real-mp-secret',
+    WECHAT_OA_APP_ID: 'wx5678', WECHAT_OA_TOKEN: 'realtoken123', WECHAT_OA_AES_KEY: 'B'.repeat(43), WECHAT_API_BASE: 'https://api.weixin.qq.com',
+    WECHAT_OA_APP_SECRET: 'real-oa-secret', WECOM_API_BASE: 'https://qyapi.weixin.qq.com', SMS_API_BASE: 'https://sms.example.gov.cn', SMS_API_KEY: 'real-sms-key',
+    PUBLIC_BASE_URL: 'https://cg.example.gov.cn',
+  };
+  it('has the sandbox default with the sandbox on, none (GET /metrics is 404) with it off, and never the default in production', () => {
+    expect(loadConfig({}).metricsToken).toBe(SANDBOX_DEFAULTS.metricsToken);
+    expect(loadConfig(prod).metricsToken).toBeNull();
+    expect(loadConfig({ ...prod, METRICS_TOKEN: 'prometheus-scrape-token-0123456789' }).metricsToken).toBe('prometheus-scrape-token-0123456789');
+    expect(() => loadConfig({ ...prod, METRICS_TOKEN: SANDBOX_DEFAULTS.metricsToken })).toThrow(/METRICS_TOKEN still has its sandbox default/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN is at least 16 characters/);
+  });
+});
 
 describe('deploy/prometheus/alerts.yml', () => {
   it('has alerting rules in the shape Prometheus reads', () => {
