@@ -82,6 +82,8 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '3' },
     processes: { type: 'string', default: '2' },
     'worker-process': { type: 'string', default: 'true' },
+    /** city: each report at the next grid's centroid, as a city's reports come in; same: all at one spot (every report a duplicate candidate of the ones before it: the worst case). */
+    spots: { type: 'string', default: 'city' },
   },
   strict: true,
 });
@@ -90,6 +92,8 @@ const CONNECTIONS = positiveInt('connections', flags.connections);
 const WARMUP = positiveInt('warmup', flags.warmup, true);
 const PROCESSES = positiveInt('processes', flags.processes, true);
 const WORKER_PROCESS = flags['worker-process'] !== 'false';
+if (flags.spots !== 'city' && flags.spots !== 'same') throw new Error(`--spots must be city or same, got ${flags.spots}`);
+const SAME_SPOT = flags.spots === 'same';
 const HOST = '127.0.0.1';
 const CATEGORY = '06010';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -184,7 +188,11 @@ async function main(): Promise<number> {
   const spot = { lat: who.inspector.lat!, lng: who.inspector.lng! };
   const token = await login(booted.url, who.resident);
   const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#3a7f5c' } }).jpeg().toBuffer();
-  const form = reportForm({ ...spot, jpeg });
+  // Reports come from all over the city, as residents' do: each at the next grid's centroid (--spots same puts
+  // them all on one spot, where each new case is checked against hundreds of open neighbours within 50 m).
+  const gridPoints = loadPolicy(config.configDir).orgTree.flatMap((n) => (n.level === 'grid' && n.centroid ? [n.centroid] : []));
+  const reportSpots = SAME_SPOT || !gridPoints.length ? [spot] : gridPoints;
+  const form = reportForm({ points: reportSpots, jpeg });
   const reportHeaders = { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${form.boundary}` };
 
   let seq = 0; // one sequence across every phase: each key and description is new
@@ -229,9 +237,7 @@ async function main(): Promise<number> {
   // --- partner intake (issue 11): signed JSON tickets without attachments vs a bare HMAC-check-and-insert route ---
   const intakeServer = await startBareIntake(db, where);
   bareIntake = intakeServer.server;
-  // Tickets come from all over the city, as a hotline's do: each at the next grid's centroid (the reports above
-  // all land on one spot, where every new case would be checked against hundreds of open neighbours).
-  const gridPoints = loadPolicy(config.configDir).orgTree.flatMap((n) => (n.level === 'grid' && n.centroid ? [n.centroid] : []));
+  // Tickets come from all over the city, as a hotline's do: each at the next grid's centroid.
   const nextTicket = ticketSigner(gridPoints.length ? gridPoints : [spot]);
   const preTicket = nextTicket();
   const preIntake = await fetch(`${booted.url}/api/v1/channels/${INTAKE_CHANNEL}/tickets`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...preTicket.headers }, body: preTicket.body });
@@ -253,7 +259,13 @@ async function main(): Promise<number> {
 
   // --- statements per request, one at a time, workers stopped -------------------------------------
   process.stdout.write('  counting statements per request (workers stopped, one request at a time) …\n');
-  const steps = await countLifecycle({ database, booted, who, jpeg, reportToken: token, spot, bareUrl: bareServer.url, form, next: nextReport });
+  // The walked cases lie on the demo inspector's grid (the inspector signs them), whatever --spots says.
+  const spotForm = reportForm({ points: [spot], jpeg });
+  const nextAtSpot = () => {
+    const n = ++seq;
+    return { key: `bench-${process.pid}-${String(n).padStart(9, '0')}`, body: spotForm.body(n) };
+  };
+  const steps = await countLifecycle({ database, booted, who, jpeg, reportToken: token, spot, bareUrl: bareServer.url, form: spotForm, next: nextAtSpot });
 
   // Bench tables and the bare server are done with.
   await closeBare();
@@ -713,7 +725,7 @@ async function multiProcess(o: { env: NodeJS.ProcessEnv; who: Accounts; jpeg: Bu
     if (w.child.exitCode !== null) throw new Error(`the worker process exited (${w.child.exitCode}): ${w.log.join('').slice(-2000)}`);
   }
   const token = await login(urls[0]!, o.who.resident);
-  const form = reportForm({ ...o.spot, jpeg: o.jpeg });
+  const form = reportForm({ points: [o.spot], jpeg: o.jpeg });
   let seq = 0;
   const target: Target = {
     url: urls.map((u) => `${u}/api/v1/reports`),
@@ -830,17 +842,18 @@ async function drain(last: AcResult): Promise<void> {
  * The multipart body is built once around a fixed-width description counter: per request only those
  * digits change, so Content-Length stays the same and the body stays valid.
  */
-function reportForm(o: { lat: number; lng: number; jpeg: Buffer }): { boundary: string; body: (n: number) => Buffer } {
+/** Report n's multipart body: at points[n mod length], with its own description. */
+function reportForm(o: { points: { lat: number; lng: number }[]; jpeg: Buffer }): { boundary: string; body: (n: number) => Buffer } {
   const boundary = `----finecity-bench-${crypto.randomBytes(8).toString('hex')}`;
   const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  const head = Buffer.from(
+  const heads = o.points.map((p) => Buffer.from(
     field('categoryCode', CATEGORY) +
-      field('lat', String(o.lat)) +
-      field('lng', String(o.lng)) +
+      field('lat', String(p.lat)) +
+      field('lng', String(p.lng)) +
       field('anonymous', 'false') +
       `--${boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\n路边有暴露垃圾（压测 #`,
     'utf8',
-  );
+  ));
   const tail = Buffer.concat([
     Buffer.from(
       `）\r\n--${boundary}\r\nContent-Disposition: form-data; name="photos"; filename="bench.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
@@ -849,7 +862,7 @@ function reportForm(o: { lat: number; lng: number; jpeg: Buffer }): { boundary: 
     o.jpeg,
     Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
   ]);
-  return { boundary, body: (n) => Buffer.concat([head, Buffer.from(String(n).padStart(9, '0'), 'latin1'), tail]) };
+  return { boundary, body: (n) => Buffer.concat([heads[n % heads.length]!, Buffer.from(String(n).padStart(9, '0'), 'latin1'), tail]) };
 }
 
 /** A one-off multipart body: text fields and one JPEG under "photos". */
