@@ -61,7 +61,9 @@ describe('admin console and staff activation in Chromium', () => {
   });
 
   async function newPage(width: number): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    // bypassCSP: the server's Content-Security-Policy has no 'unsafe-eval', which Playwright's string
+    // expressions (waitForFunction, evaluate) need; the pages themselves run under it unchanged.
+    const ctx = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1, bypassCSP: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
