@@ -170,16 +170,17 @@ export async function backup(src: BackupSource): Promise<Manifest> {
   }
 }
 
-function defaultName(): string {
+/** DATA_DIR/backups/finecity-<Beijing yyyymmddhhmm>.tar: beside the data, ignored by git (.data/); copy archives off the machine. */
+function defaultName(dataDir: string): string {
   const t = beijing(new Date()).replace(/[-: ]/g, '').slice(0, 12);
-  return path.resolve('backups', `finecity-${t}.tar`);
+  return path.join(dataDir, 'backups', `finecity-${t}.tar`);
 }
 
 async function main(): Promise<void> {
   const { loadConfig } = await import('../src/config.js');
   const config = loadConfig();
   const i = process.argv.indexOf('--out');
-  const out = i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : defaultName();
+  const out = i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : defaultName(config.dataDir);
   const manifest = await backup({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pglite: { dataDir: path.join(config.dataDir, 'pglite') } }),
     photoDir: config.photoDir, out,
