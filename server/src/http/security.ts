@@ -14,14 +14,19 @@ import { H5_DIST } from './static.js';
  * the hashes of the build's own inline bootstrap), images from this origin, data:/blob: (photo previews)
  * and the configured map-tile host.
  */
-export function securityHeaders(config: Pick<AppConfig, 'map'>, h5Root: string = H5_DIST): Middleware {
+export function securityHeaders(config: Pick<AppConfig, 'map' | 'sandbox'>, h5Root: string = H5_DIST): Middleware {
   const tiles = tileOrigins(config.map.tileUrl, config.map.subdomains);
+  // With the sandbox on (a local demo, never on the internet) scripts may also eval: the browser tests drive
+  // the pages with Playwright, whose waitForFunction compiles its predicate in the page with eval
+  // (https://playwright.dev/docs/api/class-browser#browser-new-context-option-bypass-csp). With the sandbox
+  // off, as in production, script-src is 'self' and the build's hashes only.
+  const evalForTests = config.sandbox.enabled ? ["'unsafe-eval'"] : [];
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         'default-src': ["'self'"],
-        'script-src': ["'self'", ...inlineScriptHashes(h5Root)],
+        'script-src': ["'self'", ...inlineScriptHashes(h5Root), ...evalForTests],
         // Taro's H5 runtime and React set style attributes: styles may be inline, scripts may not.
         'style-src': ["'self'", "'unsafe-inline'"],
         'img-src': ["'self'", 'data:', 'blob:', ...tiles],
