@@ -268,6 +268,25 @@ describe('login throttling', () => {
   });
 });
 
+describe('logout', () => {
+  it('revokes the caller\'s tokens at once; a new login works', async () => {
+    const who = pick(h, 'community');
+    const a = await as(h, who);
+    const b = await as(h, who); // a second device
+    expect((await h.request.get('/api/v1/me').set(auth(a))).status).toBe(200);
+    const out = await h.request.post('/api/v1/auth/logout').set(auth(a));
+    expect(out.status).toBe(204);
+    for (const s of [a, b]) {
+      const res = await h.request.get('/api/v1/tasks').set(auth(s));
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 401, code: 'auth.invalid_token' });
+      expect(res.body.error.message).toContain('退出登录');
+    }
+    const again = await as(h, who);
+    expect((await h.request.get('/api/v1/me').set(auth(again))).status).toBe(200);
+    expect((await h.request.post('/api/v1/auth/logout')).status).toBe(401);
+  });
+});
+
 describe('audit of staff logins', () => {
   it('records auth.login for a staff member, not for a resident', async () => {
     const staff = pick(h, 'street');

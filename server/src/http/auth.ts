@@ -15,7 +15,7 @@ export function requireUser(deps: AppDeps) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new AppError('auth.required', '请先登录');
     const userId = await deps.tokens.verify(m[1]!);
-    const user = await loadUser(deps, userId);
+    const user = await loadUser(deps, userId, issuedAtMs(m[1]!));
     if (!user) throw new AppError('auth.invalid_token', '账号不存在，请重新登录');
     ctx.state.user = user;
     await next();
@@ -26,4 +26,16 @@ export function currentUser(ctx: Context): CurrentUser {
   const u = ctx.state.user as CurrentUser | undefined;
   if (!u) throw new AppError('auth.required', '请先登录');
   return u;
+}
+
+/** The issue instant of a token whose signature verified (its iatMs claim, else iat in seconds). */
+function issuedAtMs(token: string): number {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iatMs?: unknown; iat?: unknown };
+    if (typeof payload.iatMs === 'number') return payload.iatMs;
+    if (typeof payload.iat === 'number') return payload.iat * 1000;
+  } catch {
+    /* verified tokens are JWTs; fall through */
+  }
+  return 0;
 }

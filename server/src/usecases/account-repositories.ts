@@ -22,6 +22,8 @@ export interface UserRecord {
   status?: 'invited' | 'active' | 'deactivated' | 'deleted';
   /** A third-party inspector's company (issue 11); null or absent for everyone else. */
   companyId?: string | null;
+  /** Logout: tokens issued up to this instant are refused (null or absent: none revoked). */
+  tokensRevokedAt?: Date | null;
 }
 
 export interface UserDirectory {
@@ -38,6 +40,8 @@ export interface UserDirectory {
   demoAccounts(): Promise<SandboxAccount[]>;
   /** Drops any cached copy of this user in this process (after a deactivation or a binding). */
   forget?(id: string): void;
+  /** Logout: every token of this user issued up to `at` is refused from now on. */
+  revokeTokens(id: string, at: Date): Promise<void>;
 }
 
 /** One-time subscribe-message consent credits, per user and template key. */

@@ -52,9 +52,13 @@ export async function auditStaffLogin(deps: Deps, user: CurrentUser, via: 'wecha
 }
 
 /** The caller for one request: one read of the user; the org path comes from the in-memory tree. A deactivated account answers 401. */
-export async function loadUser(deps: Deps, id: string): Promise<CurrentUser | null> {
+export async function loadUser(deps: Deps, id: string, tokenIssuedAtMs?: number): Promise<CurrentUser | null> {
   const user = await deps.users.byId(id);
   if (!user) return null;
+  // Logout revoked every token issued up to that instant (the same per-request read that refuses a deactivated account).
+  if (tokenIssuedAtMs !== undefined && user.tokensRevokedAt && tokenIssuedAtMs <= user.tokensRevokedAt.getTime()) {
+    throw new AppError('auth.invalid_token', '已退出登录，请重新登录');
+  }
   const current = asCurrentUser(deps, user);
   // A third-party inspector reads and acts within their company's contract (issue 11).
   return user.companyId ? { ...current, company: await companyScopeOf(deps, user.companyId) } : current;
@@ -158,4 +162,13 @@ async function refuse(tx: TxPorts, member: StaffMember, openid: string, now: Dat
 /** The seeded demo accounts, for the sandbox's login picker. */
 export function demoAccounts(deps: Deps): Promise<SandboxAccount[]> {
   return deps.users.demoAccounts();
+}
+
+/**
+ * Logout: every token of the caller issued up to now is refused from the next request on, in this process at
+ * once and in the others within USER_CACHE_MS (as a deactivation). Token times are wall-clock (the JWT's own).
+ */
+export async function logout(deps: Deps, user: CurrentUser): Promise<void> {
+  await deps.users.revokeTokens(user.id, new Date());
+  deps.users.forget?.(user.id);
 }

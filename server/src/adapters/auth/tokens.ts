@@ -16,7 +16,8 @@ export function hmacTokens(secret: string, ttlHours: number, now: () => number =
   const verified = new Map<string, { sub: string; expMs: number }>();
   return {
     issue: (userId) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().setIssuer('finecity').setExpirationTime(`${ttlHours}h`).sign(key),
+      // iatMs: the issue instant in milliseconds, so a logout revokes exactly the tokens issued before it.
+      new SignJWT({ iatMs: Date.now() }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt().setIssuer('finecity').setExpirationTime(`${ttlHours}h`).sign(key),
     async verify(token) {
       const known = verified.get(token);
       if (known) {

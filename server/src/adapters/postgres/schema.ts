@@ -71,6 +71,8 @@ export const users = pgTable(
     /** The WeCom (企业微信) userid, from the roster; WeCom OAuth sign-in matches it. */
     wecomUserid: text('wecom_userid'),
     deactivatedAt: ts('deactivated_at'),
+    /** Logout (POST /api/v1/auth/logout): tokens issued up to this instant answer 401 (issue 14, item 8). */
+    tokensRevokedAt: ts('tokens_revoked_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     /** Third-party inspectors (issue 11): the company they work for; it bounds what they see. */
     companyId: text('company_id').references(() => companies.id),

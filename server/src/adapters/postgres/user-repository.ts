@@ -4,8 +4,8 @@ import type { UserDirectory, UserRecord } from '../../usecases/account-repositor
 import type { DbOrTx } from './database.js';
 import { appMeta, orgNodes, users } from './schema.js';
 
-const columns = { id: users.id, name: users.name, roles: users.roles, orgNodeCode: users.orgNodeCode, dutySlot: users.dutySlot, openid: users.openid, status: users.status, companyId: users.companyId };
-type Row = { id: string; name: string; roles: string[]; orgNodeCode: string | null; dutySlot: string | null; openid: string | null; status: string; companyId: string | null };
+const columns = { id: users.id, name: users.name, roles: users.roles, orgNodeCode: users.orgNodeCode, dutySlot: users.dutySlot, openid: users.openid, status: users.status, companyId: users.companyId, tokensRevokedAt: users.tokensRevokedAt };
+type Row = { id: string; name: string; roles: string[]; orgNodeCode: string | null; dutySlot: string | null; openid: string | null; status: string; companyId: string | null; tokensRevokedAt: Date | null };
 const STATUSES = new Set(['invited', 'active', 'deactivated', 'deleted']);
 
 const asRecord = (r: Row): UserRecord => ({
@@ -13,6 +13,7 @@ const asRecord = (r: Row): UserRecord => ({
   dutySlot: r.dutySlot === 'A' || r.dutySlot === 'B' ? r.dutySlot : null, openid: r.openid,
   status: STATUSES.has(r.status) ? (r.status as UserRecord['status']) : 'active',
   companyId: r.companyId,
+  tokensRevokedAt: r.tokensRevokedAt,
 });
 
 export function pgUserDirectory(db: DbOrTx): UserDirectory {
@@ -31,6 +32,9 @@ export function pgUserDirectory(db: DbOrTx): UserDirectory {
       return rows[0] ? asRecord(rows[0]) : null;
     },
     byOpenid,
+    async revokeTokens(id, at) {
+      await db.update(users).set({ tokensRevokedAt: at }).where(eq(users.id, id));
+    },
     async enrolResident(openid, name) {
       const created = await db.insert(users).values({ openid, name, roles: ['resident'] }).onConflictDoNothing({ target: users.openid }).returning(columns);
       return created[0] ? asRecord(created[0]) : (await byOpenid(openid))!;

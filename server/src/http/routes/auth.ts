@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { LoginResponse, UserDto } from '@finecity/types';
 import type { AppDeps } from '../../composition.js';
 import type { DutyRoster } from '../../usecases/duty-ports.js';
-import { loginWithWeChat } from '../../usecases/login.js';
+import { loginWithWeChat, logout } from '../../usecases/login.js';
 import type { CurrentUser } from '../../usecases/deps.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
@@ -33,6 +33,15 @@ export function authRoutes(router: Router, api: ApiRegistry, deps: AppDeps, thro
     const user = await loginWithWeChat(deps, parse(loginBody, ctx.request.body), { address, beforeEnrol: newIdentity ? () => newIdentity(address) : undefined });
     const body: LoginResponse = { token: await deps.tokens.issue(user.id), user: await presentUser(user, deps.clock.now(), deps.duty) };
     ctx.body = body;
+  });
+  api.add({
+    method: 'post', path: '/api/v1/auth/logout', tag: 'auth', auth: true,
+    summary: 'Log out: every token of the caller issued until now answers 401 from the next request on (other API processes within USER_CACHE_MS)',
+    responses: { 204: 'logged out', 401: 'not logged in' },
+  });
+  router.post('/api/v1/auth/logout', requireUser(deps), async (ctx) => {
+    await logout(deps, currentUser(ctx));
+    ctx.status = 204;
   });
   api.add({ method: 'get', path: '/api/v1/me', summary: 'The current user', tag: 'auth', auth: true, responses: { 200: 'user', 401: 'not logged in' } });
   router.get('/api/v1/me', requireUser(deps), async (ctx) => {
