@@ -324,7 +324,7 @@ async function main(): Promise<number> {
   }
   process.stdout.write(
     `\ndatabase: ${dbLabel}; cores: ${cores}; load average now ${loadAvg()}; cases in the database after the single-process runs: ${cases} ` +
-      '(every report lands on one grid centroid, so duplicate candidates grow with them)\n',
+      (SAME_SPOT ? '(every report landed on one grid centroid, so duplicate candidates grew with them)\n' : `(reports spread over ${reportSpots.length} grid centroids)\n`),
   );
   const stmt = (name: string) => steps.find((s) => s.step === name)?.counts[1] ?? NaN;
   const silent = all.filter((r) => r.result.latency.totalCount === 0);
