@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { openPglite, type Database } from '../src/adapters/postgres/database.js';
+import { formatBeijing } from '../src/domain/shanghai-time.js';
 
 const run = promisify(execFile);
 
@@ -50,11 +51,6 @@ export interface BackupSource {
   photoDir: string;
   /** The archive to write (.tar). */
   out: string;
-}
-
-/** 2026-12-03 13:57 in Asia/Shanghai (UTC+8 all year). */
-function beijing(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 16);
 }
 
 /** The manifest's counts, read in the snapshot that is dumped. */
@@ -155,7 +151,7 @@ export async function backup(src: BackupSource): Promise<Manifest> {
     // After the dump: every photo a dumped row names is on disk by now.
     const photoFiles = stagePhotos(src.photoDir, stage);
     const manifest: Manifest = {
-      format: BACKUP_FORMAT, version: 1, createdAt: at.toISOString(), createdAtBeijing: beijing(at), mode,
+      format: BACKUP_FORMAT, version: 1, createdAt: at.toISOString(), createdAtBeijing: formatBeijing(at), mode,
       database: mode === 'postgres' ? 'database.dump' : 'database.tar.gz',
       counts: { ...counts, photoFiles: photoFiles.length }, photoFiles,
     };
@@ -172,7 +168,7 @@ export async function backup(src: BackupSource): Promise<Manifest> {
 
 /** DATA_DIR/backups/finecity-<Beijing yyyymmddhhmm>.tar: beside the data, ignored by git (.data/); copy archives off the machine. */
 function defaultName(dataDir: string): string {
-  const t = beijing(new Date()).replace(/[-: ]/g, '').slice(0, 12);
+  const t = formatBeijing(new Date()).replace(/[-: ]/g, '').slice(0, 12);
   return path.join(dataDir, 'backups', `finecity-${t}.tar`);
 }
 

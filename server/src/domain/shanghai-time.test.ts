@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { beijingDate, beijingDayIndex, beijingMidnight, beijingParts, formatBeijing, fromBeijing, shanghaiDay, startOfBeijing } from './shanghai-time.js';
+import { addDays, beijingDate, beijingDayIndex, beijingDayStart, beijingMidnight, beijingParts, formatBeijing, fromBeijing, isBeijingMidnight, shanghaiDay, startOfBeijing } from './shanghai-time.js';
 
 const at = (local: string): Date => new Date(`${local}+08:00`);
 
@@ -36,5 +36,16 @@ describe('Beijing time', () => {
     expect(startOfBeijing('month', now)).toEqual(at('2026-11-01T00:00'));
     expect(startOfBeijing('quarter', now)).toEqual(at('2026-10-01T00:00'));
     expect(startOfBeijing('year', new Date('2026-12-31T16:30:00Z'))).toEqual(at('2027-01-01T00:00'));
+  });
+
+  it('starts a Beijing day at 16:00 UTC the day before, steps whole days across months and years, and knows midnight', () => {
+    expect(beijingDayStart('2026-12-01')).toEqual(new Date('2026-11-30T16:00:00Z'));
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-11-15', -45)).toBe('2026-10-01');
+    expect(isBeijingMidnight(at('2026-12-01T00:00'))).toBe(true);
+    expect(isBeijingMidnight(new Date('2026-12-01T00:00:00Z'))).toBe(false); // 08:00 in Beijing
+    expect(beijingDate(new Date(beijingDayStart('2026-12-01').getTime() - 1))).toBe('2026-11-30');
   });
 });

@@ -48,6 +48,22 @@ export function beijingDate(d: Date): string {
   return `${f.year}-${pad(f.month)}-${pad(f.day)}`;
 }
 
+/** 00:00 Beijing time of a 'YYYY-MM-DD' calendar day. */
+export function beijingDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS);
+}
+
+/** The calendar day `n` days after (n < 0: before) a 'YYYY-MM-DD' day, as 'YYYY-MM-DD'. */
+export function addDays(day: string, n: number): string {
+  const t = new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS);
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** Whether the instant is 00:00 Beijing time (a period boundary). */
+export function isBeijingMidnight(d: Date): boolean {
+  return (d.getTime() + SHANGHAI_OFFSET_MS) % DAY_MS === 0;
+}
+
 /** '20261203': the Beijing calendar day as a key (case numbers are counted per day). */
 export function shanghaiDay(d: Date): string {
   return beijingDate(d).replaceAll('-', '');

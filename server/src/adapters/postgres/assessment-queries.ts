@@ -2,10 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AssessmentLevel } from '@finecity/types';
 import type { RawCounts } from '../../domain/assessment/indicators.js';
 import type { AssessmentQueries, CountingRules, UnitCounts } from '../../usecases/assessment/ports.js';
-import { beijingDate } from '../../domain/shanghai-time.js';
+import { beijingDate, isBeijingMidnight } from '../../domain/shanghai-time.js';
 import { companyFind, missedWhere } from './company-repository.js';
 import type { DbOrTx } from './database.js';
-import { beijingDay, isBeijingMidnight, missingRanges, REGION_UNIT, rolledUpStatement, rollUpDays, usableDays } from './assessment-rollup.js';
+import { missingRanges, REGION_UNIT, rolledUpStatement, rollUpDays, usableDays } from './assessment-rollup.js';
 import { COLS, caseCols, caseDated, combine, eventCols, eventsPerCase, answered, patrolIn, responseTail, ts, under, within, type Part, type Window } from './assessment-sql.js';
 
 /**
@@ -47,7 +47,7 @@ export function pgAssessmentQueries(db: DbOrTx): AssessmentQueries {
       const have = new Set(await usableDays(db, from, to, rules));
       return missingRanges(from, to, [...have]).flatMap((r) => {
         const out: string[] = [];
-        for (let t = r.start.getTime(); t < r.end.getTime(); t += 86_400_000) out.push(beijingDay(new Date(t)));
+        for (let t = r.start.getTime(); t < r.end.getTime(); t += 86_400_000) out.push(beijingDate(new Date(t)));
         return out;
       });
     },

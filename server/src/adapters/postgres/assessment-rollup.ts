@@ -3,6 +3,7 @@ import { REOPEN_WINDOW_DAYS } from '@finecity/types';
 import type { CountingRules } from '../../usecases/assessment/ports.js';
 import { answeredWithin, combine, responseTail, ts, under, within, type Part, type Window } from './assessment-sql.js';
 import type { DbOrTx } from './database.js';
+import { addDays, beijingDate, beijingDayStart } from '../../domain/shanghai-time.js';
 
 /**
  * The day rollup of the indicator engine (issue 10), for the region levels (grid, community, street,
@@ -26,20 +27,12 @@ import type { DbOrTx } from './database.js';
  */
 
 const DAY = 86_400_000;
-const BEIJING = 8 * 3_600_000;
 
 /** The Beijing day of an instant column, as a date. */
 const dayOf = (col: SQL) => sql`((${col} at time zone 'UTC') + interval '8 hours')::date`;
 /** The instant a Beijing day (a date expression) starts. */
 const startOfDay = (day: SQL) => sql`((${day})::timestamp - interval '8 hours') at time zone 'UTC'`;
 
-/** Whether an instant is 00:00 Beijing. */
-export const isBeijingMidnight = (d: Date) => (d.getTime() + BEIJING) % DAY === 0;
-/** YYYY-MM-DD of the Beijing day that starts at or contains `d`. */
-export const beijingDay = (d: Date) => new Date(Math.floor((d.getTime() + BEIJING) / DAY) * DAY).toISOString().slice(0, 10);
-/** 00:00 Beijing of a YYYY-MM-DD day. */
-export const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - BEIJING);
-const nextDay = (day: string) => beijingDay(new Date(dayStart(day).getTime() + DAY));
 
 /** The counting rules a rollup was computed under (the satisfaction threshold and the posts' minutes). */
 export const rulesKey = (r: CountingRules) => `satisfied>=${r.satisfiedAtLeast};A=${r.responseMinutes.A};B=${r.responseMinutes.B}`;
@@ -142,11 +135,11 @@ export async function usableDays(db: DbOrTx, from: string, to: string, rules: Co
 export function missingRanges(from: string, to: string, have: string[]): { start: Date; end: Date }[] {
   const held = new Set(have);
   const out: { start: Date; end: Date }[] = [];
-  for (let d = from; d < to; d = nextDay(d)) {
+  for (let d = from; d < to; d = addDays(d, 1)) {
     if (held.has(d)) continue;
     const last = out[out.length - 1];
-    if (last && last.end.getTime() === dayStart(d).getTime()) last.end = dayStart(nextDay(d));
-    else out.push({ start: dayStart(d), end: dayStart(nextDay(d)) });
+    if (last && last.end.getTime() === beijingDayStart(d).getTime()) last.end = beijingDayStart(addDays(d, 1));
+    else out.push({ start: beijingDayStart(d), end: beijingDayStart(addDays(d, 1)) });
   }
   return out;
 }
@@ -158,14 +151,14 @@ export function missingRanges(from: string, to: string, have: string[]): { start
  * Refuses days whose events are not all in yet (the day's end plus the longest response window after `now`).
  */
 export async function rollUpDays(db: DbOrTx, from: string, to: string, rules: CountingRules, now: Date, chunkDays = 31): Promise<number> {
-  const latest = beijingDay(new Date(now.getTime() - responseTail(rules)));
+  const latest = beijingDate(new Date(now.getTime() - responseTail(rules)));
   const end = to <= latest ? to : latest; // the last day whose response window has closed, exclusive bound
   const computedAt = new Date(now.getTime() - 60_000);
   let days = 0;
   for (let a = from; a < end; ) {
     let b = a;
-    for (let i = 0; i < chunkDays && b < end; i++) b = nextDay(b);
-    const w = { start: dayStart(a), end: dayStart(b) };
+    for (let i = 0; i < chunkDays && b < end; i++) b = addDays(b, 1);
+    const w = { start: beijingDayStart(a), end: beijingDayStart(b) };
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local work_mem = '128MB'`);
       await tx.execute(sql`delete from assessment_day_counts where day >= ${a}::date and day < ${b}::date`);
@@ -174,7 +167,7 @@ export async function rollUpDays(db: DbOrTx, from: string, to: string, rules: Co
       await tx.execute(sql`insert into assessment_rollup_days (day, computed_at, rules)
         select d::date, ${ts(computedAt)}, ${rulesKey(rules)} from generate_series(${a}::date, ${b}::date - 1, interval '1 day') d`);
     });
-    days += (dayStart(b).getTime() - dayStart(a).getTime()) / DAY;
+    days += (beijingDayStart(b).getTime() - beijingDayStart(a).getTime()) / DAY;
     a = b;
   }
   // Fresh statistics, so the planner reads a month's rows as the thousands they are.
@@ -190,15 +183,15 @@ export const REGION_UNIT = { grid: 'grid_code', community: 'community_code', str
  * same rows computed live for the others, and the live parts. Two statements: the usable days, then the counts.
  */
 export async function rolledUpStatement(db: DbOrTx, level: keyof typeof REGION_UNIT, w: Window, rules: CountingRules, accountability: Part): Promise<SQL> {
-  const from = beijingDay(w.start);
-  const to = beijingDay(w.end);
+  const from = beijingDate(w.start);
+  const to = beijingDate(w.end);
   const have = await usableDays(db, from, to, rules);
   const live = missingRanges(from, to, have);
   // Rows of the usable days: the range, minus the days counted live (a plain range when there are none, so the
   // planner sees how many rows it reads).
   const missing = live.flatMap((r) => {
     const out: string[] = [];
-    for (let t = r.start.getTime(); t < r.end.getTime(); t += DAY) out.push(beijingDay(new Date(t)));
+    for (let t = r.start.getTime(); t < r.end.getTime(); t += DAY) out.push(beijingDate(new Date(t)));
     return out;
   });
   const stored = sql`select ${sql.raw([...KEY, ...COUNTS].join(', '))} from assessment_day_counts

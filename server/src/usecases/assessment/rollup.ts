@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { beijingDate } from '../../domain/shanghai-time.js';
+import { addDays, beijingDate } from '../../domain/shanghai-time.js';
 import { countingRules } from './scorecards.js';
 
 /**
@@ -9,8 +9,6 @@ import { countingRules } from './scorecards.js';
  * install or a stopped worker never gives other figures, only slower ones.
  */
 export const ROLLUP_LOOKBACK_DAYS = 45;
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function rollUpRecentDays(deps: Pick<Deps, 'assessment' | 'policy' | 'clock'>, lookbackDays = ROLLUP_LOOKBACK_DAYS): Promise<{ days: number }> {
   const now = deps.clock.now();
