@@ -3,12 +3,11 @@
 // on a database with history, or after the counting rules in config/assessment.json changed. The worker's
 // nightly job keeps the last 45 days; a day the rollup lacks is counted live, so this only makes reads faster.
 // On PGlite, stop `npm start` first (the database has one owner).
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPolicy } from '../src/city-policy.js';
 import { compose } from '../src/composition.js';
 import { loadConfig, resolveApiBases } from '../src/config.js';
-import { migrate, openPglite, openPostgres } from '../src/adapters/postgres/database.js';
+import { migrate, openConfigured } from '../src/adapters/postgres/database.js';
 import { createLogger } from '../src/logger.js';
 import { rollUpHistory } from '../src/usecases/assessment/rollup.js';
 
@@ -21,7 +20,7 @@ if (!values.from || !values.to || !DAY_RE.test(values.from) || !DAY_RE.test(valu
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const policy = loadPolicy(config.configDir);
-const database = config.databaseUrl ? await openPostgres(config.databaseUrl, 2) : await openPglite(path.join(config.dataDir, 'pglite'));
+const database = await openConfigured(config, 2);
 let code = 0;
 try {
   await migrate(database);

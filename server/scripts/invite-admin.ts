@@ -6,12 +6,11 @@ import { parseArgs } from 'node:util';
 import { loadPolicy } from '../src/city-policy.js';
 import { compose } from '../src/composition.js';
 import { loadConfig, resolveApiBases } from '../src/config.js';
-import { migrate, openPglite, openPostgres } from '../src/adapters/postgres/database.js';
+import { migrate, openConfigured } from '../src/adapters/postgres/database.js';
 import { seedIfEmpty } from '../src/adapters/postgres/seed.js';
 import { createLogger } from '../src/logger.js';
 import { AppError } from '../src/domain/errors.js';
 import { inviteAdmin } from '../src/usecases/admin/first-admin.js';
-import path from 'node:path';
 
 const { values } = parseArgs({ options: { name: { type: 'string' }, mobile: { type: 'string' }, org: { type: 'string' } } });
 if (!values.name || !values.mobile) {
@@ -21,7 +20,7 @@ if (!values.name || !values.mobile) {
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const policy = loadPolicy(config.configDir);
-const database = config.databaseUrl ? await openPostgres(config.databaseUrl, 2) : await openPglite(path.join(config.dataDir, 'pglite'));
+const database = await openConfigured(config, 2);
 let code = 0;
 try {
   await migrate(database);

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { openPglite, openPostgres, migrate, type Database } from './adapters/postgres/database.js';
+import { openConfigured, migrate, type Database } from './adapters/postgres/database.js';
 import { seedIfEmpty } from './adapters/postgres/seed.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import { compose, type AppDeps } from './composition.js';
@@ -8,7 +8,6 @@ import { createLogger, type Logger } from './logger.js';
 import { loadPolicy } from './city-policy.js';
 import type { Notifier } from './notifier.js';
 import { createWeChatSandbox, sandboxOptionsFor, type WeChatSandbox } from './sandbox/wechat-sandbox.js';
-import path from 'node:path';
 
 export interface Running {
   url: string;
@@ -30,7 +29,7 @@ export interface Running {
  */
 export async function boot(config: Readonly<AppConfig>, logger: Logger = createLogger(config.logLevel)): Promise<Running> {
   const policy = loadPolicy(config.configDir);
-  const database: Database = config.databaseUrl ? await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message })) : await openPglite(path.join(config.dataDir, 'pglite'));
+  const database: Database = await openConfigured(config, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     await migrate(database);

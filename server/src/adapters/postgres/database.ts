@@ -58,6 +58,14 @@ function counting(database: Database, counter: StatementCounter | null): Databas
 /** Migrations live beside the server sources; located from the working dir (see stack notes on import.meta). */
 export const MIGRATIONS_DIR = process.env.MIGRATIONS_DIR ?? path.resolve('server', 'drizzle');
 
+/**
+ * The database the configuration names: the PostgreSQL server of DATABASE_URL, else the embedded PGlite folder
+ * under DATA_DIR (as `npm start`, the workers and the command-line scripts open it).
+ */
+export async function openConfigured(config: { databaseUrl: string | null | undefined; dataDir: string }, poolSize = 10, onIdleError?: (err: Error) => void): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, poolSize, onIdleError) : openPglite(path.join(config.dataDir, 'pglite'));
+}
+
 export async function openPostgres(url: string, poolSize = 10, onIdleError: (err: Error) => void = defaultIdleError): Promise<Database> {
   const { default: pg } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
