@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { openConfigured, migrate, type Database } from './adapters/postgres/database.js';
+import { exclusively, openConfigured, migrate, type Database } from './adapters/postgres/database.js';
 import { seedIfEmpty } from './adapters/postgres/seed.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import { compose, type AppDeps } from './composition.js';
@@ -33,7 +33,8 @@ export async function boot(config: Readonly<AppConfig>, logger: Logger = createL
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     await migrate(database);
-    if (await seedIfEmpty(database.db, policy)) logger.info('seeded the Dalian org tree, categories and demo accounts');
+    // Under the schema lock: API processes started together on a fresh database seed it once.
+    if (await exclusively(database, () => seedIfEmpty(database.db, policy))) logger.info('seeded the Dalian org tree, categories and demo accounts');
     let sandboxUrl: string | null = null;
     let sandbox: WeChatSandbox | null = null;
     if (config.sandbox.enabled) {

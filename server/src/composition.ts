@@ -3,7 +3,7 @@ import type { Complexity } from '@finecity/types';
 import { PHOTO_LIMITS } from '@finecity/types';
 import { hmacTokens, type TokenService } from './adapters/auth/tokens.js';
 import { hmacUrlSigner, type UrlSigner } from './adapters/auth/signed-urls.js';
-import type { Database } from './adapters/postgres/database.js';
+import { openPostgres, type Database } from './adapters/postgres/database.js';
 import { pgCaseQueries } from './adapters/postgres/case-repository.js';
 import { pgOrgDirectory } from './adapters/postgres/org-directory.js';
 import { pgDutyStore } from './adapters/postgres/duty-repository.js';
@@ -71,6 +71,21 @@ import { pgCallbackStore } from './adapters/postgres/channel-callback-repository
 import type { CallbackConsole } from './usecases/channels/callback-console.js';
 import { prometheusMetrics, readinessChecks } from './adapters/metrics/prometheus.js';
 import type { Metrics, Readiness } from './usecases/metrics-ports.js';
+
+/** Connections of the read-replica pool (DATABASE_REPLICA_URL): a few heavy statements at a time, not every request. */
+const REPLICA_POOL_SIZE = 5;
+
+/**
+ * The database for heavy read-only statements: the replica of DATABASE_REPLICA_URL (PostgreSQL only), else the
+ * primary itself. Only whole reads that decide nothing go there; a use case that reads and then writes reads
+ * the primary, and a replica's few milliseconds of lag never show in what someone just did.
+ */
+async function openReadReplica(config: Readonly<AppConfig>, database: Database, logger: Logger): Promise<Database | null> {
+  if (!config.databaseReplicaUrl || database.kind !== 'postgres') return null;
+  const replica = await openPostgres(config.databaseReplicaUrl, REPLICA_POOL_SIZE, (err) => logger.warn('postgres replica: an idle connection failed and was discarded', { err: err.message }));
+  logger.info('read replica in use for dashboards and scorecards', { replica: new URL(config.databaseReplicaUrl).host });
+  return replica;
+}
 
 /** The SMS template code of the staff activation message, as registered at the SMS provider (config/env.example). */
 const STAFF_INVITE_SMS_TEMPLATE = 'SMS_STAFF_INVITE';
@@ -261,6 +276,12 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
   const org = await pgOrgDirectory(database.db);
   const dutyStore = pgDutyStore(database);
   const duty = cachedDutyRoster(dutyStore, org, { ttlMs: DUTY_CACHE_MS });
+  const replica = await openReadReplica(config, database, o.logger);
+  const reads = (replica ?? database).db;
+  // Scorecard counts (live scorecards, scheduled reports, publication) read the replica: a publication counts a period
+  // that has ended (publishPeriod refuses one in progress), whose rows reached the replica long before. The day
+  // rollup reads what it then writes: on the primary.
+  const assessmentReads = pgAssessmentQueries(reads);
   // Read at scrape time; the queues and Redis are the notifier's, built next.
   const metrics = prometheusMetrics({ database, queues: () => notifier?.queues ?? null, redis: () => notifier?.redis ?? null, prefix: config.redis.prefix, now: () => clock.now() });
   const notifier: Notifier | null = o.notifications
@@ -297,11 +318,11 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     users: withRecentUsers(pgUserDirectory(database.db), config.userCacheMs),
     subscriptions: pgSubscriptionCredits(database.db),
     officialAccount: store.officialAccount,
-    stats: pgStatsQueries(database.db),
-    assessment: pgAssessmentQueries(database.db),
+    stats: pgStatsQueries(reads),
+    assessment: { ...pgAssessmentQueries(database.db), rawCounts: assessmentReads.rawCounts, directRawCounts: assessmentReads.directRawCounts },
     snapshots: pgSnapshotStore(database.db),
     charts: echartsRenderer(),
-    patrol: pgPatrolFigures(database.db),
+    patrol: pgPatrolFigures(reads),
     audit: store.audit,
     sheets: excelSheets(),
     duty,
@@ -316,7 +337,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     policy: o.policy,
     locator,
     orgGeo: { store: orgGridStore, geometry: turfGridGeometry(), reloadLocator: () => locator.reload() },
-    leader: { trend: pgTrendQueries(database.db), shapes: turfMapShapes(orgGridStore) },
+    leader: { trend: pgTrendQueries(reads), shapes: turfMapShapes(orgGridStore) },
     companies: pgCompanyStore(database.db),
     inspector: pgInspectorStore(database.db),
     nearby: pgNearbyStore(database.db),
@@ -379,6 +400,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
       categories.stop();
       treeWatch.stop();
       await notifier?.close();
+      await replica?.close();
     },
   };
 }

@@ -15,6 +15,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./.data'),
   DATABASE_URL: z.string().url().optional(),
+  // A streaming replica of DATABASE_URL for the heavy read-only queries (dashboards, scorecards); empty: none.
+  DATABASE_REPLICA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   CONFIG_DIR: z.string().default('./config'),
   PHOTO_DIR: z.string().optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
@@ -46,7 +48,9 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   // GET /metrics (Prometheus) answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset with the sandbox off → 404.
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN is at least 16 characters').optional(),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('finecity'),
+  // Letters, digits, _ and -; or one hash tag, `{finecity}`, which puts every key of every queue in one Redis Cluster
+  // slot, as BullMQ requires on a cluster (https://docs.bullmq.io/guide/redis-cluster).
+  QUEUE_PREFIX: z.string().regex(/^(?:[A-Za-z0-9_-]+|\{[A-Za-z0-9_-]+\})$/, 'QUEUE_PREFIX is letters, digits, _ and -, or one hash tag such as {finecity}').default('finecity'),
   WORKERS: bool.default(true),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(60_000).default(30_000),
   FINECITY_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
@@ -104,6 +108,11 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /**
+   * A read replica of databaseUrl (DATABASE_REPLICA_URL; PostgreSQL only): the dashboard, the leader's trend,
+   * the scorecards' counts and the weekly patrol figures read there; everything else uses databaseUrl.
+   */
+  databaseReplicaUrl: string | null;
   configDir: string;
   photoDir: string;
   authSecret: string;
@@ -178,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL is required when WECHAT_SANDBOX is off (the tracking link sent to 12319 callers)');
     problems.push(...sandboxSecretsInUse(source));
   }
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) problems.push('DATABASE_REPLICA_URL needs DATABASE_URL: a replica is of a PostgreSQL server (PGlite has none)');
   const corsOrigins = (e.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
   for (const o of corsOrigins) if (!/^https?:\/\/[^/\s]+$/.test(o)) problems.push(`CORS_ORIGINS: "${o}" is not an origin (scheme://host[:port], no path)`);
   if (problems.length) throw new Error(`Invalid environment:\n  ${problems.join('\n  ')}`);
@@ -188,6 +198,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? null,
+    databaseReplicaUrl: e.DATABASE_REPLICA_URL ?? null,
     configDir: path.resolve(e.CONFIG_DIR),
     photoDir: path.resolve(e.PHOTO_DIR ?? path.join(dataDir, 'photos')),
     authSecret: e.AUTH_SECRET ?? SANDBOX_DEFAULTS.authSecret,

@@ -1,4 +1,5 @@
-import { migrate, openPostgres } from './adapters/postgres/database.js';
+import { exclusively, migrate, openPostgres } from './adapters/postgres/database.js';
+import { seedIfEmpty } from './adapters/postgres/seed.js';
 import { compose } from './composition.js';
 import { resolveApiBases, type AppConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -22,6 +23,9 @@ export async function startWorkerProcess(config: Readonly<AppConfig>, logger: Lo
   const database = await openPostgres(config.databaseUrl, 10, (err) => logger.warn('postgres: an idle connection failed and was discarded', { err: err.message }));
   try {
     await migrate(database);
+    // A worker that starts before any API on a fresh database seeds it itself (under the schema lock, so once):
+    // its org directory is read next and would otherwise stay empty until the tree's version moves.
+    if (await exclusively(database, () => seedIfEmpty(database.db, policy))) logger.info('seeded the Dalian org tree, categories and demo accounts');
     const composition = await compose({
       config, policy, database, logger, apiBases, sandboxOn: config.sandbox.enabled, notifications: { workers: true, withApi: false },
     });

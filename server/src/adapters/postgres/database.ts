@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
@@ -14,6 +15,12 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** SQL statements sent so far; present only when counting was asked for (see countStatements). */
   readonly statements?: number;
+  /**
+   * PostgreSQL only: runs `fn` while holding FineCity's schema lock (an advisory lock taken by a connection of
+   * its own, outside the pool), so that processes starting together against one fresh database migrate and
+   * seed one after another. Use exclusively(), which also covers PGlite (one owner: nothing to lock).
+   */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -74,11 +81,35 @@ export async function openPostgres(url: string, poolSize = 10, onIdleError: (err
   // pool; unhandled, that one event would take the whole process down. The pool has already discarded
   // the client and opens a new one for the next query.
   pool.on('error', onIdleError);
+  // The pool listens only while a connection is idle: one checked out when the server goes away (an immediate
+  // shutdown mid-query) may still emit 'error' after its query failed, with no listener, and that took a worker
+  // down in the chaos run (https://github.com/brianc/node-postgres/issues/2439). Each connection gets one for life.
+  pool.on('connect', (client) => client.on('error', onIdleError));
   const counter = statementCounter();
   const db = drizzle(pool, { schema, ...(counter && { logger: counter.logger }) }) as unknown as Db;
   return counting({
     db,
     kind: 'postgres',
+    exclusive: async (fn) => {
+      // A transaction-level lock held by a connection of its own, its transaction left open while `fn` runs on
+      // the pool: released at COMMIT, or when the session dies with this process. A transaction, not a session
+      // lock, so that it also holds (and is let go) behind PgBouncer in transaction mode
+      // (https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS, https://www.pgbouncer.org/features.html).
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', onIdleError);
+      await client.connect();
+      try {
+        await client.query('begin');
+        // This session waits idle in its transaction while the migrations run: exempt it from the server's timeout.
+        await client.query('set local idle_in_transaction_session_timeout = 0');
+        await client.query(`select pg_advisory_xact_lock(hashtext('finecity:schema'))`);
+        const out = await fn();
+        await client.query('commit');
+        return out;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
     close: async () => {
       // pool.end() resolves once its clients are *asked* to end, before their sockets close; wait for
       // each 'remove' (socket closed) so a caller that drops the database next finds no session left.
@@ -144,9 +175,16 @@ export async function openPglite(dataDir: string | null, opts: { loadDataDir?: B
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const lockfile = await import('proper-lockfile');
   fs.mkdirSync(dataDir, { recursive: true });
+  const lockfilePath = `${dataDir}.lock`;
+  const ownerFile = `${dataDir}.owner`;
+  // A lock whose owner died on this host (kill -9, OOM) is aged so that the stale takeover below applies at
+  // once: a supervisor restarting the process (systemd Restart=always) is not refused for the next 30 s.
+  if (ownerIsGone(ownerFile)) await fs.promises.utimes(lockfilePath, new Date(0), new Date(0)).catch(() => undefined);
   try {
-    // stale: a lock not refreshed for 30 s (a killed process) is taken over.
-    return await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, stale: 30_000, update: 5_000, retries: 0 });
+    // stale: a lock not refreshed for 30 s (a killed process on another host, or a reused pid) is taken over.
+    const release = await lockfile.lock(dataDir, { lockfilePath, stale: 30_000, update: 5_000, retries: 0 });
+    fs.writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, host: os.hostname() }));
+    return release;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOCKED') {
@@ -160,7 +198,32 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   }
 }
 
+/** The lock's last owner ran on this host and its pid is gone (signal 0: ESRCH). Unknown or unreadable: not gone. */
+function ownerIsGone(ownerFile: string): boolean {
+  try {
+    const o = JSON.parse(fs.readFileSync(ownerFile, 'utf8')) as { pid?: unknown; host?: unknown };
+    if (o.host !== os.hostname() || typeof o.pid !== 'number' || o.pid === process.pid || !fs.existsSync(ownerFile.replace(/\.owner$/, '.lock'))) return false;
+    process.kill(o.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Runs `fn` under the schema lock on PostgreSQL (see Database.exclusive); on PGlite, simply runs it. */
+export async function exclusively<T>(database: Database, fn: () => Promise<T>): Promise<T> {
+  return database.exclusive ? database.exclusive(fn) : fn();
+}
+
+/**
+ * Applies the pending migrations. drizzle's migrator takes no lock of its own, so two processes booting at once
+ * on a fresh PostgreSQL database would both apply the first migration and one would fail: hold the schema lock.
+ */
 export async function migrate(database: Database): Promise<void> {
+  return exclusively(database, () => applyMigrations(database));
+}
+
+async function applyMigrations(database: Database): Promise<void> {
   if (database.kind === 'pglite') {
     const { migrate: run } = await import('drizzle-orm/pglite/migrator');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
