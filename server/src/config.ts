@@ -78,6 +78,8 @@ const envSchema = z.object({
   MAP_TILE_MAX_ZOOM: z.coerce.number().int().min(1).max(22).optional(),
   // Browser origins allowed to call the API from another origin (CORS), comma-separated; unset: same-origin only.
   CORS_ORIGINS: z.string().optional(),
+  // Behind a reverse proxy (deploy/nginx): the client's address is the last X-Forwarded-For entry, the one the proxy added.
+  TRUST_PROXY: bool.default(false),
   // Login throttling (POST /api/v1/auth/wechat, /auth/wecom): refused codes per client address and per code in a window.
   LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(30),
   LOGIN_FAILURES_PER_CODE: z.coerce.number().int().positive().default(5),
@@ -163,6 +165,8 @@ export interface AppConfig {
   map: { tileUrl: string | null; tileKey: string | null; datum: 'wgs84' | 'gcj02'; subdomains: readonly string[]; attribution: string | null; maxZoom: number | null };
   /** Origins allowed by CORS (CORS_ORIGINS); empty: same-origin only. */
   corsOrigins: readonly string[];
+  /** TRUST_PROXY: the per-address limits count the address the reverse proxy saw (last X-Forwarded-For entry), not the proxy's. */
+  trustProxy: boolean;
   /** Login throttling: refused codes per address and per code within windowSeconds; sandbox identities per address per hour. */
   login: { failuresPerAddress: number; failuresPerCode: number; windowSeconds: number; sandboxIdentitiesPerHour: number };
 }
@@ -252,6 +256,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
       maxZoom: e.MAP_TILE_MAX_ZOOM ?? null,
     }),
     corsOrigins: Object.freeze(corsOrigins),
+    trustProxy: e.TRUST_PROXY,
     login: Object.freeze({
       failuresPerAddress: e.LOGIN_FAILURES_PER_ADDRESS,
       failuresPerCode: e.LOGIN_FAILURES_PER_CODE,

@@ -319,8 +319,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
       WECOM_API_BASE: `${sandboxUrl}/qyapi`,
       SMS_API_BASE: sandboxUrl,
       PUBLIC_BASE_URL: url,
-      // Behind nginx every request comes from 127.0.0.1 (the app does not read X-Forwarded-For): per-address
-      // limits would count all simulated clients as one address.
+      // Behind nginx: the client's address is the one nginx appended to X-Forwarded-For (as in production).
+      TRUST_PROXY: 'true',
+      // The simulated clients all run on this machine, one address: per-address limits would count them as one.
       PUBLIC_REQUESTS_PER_MINUTE: '1000000',
       LOGIN_FAILURES_PER_ADDRESS: '1000000',
       SANDBOX_NEW_IDENTITIES_PER_HOUR: '1000000',

@@ -54,7 +54,10 @@ export interface AppOptions {
 
 /** Routes are thin: auth → validate → use case → presenter. */
 export function createApp(deps: AppDeps, opts: AppOptions = {}): Koa {
-  const app = new Koa({ proxy: false });
+  // Behind the reverse proxy (TRUST_PROXY), ctx.ip is the last X-Forwarded-For entry: the address the proxy itself
+  // saw and appended ($proxy_add_x_forwarded_for). Entries a client sent before it are never trusted
+  // (https://koajs.com/#app-maxipscount). Without a proxy the header is ignored.
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
   const router = new Router();
   const api = new ApiRegistry();
   systemRoutes(router, api);
