@@ -139,12 +139,13 @@ function defaultIdleError(err: Error): void {
 export async function openPglite(dataDir: string | null, opts: { loadDataDir?: Blob } = {}): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
+  const { fastPglite } = await import('./pglite-client.js');
   let release: (() => Promise<void>) | null = null;
   if (dataDir) release = await lockDataDir(dataDir);
   try {
     const client = await PGlite.create(dataDir ? { dataDir, loadDataDir: opts.loadDataDir } : { loadDataDir: opts.loadDataDir });
     const counter = statementCounter();
-    const db = drizzle(client, { schema, ...(counter && { logger: counter.logger }) }) as unknown as Db;
+    const db = drizzle(fastPglite(client), { schema, ...(counter && { logger: counter.logger }) }) as unknown as Db;
     if (counter) {
       // drizzle hands PGlite transactions to client.transaction(), which sends BEGIN and COMMIT (or
       // ROLLBACK) itself, unseen by drizzle's logger: count those two here.
