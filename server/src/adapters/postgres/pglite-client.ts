@@ -1,5 +1,10 @@
 import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
-import { parse, protocol } from '@electric-sql/pglite';
+import { parse, protocol, type messages } from '@electric-sql/pglite';
+
+type BackendMessage = messages.BackendMessage;
+type RowDescriptionMessage = messages.RowDescriptionMessage;
+type DataRowMessage = messages.DataRowMessage;
+type CommandCompleteMessage = messages.CommandCompleteMessage;
 
 /**
  * The PGlite client drizzle talks to, with a cheaper path for the statements FineCity sends all day.
@@ -8,18 +13,18 @@ import { parse, protocol } from '@electric-sql/pglite';
  * Describe, Execute, Sync, each a separate call) and has Postgres parse, analyse and plan the text every
  * time. On the report's one-statement insert (a CTE over eight tables) planning alone was about half the
  * database time. Here each distinct SELECT / INSERT / UPDATE / DELETE / WITH text is prepared once as a named
- * statement (its parameter types read then), and every execution is one call carrying Bind, Describe,
- * Execute and Sync, so Postgres's plan cache does the rest
+ * statement (its parameter types read then), and every execution is one call carrying Bind, Execute and
+ * Sync, so Postgres's plan cache does the rest
  * (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-EXT-QUERY,
- * https://www.postgresql.org/docs/current/sql-prepare.html). Results are parsed by PGlite's own
- * `parse.parseResults`, with its serializers and parsers, so values read back exactly as through `query()`.
+ * https://www.postgresql.org/docs/current/sql-prepare.html). Parameters go through PGlite's own
+ * serializers and values through its parsers, so they read back exactly as through `query()`.
  *
  * Locking follows PGlite's `query()`: outside a transaction a statement takes the transaction mutex and then
  * the query mutex; inside `transaction()` only the query mutex, as PGlite's own transaction object does.
  * Anything else (DDL, SET, statements with no parameters types to learn from…) goes through PGlite unchanged.
  */
 export function fastPglite(client: PGlite, maxStatements = 400): PGlite {
-  const prepared = new Map<string, { name: string; types: number[] }>();
+  const prepared = new Map<string, Prepared>();
   let next = 0;
   const internals = client as unknown as {
     _checkReady(): Promise<void>;
@@ -30,7 +35,7 @@ export function fastPglite(client: PGlite, maxStatements = 400): PGlite {
   const send = (...messages: Uint8Array[]) => client.execProtocolStream(concat(messages), { syncToFs: false });
 
   /** The named statement for `text`, prepared on first use; the least recently used is closed past the cap. */
-  async function statement(text: string): Promise<{ name: string; types: number[] }> {
+  async function statement(text: string): Promise<Prepared> {
     const known = prepared.get(text);
     if (known) {
       prepared.delete(text); // re-inserted: the Map's order is the recency order
@@ -44,7 +49,8 @@ export function fastPglite(client: PGlite, maxStatements = 400): PGlite {
     } catch (err) {
       throw withQuery(err, text);
     }
-    const entry = { name, types: parse.parseDescribeStatementResults(messages) };
+    const rowDescription = messages.find((m): m is RowDescriptionMessage => m.name === 'rowDescription');
+    const entry: Prepared = { name, types: parse.parseDescribeStatementResults(messages), fields: rowDescription?.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) ?? [] };
     prepared.set(text, entry);
     if (prepared.size > maxStatements) {
       const [oldText, old] = prepared.entries().next().value as [string, { name: string }];
@@ -66,7 +72,6 @@ export function fastPglite(client: PGlite, maxStatements = 400): PGlite {
     try {
       messages = await send(
         protocol.serialize.bind({ statement: s.name, values: values as (string | null)[] }),
-        protocol.serialize.describe({ type: 'P' }),
         protocol.serialize.execute({}),
         protocol.serialize.sync(),
       );
@@ -81,7 +86,7 @@ export function fastPglite(client: PGlite, maxStatements = 400): PGlite {
       throw withQuery(err, text, params);
     }
     if (!inTransaction) await client.syncToFs();
-    return parse.parseResults(messages, client.parsers, options)[0] as Results<T>;
+    return resultOf<T>(messages, s.fields, client.parsers, options);
   }
 
   const cacheable = (text: string, options?: QueryOptions) => !options?.blob && !options?.paramTypes && PREPARABLE.test(text);
@@ -112,6 +117,48 @@ export function fastPglite(client: PGlite, maxStatements = 400): PGlite {
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
+}
+
+interface Prepared {
+  name: string;
+  /** Parameter type oids (for PGlite's serializers). */
+  types: number[];
+  /** The result's columns, read when it was prepared: executions then need no Describe. */
+  fields: { name: string; dataTypeID: number }[];
+}
+
+type Parser = (value: string, typeId: number) => unknown;
+
+/**
+ * The result of one Bind/Execute, as PGlite's parse.parseResults builds it (rows in object or array mode,
+ * affectedRows, rowCount), with each value's parser looked up per column: parseResults copies every parser
+ * PGlite has into a new object on each call that passes its own parsers (drizzle always does).
+ */
+function resultOf<T>(messages: BackendMessage[], fields: Prepared['fields'], defaults: Record<number | string, Parser>, options?: QueryOptions): Results<T> {
+  const parsers = fields.map((f) => (options?.parsers?.[f.dataTypeID] as Parser | undefined) ?? defaults[f.dataTypeID]);
+  const value = (v: string | null, i: number) => (v === null ? null : parsers[i] ? parsers[i]!(v, fields[i]!.dataTypeID) : v);
+  const rows: unknown[] = [];
+  let affectedRows = 0;
+  let rowCount: number | undefined;
+  let command: string | undefined;
+  for (const m of messages) {
+    if (m.name === 'dataRow') {
+      const values = (m as DataRowMessage).fields;
+      if (options?.rowMode === 'array') rows.push(values.map(value));
+      else {
+        const row: Record<string, unknown> = {};
+        values.forEach((v, i) => (row[fields[i]!.name] = value(v, i)));
+        rows.push(row);
+      }
+    } else if (m.name === 'commandComplete') {
+      const words = (m as CommandCompleteMessage).text.split(' ');
+      command = words[0];
+      const n = parseInt(words[words.length - 1]!, 10);
+      if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(words[0]!)) affectedRows += n;
+      if (!Number.isNaN(n)) rowCount = n;
+    }
+  }
+  return { rows: rows as T[], fields: fields.map((f) => ({ ...f })), command, affectedRows, ...(rowCount !== undefined && { rowCount }) } as Results<T>;
 }
 
 /** The statements worth keeping prepared: data statements, optionally after comments and white space. */
