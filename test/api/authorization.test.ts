@@ -1,9 +1,13 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type supertest from 'supertest';
 import type { Response } from 'supertest';
 import { CASE_ACTIONS, OPEN_STATES, type CaseAction, type CaseDto, type CaseState, type OrgRefDto, type Role, type SandboxAccount } from '@finecity/types';
 import { TRANSITIONS, availableActions } from '../../server/src/domain/case-machine.js';
 import type { CaseSnapshot } from '../../server/src/domain/case-model.js';
 import { POLICY, type Permission, type Scope, type ScopeFacts } from '../../server/src/domain/authorization.js';
+import { createApp } from '../../server/src/http/app.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, auth, getCase, pick, report, reportOk, type ReportOpts, type Session } from '../support/flows.js';
@@ -44,8 +48,6 @@ const HELD_STAGES = STAGES.slice(DISPATCHED);
 const HELD_ACTIONS = CASE_ACTIONS.filter((a) => TRANSITIONS[a].from.some((st) => OPEN_STATES.includes(st) && PATH.slice(DISPATCHED - 1).some((p) => p.state === st)));
 /** The category flows.ts reports under unless told otherwise. */
 const REPORT_CATEGORY = '06010';
-/** Refusals that come after authorization: the dispatch or merge target, a guard inside a state. */
-const GUARD_CODES = new Set(['dispatch.target_invalid', 'case.merge_target_invalid', 'case.extension_pending', 'case.no_pending_extension', 'case.already_rated', 'case.reopen_window_passed']);
 
 let h: Harness;
 let photo: Buffer;
@@ -132,7 +134,10 @@ function expectedOutcome(a: SandboxAccount, action: CaseAction, c: CaseDto): str
   if (!readable(a.role, f)) return 'not_found';
   return granted(a.role, action, f) ? 'allowed' : 'forbidden';
 }
-/** What an action call amounted to. An applied action must be answered 200, whatever the caller sees next. */
+/**
+ * What an action call amounted to. An applied action must be answered 200, whatever the caller sees next;
+ * a guard's 409/422 is not counted as allowed: every permitted caller below gets a case the action fits.
+ */
 async function outcomeOf(res: Response, fresh?: CaseDto): Promise<string> {
   const code = res.body?.error?.code as string | undefined;
   if (res.status === 200) return 'allowed';
@@ -140,7 +145,6 @@ async function outcomeOf(res: Response, fresh?: CaseDto): Promise<string> {
   if (after && after.version !== fresh.version) return `applied, but answered ${res.status} ${code}`;
   if (res.status === 404 && code === 'case.not_found') return 'not_found';
   if (res.status === 403 && code === 'auth.forbidden') return 'forbidden';
-  if ((res.status === 409 || res.status === 422) && GUARD_CODES.has(code!)) return 'allowed';
   return `${res.status} ${code}`;
 }
 
@@ -329,6 +333,22 @@ describe('only the unit holding a case signs for it and handles it', () => {
   });
 });
 
+describe('the dispatcher who has just dispatched a case to a grid (issue 14, item 9)', () => {
+  it('is offered neither sign nor handle, and is refused sign with 403 auth.forbidden; the grid\'s on-duty inspector signs', async () => {
+    const dispatcher = gridVariant.actors().dispatcher;
+    const registered = await caseAt(gridVariant, 'registered');
+    const res = await send(dispatcher, 'dispatch', registered.id, {});
+    const c = res.body.case as CaseDto;
+    expect([res.status, c.state, c.responsible?.code]).toEqual([200, 'dispatched', g1.orgNodeCode]);
+    expect(c.allowedActions).not.toContain('sign');
+    expect(((await getCase(h, dispatcher, c.id)).body.case as CaseDto).allowedActions).toEqual(expect.not.arrayContaining(['sign', 'handle']));
+    const refused = await send(dispatcher, 'sign', c.id);
+    expect([refused.status, refused.body.error?.code]).toEqual([403, 'auth.forbidden']);
+    const signed = await send(gridVariant.actors().holder, 'sign', c.id);
+    expect([signed.status, (signed.body.case as CaseDto).state, (signed.body.case as CaseDto).version]).toEqual([200, 'in_progress', c.version + 1]);
+  });
+});
+
 describe.each([
   { name: gridVariant.name, variant: gridVariant, actions: CASE_ACTIONS },
   { name: deptVariant.name, variant: deptVariant, actions: HELD_ACTIONS },
@@ -357,7 +377,10 @@ describe.each([
     const afterRefusals = ((await getCase(h, r1, first.id)).body.case as CaseDto).version;
     await Promise.all(allowed.map(async (s, i) => {
       const res = await send(s, action, targets[i]!.id);
-      if (res.status === 200) expect(TRANSITIONS[action].to).toContain((res.body.case as CaseDto).state);
+      if (res.status === 200) {
+        const done = res.body.case as CaseDto;
+        expect([done.id, done.version, TRANSITIONS[action].to.includes(done.state), Array.isArray(done.allowedActions)]).toEqual([targets[i]!.id, targets[i]!.version + 1, true, true]);
+      }
       actual[s.label] = await outcomeOf(res, targets[i]);
     }));
     expect(actual).toEqual(expected);
@@ -525,6 +548,229 @@ describe('authentication', () => {
     const tampered = `${head}.${payload}.${sig![0] === 'A' ? 'B' : 'A'}${sig!.slice(1)}`;
     for (const token of ['garbage', tampered]) {
       expect(Object.values(await answers(`Bearer ${token}`)).filter((x) => x !== '401 auth.invalid_token')).toEqual([]);
+    }
+  });
+});
+
+// ——— Every route of the router, and who may call it ———
+//
+// The route list is the router's own (the @koa/router instance createApp mounts), so a route added without
+// a row here fails the first test below. A row either probes the route here, each role's caller against
+// the rule written beside it (an allowed caller must get a 2xx with the answer's shape, everyone else the
+// named refusal), or names the test file where its callers are proved, which must name the route's path.
+
+/** `METHOD path` for each route the router serves (HEAD rides on GET; a catch-all answers ALL methods). */
+function routerRoutes(): string[] {
+  const app = createApp(h.deps, { sandboxBase: () => h.sandboxUrl, sandbox: h.sandbox });
+  const mounted = (app.middleware as unknown as { router?: { stack: { path: string; methods: string[] }[] } }[]).find((m) => m.router);
+  if (!mounted?.router) throw new Error('createApp mounts no @koa/router');
+  return [...new Set(mounted.router.stack.flatMap((layer) => {
+    const methods = layer.methods.filter((m) => m !== 'HEAD');
+    return methods.length > 8 ? [`ALL ${layer.path}`] : methods.map((m) => `${m} ${layer.path}`);
+  }))].sort();
+}
+
+interface Probe {
+  /** Who may call: anyone without a login ('public'), or the sandbox callers the rule admits. */
+  allowed: 'public' | ((a: SandboxAccount) => boolean);
+  call: (s: Caller | null) => supertest.Test | Promise<Response>;
+  /** What an allowed caller gets: a 2xx and the answer's shape (expect() inside). */
+  ok: (res: Response, s: Caller | null) => void;
+  /** What a caller the rule does not admit gets (role rows); a public row gives a bad credential instead. */
+  refused?: { status: number; code: string };
+  bad?: { call: () => supertest.Test | Promise<Response>; status: number; code?: string };
+}
+type Row = { probe: Probe } | { coveredBy: string };
+
+const byFile = (file: string): Row => ({ coveredBy: file });
+const THIS_FILE = 'test/api/authorization.test.ts';
+const OA_GH = 'gh_finecity0001';
+let oaNonce = 0;
+function oaSigned() {
+  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
+  const nonce = `${Date.now()}${++oaNonce}`;
+  const signature = crypto.createHash('sha1').update([h.deps.config.officialAccount.token, timestamp, nonce].sort().join('')).digest('hex');
+  return { signature, timestamp, nonce };
+}
+/** One of the survivor case's photos, as its reporter's view signs it. */
+const photoOf = async () => ((await getCase(h, r1, survivor.id)).body.case as CaseDto).photos![0]!;
+const tampered = (url: string) => url.replace(/sig=([^&])/, (_m, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+const anyTemplate = 'sbx-sub-case-progress';
+
+const PROBES: Record<string, Probe> = {
+  'GET /api/v1/me': {
+    allowed: () => true,
+    call: (s) => h.request.get('/api/v1/me').set(auth(s!)),
+    ok: (res, s) => expect([res.status, res.body.user.id, res.body.user.roles]).toEqual([200, s!.userId, expect.arrayContaining([s!.account.role])]),
+  },
+  // Staff look into their own unit and below (usecases/org-units.ts nodeInScope): anyone with a unit.
+  'GET /api/v1/org/units': {
+    allowed: (a) => !!a.orgNodeCode,
+    refused: { status: 403, code: 'auth.forbidden' },
+    call: (s) => h.request.get('/api/v1/org/units').set(auth(s!)),
+    ok: (res, s) => {
+      const node = s!.account.orgNodeCode!;
+      expect(res.status).toBe(200);
+      expect((res.body.items as OrgRefDto[]).map((u) => u.code).sort()).toEqual(h.deps.org.children(node).map((n) => n.code).sort());
+      for (const u of res.body.items) expect(u).toMatchObject({ code: expect.any(String), name: expect.any(String), level: expect.any(String), parentCode: node, hasChildren: expect.any(Boolean) });
+    },
+  },
+  // Area figures: a role that reads its area (POLICY case.read 'area') and has a unit.
+  'GET /api/v1/stats/overview': {
+    allowed: (a) => POLICY[a.role]['case.read'] === 'area' && !!a.orgNodeCode,
+    refused: { status: 403, code: 'auth.forbidden' },
+    call: (s) => h.request.get('/api/v1/stats/overview').set(auth(s!)),
+    ok: (res, s) => {
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ scope: { code: s!.account.orgNodeCode }, period: expect.any(String), from: expect.any(String), asOf: expect.any(String), today: { reported: expect.any(Number), closed: expect.any(Number) }, figures: expect.any(Object) });
+      expect(Array.isArray(res.body.units)).toBe(true);
+    },
+  },
+  // Residents have no staff account to bind to the official account.
+  'POST /api/v1/me/official-account/bind-code': {
+    allowed: (a) => a.role !== 'resident',
+    refused: { status: 403, code: 'auth.forbidden' },
+    call: (s) => h.request.post('/api/v1/me/official-account/bind-code').set(auth(s!)),
+    ok: (res) => {
+      expect([res.status, res.body.code, res.body.sendText]).toEqual([201, expect.stringMatching(/^\d{6}$/), `绑定 ${res.body.code}`]);
+      expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(h.clock.now().getTime());
+    },
+  },
+  'POST /api/v1/subscriptions': {
+    allowed: () => true,
+    call: (s) => h.request.post('/api/v1/subscriptions').set(auth(s!)).send({ results: { [anyTemplate]: 'accept' } }),
+    ok: (res) => expect([res.status, res.body.credits[anyTemplate], typeof res.body.longTerm]).toEqual([200, expect.any(Number), 'object']),
+  },
+  'GET /api/v1/subscriptions/templates': {
+    allowed: 'public',
+    call: () => h.request.get('/api/v1/subscriptions/templates'),
+    ok: (res) => {
+      expect(res.status).toBe(200);
+      expect(Object.values(res.body.templates)).toContain(anyTemplate);
+      expect(typeof res.body.longTerm).toBe('object');
+    },
+  },
+  // Photos are public behind the signature the case presenter put on their URL.
+  'GET /api/v1/photos/:id': {
+    allowed: 'public',
+    call: async () => h.request.get((await photoOf()).url),
+    ok: (res) => expect([res.status, res.headers['content-type'], res.body.length > 0]).toEqual([200, 'image/jpeg', true]),
+    bad: { call: async () => h.request.get(tampered((await photoOf()).url)), status: 403, code: 'auth.forbidden' },
+  },
+  'GET /api/v1/photos/:id/thumb': {
+    allowed: 'public',
+    call: async () => h.request.get((await photoOf()).thumbUrl),
+    ok: (res) => expect([res.status, res.headers['content-type'], res.body.length > 0]).toEqual([200, expect.stringMatching(/^image\/(webp|jpeg)$/), true]),
+    bad: { call: async () => h.request.get(tampered((await photoOf()).thumbUrl)), status: 403, code: 'auth.forbidden' },
+  },
+  // The official account's push URL: public, behind WeChat's signature over the account's Token.
+  'GET /wechat/official-account': {
+    allowed: 'public',
+    call: () => h.request.get('/wechat/official-account').query({ ...oaSigned(), echostr: 'echo-7781' }),
+    ok: (res) => expect([res.status, res.text]).toEqual([200, 'echo-7781']),
+    bad: { call: () => h.request.get('/wechat/official-account').query({ ...oaSigned(), signature: '0'.repeat(40), echostr: 'x' }), status: 403 },
+  },
+  'POST /wechat/official-account': {
+    allowed: 'public',
+    call: () => h.request.post('/wechat/official-account').query(oaSigned()).type('text/xml')
+      .send(`<xml><ToUserName><![CDATA[${OA_GH}]]></ToUserName><FromUserName><![CDATA[oa-route-matrix]]></FromUserName><CreateTime>${Math.floor(h.clock.now().getTime() / 1000)}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>`),
+    ok: (res) => {
+      expect(res.status).toBe(200);
+      expect(res.text === 'success' || res.text.startsWith('<xml>')).toBe(true);
+    },
+    bad: { call: () => h.request.post('/wechat/official-account').query({ ...oaSigned(), signature: '0'.repeat(40) }).type('text/xml').send('<xml></xml>'), status: 403 },
+  },
+  'GET /api/v1/sandbox/wecom-members': {
+    allowed: 'public',
+    call: () => h.request.get('/api/v1/sandbox/wecom-members'),
+    ok: (res) => {
+      expect(res.status).toBe(200);
+      expect(res.body.members.length).toBeGreaterThan(0);
+      for (const m of res.body.members) expect(m).toMatchObject({ userid: expect.any(String), name: expect.any(String) });
+    },
+  },
+};
+
+const FILES: Record<string, string[]> = {
+  [THIS_FILE]: ['POST /api/v1/reports', 'GET /api/v1/cases', 'GET /api/v1/cases/:id', 'POST /api/v1/cases/:id/actions/:action', 'GET /api/v1/tasks'],
+  'test/api/contract.test.ts': ['GET /healthz', 'GET /api/v1/openapi.json', 'POST /api/v1/auth/wechat', 'GET /api/v1/sandbox/accounts', 'GET /api/v1/categories'],
+  'test/notifications/resilience.test.ts': ['GET /metrics', 'GET /readyz'],
+  'test/api/hardening.test.ts': ['POST /api/v1/auth/logout', 'GET /api/v1/sandbox'],
+  'test/api/wecom-login.test.ts': ['GET /api/v1/auth/options', 'POST /api/v1/auth/wecom'],
+  'test/api/admin-calendar.test.ts': ['GET /api/v1/admin/calendar/:year', 'PUT /api/v1/admin/calendar/:year'],
+  'test/api/admin-categories.test.ts': ['GET /api/v1/admin/categories', 'PUT /api/v1/admin/categories/:code', 'GET /api/v1/admin/time-limits/versions'],
+  'test/api/channel-callbacks.test.ts': ['GET /api/v1/sandbox/messages', 'GET /api/v1/channels/callbacks', 'POST /api/v1/channels/callbacks/:id/retry'],
+  'test/api/channel-intake.test.ts': ['POST /api/v1/channels/:channelId/tickets', 'GET /api/v1/cases/unlocated', 'POST /api/v1/cases/:id/locate'],
+  'test/api/nearby.test.ts': ['GET /api/v1/cases/nearby', 'POST /api/v1/cases/:id/follow', 'GET /api/v1/map/place'],
+  'test/api/privacy.test.ts': ['GET /api/v1/me/data', 'POST /api/v1/me/delete'],
+  'test/api/tracking-links.test.ts': ['GET /api/v1/cases/:id/tracking-link', 'POST /api/v1/cases/:id/tracking-link/revoke', 'GET /t/:token', 'GET /api/v1/track/:token'],
+  'test/api/public.test.ts': ['GET /public', 'GET /api/v1/public/cases', 'GET /api/v1/public/map', 'GET /api/v1/public/cases/:id', 'GET /api/v1/public/districts', 'POST /api/v1/cases/:id/photos/:photoId/publish'],
+  'test/api/points.test.ts': ['GET /api/v1/me/points', 'POST /api/v1/me/points/listing', 'GET /api/v1/public/top-reporters'],
+  'test/api/console-batch.test.ts': ['GET /api/v1/cases/queue-counts', 'POST /api/v1/cases/batch'],
+  'test/api/case-comments.test.ts': ['POST /api/v1/cases/:id/comments', 'GET /api/v1/cases/:id/comments'],
+  'test/api/supervision.test.ts': ['POST /api/v1/accountability', 'GET /api/v1/accountability'],
+  'test/api/admin-staff.test.ts': ['POST /api/v1/admin/staff/import', 'GET /api/v1/admin/staff/template.xlsx', 'GET /api/v1/admin/staff', 'GET /api/v1/admin/staff/export.xlsx', 'GET /api/v1/admin/audit'],
+  'test/api/admin-duty.test.ts': ['GET /api/v1/admin/duty', 'PUT /api/v1/admin/duty'],
+  'test/api/admin-org-import.test.ts': ['POST /api/v1/admin/org/import', 'GET /api/v1/admin/org/tree'],
+  'test/api/staff-activation.test.ts': ['POST /api/v1/admin/staff/:id/invite', 'POST /api/v1/admin/staff/:id/deactivate'],
+  'test/api/assessment-leader.test.ts': ['GET /api/v1/assessment/trend', 'GET /api/v1/assessment/map'],
+  'test/api/assessment-scorecards.test.ts': ['GET /api/v1/assessment/scorecards', 'GET /api/v1/assessment/scorecards.xlsx', 'POST /api/v1/assessment/publications', 'GET /api/v1/public/rankings'],
+  'test/notifications/assessment-reports.test.ts': ['POST /api/v1/assessment/reports/:kind/send'],
+  'test/api/companies.test.ts': [
+    'POST /api/v1/admin/companies', 'GET /api/v1/admin/companies', 'GET /api/v1/admin/companies/:id', 'POST /api/v1/admin/companies/:id/staff', 'GET /api/v1/patrol/company',
+    'GET /api/v1/companies/:id/coverage', 'GET /api/v1/companies/missed', 'GET /api/v1/companies/:id/month', 'POST /api/v1/companies/weekly/send',
+  ],
+  'test/api/inspector.test.ts': ['POST /api/v1/patrol/checkins', 'GET /api/v1/tasks/history', 'POST /api/v1/patrols', 'POST /api/v1/patrols/:id/stop', 'GET /api/v1/patrols/today'],
+  'test/api/open311.test.ts': [
+    ...['json', 'xml'].flatMap((f) => [`GET /open311/v2/discovery.${f}`, `GET /open311/v2/services.${f}`, `GET /open311/v2/services/:serviceCode.${f}`, `GET /open311/v2/requests.${f}`,
+      `GET /open311/v2/requests/:serviceRequestId.${f}`, `GET /open311/v2/tokens/:token.${f}`, `POST /open311/v2/requests.${f}`]),
+    'ALL /open311/v2/*rest', 'POST /api/v1/admin/open311-keys', 'GET /api/v1/admin/open311-keys', 'POST /api/v1/admin/open311-keys/:id/revoke',
+  ],
+  'test/api/call-centre.test.ts': ['POST /api/v1/hotline/cases', 'GET /api/v1/hotline/cases', 'GET /api/v1/places'],
+  'test/api/map.test.ts': ['GET /api/v1/map/config', 'GET /api/v1/map/area', 'GET /sandbox/tiles/:z/:x/:y.png'],
+};
+const ROUTES: Record<string, Row> = {
+  ...Object.fromEntries(Object.entries(PROBES).map(([k, probe]) => [k, { probe }])),
+  ...Object.fromEntries(Object.entries(FILES).flatMap(([file, keys]) => keys.map((k) => [k, byFile(file)]))),
+};
+/** The path's literal words (parameters dropped): a file that proves the route must name each of them. */
+const wordsOf = (path: string) => path.split('/').map((seg) => seg.replace(/^[:*][A-Za-z]+/, '')).filter(Boolean);
+
+describe('every route of the router', () => {
+  it('has exactly one row in this matrix: a route without one (or a row without a route) fails here', () => {
+    const routes = routerRoutes();
+    expect(routes.length).toBeGreaterThan(100);
+    const keys = [...Object.keys(PROBES), ...Object.values(FILES).flat()];
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    expect({ withoutRow: routes.filter((r) => !(r in ROUTES)), withoutRoute: Object.keys(ROUTES).filter((k) => !routes.includes(k)) }).toEqual({ withoutRow: [], withoutRoute: [] });
+  });
+
+  it('names, for each route proved elsewhere, a test file that exists and names the route\'s path', () => {
+    const text = new Map(Object.keys(FILES).map((f) => [f, fs.readFileSync(f, 'utf8')]));
+    const missing = Object.entries(FILES).flatMap(([file, keys]) => keys.filter((k) => !wordsOf(k.split(' ')[1]!).every((w) => text.get(file)!.includes(w))).map((k) => `${k} in ${file}`));
+    expect(missing).toEqual([]);
+  });
+
+  const roleProbes = Object.entries(PROBES).filter(([, p]) => p.allowed !== 'public');
+  it.each(roleProbes)('%s: each role\'s caller gets a 2xx with the answer\'s shape when the rule admits it, else the refusal', async (_key, p) => {
+    const oneOfEach = reps.filter((s, i) => reps.findIndex((x) => x.account.role === s.account.role) === i);
+    const admits = p.allowed as (a: SandboxAccount) => boolean;
+    const refusal = p.refused ? `${p.refused.status} ${p.refused.code}` : 'never refused';
+    const answers = await Promise.all(oneOfEach.map(async (s) => [s, await p.call(s)] as const));
+    const actual = Object.fromEntries(answers.map(([s, res]) => [s.account.role, res.status < 300 ? 'allowed' : `${res.status} ${res.body.error?.code}`]));
+    expect(actual).toEqual(Object.fromEntries(oneOfEach.map((s) => [s.account.role, admits(s.account) ? 'allowed' : refusal])));
+    for (const [s, res] of answers) if (admits(s.account)) p.ok(res, s);
+    // Somebody is admitted and, where the rule refuses anyone, somebody is refused: the row proves both sides.
+    expect(answers.some(([s]) => admits(s.account))).toBe(true);
+    if (p.refused) expect(answers.some(([s]) => !admits(s.account))).toBe(true);
+  });
+
+  const publicProbes = Object.entries(PROBES).filter(([, p]) => p.allowed === 'public');
+  it.each(publicProbes)('%s: answers without a login (2xx with the answer\'s shape), and refuses a bad signature', async (_key, p) => {
+    p.ok(await p.call(null), null);
+    if (p.bad) {
+      const res = await p.bad.call();
+      expect([res.status, ...(p.bad.code ? [res.body.error?.code] : [])]).toEqual([p.bad.status, ...(p.bad.code ? [p.bad.code] : [])]);
     }
   });
 });

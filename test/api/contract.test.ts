@@ -1,8 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CASE_ACTIONS, ROLES, type SandboxAccount } from '@finecity/types';
+import { createApp } from '../../server/src/http/app.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
+/** `METHOD path` for each route of the router createApp mounts (HEAD rides on GET; a catch-all answers ALL methods). */
+function routerRoutes(): string[] {
+  const app = createApp(h.deps, { sandboxBase: () => h.sandboxUrl, sandbox: h.sandbox });
+  const mounted = (app.middleware as unknown as { router?: { stack: { path: string; methods: string[] }[] } }[]).find((m) => m.router);
+  if (!mounted?.router) throw new Error('createApp mounts no @koa/router');
+  return [...new Set(mounted.router.stack.flatMap((layer) => {
+    const methods = layer.methods.filter((m) => m !== 'HEAD');
+    return methods.length > 8 ? [`ALL ${layer.path}`] : methods.map((m) => `${m} ${layer.path}`);
+  }))];
+}
 beforeAll(async () => {
   h = await startHarness();
 });
@@ -17,14 +28,19 @@ describe('the public contract', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('publishes an OpenAPI 3.1 document that names every route and every action', async () => {
+  it('publishes an OpenAPI 3.1 document that names exactly the routes the router serves', async () => {
     const res = await h.request.get('/api/v1/openapi.json');
     expect(res.body.openapi).toBe('3.1.0');
-    const paths = Object.keys(res.body.paths);
-    for (const p of ['/healthz', '/api/v1/auth/wechat', '/api/v1/sandbox/accounts', '/api/v1/reports', '/api/v1/cases', '/api/v1/cases/{id}', '/api/v1/tasks']) {
-      expect(paths).toContain(p);
-    }
-    for (const a of CASE_ACTIONS) expect(paths).toContain(`/api/v1/cases/{id}/actions/${a}`);
+    const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    // The router's own list: one route takes every case action (:action), documented once per action; the
+    // Open311 catch-all (405/404 for what the mount does not serve) is no operation of its own.
+    const served = routerRoutes()
+      .filter((r) => !r.startsWith('ALL '))
+      .flatMap((r) => (r === 'POST /api/v1/cases/:id/actions/:action' ? CASE_ACTIONS.map((a) => `POST /api/v1/cases/:id/actions/${a}`) : [r]))
+      .map((r) => r.replace(/:([A-Za-z]+)/g, '{$1}'))
+      .sort();
+    expect(served.length).toBeGreaterThan(100);
+    expect({ undocumented: served.filter((r) => !documented.includes(r)), notServed: documented.filter((d) => !served.includes(d)) }).toEqual({ undocumented: [], notServed: [] });
     const report = res.body.paths['/api/v1/reports'].post;
     expect(Object.keys(report.requestBody.content)).toEqual(['multipart/form-data']);
     expect(report.requestBody.content['multipart/form-data'].schema.required).toEqual(expect.arrayContaining(['categoryCode', 'lat', 'lng', 'photos']));

@@ -10,7 +10,9 @@ import { WECOM_PREFIX } from './wecom-api.js';
  * The sandbox's own endpoints (not WeChat's): how tests and the demo steer it and read its record.
  * - GET  /sandbox                             where its APIs listen
  * - GET  /sandbox/messages?openid=&group=&phone=&channel=&since=&afterId=&limit=   the record, oldest first
- * - POST /sandbox/control/fail {path, errcode?, errmsg?, httpStatus?, delayMs?, times?}
+ * - POST /sandbox/control/fail {path, errcode?, errmsg?, httpStatus?, delayMs?, times?, percent?, forMs?}
+ *     with percent: each call fails with that probability for forMs (default 60 s) instead of the next `times` calls
+ *     answerDelayMs: the call is handled (accepted, recorded) and only its answer is held back that long
  * - POST /sandbox/control/reset               forget record, follows, credits, windows, media, failures (not tokens)
  * - POST /sandbox/control/follow {oaOpenid, subscribed}
  * - POST /sandbox/control/subscribe-credit {openid, templateId, count?, set?, longTerm?}   adds (or sets) credits; grants or withdraws a long-term subscription
@@ -25,9 +27,13 @@ const fail = z
     errmsg: z.string().optional(),
     httpStatus: z.number().int().min(400).max(599).optional(),
     delayMs: z.number().int().min(0).max(120_000).optional(),
+    answerDelayMs: z.number().int().min(0).max(120_000).optional(),
     times: z.number().int().min(1).max(10_000).default(1),
+    percent: z.number().min(0).max(100).optional(),
+    forMs: z.number().int().min(1).max(3_600_000).optional(),
   })
-  .refine((f) => f.errcode !== undefined || f.httpStatus !== undefined || f.delayMs !== undefined, 'give errcode, httpStatus or delayMs');
+  .refine((f) => f.errcode !== undefined || f.httpStatus !== undefined || f.delayMs !== undefined || f.answerDelayMs !== undefined, 'give errcode, httpStatus, delayMs or answerDelayMs')
+  .refine((f) => f.answerDelayMs === undefined || (f.errcode === undefined && f.httpStatus === undefined), 'answerDelayMs is for a call that is accepted: not with errcode or httpStatus');
 const follow = z.object({ oaOpenid: z.string().min(1), subscribed: z.boolean() });
 const credit = z.object({ openid: z.string().min(1), templateId: z.string().min(1), count: z.number().int().optional(), set: z.boolean().optional(), longTerm: z.boolean().optional() })
   .refine((c) => c.count !== undefined || c.longTerm !== undefined, 'count 或 longTerm 至少给一个');
@@ -70,7 +76,8 @@ export function controlApi(router: Router, state: SandboxState): void {
   router.post('/sandbox/control/fail', (ctx) => {
     const f = parsed(ctx, fail, body(ctx));
     if (!f) return;
-    state.injectFailure(f.path, f);
+    const { forMs, ...rest } = f;
+    state.injectFailure(f.path, f.percent === undefined ? rest : { ...rest, until: state.now() + (forMs ?? 60_000) });
     ctx.body = { ok: true };
   });
   router.post('/sandbox/control/reset', (ctx) => {

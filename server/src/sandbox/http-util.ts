@@ -51,6 +51,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * Failure injection (POST /sandbox/control/fail): the next N calls to a path wait `delayMs`, then answer
  * `errcode` (or `httpStatus`) instead of being handled. A delay alone lets the call through afterwards —
  * the "timed out, yet delivered" case that makes WeChat sends ambiguous (the send API takes no idempotency key).
+ * `answerDelayMs` handles the call at once (the message is accepted and recorded) and holds the answer
+ * back: a provider that accepted and then timed out.
  */
 export function injectFailures(state: SandboxState, describers: Record<string, Describer>): Middleware {
   return async (ctx, next) => {
@@ -58,7 +60,12 @@ export function injectFailures(state: SandboxState, describers: Record<string, D
     const f = state.takeFailure(ctx.path);
     if (!f) return next();
     if (f.delayMs) await sleep(f.delayMs);
-    if (f.errcode === undefined && f.httpStatus === undefined) return next();
+    if (f.errcode === undefined && f.httpStatus === undefined) {
+      await next();
+      // Accepted, then answered late: past the client's timeout, the sender cannot tell it from a lost call.
+      if (f.answerDelayMs) await sleep(f.answerDelayMs);
+      return;
+    }
     const errmsg = f.errmsg ?? (f.httpStatus ? `http ${f.httpStatus}` : 'sandbox injected failure');
     const describe = describers[ctx.path];
     if (describe) {

@@ -26,7 +26,12 @@ export interface InjectedFailure {
   errmsg?: string;
   httpStatus?: number;
   delayMs?: number;
+  /** Handle the call (accept and record the message), then hold the answer this long: a provider that accepted and then timed out. */
+  answerDelayMs?: number;
   times: number;
+  /** A failure rate instead of a count: each call fails with this probability (%) until `until` (epoch ms). */
+  percent?: number;
+  until?: number;
 }
 
 export interface StoredMedia {
@@ -203,11 +208,19 @@ export class SandboxState {
     this.failures.set(path, list);
   }
 
-  /** The next injected failure for this path, spending one of its `times`. */
+  /** The next injected failure for this path, spending one of its `times` (a rate failure draws instead, until it ends). */
   takeFailure(path: string): InjectedFailure | undefined {
     const list = this.failures.get(path);
     const f = list?.[0];
     if (!list || !f) return undefined;
+    if (f.percent !== undefined) {
+      if (f.until !== undefined && this.now() >= f.until) {
+        list.shift();
+        if (!list.length) this.failures.delete(path);
+        return this.takeFailure(path);
+      }
+      return Math.random() * 100 < f.percent ? { ...f } : undefined;
+    }
     f.times -= 1;
     if (f.times <= 0) list.shift();
     if (!list.length) this.failures.delete(path);

@@ -48,7 +48,7 @@ export interface WorkerRuntime {
  * Transient failures retry with backoff; a platform-imposed pause (robot limit) delays the job without
  * spending an attempt; the last failed attempt moves the notification to its next channel.
  */
-async function notificationJob(o: WorkerOptions, job: Job, token?: string): Promise<unknown> {
+export async function notificationJob(o: WorkerOptions, job: Job, token?: string): Promise<unknown> {
   const d = o.notify;
   // Partner callbacks: a CallbackRetryError fails the attempt, and BullMQ retries it with backoff.
   if (job.name === 'callback-plan') return o.callbacks ? callbackFromOutbox(o.callbacks, Number(job.data.outboxId)) : null;

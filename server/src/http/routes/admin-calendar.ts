@@ -34,8 +34,11 @@ export function adminCalendarRoutes(router: Router, api: ApiRegistry, deps: AppD
     ctx.body = await getCalendarYear(deps, currentUser(ctx), parse(yearParam, ctx.params.year));
   });
 
-  // PUT: the OpenAPI registry (openapi.ts) takes get/post only so far; documented in the README until it takes put.
-  // `?recompute=true` also moves the running working-time clocks onto the new lists (CalendarYearDto.recomputed).
+  api.add({
+    method: 'put', path: '/api/v1/admin/calendar/:year', tag: 'admin', auth: true, query: putQuery, body: calendarYearBody,
+    summary: 'Replace one year\'s rest days and 调休 working days (city admin); ?recompute=true also moves the running working-time clocks onto the new lists',
+    responses: { 200: 'CalendarYearDto (with recomputed when asked)', 400: 'bad year, body or query', 401: 'not logged in', 403: 'not a city admin', 422: 'calendar.invalid: a date that is not a date or not in the year, a day listed twice (details.fields)' },
+  });
   router.put('/api/v1/admin/calendar/:year', requireUser(deps), jsonBody, async (ctx) => {
     const year = parse(yearParam, ctx.params.year);
     const { recompute } = parse(putQuery, ctx.query);

@@ -41,7 +41,11 @@ export function adminDutyRoutes(router: Router, api: ApiRegistry, deps: AppDeps)
     ctx.body = await dutyMonth(deps, currentUser(ctx), q.orgNodeCode, q.month);
   });
 
-  // PUT is not in the OpenAPI registry yet (RouteDoc's method is 'get' | 'post'); see the README for its body.
+  api.add({
+    method: 'put', path: '/api/v1/admin/duty', tag: 'admin', auth: true, query: dutyQuery, body: dutyUpdateBody,
+    summary: 'Change a month of the duty rota: a district\'s rule, a grid\'s date overrides, leave substitutes (added or cancelled)',
+    responses: { 200: 'DutyMonthDto', 400: 'bad query or body', 401: 'not logged in', 403: 'not an admin of that unit', 422: 'unknown unit, bad month or substitute' },
+  });
   router.put('/api/v1/admin/duty', requireUser(deps), jsonBody, async (ctx) => {
     const q = parse(dutyQuery, ctx.query);
     const body = parse(dutyUpdateBody, ctx.request.body);
