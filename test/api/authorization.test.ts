@@ -7,9 +7,9 @@ import { CASE_ACTIONS, OPEN_STATES, type CaseAction, type CaseDto, type CaseStat
 import { TRANSITIONS, availableActions } from '../../server/src/domain/case-machine.js';
 import type { CaseSnapshot } from '../../server/src/domain/case-model.js';
 import { POLICY, type Permission, type Scope, type ScopeFacts } from '../../server/src/domain/authorization.js';
-import { createApp } from '../../server/src/http/app.js';
 import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { routerRoutes } from '../support/router-routes.js';
 import { act, auth, getCase, pick, report, reportOk, type ReportOpts, type Session } from '../support/flows.js';
 
 // Authorization is by role and by scope. Every expectation below is derived from POLICY
@@ -559,16 +559,6 @@ describe('authentication', () => {
 // the rule written beside it (an allowed caller must get a 2xx with the answer's shape, everyone else the
 // named refusal), or names the test file where its callers are proved, which must name the route's path.
 
-/** `METHOD path` for each route the router serves (HEAD rides on GET; a catch-all answers ALL methods). */
-function routerRoutes(): string[] {
-  const app = createApp(h.deps, { sandboxBase: () => h.sandboxUrl, sandbox: h.sandbox });
-  const mounted = (app.middleware as unknown as { router?: { stack: { path: string; methods: string[] }[] } }[]).find((m) => m.router);
-  if (!mounted?.router) throw new Error('createApp mounts no @koa/router');
-  return [...new Set(mounted.router.stack.flatMap((layer) => {
-    const methods = layer.methods.filter((m) => m !== 'HEAD');
-    return methods.length > 8 ? [`ALL ${layer.path}`] : methods.map((m) => `${m} ${layer.path}`);
-  }))].sort();
-}
 
 interface Probe {
   /** Who may call: anyone without a login ('public'), or the sandbox callers the rule admits. */
@@ -738,7 +728,7 @@ const wordsOf = (path: string) => path.split('/').map((seg) => seg.replace(/^[:*
 
 describe('every route of the router', () => {
   it('has exactly one row in this matrix: a route without one (or a row without a route) fails here', () => {
-    const routes = routerRoutes();
+    const routes = routerRoutes(h);
     expect(routes.length).toBeGreaterThan(100);
     const keys = [...Object.keys(PROBES), ...Object.values(FILES).flat()];
     expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);

@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CASE_ACTIONS, ROLES, type SandboxAccount } from '@finecity/types';
-import { createApp } from '../../server/src/http/app.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { routerRoutes } from '../support/router-routes.js';
 
 let h: Harness;
-/** `METHOD path` for each route of the router createApp mounts (HEAD rides on GET; a catch-all answers ALL methods). */
-function routerRoutes(): string[] {
-  const app = createApp(h.deps, { sandboxBase: () => h.sandboxUrl, sandbox: h.sandbox });
-  const mounted = (app.middleware as unknown as { router?: { stack: { path: string; methods: string[] }[] } }[]).find((m) => m.router);
-  if (!mounted?.router) throw new Error('createApp mounts no @koa/router');
-  return [...new Set(mounted.router.stack.flatMap((layer) => {
-    const methods = layer.methods.filter((m) => m !== 'HEAD');
-    return methods.length > 8 ? [`ALL ${layer.path}`] : methods.map((m) => `${m} ${layer.path}`);
-  }))];
-}
 beforeAll(async () => {
   h = await startHarness();
 });
@@ -34,7 +24,7 @@ describe('the public contract', () => {
     const documented = Object.entries(res.body.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
     // The router's own list: one route takes every case action (:action), documented once per action; the
     // Open311 catch-all (405/404 for what the mount does not serve) is no operation of its own.
-    const served = routerRoutes()
+    const served = routerRoutes(h)
       .filter((r) => !r.startsWith('ALL '))
       .flatMap((r) => (r === 'POST /api/v1/cases/:id/actions/:action' ? CASE_ACTIONS.map((a) => `POST /api/v1/cases/:id/actions/${a}`) : [r]))
       .map((r) => r.replace(/:([A-Za-z]+)/g, '{$1}'))

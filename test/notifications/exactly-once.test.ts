@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Worker, type Job } from 'bullmq';
 import { eq, inArray } from 'drizzle-orm';
@@ -13,7 +12,7 @@ import { startRelay, type RelayRuntime } from '../../server/src/workers/outbox-r
 import { notificationJob, type WorkerOptions } from '../../server/src/workers/run-workers.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
-import { control, delivered, eventually, notificationsFor } from './support.js';
+import { control, delivered, eventually, freePort, notificationsFor, startRedis } from './support.js';
 
 // Exactly-once delivery, as far as the providers allow it, checked per recipient: every person and group a
 // case's events were meant for received exactly the messages meant for them, no more and no fewer.
@@ -37,22 +36,6 @@ import { control, delivered, eventually, notificationsFor } from './support.js';
 /** Kept short so that a provider's late answer is a timeout within the test's time. */
 const SEND_TIMEOUT_MS = 2000;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-async function startRedis(port: number): Promise<ChildProcess> {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await eventually(async () => new Promise<boolean | undefined>((res) => {
-    const c = net.connect(port, '127.0.0.1', () => { c.end(); res(true); });
-    c.on('error', () => res(undefined));
-  }), 10_000, 'redis to start');
-  return p;
-}
 
 let h: Harness;
 let redis: ChildProcess;

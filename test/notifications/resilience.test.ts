@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
@@ -11,26 +10,8 @@ import supertest from 'supertest';
 import { createApp } from '../../server/src/http/app.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, actOk, as, auth, pick, reportOk, type Session } from '../support/flows.js';
-import { delivered, eventually, notificationsFor, queuesIdle, settled } from './support.js';
+import { delivered, eventually, freePort, notificationsFor, queuesIdle, settled, startRedis } from './support.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** A private, throwaway Redis this file may stop and start (nothing kept on disk, like the machine's). */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await eventually(async () => new Promise<boolean | undefined>((res) => {
-    const c = net.connect(port, '127.0.0.1', () => { c.end(); res(true); });
-    c.on('error', () => res(undefined));
-  }), 10_000, 'redis to start');
-  return p;
-}
 
 /**
  * The robot limit is 20 messages per window; production's window is WeCom's minute, this file's is 4 s

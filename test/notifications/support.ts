@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { notificationAttempts, notifications, users } from '../../server/src/adapters/postgres/schema.js';
 import type { Harness } from '../support/harness.js';
@@ -52,4 +54,24 @@ export async function queuesIdle(h: Harness, ms = 20_000): Promise<void> {
     const c = await h.notifier!.queues.notifications.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(c).every((n) => n === 0) || undefined;
   }, ms, 'the notification queue to go idle');
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** A private, throwaway Redis a test file may stop and start (nothing kept on disk, like the machine's). */
+export async function startRedis(port: number): Promise<ChildProcess> {
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await eventually(async () => new Promise<boolean | undefined>((res) => {
+    const c = net.connect(port, '127.0.0.1', () => { c.end(); res(true); });
+    c.on('error', () => res(undefined));
+  }), 10_000, 'redis to start');
+  return p;
 }
