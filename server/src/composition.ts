@@ -23,6 +23,8 @@ import { pgPatrolFigures } from './adapters/postgres/patrol-repository.js';
 import { echartsRenderer } from './adapters/charts/echarts-renderer.js';
 import { runScheduledReport } from './usecases/assessment/reports.js';
 import { rollUpRecentDays } from './usecases/assessment/rollup.js';
+import { removeOrphanPhotos } from './usecases/photo-orphans.js';
+import { pgPhotoRows } from './adapters/postgres/photo-row-repository.js';
 import { runCompanyWeekly } from './usecases/companies/weekly.js';
 import type { NotifyDeps } from './usecases/notifications/ports.js';
 import { pgSubscriptionCredits } from './adapters/postgres/subscription-repository.js';
@@ -297,6 +299,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
           return out;
         },
         rollup: () => rollUpRecentDays(deps),
+        photoOrphans: () => removeOrphanPhotos(deps),
         onSweep: (at) => metrics.sweepRan(at),
       })
     : null;
@@ -358,6 +361,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
     },
     sla,
     photos: { process: (upload) => processPhoto(upload), ...diskPhotoStore(config.photoDir) },
+    photoRows: pgPhotoRows(database.db),
     wechat:
       o.wechat ??
       miniProgramClient({

@@ -79,6 +79,7 @@ export interface NotifierOptions {
   /** Runs a scheduled group report (日报告 … 年排名); absent → the report schedules are not installed. */
   reports?: WorkerOptions['reports'];
   rollup?: WorkerOptions['rollup'];
+  photoOrphans?: WorkerOptions['photoOrphans'];
   /** Each finished overdue sweep (the metrics' last-sweep gauge). */
   onSweep?: WorkerOptions['onSweep'];
   /** The running sandbox's URL: the default callback URL of every partner channel it plays. */
@@ -149,6 +150,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
         schedules: o.schedules ?? true,
         reports: o.reports,
         rollup: o.rollup,
+        photoOrphans: o.photoOrphans,
         onSweep: o.onSweep,
         callbacks,
       })

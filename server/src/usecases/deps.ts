@@ -8,7 +8,7 @@ import type { AuditLog } from './admin/audit.js';
 import type { Spreadsheets } from './admin/spreadsheets.js';
 import type { StaffRoster } from './admin/staff-ports.js';
 import type { StaffActivationPorts } from './admin/invitations.js';
-import type { Photos } from './photo-intake.js';
+import type { PhotoRows, Photos } from './photo-intake.js';
 import type { WeComSignIn } from './wecom-login.js';
 import type { WorkingCalendarStore } from './admin/calendar.js';
 import type { NearbyStore } from './residents/nearby-ports.js';
@@ -86,6 +86,7 @@ export interface Deps {
   locator: Locator;
   sla: SlaClock;
   photos: Photos;
+  photoRows: PhotoRows;
   wechat: WeChatAuth;
   clock: Clock;
   /** msgSecCheck v2 on report text; absent → no check (e.g. a tool with no WeChat access). */

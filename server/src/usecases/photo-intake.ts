@@ -19,6 +19,13 @@ export interface Photos {
   put(id: string, photo: ProcessedPhoto): Promise<void>;
   read(id: string, variant: PhotoVariant): Promise<{ body: Buffer; contentType: string } | null>;
   remove(id: string): Promise<void>;
+  /** Ids of the stored photos last written before `before` (and stale temp files removed on the way). */
+  storedBefore(before: Date): AsyncIterable<string>;
+}
+
+/** Which photo ids a row names (case_photos): a file without one is an orphan. */
+export interface PhotoRows {
+  known(ids: readonly string[]): Promise<Set<string>>;
 }
 
 export interface StoredPhoto {

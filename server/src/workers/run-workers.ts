@@ -33,6 +33,8 @@ export interface WorkerOptions {
   reports?: (kind: ReportKind, notify: NotifyDeps) => Promise<unknown>;
   /** Rolls up the indicator engine's completed days (usecases/assessment/rollup.ts); absent → not scheduled. */
   rollup?: () => Promise<unknown>;
+  /** Removes photo files no row names (usecases/photo-orphans.ts), hourly; absent → not scheduled. */
+  photoOrphans?: () => Promise<unknown>;
   /** Partner callbacks (issue 11): planned from the outbox, delivered with retries; absent → none sent. */
   callbacks?: CallbackDeps;
   /** Told after each overdue sweep that ran to the end (the metrics' "sweep not running" alert). */
@@ -122,6 +124,7 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
 
 async function scheduleJob(o: WorkerOptions, job: Job): Promise<unknown> {
   if (job.name === 'assessment-rollup') return o.rollup ? o.rollup() : null;
+  if (job.name === 'photo-orphans') return o.photoOrphans ? o.photoOrphans() : null;
   const kind = job.data?.kind as ReportKind;
   if (job.name !== 'report' || !REPORT_KINDS.includes(kind) || !o.reports) return null; // an old 'summary' job left in Redis
   return o.reports(kind, o.notify);
@@ -140,6 +143,8 @@ async function installSchedules(o: WorkerOptions): Promise<void> {
   for (const id of RETIRED_SCHEDULERS) await q.removeJobScheduler(id);
   // The day rollup at 00:40 Beijing: yesterday's last responses (≤ 30 min) are in by then.
   if (o.rollup) await q.upsertJobScheduler('assessment-rollup', { pattern: '40 0 * * *', tz: 'Asia/Shanghai' }, { name: 'assessment-rollup', data: {} });
+  // Photo files a killed process left without their case (a crash between the write and the commit): hourly.
+  if (o.photoOrphans) await q.upsertJobScheduler('photo-orphans', { pattern: '17 * * * *', tz: 'Asia/Shanghai' }, { name: 'photo-orphans', data: {} });
   if (!o.reports) return;
   const s = o.notify.policy.assessment.schedules;
   for (const kind of REPORT_KINDS) await q.upsertJobScheduler(`report-${kind}`, { pattern: s[kind], tz: 'Asia/Shanghai' }, { name: 'report', data: { kind } });

@@ -1,7 +1,7 @@
 // Where processed photos live. Only the re-encoded variants are ever written: never an original.
 // Layout: <root>/ab/cd/<uuid>.jpg and <root>/ab/cd/<uuid>.thumb.webp (ab, cd = first hex pairs).
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../domain/errors.js';
 import type { ProcessedPhoto } from './photo-processor.js';
@@ -12,6 +12,8 @@ export interface PhotoStore {
   put(id: string, photo: ProcessedPhoto): Promise<void>;
   read(id: string, variant: PhotoVariant): Promise<{ body: Buffer; contentType: string } | null>;
   remove(id: string): Promise<void>;
+  /** Ids of the photos with a file last written before `before`, folder by folder; and stale temp files removed. */
+  storedBefore(before: Date): AsyncIterable<string>;
 }
 
 /** Canonical lowercase uuid: the only shape an id may take, so it can never name another path. */
@@ -76,7 +78,35 @@ export function diskPhotoStore(rootDir: string): PhotoStore {
       const all = [...FILES.full, ...FILES.thumb];
       await Promise.all(all.map((file) => unlinkIfExists(path.join(dirOf(id), id + file.suffix))));
     },
+
+    async *storedBefore(before) {
+      for (const a of await hexDirs(root)) {
+        for (const b of await hexDirs(path.join(root, a))) {
+          const dir = path.join(root, a, b);
+          const ids = new Set<string>();
+          for (const name of await readdir(dir).catch(() => [] as string[])) {
+            const file = path.join(dir, name);
+            const at = await stat(file).then((s) => s.mtimeMs, () => null);
+            if (at === null || at >= before.getTime()) continue;
+            // A temp file left by a process killed between write and rename (writeFlushed): never a photo.
+            if (TEMP_FILE.test(name)) await unlinkIfExists(file);
+            else if (PHOTO_FILE.test(name)) ids.add(name.slice(0, 36));
+          }
+          yield* ids;
+        }
+      }
+    },
   };
+}
+
+/** A photo's own files (<uuid>.jpg, <uuid>.thumb.webp, <uuid>.thumb.jpg) and writeFlushed's temp files. */
+const PHOTO_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(?:jpg|thumb\.webp|thumb\.jpg)$/;
+const TEMP_FILE = /^\.[0-9a-f-]{36}\.(?:jpg|thumb\.webp|thumb\.jpg)\.[0-9a-f]{12}\.tmp$/;
+
+/** The two-hex-digit fan-out folders below `dir` (none when it does not exist yet). */
+async function hexDirs(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && /^[0-9a-f]{2}$/.test(e.name)).map((e) => e.name).sort();
 }
 
 function checkId(id: string): void {
