@@ -3,7 +3,7 @@ import type { AppDeps } from '../../composition.js';
 import { listAccountability, recordAccountability } from '../../usecases/supervision/accountability.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { accountabilityBody, accountabilityQuery } from '../schemas/supervision.js';
 import { parse } from '../validate.js';
 
@@ -24,7 +24,7 @@ export function accountabilityRoutes(router: Router, api: ApiRegistry, deps: App
   api.add({
     method: 'get', path: '/api/v1/accountability', tag: 'supervision', auth: true, query: accountabilityQuery,
     summary: '问责 records of a unit (default: the caller\'s own) and the units under it, newest first, within the caller\'s subtree',
-    responses: { 200: '{items: AccountabilityDto[], total, page, pageSize}', 400: 'bad query', 401: 'not logged in', 403: 'unit outside the caller\'s subtree', 422: 'unknown unit' },
+    responses: { 200: { description: '{items: AccountabilityDto[], total, page, pageSize}', schema: js.page(js.dto('AccountabilityDto')) }, 400: 'bad query', 401: 'not logged in', 403: 'unit outside the caller\'s subtree', 422: 'unknown unit' },
   });
   router.get('/api/v1/accountability', auth, async (ctx) => {
     const q = parse(accountabilityQuery, ctx.query);

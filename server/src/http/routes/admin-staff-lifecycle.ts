@@ -6,7 +6,7 @@ import { deactivateStaff } from '../../usecases/admin/deactivate.js';
 import { resendInvitation } from '../../usecases/admin/invitations.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { deactivateStaffBody } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 
@@ -17,7 +17,7 @@ export function adminStaffLifecycleRoutes(router: Router, api: ApiRegistry, deps
   api.add({
     method: 'post', path: '/api/v1/admin/staff/:id/invite', tag: 'admin', auth: true,
     summary: 'Re-send the activation SMS: the old code is revoked, a new 6-digit code (valid 7 days, single use) is sent',
-    responses: { 200: '{expiresAt, expiresAtText, smsSent}', 401: 'not logged in', 403: 'not an admin over this person', 404: 'no such staff member', 409: 'already active or deactivated, or no mobile' },
+    responses: { 200: { description: '{expiresAt, expiresAtText, smsSent}', schema: js.obj({ expiresAt: js.str, expiresAtText: js.str, smsSent: js.bool }) }, 400: 'bad id', 401: 'not logged in', 403: 'not an admin over this person', 404: 'no such staff member', 409: 'already active or deactivated, or no mobile' },
   });
   router.post('/api/v1/admin/staff/:id/invite', requireUser(deps), async (ctx) => {
     const id = parse(staffId, ctx.params.id);
@@ -28,7 +28,7 @@ export function adminStaffLifecycleRoutes(router: Router, api: ApiRegistry, deps
   api.add({
     method: 'post', path: '/api/v1/admin/staff/:id/deactivate', tag: 'admin', auth: true, body: deactivateStaffBody,
     summary: "Deactivate a staff member: their tokens answer 401 at once; a grid left without an active inspector hands its open cases to the community",
-    responses: { 200: '{userId, deactivatedAt, handedOver, keptByGrid}', 400: 'bad body', 401: 'not logged in', 403: 'not an admin over this person, or oneself', 404: 'no such staff member' },
+    responses: { 200: { description: '{userId, deactivatedAt, handedOver, keptByGrid}', schema: js.obj({ userId: js.str, deactivatedAt: js.str, handedOver: js.int, keptByGrid: js.int }) }, 400: 'bad body', 401: 'not logged in', 403: 'not an admin over this person, or oneself', 404: 'no such staff member' },
   });
   router.post('/api/v1/admin/staff/:id/deactivate', requireUser(deps), jsonBody, async (ctx) => {
     const id = parse(staffId, ctx.params.id);

@@ -8,7 +8,7 @@ import { importStaff } from '../../usecases/admin/staff-import.js';
 import { exportStaff, listStaff, staffTemplate } from '../../usecases/admin/staff-list.js';
 import { STAFF_IMPORT_LIMITS } from '../../usecases/admin/spreadsheets.js';
 import { currentUser, requireUser } from '../auth.js';
-import type { ApiRegistry } from '../openapi.js';
+import { MEDIA, type ApiRegistry } from '../openapi.js';
 import { staffExportQuery, staffImportQuery, staffListQuery } from '../schemas/admin.js';
 import { parse } from '../validate.js';
 import { z } from 'zod';
@@ -72,7 +72,7 @@ export function adminStaffRoutes(router: Router, api: ApiRegistry, deps: AppDeps
   api.add({
     method: 'get', path: '/api/v1/admin/staff/template.xlsx', tag: 'admin', auth: true,
     summary: 'The roster import template: the header row (each column explained in a note) and an instructions sheet with an example row',
-    responses: { 200: 'XLSX', 401: 'not logged in', 403: 'not an admin' },
+    responses: { 200: { description: 'XLSX', media: MEDIA.xlsx }, 401: 'not logged in', 403: 'not an admin' },
   });
   router.get('/api/v1/admin/staff/template.xlsx', auth, adminOnly, async (ctx) => {
     sendXlsx(ctx, await staffTemplate(deps), 'staff-template.xlsx', '人员导入模板.xlsx');
@@ -92,7 +92,7 @@ export function adminStaffRoutes(router: Router, api: ApiRegistry, deps: AppDeps
   api.add({
     method: 'get', path: '/api/v1/admin/staff/export.xlsx', tag: 'admin', auth: true, query: staffExportQuery,
     summary: 'The same staff list as XLSX, with full mobiles (admins only); cells that would start a formula are prefixed with \'',
-    responses: { 200: 'XLSX', 400: 'bad query', 401: 'not logged in', 403: 'not an admin', 413: 'too many rows: narrow by unit', 422: 'unknown unit' },
+    responses: { 200: { description: 'XLSX', media: MEDIA.xlsx }, 400: 'bad query', 401: 'not logged in', 403: 'not an admin', 413: 'too many rows: narrow by unit', 422: 'unknown unit' },
   });
   router.get('/api/v1/admin/staff/export.xlsx', auth, async (ctx) => {
     const q = parse(staffExportQuery, ctx.query);

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../composition.js';
 import { resendReport } from '../../usecases/assessment/reports.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { reportKindParams, reportSendBody } from '../schemas/assessment-reports.js';
 import { parse } from '../validate.js';
 
@@ -14,7 +14,7 @@ export function assessmentReportRoutes(router: Router, api: ApiRegistry, deps: A
     method: 'post', path: '/api/v1/assessment/reports/:kind/send', tag: 'assessment', auth: true, body: reportSendBody,
     summary: 'Re-send a report (kind: daily 日报告, weekly 周巡查, monthly 月评比, quarterly 季奖励, yearly 年排名) for the period `at` to the city and district groups: text, chart image and XLSX. Posts again on purpose (a new key each time); never publishes. City platform or city admin only',
     responses: {
-      202: '{kind, at, label, groups}', 400: 'unknown kind or bad body', 401: 'not logged in', 403: 'not city platform staff or a city admin',
+      202: { description: '{kind, at, label, groups}', schema: js.obj({ kind: js.str, at: js.str, label: js.str, groups: js.arr(js.str) }) }, 400: 'unknown kind or bad body', 401: 'not logged in', 403: 'not city platform staff or a city admin',
       409: 'notifications are off in this deployment', 422: '`at` does not fit the report\'s period, or the period has not started',
     },
   });

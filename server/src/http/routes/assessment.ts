@@ -5,7 +5,7 @@ import type { AppDeps } from '../../composition.js';
 import { publicRankings, publishAsked, readScorecard, scorecardWorkbook } from '../../usecases/assessment/scorecards.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, MEDIA, type ApiRegistry } from '../openapi.js';
 import { publicationBody, publicRankingsQuery, scorecardQuery, scorecardXlsxQuery } from '../schemas/assessment.js';
 import { parse } from '../validate.js';
 
@@ -41,7 +41,7 @@ export function assessmentRoutes(router: Router, api: ApiRegistry, deps: AppDeps
   api.add({
     method: 'get', path: '/api/v1/assessment/scorecards.xlsx', tag: 'assessment', auth: true, query: scorecardXlsxQuery,
     summary: 'The same scorecards as XLSX: `level` may be a comma list, one sheet per level, plus a sheet with the formula version, weights and tie rule',
-    responses: { 200: 'XLSX', ...SCORECARD_ERRORS },
+    responses: { 200: { description: 'XLSX', media: MEDIA.xlsx }, ...SCORECARD_ERRORS },
   });
   router.get('/api/v1/assessment/scorecards.xlsx', auth, async (ctx) => {
     const q = parse(scorecardXlsxQuery, ctx.query);
@@ -56,7 +56,7 @@ export function assessmentRoutes(router: Router, api: ApiRegistry, deps: AppDeps
     method: 'post', path: '/api/v1/assessment/publications', tag: 'assessment', auth: true, body: publicationBody,
     summary: 'Publish (公布) a period that is over: every level for the whole city, frozen as the next version; a second publication is a correction and needs a reason. City platform or city admin only',
     responses: {
-      201: '{version}', 400: 'bad body', 401: 'not logged in', 403: 'not city platform staff or a city admin',
+      201: { description: '{version}', schema: js.obj({ version: js.int }) }, 400: 'bad body', 401: 'not logged in', 403: 'not city platform staff or a city admin',
       409: 'the period is not over yet', 422: '`at` does not fit the period, the period has not started, or a correction without a reason',
     },
   });

@@ -6,7 +6,7 @@ import { loginWithWeChat, logout } from '../../usecases/login.js';
 import type { CurrentUser } from '../../usecases/deps.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { loginThrottle, newIdentityCap } from '../rate-limit.js';
 import { loginBody } from '../schemas/queries.js';
 import { parse } from '../validate.js';
@@ -24,7 +24,7 @@ export function authRoutes(router: Router, api: ApiRegistry, deps: AppDeps, thro
     method: 'post', path: '/api/v1/auth/wechat', tag: 'auth', auth: false, body: loginBody,
     summary: 'Log in with a wx.login code (code2Session; in the sandbox "sandbox:<openid>"). Staff activate with `inviteCode` (the SMS code) or `phoneCode` (getPhoneNumber; sandbox "sandbox-phone:<mobile>"), which binds this WeChat identity',
     responses: {
-      200: '{token, user}', 400: 'bad body', 401: 'invalid or used code, wrong or expired activation code, deactivated account', 403: 'WeChat blocked this user (40226)',
+      200: { description: 'LoginResponse {token, user}', dto: 'LoginResponse' }, 400: 'bad body', 401: 'invalid or used code, wrong or expired activation code, deactivated account', 403: 'WeChat blocked this user (40226)',
       404: 'no unbound staff record has this mobile', 409: 'staff record already bound, or this WeChat identity is already a resident or another staff member', 429: '5 wrong activation codes: this WeChat identity is locked; too many refused codes from this address or with this code (Retry-After); sandbox: too many new identities from this address', 503: 'WeChat unavailable',
     },
   });
@@ -43,7 +43,7 @@ export function authRoutes(router: Router, api: ApiRegistry, deps: AppDeps, thro
     await logout(deps, currentUser(ctx));
     ctx.status = 204;
   });
-  api.add({ method: 'get', path: '/api/v1/me', summary: 'The current user', tag: 'auth', auth: true, responses: { 200: 'user', 401: 'not logged in' } });
+  api.add({ method: 'get', path: '/api/v1/me', summary: 'The current user', tag: 'auth', auth: true, responses: { 200: { description: '{user: UserDto}', schema: js.obj({ user: js.dto('UserDto') }) }, 401: 'not logged in' } });
   router.get('/api/v1/me', requireUser(deps), async (ctx) => {
     ctx.body = { user: await presentUser(currentUser(ctx), deps.clock.now(), deps.duty) };
   });

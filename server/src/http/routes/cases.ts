@@ -10,7 +10,7 @@ import { getCase, listCases, listTasks, queueCounts } from '../../usecases/read-
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { presentCase, presentCaseSummary, type PresentCtx } from '../presenters/case-presenter.js';
 import { ACTION_BODIES, handleFields } from '../schemas/actions.js';
 import { caseListQuery, uuidParam } from '../schemas/queries.js';
@@ -34,7 +34,7 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
   const auth = requireUser(deps);
   const pctx = (): PresentCtx => ({ deps, signer: deps.signer, now: deps.clock.now() });
 
-  api.add({ method: 'get', path: '/api/v1/cases', summary: 'Cases in the caller\'s scope, newest first or by SLA colour (sort=sla), with filters (state, category, grid, source, colour, from/to Beijing dates) and pages', tag: 'cases', auth: true, query: caseListQuery, responses: { 200: '{items,total,page,pageSize}', 400: 'bad filter', 401: 'not logged in' } });
+  api.add({ method: 'get', path: '/api/v1/cases', summary: 'Cases in the caller\'s scope, newest first or by SLA colour (sort=sla), with filters (state, category, grid, source, colour, from/to Beijing dates) and pages', tag: 'cases', auth: true, query: caseListQuery, responses: { 200: { description: '{items: CaseDto[], total, page, pageSize}', schema: js.page(js.dto('CaseDto')) }, 400: 'bad filter', 401: 'not logged in' } });
   router.get('/api/v1/cases', auth, async (ctx) => {
     const f = parse(caseListQuery, ctx.query);
     const { rows, total } = await listCases(deps, currentUser(ctx), f);
@@ -67,14 +67,14 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
     ctx.body = { results } satisfies BatchActionResponse;
   });
 
-  api.add({ method: 'get', path: '/api/v1/tasks', summary: 'The caller\'s inbox: what they must act on, by deadline', tag: 'cases', auth: true, responses: { 200: '{items}', 401: 'not logged in' } });
+  api.add({ method: 'get', path: '/api/v1/tasks', summary: 'The caller\'s inbox: what they must act on, by deadline', tag: 'cases', auth: true, responses: { 200: { description: '{items: CaseDto[]}', schema: js.obj({ items: js.arr(js.dto('CaseDto')) }) }, 401: 'not logged in' } });
   router.get('/api/v1/tasks', auth, async (ctx) => {
     const { rows } = await listTasks(deps, currentUser(ctx));
     const p = pctx();
     ctx.body = { items: rows.map((r) => presentCaseSummary(r, p)) };
   });
 
-  api.add({ method: 'get', path: '/api/v1/cases/:id', summary: 'One case with events, photos, deadline and the caller\'s allowedActions', tag: 'cases', auth: true, responses: { 200: '{case}', 400: 'bad id', 401: 'not logged in', 404: 'no such case in your scope' } });
+  api.add({ method: 'get', path: '/api/v1/cases/:id', summary: 'One case with events, photos, deadline and the caller\'s allowedActions', tag: 'cases', auth: true, responses: { 200: { description: '{case: CaseDto}', schema: js.obj({ case: js.dto('CaseDto') }) }, 400: 'bad id', 401: 'not logged in', 404: 'no such case in your scope' } });
   router.get('/api/v1/cases/:id', auth, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);
     ctx.body = { case: presentCase(await getCase(deps, currentUser(ctx), id), pctx()) };
@@ -87,7 +87,7 @@ export function caseRoutes(router: Router, api: ApiRegistry, deps: AppDeps): voi
       ...(PHOTO_ACTIONS.has(action)
         ? { multipart: { fields: handleFields, files: { name: 'photos', min: 1, max: PHOTO_LIMITS.maxPerAction } } }
         : { body: ACTION_BODIES[action] }),
-      responses: { 200: '{case}', 400: 'invalid body', 401: 'not logged in', 403: 'role may not do this here', 404: 'no such case in your scope', 409: 'not allowed in the current state; squad.not_arrived: a quick squad signs on site, with a location within the check-in radius', 422: 'invalid target or photo' },
+      responses: { 200: { description: '{case: CaseDto}', schema: js.obj({ case: js.dto('CaseDto') }) }, 400: 'invalid body', 401: 'not logged in', 403: 'role may not do this here', 404: 'no such case in your scope', 409: 'not allowed in the current state; squad.not_arrived: a quick squad signs on site, with a location within the check-in radius', 422: 'invalid target or photo' },
     });
   }
   router.post('/api/v1/cases/:id/actions/:action', auth, actionBody, async (ctx) => {

@@ -1,6 +1,15 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../../composition.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
+
+/** GET /api/v1/categories: the enabled matters with their hints. */
+const CATEGORY_LIST = js.obj({
+  standardRef: js.str,
+  version: js.int,
+  categories: js.arr(js.obj({
+    code: js.str, name: js.str, bigClassCode: js.str, bigClassName: js.str, keywords: js.arr(js.str), common: js.bool, urgent: js.bool, hint: js.nullable(js.str), confusableWith: js.arr(js.str),
+  })),
+});
 
 /**
  * The category picker's data: GB/T 47678.5 matters, common ones flagged, confusable-pair hints. Live
@@ -8,7 +17,7 @@ import type { ApiRegistry } from '../openapi.js';
  * policy version; the ETag is the version, so a client's copy is revalidated cheaply.
  */
 export function categoryRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
-  api.add({ method: 'get', path: '/api/v1/categories', summary: 'Report categories (GB/T 47678.5 matters) with hints; disabled ones left out', tag: 'reference', auth: false, responses: { 200: '{standardRef, version, categories}', 304: 'not modified (If-None-Match)' } });
+  api.add({ method: 'get', path: '/api/v1/categories', summary: 'Report categories (GB/T 47678.5 matters) with hints; disabled ones left out', tag: 'reference', auth: false, responses: { 200: { description: '{standardRef, version, categories}', schema: CATEGORY_LIST }, 304: 'not modified (If-None-Match)' } });
   let built: { version: number; body: unknown } | null = null;
   router.get('/api/v1/categories', (ctx) => {
     const version = deps.categories.current().version;

@@ -7,10 +7,12 @@ import { authenticatePartner, partnerChannel, takeTicket } from '../../usecases/
 import { listUnlocated, pinCase } from '../../usecases/channels/locate-case.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { channelIdParam, channelTicketBody, locateBody, unlocatedQuery } from '../schemas/channels.js';
 import { uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
+
+const TICKET_CASE = js.obj({ caseId: js.str, caseNo: js.str });
 
 /** The largest ticket body: a few base64 photos; partners send bigger ones as URLs. */
 const MAX_TICKET_BYTES = 32 * 1024 * 1024;
@@ -39,7 +41,7 @@ export function channelRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
     headers: { 'X-Timestamp': 'unix seconds, within ±300 s of the server', 'X-Nonce': '8–64 printable characters, not reused within 10 minutes', 'X-Signature': 'lower-case hex HMAC-SHA256' },
     body: channelTicketBody,
     responses: {
-      201: '{caseId, caseNo}: a new case', 200: '{caseId, caseNo}: the same ticket again (replay)', 400: 'request.malformed_json',
+      201: { description: '{caseId, caseNo}: a new case', schema: TICKET_CASE }, 200: { description: '{caseId, caseNo}: the same ticket again (replay)', schema: TICKET_CASE }, 400: 'request.malformed_json',
       401: 'channel.signature_missing | channel.signature_invalid | channel.timestamp_stale | channel.nonce_reused', 404: 'channel.unknown | channel.not_configured',
       409: 'channel.ticket_conflict: the ticket number was used with another body', 413: 'request.too_large', 415: 'not application/json',
       422: 'channel.ticket_invalid (details: field list) | channel.attachment_invalid (details: attachment index, reason)',
@@ -72,7 +74,10 @@ export function channelRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
   api.add({
     method: 'get', path: '/api/v1/cases/unlocated', tag: 'channels', auth: true, query: unlocatedQuery,
     summary: '待定位 queue: channel tickets no place was found for, oldest first (city and district dispatchers)',
-    responses: { 200: '{items:[{caseId,caseNo,content,address,channel,channelName,ticketNo,receivedAt,createdAt}],total,page,pageSize}', 400: 'bad page', 401: 'not logged in', 403: 'not a city or district dispatcher' },
+    responses: { 200: {
+      description: '{items:[{caseId,caseNo,content,address,channel,channelName,ticketNo,receivedAt,createdAt}],total,page,pageSize}',
+      schema: js.page(js.obj({ caseId: js.str, caseNo: js.str, content: js.str, address: js.nullable(js.str), channel: js.str, channelName: js.str, ticketNo: js.str, receivedAt: js.nullable(js.str), createdAt: js.str })),
+    }, 400: 'bad page', 401: 'not logged in', 403: 'not a city or district dispatcher' },
   });
   router.get('/api/v1/cases/unlocated', auth, async (ctx) => {
     const q = parse(unlocatedQuery, ctx.query);
@@ -89,7 +94,7 @@ export function channelRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
   api.add({
     method: 'post', path: '/api/v1/cases/:id/locate', tag: 'channels', auth: true, body: locateBody,
     summary: 'Pin a 待定位 case on the map: {lat, lng, coordSystem?: wgs84|gcj02|bd09, note?}; the case takes the grid there and leaves the queue (event "locate")',
-    responses: { 200: '{caseId, locationPending:false}', 400: 'bad body', 401: 'not logged in', 403: 'not a dispatcher, or a district pinning outside its district', 404: 'no such case', 409: 'case.location_not_pending | case.version_conflict', 422: 'location.outside_service_area' },
+    responses: { 200: { description: '{caseId, locationPending:false}', schema: js.obj({ caseId: js.str, locationPending: { const: false } }) }, 400: 'bad body', 401: 'not logged in', 403: 'not a dispatcher, or a district pinning outside its district', 404: 'no such case', 409: 'case.location_not_pending | case.version_conflict', 422: 'location.outside_service_area' },
   });
   router.post('/api/v1/cases/:id/locate', auth, jsonBody, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);

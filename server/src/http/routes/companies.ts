@@ -6,9 +6,11 @@ import { checkIn, coverage } from '../../usecases/companies/patrol.js';
 import { resendCompanyWeekly } from '../../usecases/companies/weekly.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { checkinBody, companyBody, companyParams, companyStaffBody, coverageQuery, monthQuery, weekSendBody } from '../schemas/companies.js';
 import { parse } from '../validate.js';
+
+const ONE_COMPANY = js.obj({ company: js.dto('CompanyDto') });
 
 /** Third-party inspection companies (issue 11, item 4): contracts, 日巡查, coverage, 周反馈, 月评估 and 漏查. */
 export function companyRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
@@ -22,7 +24,7 @@ function adminRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({
     method: 'post', path: '/api/v1/admin/companies', tag: 'companies', auth: true, body: companyBody,
     summary: 'City admin: create or update a third-party inspection company (id, name, contract period, mayVerify 第三方核查, patrol hours, contracted grids); audited',
-    responses: { 200: '{company} updated', 201: '{company} created', 400: 'bad body', 401: 'not logged in', 403: 'not a city admin', 422: 'company.invalid with details.fields' },
+    responses: { 200: { description: '{company} updated', schema: ONE_COMPANY }, 201: { description: '{company} created', schema: ONE_COMPANY }, 400: 'bad body', 401: 'not logged in', 403: 'not a city admin', 422: 'company.invalid with details.fields' },
   });
   router.post('/api/v1/admin/companies', auth, jsonBody, async (ctx) => {
     const input = parse(companyBody, ctx.request.body);
@@ -43,7 +45,7 @@ function adminRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
 
   api.add({
     method: 'get', path: '/api/v1/admin/companies/:id', tag: 'companies', auth: true,
-    summary: 'One company', responses: { 200: '{company}', 400: 'bad id', 401: 'not logged in', 403: 'role may not read companies', 404: 'company.not_found' },
+    summary: 'One company', responses: { 200: { description: '{company}', schema: ONE_COMPANY }, 400: 'bad id', 401: 'not logged in', 403: 'role may not read companies', 404: 'company.not_found' },
   });
   router.get('/api/v1/admin/companies/:id', auth, async (ctx) => {
     const { id } = parse(companyParams, ctx.params);
@@ -80,7 +82,7 @@ function patrolRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({
     method: 'get', path: '/api/v1/patrol/company', tag: 'companies', auth: true,
     summary: 'The caller\'s own company (a third-party inspector), with its contract and grids',
-    responses: { 200: '{company}', 401: 'not logged in', 404: 'the caller belongs to no company' },
+    responses: { 200: { description: '{company}', schema: ONE_COMPANY }, 401: 'not logged in', 404: 'the caller belongs to no company' },
   });
   router.get('/api/v1/patrol/company', auth, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
@@ -128,7 +130,7 @@ function assessmentRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
   api.add({
     method: 'post', path: '/api/v1/companies/weekly/send', tag: 'companies', auth: true, body: weekSendBody,
     summary: 'Re-send the companies\' 周反馈 for week `at` (2026-W48) to the district groups; posts again on purpose. City platform or city admin',
-    responses: { 202: '{at, label, messages:[{companyId, group}]}', 400: 'bad body', 401: 'not logged in', 403: 'not city platform staff or a city admin', 409: 'notifications are off', 422: 'a week that has not started' },
+    responses: { 202: { description: '{at, label, messages:[{companyId, group}]}', schema: js.obj({ at: js.str, label: js.str, messages: js.arr(js.obj({ companyId: js.str, group: js.str })) }) }, 400: 'bad body', 401: 'not logged in', 403: 'not city platform staff or a city admin', 409: 'notifications are off', 422: 'a week that has not started' },
   });
   router.post('/api/v1/companies/weekly/send', auth, jsonBody, async (ctx) => {
     const { at } = parse(weekSendBody, ctx.request.body ?? {});

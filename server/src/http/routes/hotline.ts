@@ -8,7 +8,7 @@ import { placesBelow } from '../../usecases/channels/places.js';
 import { placeOf } from '../../usecases/channels/tracking.js';
 import { currentUser, requireUser } from '../auth.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { hotlineFields, hotlineListQuery, placesQuery } from '../schemas/hotline.js';
 import { idempotencyKey } from '../schemas/reports.js';
 import { parse } from '../validate.js';
@@ -40,7 +40,7 @@ export function hotlineRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
     multipart: { fields: hotlineFields, files: { name: 'photos', min: 0, max: PHOTO_LIMITS.maxPerReport } },
     headers: { 'Idempotency-Key': 'Same key and body → the same case (no second SMS); same key, other body → 409' },
     responses: {
-      201: 'HotlineFiledDto', 400: 'invalid fields', 401: 'not logged in', 403: 'not a 12319 operator', 409: 'key reused with another body', 413: 'too many or too large photos',
+      201: 'HotlineFiledDto', 200: 'HotlineFiledDto (the same Idempotency-Key and body again: a replay)', 400: 'invalid fields', 401: 'not logged in', 403: 'not a 12319 operator', 409: 'key reused with another body', 413: 'too many or too large photos',
       415: 'not multipart, or not an image', 422: 'unknown category, outside Dalian, bad photo', 429: 'too many cases',
     },
   });
@@ -61,7 +61,7 @@ export function hotlineRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
   api.add({
     method: 'get', path: '/api/v1/hotline/cases', tag: 'channels', auth: true, query: hotlineListQuery,
     summary: 'Cases this operator filed at the 12319 console, newest first; callers\' names and phones masked',
-    responses: { 200: 'Page<HotlineCaseDto>', 400: 'bad query', 401: 'not logged in', 403: 'not a 12319 operator' },
+    responses: { 200: { description: 'Page<HotlineCaseDto>', schema: js.page(js.dto('HotlineCaseDto')) }, 400: 'bad query', 401: 'not logged in', 403: 'not a 12319 operator' },
   });
   router.get('/api/v1/hotline/cases', auth, async (ctx) => {
     const q = parse(hotlineListQuery, ctx.query);

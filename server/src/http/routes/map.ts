@@ -7,7 +7,7 @@ import { mapArea, mapConfig, pinPlace, tileOutlines } from '../../usecases/map.j
 import { latField, lngField } from '../schemas/coords.js';
 import { parse } from '../validate.js';
 import { currentUser, requireUser } from '../auth.js';
-import type { ApiRegistry } from '../openapi.js';
+import { MEDIA, type ApiRegistry } from '../openapi.js';
 
 /**
  * The H5 map's configuration and, while no MAP_TILE_URL is set or the sandbox is on, the sandbox's offline
@@ -40,7 +40,7 @@ export function mapRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
 
   if (deps.config.map.tileUrl && !deps.config.sandbox.enabled) return;
   const renderer = createTileRenderer(() => tileOutlines(deps.orgGeo));
-  api.add({ method: 'get', path: '/sandbox/tiles/:z/:x/:y.png', summary: `The sandbox's offline base map: ${TILE_SIZE}-px XYZ tiles (Web Mercator) of FineCity's own outlines; blank outside them`, tag: 'map', auth: false, responses: { 200: 'image/png', 400: 'z/x/y not a tile' } });
+  api.add({ method: 'get', path: '/sandbox/tiles/:z/:x/:y.png', summary: `The sandbox's offline base map: ${TILE_SIZE}-px XYZ tiles (Web Mercator) of FineCity's own outlines; blank outside them`, tag: 'map', auth: false, responses: { 200: { description: 'image/png', media: MEDIA.png }, 400: 'z/x/y not a tile' } });
   router.get('/sandbox/tiles/:z/:x/:y.png', async (ctx) => {
     const key = parseTileKey(ctx.params.z ?? '', ctx.params.x ?? '', ctx.params.y ?? '');
     if (!key) throw new AppError('request.invalid', '瓦片坐标不正确：z 为 0–22 的整数，x、y 为 0 到 2^z−1 的整数');

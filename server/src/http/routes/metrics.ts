@@ -3,7 +3,10 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, MEDIA, type ApiRegistry } from '../openapi.js';
+
+/** GET /readyz: each dependency's check, ok or what failed. */
+const READINESS = js.obj({ status: { enum: ['ready', 'not_ready'] }, checks: js.map(js.str) });
 
 /**
  * The route label of a request: the router's path template (`/api/v1/cases/:id`), never the raw URL, so the
@@ -37,7 +40,7 @@ function sameToken(given: string, expected: string): boolean {
 export function metricsRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   api.add({
     method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format); `Authorization: Bearer <METRICS_TOKEN>`; 404 when METRICS_TOKEN is unset',
-    tag: 'system', auth: false, responses: { 200: 'Prometheus text exposition format 0.0.4', 401: 'no or wrong token', 404: 'METRICS_TOKEN is not set' },
+    tag: 'system', auth: false, responses: { 200: { description: 'Prometheus text exposition format 0.0.4', media: MEDIA.text }, 401: 'no or wrong token', 404: 'METRICS_TOKEN is not set' },
   });
   router.get('/metrics', async (ctx) => {
     const expected = deps.config.metricsToken;
@@ -52,7 +55,7 @@ export function metricsRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
   });
   api.add({
     method: 'get', path: '/readyz', summary: 'Readiness: the database answers select 1 and Redis answers PING (load balancers route on this)',
-    tag: 'system', auth: false, responses: { 200: '{"status":"ready","checks":{"database":"ok","redis":"ok"}}', 503: '{"status":"not_ready","checks":{…}} naming what failed' },
+    tag: 'system', auth: false, responses: { 200: { description: '{"status":"ready","checks":{"database":"ok","redis":"ok"}}', schema: READINESS }, 503: { description: '{"status":"not_ready","checks":{…}} naming what failed', schema: READINESS } },
   });
   router.get('/readyz', async (ctx) => {
     const checks = await deps.readiness.check();

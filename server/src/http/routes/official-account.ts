@@ -6,7 +6,7 @@ import { issueBindCode } from '../../usecases/official-account-bind.js';
 import { nonceSeen, officialAccountPush, recordNonce, type OfficialAccountSettings } from '../../usecases/official-account-push.js';
 import type { OaMediaSource, OpenedPush, PushCodec } from '../../usecases/service-ports.js';
 import { currentUser, requireUser } from '../auth.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, MEDIA, type ApiRegistry } from '../openapi.js';
 import { pushQuery, toOaMessage } from '../schemas/official-account.js';
 
 export const OA_PUSH_PATH = '/wechat/official-account';
@@ -44,7 +44,7 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
   api.add({
     method: 'get', path: OA_PUSH_PATH, tag: 'wechat', auth: false, query: pushQuery,
     summary: 'WeChat official-account URL check: signature over Token, timestamp, nonce; answers echostr (decrypted when msg_signature is given)',
-    responses: { 200: 'echostr, text/plain', 403: 'signature, msg_signature or AppID wrong' },
+    responses: { 200: { description: 'echostr, text/plain', media: MEDIA.text }, 403: 'signature, msg_signature or AppID wrong' },
   });
   router.get(OA_PUSH_PATH, (ctx) => {
     try {
@@ -56,9 +56,9 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
   });
 
   api.add({
-    method: 'post', path: OA_PUSH_PATH, tag: 'wechat', auth: false, query: pushQuery,
+    method: 'post', path: OA_PUSH_PATH, tag: 'wechat', auth: false, query: pushQuery, rawBody: MEDIA.xml,
     summary: 'WeChat official-account message push (XML, plaintext or safe mode): photo + location → report, bind codes, follow events',
-    responses: { 200: 'passive reply XML (encrypted in safe mode) or "success"', 400: 'DTD or malformed XML', 403: 'signature, timestamp, replayed nonce or AppID', 413: 'body over 64 KB' },
+    responses: { 200: { description: 'passive reply XML (encrypted in safe mode) or "success"', media: [MEDIA.xml, MEDIA.text] }, 400: 'DTD or malformed XML', 403: 'signature, timestamp, replayed nonce or AppID', 413: 'body over 64 KB' },
   });
   router.post(OA_PUSH_PATH, async (ctx) => {
     const body = await readRawBody(ctx, deps);
@@ -85,7 +85,7 @@ export function officialAccountRoutes(router: Router, api: ApiRegistry, deps: Ap
   api.add({
     method: 'post', path: '/api/v1/me/official-account/bind-code', tag: 'auth', auth: true,
     summary: 'Staff: a one-time 6-digit code (10 min) to send to the official account as "绑定 123456", binding that WeChat to this account',
-    responses: { 201: '{code, expiresAt, sendText}', 401: 'not logged in', 403: 'residents have nothing to bind' },
+    responses: { 201: { description: '{code, expiresAt, sendText}', schema: js.obj({ code: js.str, expiresAt: js.str, sendText: js.str }) }, 401: 'not logged in', 403: 'residents have nothing to bind' },
   });
   router.post('/api/v1/me/official-account/bind-code', requireUser(deps), async (ctx) => {
     const { code, expiresAt } = await issueBindCode(deps, currentUser(ctx));

@@ -13,7 +13,7 @@ import {
 } from '../../usecases/open311/requests.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry, type ResponseSpec } from '../openapi.js';
 import {
   createdDoc, definitionDoc, discoveryDoc, errorsDoc, requestsDoc, sendOpen311, servicesDoc, tokenDoc, type Open311Format,
 } from '../presenters/open311-presenter.js';
@@ -47,7 +47,7 @@ export function open311Routes(router: Router, api: ApiRegistry, deps: AppDeps): 
 
   for (const format of FORMATS) {
     const get = (path: string, summary: string, query: z.ZodType | undefined, handle: (ctx: Context) => Promise<void> | void) => {
-      api.add({ method: 'get', path: `${BASE}/${path}`, tag: 'open311', auth: false, summary: `${summary} (${format})`, query, responses: { 200: `GeoReport v2 ${format}`, 400: 'bad arguments', 403: 'bad or revoked api_key', 404: 'not found', 429: 'too many requests' } });
+      api.add({ method: 'get', path: `${BASE}/${path}`, tag: 'open311', auth: false, summary: `${summary} (${format})`, query, responses: open311Responses(format, { 200: `GeoReport v2 ${format}`, 400: 'bad arguments', 403: 'bad or revoked api_key', 404: 'not found', 429: 'too many requests' }) });
       router.get(`${BASE}/${path}`, spec(format), async (ctx) => {
         await keyed(ctx.query.api_key, false);
         await handle(ctx);
@@ -75,7 +75,7 @@ export function open311Routes(router: Router, api: ApiRegistry, deps: AppDeps): 
     api.add({
       method: 'post', path: `${BASE}/requests.${format}`, tag: 'open311', auth: false,
       summary: `POST Service Request (${format}): application/x-www-form-urlencoded (or JSON) with api_key, service_code, lat & long or address_string, description, media_url, first_name, last_name, phone, email`,
-      responses: { 201: '[{service_request_id, service_notice, account_id}]', 400: 'bad arguments', 403: 'missing, bad or revoked api_key', 404: 'unknown service_code', 429: 'too many requests' },
+      responses: open311Responses(format, { 201: '[{service_request_id, service_notice, account_id}]', 400: 'bad arguments', 403: 'missing, bad or revoked api_key', 404: 'unknown service_code', 429: 'too many requests' }),
     });
     router.post(`${BASE}/requests.${format}`, spec(format), formOrJson, async (ctx) => {
       const body = ctx.request.body as Record<string, unknown>;
@@ -90,6 +90,18 @@ export function open311Routes(router: Router, api: ApiRegistry, deps: AppDeps): 
     throw new AppError('not_found', '接口不存在');
   }));
   open311KeyRoutes(router, api, deps);
+}
+
+/** An API key as the admin console lists it (the key itself only in the answer that issued it). */
+const KEY = js.obj({ id: js.str, name: js.str, keyPrefix: js.str, createdAt: js.str, createdByName: js.nullable(js.str), revokedAt: js.nullable(js.str) });
+
+/** GeoReport v2 answers and errors (`[{code, description}]`, https://wiki.open311.org/GeoReport_v2/#errors) in the path's format. */
+function open311Responses(format: 'json' | 'xml', descriptions: Record<number, string>): Record<number, ResponseSpec> {
+  const error = js.arr(js.obj({ code: js.int, description: js.str }));
+  return Object.fromEntries(Object.entries(descriptions).map(([status, description]) => {
+    if (format === 'xml') return [status, { description, media: 'text/xml' }];
+    return [status, { description, schema: Number(status) >= 400 ? error : { type: ['array', 'object'] } }];
+  }));
 }
 
 /** A path argument that cannot exist (wrong shape) is simply not found. */
@@ -169,7 +181,7 @@ function open311KeyRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
   api.add({
     method: 'post', path: '/api/v1/admin/open311-keys', tag: 'admin', auth: true, body: keyBody,
     summary: 'Issue an Open311 API key to a named client (city admin); the key is in this answer only',
-    responses: { 201: '{id, name, key, keyPrefix, createdAt, createdByName, revokedAt}', 400: 'bad name', 401: 'not logged in', 403: 'not a city admin' },
+    responses: { 201: { description: '{id, name, key, keyPrefix, createdAt, createdByName, revokedAt}', schema: js.obj({ ...KEY.properties, key: js.str }) }, 400: 'bad name', 401: 'not logged in', 403: 'not a city admin' },
   });
   router.post('/api/v1/admin/open311-keys', requireUser(deps), jsonBody, async (ctx) => {
     const { name } = parse(keyBody, ctx.request.body);
@@ -179,14 +191,14 @@ function open311KeyRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void
   });
   api.add({
     method: 'get', path: '/api/v1/admin/open311-keys', tag: 'admin', auth: true, summary: 'Open311 API keys: prefix, name, issued, revoked (city admin)',
-    responses: { 200: '{items:[{id, name, keyPrefix, createdAt, createdByName, revokedAt}]}', 401: 'not logged in', 403: 'not a city admin' },
+    responses: { 200: { description: '{items:[{id, name, keyPrefix, createdAt, createdByName, revokedAt}]}', schema: js.obj({ items: js.arr(KEY) }) }, 401: 'not logged in', 403: 'not a city admin' },
   });
   router.get('/api/v1/admin/open311-keys', requireUser(deps), async (ctx) => {
     ctx.body = { items: (await listOpen311Keys(deps, currentUser(ctx))).map(present) };
   });
   api.add({
     method: 'post', path: '/api/v1/admin/open311-keys/:id/revoke', tag: 'admin', auth: true, summary: 'Revoke an Open311 API key (city admin): it answers 403 from then on',
-    responses: { 200: '{id, name, keyPrefix, createdAt, createdByName, revokedAt}', 400: 'bad id', 401: 'not logged in', 403: 'not a city admin', 404: 'no such key' },
+    responses: { 200: { description: '{id, name, keyPrefix, createdAt, createdByName, revokedAt}', schema: KEY }, 400: 'bad id', 401: 'not logged in', 403: 'not a city admin', 404: 'no such key' },
   });
   router.post('/api/v1/admin/open311-keys/:id/revoke', requireUser(deps), async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);

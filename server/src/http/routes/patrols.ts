@@ -23,7 +23,7 @@ export function inspectorRoutes(router: Router, api: ApiRegistry, deps: AppDeps)
   api.add({
     method: 'get', path: '/api/v1/tasks/history', tag: 'cases', auth: true, query: historyQuery,
     summary: '已办: cases the caller signed, handled, returned or asked an extension for (case event log by actor), latest first; q matches case number, description or address',
-    responses: { 200: '{items (CaseDto + myLastAction), total, page, pageSize}', 400: 'bad query', 401: 'not logged in' },
+    responses: { 200: { description: 'TaskHistoryDto {items (CaseDto + myLastAction), total, page, pageSize}', dto: 'TaskHistoryDto' }, 400: 'bad query', 401: 'not logged in' },
   });
   router.get('/api/v1/tasks/history', auth, async (ctx) => {
     const f = parse(historyQuery, ctx.query);

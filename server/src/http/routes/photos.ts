@@ -1,15 +1,19 @@
 import type Router from '@koa/router';
 import type { AppDeps } from '../../composition.js';
 import { AppError } from '../../domain/errors.js';
-import type { ApiRegistry } from '../openapi.js';
+import { MEDIA, type ApiRegistry } from '../openapi.js';
+import { z } from 'zod';
 import { uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
+
+/** The signature the case presenter puts on a photo URL (documentation: the handler checks it with the signer). */
+const signedQuery = z.object({ exp: z.string(), sig: z.string() });
 
 /** Processed photos only (originals are never kept); URLs are signed by the case presenter. */
 export function photoRoutes(router: Router, api: ApiRegistry, deps: AppDeps): void {
   for (const variant of ['full', 'thumb'] as const) {
     const path = variant === 'full' ? '/api/v1/photos/:id' : '/api/v1/photos/:id/thumb';
-    api.add({ method: 'get', path, summary: `A case photo (${variant}), by the signed URL given in a case`, tag: 'photos', auth: false, responses: { 200: 'image', 403: 'bad or expired signature', 404: 'no such photo' } });
+    api.add({ method: 'get', path, summary: `A case photo (${variant}), by the signed URL given in a case`, tag: 'photos', auth: false, query: signedQuery, responses: { 200: { description: 'image', media: MEDIA.image }, 400: 'bad id', 403: 'bad or expired signature', 404: 'no such photo' } });
     router.get(path, async (ctx) => {
       const id = parse(uuidParam, ctx.params.id);
       const { exp, sig } = ctx.query as Record<string, string | undefined>;

@@ -7,7 +7,7 @@ import type { AppDeps } from '../../composition.js';
 import { publicCase, publicCaseList, publicCaseMap, publishPhoto } from '../../usecases/public/public-cases.js';
 import { currentUser, requireUser } from '../auth.js';
 import { jsonBody } from '../body.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { beijingDate, int, uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
 import { perAddressLimit } from '../rate-limit.js';
@@ -95,7 +95,7 @@ export function publicRoutes(router: Router, api: ApiRegistry, deps: AppDeps): v
   api.add({
     method: 'post', path: '/api/v1/cases/:id/photos/:photoId/publish', tag: 'cases', auth: true, body: publishBody,
     summary: 'Mark a case photo public ({published:true}) or take it back (false): permission photo.publish, district and city staff in their area; audited',
-    responses: { 200: '{photoId, published}', 400: 'bad id or body', 401: 'not logged in', 403: 'no photo.publish permission', 404: 'no such case or photo in your area' },
+    responses: { 200: { description: '{photoId, published}', schema: js.obj({ photoId: js.str, published: js.bool }) }, 400: 'bad id or body', 401: 'not logged in', 403: 'no photo.publish permission', 404: 'no such case or photo in your area' },
   });
   router.post('/api/v1/cases/:id/photos/:photoId/publish', auth, jsonBody, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);

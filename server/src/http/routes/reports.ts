@@ -5,7 +5,7 @@ import type { AppDeps } from '../../composition.js';
 import { reportCase } from '../../usecases/report-case.js';
 import { currentUser, requireUser } from '../auth.js';
 import { multipartFields, multipartPhotos, uploadedFiles } from '../multipart.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { presentCase } from '../presenters/case-presenter.js';
 import { idempotencyKey, reportFields } from '../schemas/reports.js';
 import { parse } from '../validate.js';
@@ -19,7 +19,7 @@ export function reportRoutes(router: Router, api: ApiRegistry, deps: AppDeps): v
     multipart: { fields: reportFields, files: { name: 'photos', min: PHOTO_LIMITS.minPerReport, max: PHOTO_LIMITS.maxPerReport } },
     headers: { 'Idempotency-Key': 'Same key and body → the same case; same key, other body → 422' },
     responses: {
-      201: '{case}', 400: 'invalid fields', 401: 'not logged in', 403: 'role may not report', 413: 'too many or too large photos',
+      201: { description: '{case: CaseDto}; a replay of the same Idempotency-Key too (Idempotent-Replayed: true)', schema: js.obj({ case: js.dto('CaseDto') }) }, 400: 'invalid fields', 401: 'not logged in', 403: 'role may not report', 413: 'too many or too large photos',
       415: 'not multipart, or not an image', 422: 'unknown category, outside Dalian, bad photo, reused key', 429: 'too many reports',
     },
   });

@@ -9,7 +9,7 @@ import { myPoints, setPointsListing, topReporters } from '../../usecases/residen
 import { revokeTrackingLink, trackingLinkOf } from '../../usecases/residents/tracking-links.js';
 import { jsonBody } from '../body.js';
 import { currentUser, requireUser } from '../auth.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { latField, lngField } from '../schemas/coords.js';
 import { uuidParam } from '../schemas/queries.js';
 import { parse } from '../validate.js';
@@ -83,7 +83,7 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
   api.add({
     method: 'get', path: '/api/v1/cases/:id/tracking-link', tag: 'cases', auth: true,
     summary: 'The case\'s tracking link (PUBLIC_BASE_URL/t/<token>), made on first ask, for its reporter, followers and the staff who can read it',
-    responses: { 200: '{url}', 400: 'bad id', 401: 'not logged in', 404: 'no such case in your scope' },
+    responses: { 200: { description: '{url}', schema: js.obj({ url: js.str }) }, 400: 'bad id', 401: 'not logged in', 404: 'no such case in your scope' },
   });
   router.get('/api/v1/cases/:id/tracking-link', auth, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);
@@ -94,7 +94,7 @@ export function residentRoutes(router: Router, api: ApiRegistry, deps: AppDeps):
   api.add({
     method: 'post', path: '/api/v1/cases/:id/tracking-link/revoke', tag: 'cases', auth: true,
     summary: 'Withdraw a leaked tracking link and get a new one: the reporter, or district and city staff in their area',
-    responses: { 200: '{url}', 400: 'bad id', 401: 'not logged in', 403: 'neither the reporter nor the platform', 404: 'no such case in your scope' },
+    responses: { 200: { description: '{url}', schema: js.obj({ url: js.str }) }, 400: 'bad id', 401: 'not logged in', 403: 'neither the reporter nor the platform', 404: 'no such case in your scope' },
   });
   router.post('/api/v1/cases/:id/tracking-link/revoke', auth, async (ctx) => {
     const id = parse(uuidParam, ctx.params.id);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { resolveApiBases } from '../../config.js';
 import type { AppDeps } from '../../composition.js';
 import { demoAccounts } from '../../usecases/login.js';
-import type { ApiRegistry } from '../openapi.js';
+import { js, type ApiRegistry } from '../openapi.js';
 import { parse } from '../validate.js';
 
 /** What the main API may read of the running sandbox (created in boot.ts or the test harness). */
@@ -26,7 +26,7 @@ const messagesQuery = z.object({
 
 /** Only mounted while the WeChat sandbox is on: how a newcomer (and the H5 demo picker) logs in. */
 export function sandboxRoutes(router: Router, api: ApiRegistry, deps: AppDeps, sandboxBase: () => string, view?: SandboxView): void {
-  api.add({ method: 'get', path: '/api/v1/sandbox', summary: 'Where the sandbox WeChat/WeCom APIs listen (sandbox only)', tag: 'sandbox', auth: false, responses: { 200: '{wechatApiBase, wecomApiBase}' } });
+  api.add({ method: 'get', path: '/api/v1/sandbox', summary: 'Where the sandbox WeChat/WeCom APIs listen (sandbox only)', tag: 'sandbox', auth: false, responses: { 200: { description: '{wechatApiBase, wecomApiBase}', schema: js.obj({ wechatApiBase: js.str, wecomApiBase: js.str }) } } });
   router.get('/api/v1/sandbox', (ctx) => {
     // The same bases the adapters are given (config first, else the sandbox's).
     const bases = resolveApiBases(deps.config, sandboxBase());
@@ -36,7 +36,7 @@ export function sandboxRoutes(router: Router, api: ApiRegistry, deps: AppDeps, s
     api.add({
       method: 'get', path: '/api/v1/sandbox/messages', tag: 'sandbox', auth: false,
       summary: 'Every message the sandbox accepted or refused, oldest first; filters openid (mini-program or OA), group (org node code), channel (subscribe, oa_template, wecom_robot, sms, or a partner channel id: its callbacks received and tickets sent), since (ISO) (sandbox only)',
-      responses: { 200: '{messages:[{id,at,channel,recipient:{openid?,oaOpenid?,group?,phone?,partner?},templateId?,robot?,content,data?,mentions?,direction?,payload?,errcode,errmsg,accepted}]}' },
+      responses: { 200: { description: '{messages:[{id,at,channel,recipient:{openid?,oaOpenid?,group?,phone?,partner?},templateId?,robot?,content,data?,mentions?,direction?,payload?,errcode,errmsg,accepted}]}', schema: js.obj({ messages: js.arr({ type: 'object', required: ['id', 'at', 'channel', 'recipient', 'content', 'errcode', 'errmsg', 'accepted'] }) }) } },
     });
     router.get('/api/v1/sandbox/messages', (ctx) => {
       ctx.body = { messages: view.messages(parse(messagesQuery, ctx.query)) };
@@ -45,7 +45,7 @@ export function sandboxRoutes(router: Router, api: ApiRegistry, deps: AppDeps, s
   api.add({
     method: 'get', path: '/api/v1/sandbox/accounts', tag: 'sandbox', auth: false,
     summary: 'Seeded demo accounts, one or more per role and level; log in with their code (sandbox only)',
-    responses: { 200: '{accounts:[{code,openid,role,orgNodeCode,name,duty?,lat?,lng?,groupNodeCode?}]}' },
+    responses: { 200: { description: '{accounts: SandboxAccount[]}', schema: js.obj({ accounts: js.arr(js.dto('SandboxAccount')) }) } },
   });
   router.get('/api/v1/sandbox/accounts', async (ctx) => {
     const accounts = await demoAccounts(deps);
