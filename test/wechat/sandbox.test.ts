@@ -237,6 +237,19 @@ describe('failure injection and the record', () => {
     expect((await s.post('/sandbox/control/fail', { path: '/x' })).status).toBe(400);
   });
 
+  it('fails a share of the calls for a while when given a percent (the chaos run\'s 30 % for a minute), then behaves again', async () => {
+    await s.post('/sandbox/control/fail', { path: '/cgi-bin/message/subscribe/send', errcode: -1, percent: 30, forMs: 60_000 });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 100; i++) codes.push((await subscribe({})).json.errcode);
+    // Binomial(100, 0.3): mean 30, standard deviation 4.6; both bounds are more than 4 deviations away.
+    const failed = codes.filter((c) => c === -1).length;
+    expect(failed).toBeGreaterThan(10);
+    expect(failed).toBeLessThan(50);
+    expect(codes.filter((c) => c !== -1 && c !== 0)).toEqual([]);
+    clock += 60_000;
+    for (let i = 0; i < 20; i++) expect((await subscribe({})).json.errcode).toBe(0);
+  });
+
   it('filters the record by openid, group and since, and reset forgets it', async () => {
     await subscribe({ touser: 'resident-03' });
     const mid = new Date(clock).toISOString();

@@ -199,6 +199,24 @@ describe('messages are written for people', () => {
     ]);
   });
 
+  it('puts a robot\'s drained rows back when the flush fails after draining them (PostgreSQL restarting), so the retry sends them', async () => {
+    const w = world('dispatched');
+    const robot = 'robot-210200';
+    const [n] = await w.d.store.create([{
+      dedupeKey: 'report.daily|2026-12-02:text|g-210200', event: 'report.daily', caseId: null, recipientUserId: null, recipientGroup: '210200',
+      channels: ['wecom_robot'], templateKey: 'case_progress', payload: { topic: 'report.daily', facts: null, text: '日报告' },
+    }], NOW);
+    const list: number[] = [];
+    const robots = { ...w.d.robots, park: async (_r: string, id: number) => void list.push(id), drain: async () => list.splice(0), requeue: async (_r: string, ids: number[]) => void list.unshift(...ids), parkedCount: async () => list.length };
+    const down: NotifyDeps = { ...w.d, robots, store: { ...w.d.store, pending: async () => Promise.reject(new Error('Connection terminated unexpectedly')) } };
+    await robots.park(robot, n!);
+    await expect(flushRobot(down, robot)).rejects.toThrow('Connection terminated unexpectedly');
+    expect(list).toEqual([n]);
+    expect(await flushRobot({ ...w.d, robots }, robot)).toBe(1);
+    expect(w.sent.map((m) => [m.to, m.text])).toEqual([[robot, '日报告']]);
+    expect(w.rows.find((r) => r.id === n)!.status).toBe('sent');
+  });
+
   it('states what the event did, not what the case became before the message went out', async () => {
     const w = world('closed'); // the case was closed by the time the dispatch card is planned and sent
     await w.outbox.append([{ topic: 'case.dispatch', caseId: 'c1', payload: { toState: 'dispatched', version: 3, to: GRID, toLevel: 'grid', dueAt: DUE.toISOString(), complexity: 'simple' } }], NOW);

@@ -15,6 +15,18 @@ export async function flushRobot(d: NotifyDeps, robot: string): Promise<number> 
     return 0;
   }
   const ids = await d.robots.drain(robot);
+  try {
+    return await flushDrained(d, robot, ids);
+  } catch (err) {
+    // The database or Redis failed after the list was drained (a PostgreSQL restart mid-flush): put the ids
+    // back, so the retry finds them (rows already marked sent are no longer pending and are skipped then). A
+    // transient send failure has requeued what it drained itself.
+    if (!(err instanceof TransientDeliveryError)) await d.robots.requeue(robot, ids).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function flushDrained(d: NotifyDeps, robot: string, ids: number[]): Promise<number> {
   const rows = await d.store.pending(ids);
   const { text, used } = digest(rows);
   const rest = rows.filter((r) => !used.includes(r)).map((r) => r.id);
