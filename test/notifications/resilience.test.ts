@@ -2,10 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import type { SandboxAccount } from '@finecity/types';
-import { cases, notificationAttempts, outbox } from '../../server/src/adapters/postgres/schema.js';
+import { cases, notificationAttempts, notifications, outbox } from '../../server/src/adapters/postgres/schema.js';
 import { jobId } from '../../server/src/adapters/queue/queues.js';
 import { onDutySlot } from '../../server/src/domain/duty-roster.js';
 import { sweepOverdue } from '../../server/src/usecases/notifications/clock-alerts.js';
+import { redriveStranded } from '../../server/src/usecases/notifications/redrive.js';
 import supertest from 'supertest';
 import { createApp } from '../../server/src/http/app.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -79,6 +80,24 @@ describe('clocks that survive a lost Redis', () => {
     const ns = await settled(h, c.id, 'clock.overdue');
     expect(ns.map((n) => n.recipientGroup).filter(Boolean).sort()).toEqual(['210200', grid.orgNodeCode!.slice(0, 6)]);
     expect(await sweepOverdue(h.notifier!.notify)).toEqual([]); // flagged once only
+  });
+
+  it('delivers again a notification whose job Redis lost, once, and leaves fresh and sent rows alone', async () => {
+    const c = await dispatched();
+    const sent = (await settled(h, c.id, 'case.dispatch')).find((n) => n.recipientGroup === grid.orgNodeCode);
+    expect(sent?.status).toBe('sent');
+    const before = delivered(h, { group: grid.orgNodeCode! }).length;
+    expect(await redriveStranded(h.notifier!.notify)).toBe(0); // nothing is stranded: every row was sent
+    // The row as a lost job leaves it: still pending, created six minutes ago, never attempted.
+    const sixMinutesAgo = new Date(h.clock.now().getTime() - 6 * 60_000);
+    await h.database.db.delete(notificationAttempts).where(eq(notificationAttempts.notificationId, sent!.id));
+    await h.database.db.update(notifications).set({ status: 'pending', sentAt: null, channel: null, createdAt: sixMinutesAgo }).where(eq(notifications.id, sent!.id));
+    expect(await redriveStranded(h.notifier!.notify)).toBe(1);
+    expect(await redriveStranded(h.notifier!.notify)).toBeLessThanOrEqual(1); // a second worker in the same round adds no job
+    await eventually(async () => (await notificationsFor(h, c.id)).find((n) => n.id === sent!.id)?.status === 'sent' || undefined, 20_000, 'the re-driven row');
+    await queuesIdle(h);
+    expect(delivered(h, { group: grid.orgNodeCode! }).length).toBe(before + 1);
+    expect(await redriveStranded(h.notifier!.notify)).toBe(0);
   });
 
   it('warns yellow from the timer, and ignores a timer of a clock that was replaced', async () => {

@@ -6,6 +6,7 @@ import { onClockTimer, onFailover, sweepOverdue, type ClockJob, type FailoverJob
 import { onArrivalTimer, type ArrivalJob } from '../usecases/notifications/arrival-alerts.js';
 import type { NotifyDeps } from '../usecases/notifications/ports.js';
 import { deliverNotification, TransientDeliveryError } from '../usecases/notifications/deliver.js';
+import { redriveStranded } from '../usecases/notifications/redrive.js';
 import { planFromOutbox } from '../usecases/notifications/plan.js';
 import { flushRobot } from '../usecases/notifications/robot-flush.js';
 import { REPORT_KINDS, type ReportKind } from '../domain/assessment/report-text.js';
@@ -46,6 +47,9 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
+
+/** How often each worker looks for notifications whose job was lost. */
+const REDRIVE_EVERY_MS = 60_000;
 /**
  * Transient failures retry with backoff; a platform-imposed pause (robot limit) delays the job without
  * spending an attempt; the last failed attempt moves the notification to its next channel.
@@ -111,10 +115,17 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
       })
       .catch((err: unknown) => o.logger.warn('overdue sweep failed', { err: String(err) }));
   }, o.sweepIntervalMs);
+  // Rows whose job Redis lost (usecases/notifications/redrive.ts): looked for every minute.
+  const redrive = setInterval(() => {
+    redriveStranded(o.notify)
+      .then((n) => n && o.logger.warn('re-drove stranded notifications (their jobs were lost)', { count: n }))
+      .catch((err: unknown) => o.logger.warn('notification re-drive failed', { err: String(err) }));
+  }, REDRIVE_EVERY_MS);
   return {
     kick: relay.kick,
     async close() {
       clearInterval(sweep);
+      clearInterval(redrive);
       await relay.stop();
       await Promise.all(workers.map((w) => w.close()));
       for (const c of conns) c.disconnect();

@@ -42,6 +42,14 @@ export function pgNotificationStore(db: DbOrTx): NotificationStore {
       const n = (await db.select().from(notifications).where(eq(notifications.id, id)))[0];
       return n ? toRecord(n) : null;
     },
+    async stalePending(before, limit) {
+      const res = await db.execute(sql`
+        select n.id from notifications n
+        where n.status = 'pending' and n.created_at < ${before.toISOString()}::timestamptz
+          and not exists (select 1 from notification_attempts a where a.notification_id = n.id and a.at >= ${before.toISOString()}::timestamptz)
+        order by n.created_at, n.id limit ${limit}`);
+      return (res as unknown as { rows: { id: number | string }[] }).rows.map((r) => Number(r.id));
+    },
     async pending(ids) {
       if (!ids.length) return [];
       const rows = await db.select().from(notifications).where(and(inArray(notifications.id, ids), eq(notifications.status, 'pending')));

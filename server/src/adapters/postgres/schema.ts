@@ -408,6 +408,8 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex('notifications_dedupe_uq').on(t.dedupeKey),
     index('notifications_case_idx').on(t.caseId),
+    // The re-drive of stranded rows (usecases/notifications/redrive.ts) reads the pending ones only.
+    index('notifications_pending_idx').on(t.createdAt).where(sql`${t.status} = 'pending'`),
     check('notifications_status_check', sql`${t.status} in ('pending','sent','failed')`),
   ],
 );

@@ -50,6 +50,9 @@ export function bullNotificationQueue(queues: Queues, instance: string): Notific
     async deliver(ids) {
       if (ids.length) await queues.notifications.addBulk(ids.map((id) => ({ name: 'deliver', data: { notificationId: id }, opts: { jobId: rowJobId(instance, 'deliver', id) } })));
     },
+    async redeliver(ids, round) {
+      if (ids.length) await queues.notifications.addBulk(ids.map((id) => ({ name: 'deliver', data: { notificationId: id }, opts: { jobId: jobId('redeliver', instance, id, round) } })));
+    },
     async flushRobot(robot, delayMs) {
       // Each flush gets its own job (no fixed id): a flush that finds the list empty ends at once, and one
       // that finds the robot still busy schedules another, so a parked message is never stranded.

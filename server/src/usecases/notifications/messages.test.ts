@@ -88,6 +88,7 @@ function world(caseState: CaseState) {
       markFailed: async (ids) => rows.filter((r) => ids.includes(r.id)).forEach((r) => (r.status = 'failed')),
       spendCredit: async () => undefined,
       subscribeGrant: async () => 'one_time' as const,
+      stalePending: async () => [],
     },
     deadlines: {
       run: (work) =>
@@ -99,7 +100,7 @@ function world(caseState: CaseState) {
           outbox,
         }),
     },
-    queue: { deliver: async () => undefined, flushRobot: async () => undefined },
+    queue: { deliver: async () => undefined, redeliver: async () => undefined, flushRobot: async () => undefined },
     robots: {
       take: async () => ({ ok: true }),
       park: async (_r, id) => void parked.push(id),

@@ -123,6 +123,8 @@ export interface NotificationStore {
   recordAttempt(ids: number[], channel: ChannelName, outcome: DeliveryOutcome, now: Date): Promise<void>;
   markSent(ids: number[], channel: ChannelName, now: Date): Promise<void>;
   markFailed(ids: number[], reason: string): Promise<void>;
+  /** Pending rows created before `before` with no attempt since then, oldest first (the re-drive). */
+  stalePending(before: Date, limit: number): Promise<number[]>;
   /**
    * One-time subscribe consent: spend one credit (a long-term subscription is not spent), or zero them and
    * clear the long-term subscription (WeChat said 43101: none left, or the user turned the messages off).
@@ -183,6 +185,11 @@ export interface DeadlineStore {
 /** Hands work to the queue (BullMQ on Redis). Job ids are unique per database instance. */
 export interface NotificationQueue {
   deliver(notificationIds: number[]): Promise<void>;
+  /**
+   * Delivers rows again whose job was lost (Redis lost its data, a robot's parked list with it): a job id of
+   * its own per row and `round`, so that workers re-driving the same round add one job, not one each.
+   */
+  redeliver(notificationIds: number[], round: string): Promise<void>;
   /** A flush of a robot's parked messages after `delayMs`. */
   flushRobot(robot: string, delayMs: number): Promise<void>;
 }

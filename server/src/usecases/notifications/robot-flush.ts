@@ -14,7 +14,8 @@ export async function flushRobot(d: NotifyDeps, robot: string): Promise<number> 
     await scheduleFlush(d, robot, slot.waitMs);
     return 0;
   }
-  const ids = await d.robots.drain(robot);
+  // A re-driven row may be parked twice: once is enough.
+  const ids = [...new Set(await d.robots.drain(robot))];
   try {
     return await flushDrained(d, robot, ids);
   } catch (err) {
