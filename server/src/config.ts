@@ -56,6 +56,8 @@ const envSchema = z.object({
   FINECITY_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
   ROBOT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  // A pending notification with no attempt for this long has lost its job (Redis lost it) and is queued again.
+  REDRIVE_AFTER_MS: z.coerce.number().int().min(10_000).max(3_600_000).default(300_000),
   WECOM_ROBOT_KEYS: z.string().optional(),
   // WeCom web sign-in (企业微信网页授权, https://developer.work.weixin.qq.com/document/path/91022): the corp, its app and the app's secret.
   WECOM_CORP_ID: z.string().min(1).optional(),
@@ -142,8 +144,8 @@ export interface AppConfig {
   metricsToken: string | null;
   /** What this process runs: the API, the workers, or both (npm run start:api / start:worker / start). */
   role: 'api' | 'worker' | 'all';
-  /** relayPollMs: the relay's safety-net poll (commits wake it); null → 5 s on PostgreSQL, 300 ms on PGlite. robotWindowMs: the robot limit's window. */
-  workers: { enabled: boolean; sweepIntervalMs: number; relayPollMs: number | null; robotWindowMs: number };
+  /** relayPollMs: the relay's safety-net poll (commits wake it); null → 5 s on PostgreSQL, 300 ms on PGlite. robotWindowMs: the robot limit's window. redriveAfterMs: when a pending notification counts as stranded. */
+  workers: { enabled: boolean; sweepIntervalMs: number; relayPollMs: number | null; robotWindowMs: number; redriveAfterMs: number };
   /** WeCom group-robot webhook keys by org node code (secret: from the environment only). */
   robotKeys: Readonly<Record<string, string>>;
   /**
@@ -239,7 +241,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
     metricsToken: e.METRICS_TOKEN ?? (e.WECHAT_SANDBOX ? SANDBOX_DEFAULTS.metricsToken : null),
     role: e.FINECITY_ROLE,
-    workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS, relayPollMs: e.RELAY_POLL_MS ?? null, robotWindowMs: e.ROBOT_WINDOW_MS }),
+    workers: Object.freeze({ enabled: e.WORKERS, sweepIntervalMs: e.SWEEP_INTERVAL_MS, relayPollMs: e.RELAY_POLL_MS ?? null, robotWindowMs: e.ROBOT_WINDOW_MS, redriveAfterMs: e.REDRIVE_AFTER_MS }),
     robotKeys: Object.freeze(parseRobotKeys(e.WECOM_ROBOT_KEYS)),
     channels: Object.freeze({
       ...channelEnv(source),

@@ -143,6 +143,7 @@ export async function buildNotifier(o: NotifierOptions): Promise<Notifier> {
         redisUrl: config.redis.url,
         prefix: config.redis.prefix,
         sweepIntervalMs: config.workers.sweepIntervalMs,
+        redriveAfterMs: config.workers.redriveAfterMs,
         relayPollMs: config.workers.relayPollMs ?? 5000,
         listen: (wake) => listenOutbox(database, OUTBOX_CHANNEL, wake, (err) => o.logger.warn('outbox relay: listener failed, reconnecting', { err: err.message })),
         sharesProcessWithApi: o.withApi ?? true,

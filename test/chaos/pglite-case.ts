@@ -46,6 +46,7 @@ export async function runPglite(o: RunOptions, rng: Rng): Promise<number> {
     WECOM_API_BASE: `${sandboxUrl}/qyapi`,
     SMS_API_BASE: sandboxUrl,
     REPORTS_PER_MINUTE: '1000000',
+    REDRIVE_AFTER_MS: '30000',
     LOGIN_FAILURES_PER_ADDRESS: '1000000',
     SANDBOX_NEW_IDENTITIES_PER_HOUR: '1000000',
   };

@@ -1,4 +1,5 @@
 import type { Deps } from './deps.js';
+import type { Photos } from './photo-intake.js';
 
 /**
  * A photo's files are written before its case's transaction commits (usecases/photo-intake.ts), and removed
@@ -16,7 +17,7 @@ export interface OrphanSweep {
   removed: number;
 }
 
-export async function removeOrphanPhotos(deps: Pick<Deps, 'photos' | 'photoRows' | 'clock'>, graceMs = ORPHAN_GRACE_MS): Promise<OrphanSweep> {
+export async function removeOrphanPhotos(deps: { photos: Pick<Photos, 'storedBefore' | 'remove'> } & Pick<Deps, 'photoRows' | 'clock'>, graceMs = ORPHAN_GRACE_MS): Promise<OrphanSweep> {
   const before = new Date(deps.clock.now().getTime() - graceMs);
   let examined = 0;
   let removed = 0;

@@ -6,7 +6,7 @@ import { onClockTimer, onFailover, sweepOverdue, type ClockJob, type FailoverJob
 import { onArrivalTimer, type ArrivalJob } from '../usecases/notifications/arrival-alerts.js';
 import type { NotifyDeps } from '../usecases/notifications/ports.js';
 import { deliverNotification, TransientDeliveryError } from '../usecases/notifications/deliver.js';
-import { redriveStranded } from '../usecases/notifications/redrive.js';
+import { redriveStranded, STRANDED_AFTER_MS } from '../usecases/notifications/redrive.js';
 import { planFromOutbox } from '../usecases/notifications/plan.js';
 import { flushRobot } from '../usecases/notifications/robot-flush.js';
 import { REPORT_KINDS, type ReportKind } from '../domain/assessment/report-text.js';
@@ -19,6 +19,8 @@ export interface WorkerOptions {
   redisUrl: string;
   prefix: string;
   sweepIntervalMs: number;
+  /** A pending notification with no attempt for this long is stranded (usecases/notifications/redrive.ts). */
+  redriveAfterMs?: number;
   /** The relay's safety-net poll; commits wake it at once through `listen`. */
   relayPollMs: number;
   listen?: (wake: () => void) => Promise<() => Promise<void>>;
@@ -48,7 +50,7 @@ export interface WorkerRuntime {
 }
 
 
-/** How often each worker looks for notifications whose job was lost. */
+/** How often each worker looks for notifications whose job was lost (at most: twice per stranding period). */
 const REDRIVE_EVERY_MS = 60_000;
 /**
  * Transient failures retry with backoff; a platform-imposed pause (robot limit) delays the job without
@@ -117,10 +119,10 @@ export async function startWorkers(o: WorkerOptions): Promise<WorkerRuntime> {
   }, o.sweepIntervalMs);
   // Rows whose job Redis lost (usecases/notifications/redrive.ts): looked for every minute.
   const redrive = setInterval(() => {
-    redriveStranded(o.notify)
+    redriveStranded(o.notify, o.redriveAfterMs)
       .then((n) => n && o.logger.warn('re-drove stranded notifications (their jobs were lost)', { count: n }))
       .catch((err: unknown) => o.logger.warn('notification re-drive failed', { err: String(err) }));
-  }, REDRIVE_EVERY_MS);
+  }, Math.min(REDRIVE_EVERY_MS, (o.redriveAfterMs ?? STRANDED_AFTER_MS) / 2));
   return {
     kick: relay.kick,
     async close() {

@@ -6,7 +6,7 @@ import type { NotifyDeps } from './ports.js';
  * robot's list and sending). The longest legitimate quiet spell is far shorter: BullMQ's backoff (2 s doubling,
  * six attempts: at most 32 s between attempts) and a robot's one-minute window.
  */
-export const STRANDED_AFTER_MS = 5 * 60_000;
+export const STRANDED_AFTER_MS = 5 * 60_000; // REDRIVE_AFTER_MS
 const LIMIT = 500;
 
 /**
@@ -14,9 +14,9 @@ const LIMIT = 500;
  * job id, so workers re-driving the same rows at the same time queue one job per row; deliverNotification
  * sends a row only while it is pending, and parks a robot's row again when its window is full.
  */
-export async function redriveStranded(d: Pick<NotifyDeps, 'store' | 'queue' | 'clock'>): Promise<number> {
+export async function redriveStranded(d: Pick<NotifyDeps, 'store' | 'queue' | 'clock'>, afterMs = STRANDED_AFTER_MS): Promise<number> {
   const now = d.clock.now().getTime();
-  const ids = await d.store.stalePending(new Date(now - STRANDED_AFTER_MS), LIMIT);
-  if (ids.length) await d.queue.redeliver(ids, `r${Math.floor(now / STRANDED_AFTER_MS)}`);
+  const ids = await d.store.stalePending(new Date(now - afterMs), LIMIT);
+  if (ids.length) await d.queue.redeliver(ids, `r${Math.floor(now / afterMs)}`);
   return ids.length;
 }
