@@ -36,7 +36,6 @@ import { control, delivered, eventually, freePort, notificationsFor, startRedis 
 /** Kept short so that a provider's late answer is a timeout within the test's time. */
 const SEND_TIMEOUT_MS = 2000;
 
-
 let h: Harness;
 let redis: ChildProcess;
 let port: number;
