@@ -43,10 +43,11 @@ export function pgNotificationStore(db: DbOrTx): NotificationStore {
       return n ? toRecord(n) : null;
     },
     async stalePending(before, limit) {
+      const cutoff = before.toISOString(); // a query parameter, never read by a person
       const res = await db.execute(sql`
         select n.id from notifications n
-        where n.status = 'pending' and n.created_at < ${before.toISOString()}::timestamptz
-          and not exists (select 1 from notification_attempts a where a.notification_id = n.id and a.at >= ${before.toISOString()}::timestamptz)
+        where n.status = 'pending' and n.created_at < ${cutoff}::timestamptz
+          and not exists (select 1 from notification_attempts a where a.notification_id = n.id and a.at >= ${cutoff}::timestamptz)
         order by n.created_at, n.id limit ${limit}`);
       return (res as unknown as { rows: { id: number | string }[] }).rows.map((r) => Number(r.id));
     },
