@@ -17,7 +17,7 @@ import pg from 'pg';
 import type { SandboxAccount, StatsOverviewDto } from '@finecity/types';
 import { smallJpeg } from '../support/fixtures.js';
 import { REPO, startTopology, type Topology } from './topology.js';
-import { shanghaiDay } from '../../server/src/domain/shanghai-time.js';
+import { beijingDate } from '../../server/src/domain/shanghai-time.js';
 
 let t: Topology;
 let primary: pg.Client;
@@ -156,7 +156,7 @@ describe('read replica (DATABASE_REPLICA_URL)', () => {
   it('serves scorecards from the replica, and writes (a report, a logout) go to the primary', async () => {
     const city = accounts.find((a) => a.role === 'city') ?? accounts.find((a) => a.role === 'leader');
     const token = await login(city!.code);
-    const month = shanghaiDay(new Date()).slice(0, 7); // the Beijing month
+    const month = beijingDate(new Date()).slice(0, 7); // the Beijing month, YYYY-MM
     const scorecard = async () => {
       const res = await call<{ rows: unknown[] }>('GET', `/api/v1/assessment/scorecards?period=month&at=${month}&level=district`, token);
       expect(res.status).toBe(200);
