@@ -115,13 +115,14 @@ export async function runPglite(o: RunOptions, rng: Rng): Promise<number> {
     stopping = true;
     server.kill('SIGTERM');
     await exited(server);
+    const recordClosedAt = Date.now();
     await recorder.stop();
     loadAvg.stop();
     const sql = await pgliteSql(path.join(dataDir, 'pglite'));
     try {
       const verdicts = await checkAll({
         sql, ledger: load.ledger, messages: recorder.messages, photoDir: path.join(dataDir, 'photos'),
-        faults, now: stoppedAt, redisWipedAt: null, readyCapMs: READY_CAP_MS,
+        faults, now: stoppedAt, recordClosedAt, redisWipedAt: null, readyCapMs: READY_CAP_MS,
       });
       return finish(o, 'PGlite: one npm start process, killed -9 mid-write and restarted on its folder', faults, load, verdicts, loadAvg.samples, recorder);
     } finally {

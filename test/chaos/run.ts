@@ -81,12 +81,15 @@ async function underFire(o: RunOptions, rng: Rng, topo: Topology): Promise<numbe
       );
       return `${r!.o} outbox rows unpublished, ${r!.n} notifications pending`;
     });
+    // The workers keep delivering (alerts fall due) while the record is read and checked: what they mark
+    // sent from this moment on is counted apart.
+    const recordClosedAt = Date.now();
     await recorder.stop();
     loadAvg.stop();
     await Promise.all(notes);
     const verdicts = await checkAll({
       sql, ledger: load.ledger, messages: recorder.messages, photoDir: topo.env.PHOTO_DIR ?? path.join(topo.dataDir, 'photos'),
-      faults, now: Date.now(), redisWipedAt, readyCapMs: READY_CAP_MS,
+      faults, now: Date.now(), recordClosedAt, redisWipedAt, readyCapMs: READY_CAP_MS,
     });
     return finish(o, 'PostgreSQL topology: 2 API + 2 worker processes behind nginx', faults, load, verdicts, loadAvg.samples, recorder);
   } finally {
