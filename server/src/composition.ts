@@ -303,7 +303,7 @@ export async function compose(o: ComposeOptions): Promise<Composition> {
         onSweep: (at) => metrics.sweepRan(at),
       })
     : null;
-  const store = portsOn(database.db);
+  const store = portsOn(database.db, database.kind === 'postgres' ? { deferredCommit: true, namedStatements: config.databaseNamedStatements } : {});
   // The point → grid locator from the stored tree (grid imports change it; issue 9, item 5).
   const orgGridStore = pgOrgGridStore(database.db);
   const locator = await reloadableLocator(() => orgGridStore.shapes({}));

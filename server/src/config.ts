@@ -17,6 +17,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   // A streaming replica of DATABASE_URL for the heavy read-only queries (dashboards, scorecards); empty: none.
   DATABASE_REPLICA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  DATABASE_NAMED_STATEMENTS: bool.default(true),
   CONFIG_DIR: z.string().default('./config'),
   PHOTO_DIR: z.string().optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
@@ -117,6 +118,11 @@ export interface AppConfig {
    * the scorecards' counts and the weekly patrol figures read there; everything else uses databaseUrl.
    */
   databaseReplicaUrl: string | null;
+  /**
+   * DATABASE_NAMED_STATEMENTS (PostgreSQL): the report's statement is a named prepared statement, parsed and
+   * planned once per connection. false behind a PgBouncer older than 1.21 in transaction mode.
+   */
+  databaseNamedStatements: boolean;
   configDir: string;
   photoDir: string;
   authSecret: string;
@@ -205,6 +211,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Ap
     dataDir,
     databaseUrl: e.DATABASE_URL ?? null,
     databaseReplicaUrl: e.DATABASE_REPLICA_URL ?? null,
+    databaseNamedStatements: e.DATABASE_NAMED_STATEMENTS,
     configDir: path.resolve(e.CONFIG_DIR),
     photoDir: path.resolve(e.PHOTO_DIR ?? path.join(dataDir, 'photos')),
     authSecret: e.AUTH_SECRET ?? SANDBOX_DEFAULTS.authSecret,

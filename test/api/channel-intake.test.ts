@@ -20,6 +20,8 @@ let h: Harness;
 let city: Session;
 let files: http.Server;
 let filesUrl: string;
+/** Requests the partner's file host has answered. */
+let fetches = 0;
 let jpeg: Buffer;
 
 const secretOf = (channelId: string) => `sandbox-channel-${channelId}-secret-not-a-real-secret`;
@@ -77,6 +79,7 @@ beforeAll(async () => {
   jpeg = await smallJpeg({ width: 120, height: 90 });
   const big = Buffer.alloc(11 * 1024 * 1024, 0xff);
   files = http.createServer((req, res) => {
+    fetches++;
     if (req.url === '/photo.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
     else if (req.url === '/big.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(big);
     else if (req.url === '/note.txt') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(textFile());
@@ -150,6 +153,47 @@ describe('a signed ticket', () => {
     // Ten minutes on, the nonce may come again (with a fresh timestamp).
     h.clock.set(new Date(h.clock.now().getTime() + 601_000));
     expect((await send('12345', ticket(), { nonce })).status).toBe(201);
+  });
+
+  it('numbers tickets taken at once without gaps or repeats, a reused nonce among them taking no number', async () => {
+    const nonce = freshNonce();
+    const g = gridWithCentroid('210202');
+    const sent = await Promise.all(Array.from({ length: 24 }, (_, i) => send('12345', ticket({ lat: g.lat, lng: g.lng }), { nonce: i % 8 === 7 ? nonce : freshNonce() })));
+    const created = sent.filter((r) => r.status === 201).map((r) => String(r.body.caseNo));
+    expect(sent.filter((r) => r.status === 401).map((r) => r.body.error.code)).toEqual(['channel.nonce_reused', 'channel.nonce_reused']);
+    expect(created).toHaveLength(22);
+    const seqs = created.map((no) => Number(no.slice(-6))).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 22 }, (_, i) => seqs[0]! + i));
+    expect(new Set(created.map((no) => no.slice(0, -6))).size).toBe(1);
+  });
+
+  it('writes nothing for a reused nonce, spends the nonce of a replay, and fetches no attachment for a reused one', async () => {
+    const count = async () => {
+      const res = await h.database.db.execute(sql`select (select count(*) from cases)::int as cases, (select coalesce(sum(last), 0) from case_counters)::int as numbers, (select count(*) from outbox)::int as outbox`);
+      return ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[]))[0];
+    };
+    const nonce = freshNonce();
+    const g = gridWithCentroid('210202');
+    const t = ticket({ lat: g.lat, lng: g.lng });
+    expect((await send('12345', t, { nonce })).status).toBe(201);
+    const before = await count();
+    const reused = await send('12345', ticket({ lat: g.lat, lng: g.lng }), { nonce });
+    expect([reused.status, reused.body.error.code]).toEqual([401, 'channel.nonce_reused']);
+    expect(await count()).toEqual(before); // no case, no number taken, no outbox row
+    // A replay (same ticket, new nonce) answers its case and spends its nonce: that nonce cannot come again.
+    const replayNonce = freshNonce();
+    expect((await send('12345', t, { nonce: replayNonce })).status).toBe(200);
+    const again = await send('12345', t, { nonce: replayNonce });
+    expect([again.status, again.body.error.code]).toEqual([401, 'channel.nonce_reused']);
+    // With attachments the nonce is claimed before anything is fetched.
+    const withPhoto = () => ticket({ lat: g.lat, lng: g.lng, attachments: [{ url: `${filesUrl}/photo.jpg` }] });
+    const photoNonce = freshNonce();
+    expect((await send('12345', withPhoto(), { nonce: photoNonce })).status).toBe(201);
+    const fetched = fetches;
+    const replayed = await send('12345', withPhoto(), { nonce: photoNonce });
+    expect([replayed.status, replayed.body.error.code]).toEqual([401, 'channel.nonce_reused']);
+    expect(fetches).toBe(fetched);
+    expect(await count()).toMatchObject({ cases: Number((before as { cases: number }).cases) + 1 });
   });
 
   it('answers 404 for an unknown channel or company, and takes a contracted company\'s finds as third_party', async () => {

@@ -77,7 +77,9 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
     const near = { categoryCode: input.categoryCode, since: windowStart(now, rules), at: input, box: searchBox(input, rules.distanceM), distanceM: rules.distanceM, limit: MAX_DUPLICATES };
     const effects = effectsToRecord(deps, [{ kind: 'notify', topic: 'case.submit', payload: {} }]);
     // One statement writes the whole report (see CaseRepository.insertReport): no transaction to open.
-    const { row, duplicates } = await deps.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, effects);
+    const inserted = await deps.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, effects);
+    if (!inserted) throw new Error('a report claims no nonce, so it is always written');
+    const { row, duplicates } = inserted;
     // The answer is built from the rows the statement wrote: no read-back.
     const detail: CaseDetail = {
       events: [{ seq: 1, action: 'submit', fromState: null, toState: 'submitted', actorId: user.id, actorRole: report.reporterRole, actorName: user.name, at: now, note: null, data: { photoIds: report.photos.map((p) => p.id) } }],

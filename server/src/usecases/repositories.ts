@@ -157,6 +157,11 @@ export interface NewReport
   locationPending?: boolean;
   /** The channel ticket the case comes from (issue 11), written in the same statement; its key is (channelId, ticketNo). */
   channelTicket?: NewChannelTicket | null;
+  /**
+   * A partner request's nonce (issue 11), claimed by the same statement: when the channel saw it after
+   * `freshAfter`, nothing is written.
+   */
+  nonce?: { channelId: string; nonce: string; freshAfter: Date } | null;
 }
 
 /** A channel_tickets row (issue 11): the ticket's number, who sent it and the caller's details (never on the case). */
@@ -198,10 +203,11 @@ export interface CaseRepository {
    * Writes a report in one statement, so it needs no transaction of its own: its readable per-day
    * number (the counter row is locked only for that statement; see README), the case row, its submit
    * event, its photos, the idempotency key, its duplicate candidates (the `near` rule) and its outbox
-   * effects. Answers with the row as inserted and the candidates found. A reused idempotency key fails
-   * with a unique violation, and then nothing is written.
+   * effects. Answers with the row as inserted and the candidates found. A reused idempotency key (or
+   * channel ticket) fails with a unique violation, and then nothing is written; a nonce seen within its
+   * window (`r.nonce`) answers null, and nothing is written. The report is durable when this answers.
    */
-  insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }, effects: Effect[]): Promise<{ row: CaseRecord; duplicates: DuplicateRef[] }>;
+  insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }, effects: Effect[]): Promise<{ row: CaseRecord; duplicates: DuplicateRef[] } | null>;
   /**
    * Saves a decision in one statement: the patch (optimistic version check: two dispatchers acting at once
    * cannot both win), its event at the new version, any photos taken with it, and its outbox effects.

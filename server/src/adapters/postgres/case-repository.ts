@@ -62,7 +62,11 @@ function detailFromRaw(r: RawDetail): CaseDetail {
 }
 
 /** The cases of the database, bound to a transaction (or to the pool for reads). */
-export function pgCaseRepository(db: DbOrTx): CaseRepository {
+export function pgCaseRepository(db: DbOrTx, o: { deferredCommit?: boolean; namedStatements?: boolean } = {}): CaseRepository {
+  // The pool of a PostgreSQL server: a report runs as a named statement and commits without waiting for the
+  // disk, then waits on a shared flush barrier (flushBarrier below).
+  const execute = o.namedStatements ? named(db) : (s: SQL) => db.execute(s);
+  const durable = o.deferredCommit ? flushBarrier(db, execute) : null;
   async function load(id: string, callerId: string, lock: boolean, withDetail: boolean): Promise<LoadedCase | null> {
     // One statement: the row, the caller's follow flag and (for a page or an action's answer) the timeline.
     const res = await db.execute(sql`
@@ -87,7 +91,8 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
     async insertReport(r: NewReport, near: DuplicateQuery, caseNo: { prefix: string; day: string }, effects: Effect[]) {
       const id = crypto.randomUUID();
       const key = r.idempotency;
-      const photos = r.photos.map((p) => sql`(${p.id}, ${id}, 1, 'before', ${p.width}, ${p.height}, ${p.bytes}, ${p.sha256}, ${r.at})`);
+      const t = r.channelTicket;
+      const photos = r.photos.map((p) => sql`(${p.id}::uuid, ${id}::uuid, 1, 'before', ${p.width}::int, ${p.height}::int, ${p.bytes}::int, ${p.sha256}::text, ${r.at}::timestamptz)`);
       const data = JSON.stringify({ photoIds: r.photos.map((p) => p.id) });
       const outbox = outboxRows(id, 1, effects);
       const lat0 = sql`${near.at.lat}::float8`;
@@ -97,13 +102,21 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
       const exact = sql`2 * ${EARTH_RADIUS_M}::float8 * asin(least(1::float8, sqrt(
           power(sin(((n.lat - ${lat0}) * pi() / 180) / 2), 2)
           + cos(${lat0} * pi() / 180) * cos(n.lat * pi() / 180) * power(sin(((n.lng - ${lng0}) * pi() / 180) / 2), 2))))`;
+      // A partner's nonce is claimed by the same statement: a nonce seen within its window claims nothing,
+      // the number is not taken, and every write below, gated on the case row, writes nothing.
+      const nonce = r.nonce
+        ? sql`nc as (insert into channel_nonces (channel_id, nonce, seen_at) values (${r.nonce.channelId}::text, ${r.nonce.nonce}::text, ${r.at}::timestamptz)
+            on conflict (channel_id, nonce) do update set seen_at = excluded.seen_at where channel_nonces.seen_at < ${r.nonce.freshAfter}::timestamptz
+            returning 1),`
+        : sql``;
       // One statement, atomic on its own: the per-day number, the case, its submit event, its photos, its
-      // idempotency key, its duplicate candidates and its outbox rows. The statement's snapshot does not
-      // see the new row, so a report is never its own duplicate; the counter row is locked only until
-      // this statement commits.
-      const res = await db.execute(sql`
-        with n as (
-          insert into case_counters (day, last) values (${caseNo.day}, 1)
+      // idempotency key (or channel ticket), its duplicate candidates and its outbox rows. The statement's
+      // snapshot does not see the new row, so a report is never its own duplicate; the counter row is locked
+      // only until this statement commits.
+      const res = await execute(sql`
+        with ${nonce}
+        n as (
+          insert into case_counters (day, last) select ${caseNo.day}::text, 1 ${r.nonce ? sql`from nc` : sql``}
           on conflict (day) do update set last = case_counters.last + 1 returning last),
         c as (
           insert into cases (id, case_no, source, reporter_id, anonymous, category_code, standard_ref, description, lat, lng, address,
@@ -117,10 +130,12 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
           from n
           returning case_no, policy_version),
         e as (insert into case_events (case_id, seq, action, from_state, to_state, actor_id, actor_role, at, note, data)
-              values (${id}, 1, 'submit', null, 'submitted', ${r.reporterId}, ${r.reporterRole}, ${r.at}, null, ${data}::jsonb)),
-        ${photos.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) values ${sql.join(photos, sql`, `)}),` : sql``}
-        ${ticketCte(id, r)}
-        ${key ? sql`k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) values (${r.reporterId}, ${key.key}, ${key.requestHash}, ${id}, ${r.at})),` : sql``}
+              select ${id}::uuid, 1, 'submit', null::text, 'submitted', ${r.reporterId}::uuid, ${r.reporterRole}::text, ${r.at}::timestamptz, null::text, ${data}::jsonb from c),
+        ${photos.length ? sql`p as (insert into case_photos (id, case_id, event_seq, kind, width, height, bytes, sha256, created_at) select v.* from (values ${sql.join(photos, sql`, `)}) as v(id, case_id, event_seq, kind, width, height, bytes, sha256, created_at), c),` : sql``}
+        ${t ? sql`t as (insert into channel_tickets (channel_id, ticket_no, case_id, origin, request_hash, caller_name, caller_phone, tracking_token_hash, urgent, received_at, created_at)
+          select ${t.channelId}::text, ${t.ticketNo}::text, ${id}::uuid, ${t.origin}::text, ${t.requestHash}::text, ${t.callerName}::text, ${t.callerPhone}::text, ${t.trackingTokenHash}::text,
+            ${t.urgent}::boolean, ${t.receivedAt}::timestamptz, ${r.at}::timestamptz from c),` : sql``}
+        ${key ? sql`k as (insert into idempotency_keys (user_id, key, request_hash, case_id, created_at) select ${r.reporterId}::uuid, ${key.key}::text, ${key.requestHash}::text, ${id}::uuid, ${r.at}::timestamptz from c),` : sql``}
         box as (
           select * from cases n
           where n.category_code = ${near.categoryCode} and n.created_at >= ${near.since} and n.created_at <= ${r.at}
@@ -136,16 +151,22 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
           from near where exact <= ${near.distanceM}::float8
           order by exact, id
           limit ${near.limit}),
-        d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) select ${id}::uuid, dup.id, dup.distance_m from dup),
-        ${outboxCte(outbox, r.at)}
+        d as (insert into case_duplicate_candidates (case_id, candidate_id, distance_m) select ${id}::uuid, dup.id, dup.distance_m from dup, c),
+        ${outboxCte(outbox, r.at, sql`c`)}
         x as (select 1)
         select c.case_no as "caseNo", c.policy_version as "policyVersion",
           (select coalesce(json_agg(json_build_object('caseId', dup.id, 'caseNo', dup.case_no, 'distanceM', dup.distance_m,
               'locationPath', dup.location_path, 'responsiblePath', dup.responsible_path, 'reporterId', dup.reporter_id)
               order by dup.distance_m, dup.id), '[]') from dup) as "duplicates"
           ${wake(outbox.length > 0)}
+          ${durable ? sql`, (select set_config('synchronous_commit', 'off', true)) as "deferred"` : sql``}
         from c`);
-      const { duplicates, caseNo: no, policyVersion } = rowsOf<{ caseNo: string; policyVersion: number | null; duplicates: DuplicateRef[] }>(res)[0]!;
+      const first = rowsOf<{ caseNo: string; policyVersion: number | null; duplicates: DuplicateRef[] }>(res)[0];
+      if (!first) return null; // the nonce was seen: nothing was written
+      // The counter row was released at commit, before that commit reached the disk; the report is
+      // answered only once it has (flushBarrier).
+      if (durable) await durable();
+      const { duplicates, caseNo: no, policyVersion } = first;
       // The row is what was inserted plus the columns' defaults: no need to send it back.
       const row: CaseRecord = {
         id, caseNo: no, source: r.source, reporterId: r.reporterId, anonymous: r.anonymous, categoryCode: r.categoryCode,
@@ -187,18 +208,6 @@ export function pgCaseRepository(db: DbOrTx): CaseRepository {
         on conflict do nothing`);
     },
   };
-}
-
-/**
- * `t as (insert into channel_tickets …),` for a channel's ticket (issue 11): its primary key (channel, ticket
- * number) makes a second insert of the same ticket fail with a unique violation, and then nothing is written.
- */
-function ticketCte(caseId: string, r: NewReport): SQL {
-  const t = r.channelTicket;
-  if (!t) return sql``;
-  return sql`t as (insert into channel_tickets (channel_id, ticket_no, case_id, origin, request_hash, caller_name, caller_phone, tracking_token_hash, urgent, received_at, created_at)
-    values (${t.channelId}, ${t.ticketNo}, ${caseId}::uuid, ${t.origin}, ${t.requestHash}, ${t.callerName}::text, ${t.callerPhone}::text, ${t.trackingTokenHash}::text,
-      ${t.urgent}::boolean, ${t.receivedAt}::timestamptz, ${r.at}::timestamptz)),`;
 }
 
 /**
@@ -344,5 +353,58 @@ export function pgCaseQueries(db: DbOrTx): CaseQueries {
         .limit(q.limit);
       return rows.map(asRecord);
     },
+  };
+}
+
+/**
+ * A report's statement commits with synchronous_commit off
+ * (https://www.postgresql.org/docs/current/wal-async-commit.html), so the per-day counter row it locked is
+ * free as soon as its commit record is in the WAL buffers, not after the disk flush: concurrent reports no
+ * longer queue behind each other's fsync. The report is answered only after a barrier: a transaction that
+ * writes a transactional WAL record (pg_logical_emit_message,
+ * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-REPLICATION) and commits
+ * synchronously. Its commit is flushed, and with it every earlier WAL record (the WAL is flushed in order),
+ * the report's commit included. One barrier started after a report's commit covers it, so reports that wait
+ * at once share one: a barrier in flight when a report commits may have started before it, so that report
+ * waits for the next one, which starts when the one in flight ends.
+ * Numbers stay gapless after a crash: a later number's commit follows an earlier number's in the WAL, so no
+ * later number can survive without every earlier one.
+ */
+export function flushBarrier(db: DbOrTx, execute: (s: SQL) => Promise<unknown> = (s) => db.execute(s)): () => Promise<void> {
+  const barrier = () => execute(sql`select pg_logical_emit_message(true, 'finecity.durable', '') as "lsn"`).then(() => undefined);
+  let inFlight: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const run = barrier().finally(() => {
+      if (inFlight === run) inFlight = null;
+    });
+    inFlight = run;
+    return run;
+  };
+  return () => {
+    if (!inFlight) return start();
+    // One in flight: join the barrier that starts when it ends.
+    next ??= inFlight.catch(() => undefined).then(() => {
+      next = null;
+      return start();
+    });
+    return next;
+  };
+}
+
+/**
+ * Runs a statement as a named prepared statement of node-postgres (the pool of a PostgreSQL server): the
+ * server parses and plans it once per connection, not once per execution. The name is the hash of the text,
+ * so one text is one statement on every connection. Behind PgBouncer, 1.21 or later with
+ * `max_prepared_statements` (README, Production).
+ */
+export function named(db: DbOrTx): (s: SQL) => Promise<{ rows: unknown[] }> {
+  const d = db as unknown as {
+    dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } };
+    $client: { query(c: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
+  };
+  return (s) => {
+    const q = d.dialect.sqlToQuery(s);
+    return d.$client.query({ name: `fc_${crypto.createHash('sha1').update(q.sql).digest('hex').slice(0, 24)}`, text: q.sql, values: q.params });
   };
 }

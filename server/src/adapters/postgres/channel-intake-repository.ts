@@ -10,6 +10,11 @@ const PRUNE_EVERY = 64;
 export function pgChannelIntakeStore(db: DbOrTx): ChannelIntakeStore {
   let claims = 0;
   let prunedAt = 0;
+  const pruneNonces = async (now: Date, before: Date): Promise<void> => {
+    if (++claims % PRUNE_EVERY !== 0 || now.getTime() - prunedAt <= 60_000) return;
+    prunedAt = now.getTime();
+    await db.execute(sql`delete from channel_nonces where seen_at < ${before}::timestamptz`);
+  };
   return {
     async findTicket(channelId, ticketNo) {
       const res = await db.execute(sql`
@@ -26,13 +31,11 @@ export function pgChannelIntakeStore(db: DbOrTx): ChannelIntakeStore {
         insert into channel_nonces (channel_id, nonce, seen_at) values (${channelId}, ${nonce}, ${now}::timestamptz)
         on conflict (channel_id, nonce) do update set seen_at = excluded.seen_at where channel_nonces.seen_at < ${since}::timestamptz
         returning 1 as ok`);
-      const fresh = rowsOf(res).length > 0;
-      if (++claims % PRUNE_EVERY === 0 && now.getTime() - prunedAt > 60_000) {
-        prunedAt = now.getTime();
-        await db.execute(sql`delete from channel_nonces where seen_at < ${since}::timestamptz`);
-      }
-      return fresh;
+      await pruneNonces(now, since);
+      return rowsOf(res).length > 0;
     },
+
+    pruneNonces,
 
     async companyExists(companyId) {
       const res = await db.execute(sql`select 1 as ok from companies where id = ${companyId}`);

@@ -13,9 +13,13 @@ import { pgPolicyTxStore } from './policy-repository.js';
 import { pgStaffRoster } from './staff-repository.js';
 import { pgPointsLedger } from './points-repository.js';
 
-/** The ports bound to one connection or transaction. */
-export function portsOn(db: DbOrTx): TxPorts {
-  return { cases: pgCaseRepository(db), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db), staff: pgStaffRoster(db), staffAccounts: pgStaffAccountStore(db), policy: pgPolicyTxStore(db), orgGrids: pgOrgGridStore(db),
+/**
+ * The ports bound to one connection or transaction. For the pool of a PostgreSQL server (never a
+ * transaction): `deferredCommit`, a report commits without waiting for the disk, then waits on a shared flush
+ * barrier; `namedStatements`, it runs as a named prepared statement (case-repository.ts).
+ */
+export function portsOn(db: DbOrTx, o: { deferredCommit?: boolean; namedStatements?: boolean } = {}): TxPorts {
+  return { cases: pgCaseRepository(db, o), audit: pgAuditLog(db), outbox: pgOutbox(db), idempotency: pgIdempotencyKeys(db), officialAccount: pgOfficialAccountStore(db), staff: pgStaffRoster(db), staffAccounts: pgStaffAccountStore(db), policy: pgPolicyTxStore(db), orgGrids: pgOrgGridStore(db),
     accountability: pgAccountabilityStore(db), comments: pgCaseCommentStore(db), points: pgPointsLedger(db) };
 }
 

@@ -53,7 +53,7 @@ export function channelRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
     const channel = await partnerChannel(deps, id);
     if (!ctx.is('application/json')) throw new AppError('request.unsupported_media_type', '请求体必须是 application/json');
     const raw = await rawBody(ctx);
-    await authenticatePartner(deps, channel, { timestamp: ctx.get('x-timestamp') || undefined, nonce: ctx.get('x-nonce') || undefined, signature: ctx.get('x-signature') || undefined }, raw);
+    const nonce = authenticatePartner(deps, channel, { timestamp: ctx.get('x-timestamp') || undefined, nonce: ctx.get('x-nonce') || undefined, signature: ctx.get('x-signature') || undefined }, raw);
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -65,7 +65,7 @@ export function channelRoutes(router: Router, api: ApiRegistry, deps: AppDeps): 
       const fields = r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, code: i.code }));
       throw new AppError('channel.ticket_invalid', '工单内容不正确', fields);
     }
-    const result = await takeTicket(deps, channel, r.data);
+    const result = await takeTicket(deps, channel, r.data, nonce);
     ctx.status = result.replayed ? 200 : 201;
     ctx.body = { caseId: result.caseId, caseNo: result.caseNo };
   });

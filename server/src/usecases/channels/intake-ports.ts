@@ -43,6 +43,11 @@ export interface ChannelIntakeStore {
    * than `since` are pruned by the same call now and then.
    */
   claimNonce(channelId: string, nonce: string, now: Date, since: Date): Promise<boolean>;
+  /**
+   * Called once per nonce claimed elsewhere (a ticket's own statement: CaseRepository.insertReport): now and
+   * then deletes the nonces seen before `before`, as claimNonce does.
+   */
+  pruneNonces(now: Date, before: Date): Promise<void>;
   /** The company exists (its channel is `tp-<id>`). */
   companyExists(companyId: string): Promise<boolean>;
   /** The mean of the grid centroids under `path` (a place's point for the map); null: no grid there. */

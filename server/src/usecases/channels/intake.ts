@@ -4,7 +4,8 @@ import { COMPANY_ID, PARTNER_CHANNELS, PHOTO_LIMITS } from '@finecity/types';
 import { toWgs84 } from '../../domain/coords.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Deps } from '../deps.js';
-import { openChannelCase, priorTicket, type ChannelCaseResult } from './open-case.js';
+import type { NewReport } from '../repositories.js';
+import { claimNonce, openChannelCase, priorTicket, type ChannelCaseResult } from './open-case.js';
 import { NONCE_FORMAT, NONCE_TTL_S, SIGNATURE_WINDOW_S, signatureMatches } from './signing.js';
 
 /**
@@ -36,12 +37,15 @@ export interface SignatureHeaders {
   signature: string | undefined;
 }
 
+/** A partner request's nonce, to be claimed when its ticket is taken (its window: seen after `freshAfter`). */
+export type NonceClaim = NonNullable<NewReport['nonce']>;
+
 /**
- * The request is the channel's: its signature over the raw body matches (constant time), its timestamp is
- * within ±300 s, and its nonce was not seen in the last 10 minutes. The nonce is recorded only once the
- * signature holds, so a forger cannot burn a partner's nonces.
+ * The request is the channel's: its signature over the raw body matches (constant time) and its timestamp is
+ * within ±300 s. Answers its nonce, which the ticket's own statement claims (takeTicket): a nonce seen in the
+ * last 10 minutes is refused there, and a forger, whose signature fails here, cannot burn a partner's nonces.
  */
-export async function authenticatePartner(deps: Deps, channel: PartnerChannelRef, h: SignatureHeaders, rawBody: Buffer): Promise<void> {
+export function authenticatePartner(deps: Deps, channel: PartnerChannelRef, h: SignatureHeaders, rawBody: Buffer): NonceClaim {
   const secret = deps.channelSecret(channel.channelId);
   if (!secret) throw new AppError('channel.not_configured', '该渠道尚未配置对接密钥', { channelId: channel.channelId });
   if (!h.timestamp || !h.nonce || !h.signature) throw new AppError('channel.signature_missing', '缺少签名头 X-Timestamp、X-Nonce 或 X-Signature');
@@ -51,9 +55,9 @@ export async function authenticatePartner(deps: Deps, channel: PartnerChannelRef
   }
   if (!NONCE_FORMAT.test(h.nonce)) throw new AppError('channel.signature_invalid', 'X-Nonce 须为 8–64 个可见字符');
   if (!signatureMatches(secret, h.timestamp, h.nonce, rawBody, h.signature)) throw new AppError('channel.signature_invalid', '签名不正确');
-  const fresh = await deps.channelIntake.claimNonce(channel.channelId, h.nonce, now, new Date(now.getTime() - NONCE_TTL_S * 1000));
-  if (!fresh) throw new AppError('channel.nonce_reused', '该 X-Nonce 在 10 分钟内已使用过');
+  return { channelId: channel.channelId, nonce: h.nonce, freshAfter: new Date(now.getTime() - NONCE_TTL_S * 1000) };
 }
+
 
 /** sha256 of the ticket with its keys sorted: the same ticket re-sent (any key order or spacing) hashes the same. */
 export function ticketHash(ticket: ChannelTicket): string {
@@ -81,10 +85,15 @@ export function mapCategory(deps: Deps, channel: PartnerChannelRef, ticket: Pick
   return maps[channel.channelId]?.[text] ?? (channel.companyId ? maps.tp?.[text] : undefined) ?? null;
 }
 
-/** A validated ticket from an authenticated channel becomes a case (201), or answers its first case (replay, 200). */
-export async function takeTicket(deps: Deps, channel: PartnerChannelRef, ticket: ChannelTicket): Promise<ChannelCaseResult> {
+/**
+ * A validated ticket from an authenticated channel becomes a case (201), or answers its first case (replay,
+ * 200). Its nonce is claimed by the case's own statement; a ticket with attachments claims it first, so a
+ * replayed request never makes FineCity fetch anything.
+ */
+export async function takeTicket(deps: Deps, channel: PartnerChannelRef, ticket: ChannelTicket, nonce: NonceClaim): Promise<ChannelCaseResult> {
   const requestHash = ticketHash(ticket);
   const attachments = ticket.attachments ?? [];
+  if (attachments.length) await claimNonce(deps, nonce);
   // A replay with attachments is answered before fetching them again.
   if (attachments.length) {
     const prior = await priorTicket(deps, { channelId: channel.channelId, ticketNo: ticket.ticketNo, requestHash });
@@ -98,6 +107,7 @@ export async function takeTicket(deps: Deps, channel: PartnerChannelRef, ticket:
       content: ticket.content, categoryCode: mapCategory(deps, channel, ticket), point, address: ticket.address ?? null,
       caller: ticket.callerName || ticket.callerPhone ? { name: ticket.callerName ?? null, phone: ticket.callerPhone ?? null } : null,
       trackingTokenHash: null, photos, urgent: ticket.urgent ?? false, receivedAt: new Date(ticket.receivedAt),
+      nonce: attachments.length ? null : nonce,
     });
   } catch (err) {
     // The photo pipeline refused an image (not an image, too many pixels, …): say which attachment.

@@ -37,6 +37,8 @@ export interface ChannelCaseInput {
   photos: Buffer[];
   urgent: boolean;
   receivedAt: Date | null;
+  /** A partner request's nonce, claimed by the case's own statement (seen within its window: 401, nothing written). */
+  nonce?: NewReport['nonce'];
 }
 
 export interface ChannelCaseResult {
@@ -93,25 +95,37 @@ export async function openChannelCase(deps: Deps, input: ChannelCaseInput): Prom
         callerName: input.caller?.name ?? null, callerPhone: input.caller?.phone ?? null, trackingTokenHash: input.trackingTokenHash,
         urgent: input.urgent, receivedAt: input.receivedAt,
       },
+      nonce: input.nonce ?? null,
     };
     const rules = deps.policy.rules.duplicates;
     const at = { lat: where.lat, lng: where.lng };
     // A 待定位 case sits at a stand-in point: it has no neighbours yet (limit 0 finds none).
     const near = { categoryCode: category.code, since: windowStart(now, rules), at, box: searchBox(at, rules.distanceM), distanceM: rules.distanceM, limit: where.pending ? 0 : MAX_DUPLICATES };
     const effects = effectsToRecord(deps, [{ kind: 'notify', topic: 'case.submit', payload: {} }]);
-    const { row } = await deps.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, effects);
-    return { caseId: row.id, caseNo: row.caseNo, replayed: false, locationPending: where.pending };
+    const inserted = await deps.cases.insertReport(report, near, { prefix: deps.policy.rules.caseNoPrefix, day: shanghaiDay(now) }, effects);
+    if (!inserted) throw nonceReused();
+    if (input.nonce) await deps.channelIntake.pruneNonces(now, input.nonce.freshAfter);
+    return { caseId: inserted.row.id, caseNo: inserted.row.caseNo, replayed: false, locationPending: where.pending };
   } catch (err) {
     await removePhotos(deps, stored);
     if (isUniqueViolation(err)) {
       // The ticket was taken before (a partner's retry, or two racing): checked here, not before, so the
-      // common path (a new ticket) costs no extra read.
+      // common path (a new ticket) costs no extra read. The statement that failed claimed no nonce: a
+      // replay still spends its own, as any request does.
+      if (input.nonce) await claimNonce(deps, input.nonce);
       const prior = await priorTicket(deps, input);
       if (prior) return prior;
     }
     throw err;
   }
 }
+
+/** Claims a partner's nonce on its own statement (a ticket with attachments, before fetching them; a replay). */
+export async function claimNonce(deps: Deps, claim: NonNullable<NewReport['nonce']>): Promise<void> {
+  if (!(await deps.channelIntake.claimNonce(claim.channelId, claim.nonce, deps.clock.now(), claim.freshAfter))) throw nonceReused();
+}
+
+const nonceReused = (): AppError => new AppError('channel.nonce_reused', '该 X-Nonce 在 10 分钟内已使用过');
 
 /** The ticket as already taken: the same request → its case; another request under the same number → 409. */
 export async function priorTicket(deps: Deps, input: Pick<ChannelCaseInput, 'channelId' | 'ticketNo' | 'requestHash'>): Promise<ChannelCaseResult | null> {
