@@ -5,6 +5,7 @@ import type { CaseDto, SandboxAccount } from '@finecity/types';
 import { smallJpeg } from '../support/fixtures.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { act, actOk, as, auth, pick, report, reportOk, type Session } from '../support/flows.js';
+import { ReportUnconfirmed } from '../../server/src/usecases/repositories.js';
 
 // A failure inside a transaction leaves nothing behind. The fault is a real database error raised by a
 // trigger this file creates (and drops) with SQL on its own database, after the request's earlier writes
@@ -94,6 +95,35 @@ describe('a report that fails inside its transaction', () => {
     const d = delta(before, await footprint());
     expect(d).toMatchObject({ filesAdded: 6, filesRemoved: 0 });
     expect(d.rows).toMatchObject({ cases: 1, case_events: 1, case_photos: 3, idempotency_keys: 1 });
+  });
+});
+
+describe('a report committed but not confirmed on disk', () => {
+  it('keeps its photo files with its rows, fails with 500, and the retry with the same Idempotency-Key answers that case', async () => {
+    const photos = [await smallJpeg({ color: '#22aa33' })];
+    const key = crypto.randomUUID();
+    const before = await footprint();
+    // The flush barrier fails after the report's statement committed (a lost connection, PostgreSQL going down).
+    const cases = h.deps.cases as { insertReport: typeof h.deps.cases.insertReport };
+    const real = cases.insertReport;
+    cases.insertReport = async (...args) => {
+      await real.apply(h.deps.cases, args);
+      throw new ReportUnconfirmed(new Error('connection terminated at the flush barrier'));
+    };
+    let failed;
+    try {
+      failed = await report(h, resident, { ...at(), photos, key });
+    } finally {
+      cases.insertReport = real;
+    }
+    expect([failed.status, failed.body.error?.code]).toEqual([500, 'internal']);
+    const d = delta(before, await footprint());
+    expect(d).toMatchObject({ filesAdded: 2, filesRemoved: 0 }); // the photo and its thumbnail
+    expect(d.rows).toMatchObject({ cases: 1, case_photos: 1, idempotency_keys: 1 });
+    const retried = await report(h, resident, { ...at(), photos, key });
+    expect([retried.status, retried.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(retried.body.case.photos).toHaveLength(1);
+    expect(delta(before, await footprint())).toEqual(d);
   });
 });
 

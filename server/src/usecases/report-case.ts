@@ -10,7 +10,7 @@ import { caseView, type CaseView } from './case-view.js';
 import { effectsToRecord } from './effects.js';
 import type { CurrentUser, Deps } from './deps.js';
 import { processPhotos, removePhotos, storeProcessed } from './photo-intake.js';
-import type { CaseDetail } from './repositories.js';
+import { ReportUnconfirmed, type CaseDetail } from './repositories.js';
 
 /** A validated report (declared once, in @finecity/types). */
 export type ReportInput = ReportFields;
@@ -88,7 +88,8 @@ export async function reportCase(deps: Deps, user: CurrentUser, input: ReportInp
     };
     return { caseId: row.id, replayed: false, view: caseView(user, row, detail, scopeFacts(user, row, false), now) };
   } catch (err) {
-    await removePhotos(deps, stored);
+    // A report committed but not confirmed on disk may exist: its photos stay (orphans are cleaned hourly).
+    if (!(err instanceof ReportUnconfirmed)) await removePhotos(deps, stored);
     if (idempotencyKey && isUniqueViolation(err)) {
       // The key was used before (a retry on a flaky connection, or two racing): answer with the first
       // report, or 422 if the key came with another body. Checked here, not before, so the common

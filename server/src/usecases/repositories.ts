@@ -194,6 +194,19 @@ export interface DuplicateQuery {
   limit: number;
 }
 
+/**
+ * insertReport wrote and committed the report but could not confirm that the commit reached the disk (the
+ * flush barrier failed: a lost connection, a database going down). The case may exist, so its photo files
+ * stay; the request fails, and the client's retry with the same key answers the case if the database kept it
+ * (files of a report it lost are orphans, removed by the hourly job).
+ */
+export class ReportUnconfirmed extends Error {
+  constructor(cause: unknown) {
+    super('the report was committed but its flush to disk is not confirmed', { cause });
+    this.name = 'ReportUnconfirmed';
+  }
+}
+
 export interface CaseRepository {
   /** Loads the case and locks it for the rest of the transaction, with the caller's follow flag and, unless told not to, its timeline. */
   loadForUpdate(id: string, callerId: string, withDetail?: boolean): Promise<LoadedCase | null>;

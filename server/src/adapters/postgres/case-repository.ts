@@ -8,6 +8,7 @@ import type {
   CaseDetail, CaseListFilter, CaseQueries, CaseRecord, CaseRepository, CaseVisibility, DecisionEvent, DuplicateQuery, DuplicateRef,
   LoadedCase, NewReport, PhotoMeta, TaskQuery,
 } from '../../usecases/repositories.js';
+import { ReportUnconfirmed } from '../../usecases/repositories.js';
 import { OUTBOX_CHANNEL, outboxRows } from './outbox-repository.js';
 import type { DbOrTx } from './database.js';
 import { caseFollowers, cases } from './schema.js';
@@ -165,7 +166,7 @@ export function pgCaseRepository(db: DbOrTx, o: { deferredCommit?: boolean; name
       if (!first) return null; // the nonce was seen: nothing was written
       // The counter row was released at commit, before that commit reached the disk; the report is
       // answered only once it has (flushBarrier).
-      if (durable) await durable();
+      if (durable) await durable().catch((err: unknown) => Promise.reject(new ReportUnconfirmed(err)));
       const { duplicates, caseNo: no, policyVersion } = first;
       // The row is what was inserted plus the columns' defaults: no need to send it back.
       const row: CaseRecord = {

@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import type { SQL } from 'drizzle-orm';
 import type { DbOrTx } from './database.js';
 import { flushBarrier } from './case-repository.js';

@@ -58,7 +58,6 @@ export function authenticatePartner(deps: Deps, channel: PartnerChannelRef, h: S
   return { channelId: channel.channelId, nonce: h.nonce, freshAfter: new Date(now.getTime() - NONCE_TTL_S * 1000) };
 }
 
-
 /** sha256 of the ticket with its keys sorted: the same ticket re-sent (any key order or spacing) hashes the same. */
 export function ticketHash(ticket: ChannelTicket): string {
   return crypto.createHash('sha256').update(canonicalJson(ticket)).digest('hex');

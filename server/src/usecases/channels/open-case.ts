@@ -7,7 +7,7 @@ import { shanghaiDay } from '../../domain/shanghai-time.js';
 import { effectsToRecord } from '../effects.js';
 import type { Deps } from '../deps.js';
 import { processPhotos, removePhotos, storeProcessed } from '../photo-intake.js';
-import type { NewReport, OrgNode } from '../repositories.js';
+import { ReportUnconfirmed, type NewReport, type OrgNode } from '../repositories.js';
 import type { PinnedLocation } from './intake-ports.js';
 
 /**
@@ -107,7 +107,8 @@ export async function openChannelCase(deps: Deps, input: ChannelCaseInput): Prom
     if (input.nonce) await deps.channelIntake.pruneNonces(now, input.nonce.freshAfter);
     return { caseId: inserted.row.id, caseNo: inserted.row.caseNo, replayed: false, locationPending: where.pending };
   } catch (err) {
-    await removePhotos(deps, stored);
+    // A report committed but not confirmed on disk may exist: its photos stay (orphans are cleaned hourly).
+    if (!(err instanceof ReportUnconfirmed)) await removePhotos(deps, stored);
     if (isUniqueViolation(err)) {
       // The ticket was taken before (a partner's retry, or two racing): checked here, not before, so the
       // common path (a new ticket) costs no extra read. The statement that failed claimed no nonce: a
