@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FaultRecord } from './faults.js';
 import type { checkAll } from './invariants.js';
-import type { Load } from './load.js';
+import { FAST_CATEGORY, FAST_HOURS } from './chaos-config.js';
+import type { Ledger, Load } from './load.js';
 import { printReport } from './report.js';
 
 /** What both chaos modes share: options, the load's shape, settling and the report. */
@@ -21,6 +22,22 @@ export const LOAD_SHAPE = { fastEvery: 20, staffConcurrency: 6, residents: 30 };
 export const READY_CAP_MS = 10_000;
 /** After the load stops: retries and walks finish within this. */
 export const DRAIN_MS = 45_000;
+
+/**
+ * Waits, the system still running, until the first minute-clock case dispatched has been due for the
+ * overdue invariant's 60 s (and 5 s more): otherwise a short run on a fast machine can end before any case
+ * could be judged, and the invariant would have nothing to hold on. At most `capMs`.
+ */
+export async function awaitOverdueWindow(ledger: Ledger, logLine: (l: string) => void, capMs = 180_000): Promise<void> {
+  const fast = new Set(ledger.reports.filter((r) => r.category === FAST_CATEGORY && r.caseId).map((r) => r.caseId!));
+  const first = Math.min(...ledger.transitions.filter((t) => t.action === 'dispatch' && fast.has(t.caseId)).map((t) => t.at));
+  if (!Number.isFinite(first)) return;
+  const until = Math.min(first + FAST_HOURS * 3_600_000 + 65_000, Date.now() + capMs);
+  const wait = until - Date.now();
+  if (wait <= 0) return;
+  logLine(`waiting ${Math.round(wait / 1000)} s: the first minute-clock case must have been due for 60 s before the checks`);
+  await new Promise((r) => setTimeout(r, wait));
+}
 
 /** Samples the 1-minute load average every 5 s while the run lasts (the machine is shared). */
 export function sampleLoad(): { samples: number[]; stop: () => void } {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { dropRedisPrefix } from '../load/db-admin.js';
 import { freePort, REPO } from '../topology/topology.js';
 import { chaosConfigDir } from './chaos-config.js';
-import { DRAIN_MS, finish, LOAD_SHAPE, READY_CAP_MS, sampleLoad, type RunOptions } from './common.js';
+import { awaitOverdueWindow, DRAIN_MS, finish, LOAD_SHAPE, READY_CAP_MS, sampleLoad, type RunOptions } from './common.js';
 import { pgliteSql } from './db.js';
 import { planFaults, readyWithin, type FaultRecord } from './faults.js';
 import { checkAll } from './invariants.js';
@@ -108,6 +108,7 @@ export async function runPglite(o: RunOptions, rng: Rng): Promise<number> {
     if (rest > 0) await new Promise((r) => setTimeout(r, rest));
     o.log(`load stops; draining retries and walks for up to ${DRAIN_MS / 1000} s`);
     await load.stop(DRAIN_MS);
+    await awaitOverdueWindow(load.ledger, o.log);
     // The database has one owner: the checks read it once the server has stopped. First let the workers
     // finish: quiet means no new sandbox message for 15 s (at most 120 s).
     await quiet(recorder.messages, 15_000, 120_000);

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { startTopology, type Topology } from '../topology/topology.js';
 import { chaosConfigDir } from './chaos-config.js';
 import { postgresSql } from './db.js';
-import { DRAIN_MS, finish, LOAD_SHAPE, READY_CAP_MS, sampleLoad, settle, type RunOptions } from './common.js';
+import { awaitOverdueWindow, DRAIN_MS, finish, LOAD_SHAPE, READY_CAP_MS, sampleLoad, settle, type RunOptions } from './common.js';
 import { activeJobs, planFaults, readyWithin, timed, type FaultRecord, type Injected } from './faults.js';
 import { checkAll } from './invariants.js';
 import { startLoad } from './load.js';
@@ -81,6 +81,7 @@ async function underFire(o: RunOptions, rng: Rng, topo: Topology): Promise<numbe
       );
       return `${r!.o} outbox rows unpublished, ${r!.n} notifications pending`;
     });
+    await awaitOverdueWindow(load.ledger, log);
     // The workers keep delivering (alerts fall due) while the record is read and checked: what they mark
     // sent from this moment on is counted apart.
     const recordClosedAt = Date.now();

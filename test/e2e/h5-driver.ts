@@ -105,6 +105,9 @@ export async function h5Driver(baseUrl: string, shotsDir: string): Promise<Drive
           await page.setViewportSize({ width: 320, height: 812 });
           await page.waitForFunction('window.innerWidth === 320');
           await settled(page);
+          // An overflow that lasts is a layout fault; one that passes is a page transition still sliding in
+          // (settled gives up after 5 s on a loaded machine). Up to 5 s more for it to pass.
+          await page.waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', undefined, { polling: 100, timeout: 5000 }).catch(() => undefined);
           const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
           await page.setViewportSize({ width: 375, height: 812 });
           if (overflow > 0) errors.push(`${name}: ${overflow}px horizontal overflow at 320 px (${account.openid})`);
