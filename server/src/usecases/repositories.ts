@@ -157,11 +157,15 @@ export interface NewReport
   locationPending?: boolean;
   /** The channel ticket the case comes from (issue 11), written in the same statement; its key is (channelId, ticketNo). */
   channelTicket?: NewChannelTicket | null;
-  /**
-   * A partner request's nonce (issue 11), claimed by the same statement: when the channel saw it after
-   * `freshAfter`, nothing is written.
-   */
-  nonce?: { channelId: string; nonce: string; freshAfter: Date } | null;
+  /** A partner request's nonce (issue 11), claimed by the same statement: when it was already seen, nothing is written. */
+  nonce?: NonceClaim | null;
+}
+
+/** A partner request's nonce, to be claimed once: refused when the channel saw it after `freshAfter` (10 minutes). */
+export interface NonceClaim {
+  channelId: string;
+  nonce: string;
+  freshAfter: Date;
 }
 
 /** A channel_tickets row (issue 11): the ticket's number, who sent it and the caller's details (never on the case). */

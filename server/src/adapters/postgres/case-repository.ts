@@ -166,7 +166,13 @@ export function pgCaseRepository(db: DbOrTx, o: { deferredCommit?: boolean; name
       if (!first) return null; // the nonce was seen: nothing was written
       // The counter row was released at commit, before that commit reached the disk; the report is
       // answered only once it has (flushBarrier).
-      if (durable) await durable().catch((err: unknown) => Promise.reject(new ReportUnconfirmed(err)));
+      if (durable) {
+        try {
+          await durable();
+        } catch (err) {
+          throw new ReportUnconfirmed(err);
+        }
+      }
       const { duplicates, caseNo: no, policyVersion } = first;
       // The row is what was inserted plus the columns' defaults: no need to send it back.
       const row: CaseRecord = {

@@ -4,7 +4,7 @@ import { COMPANY_ID, PARTNER_CHANNELS, PHOTO_LIMITS } from '@finecity/types';
 import { toWgs84 } from '../../domain/coords.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Deps } from '../deps.js';
-import type { NewReport } from '../repositories.js';
+import type { NonceClaim } from '../repositories.js';
 import { claimNonce, openChannelCase, priorTicket, type ChannelCaseResult } from './open-case.js';
 import { NONCE_FORMAT, NONCE_TTL_S, SIGNATURE_WINDOW_S, signatureMatches } from './signing.js';
 
@@ -36,9 +36,6 @@ export interface SignatureHeaders {
   nonce: string | undefined;
   signature: string | undefined;
 }
-
-/** A partner request's nonce, to be claimed when its ticket is taken (its window: seen after `freshAfter`). */
-export type NonceClaim = NonNullable<NewReport['nonce']>;
 
 /**
  * The request is the channel's: its signature over the raw body matches (constant time) and its timestamp is

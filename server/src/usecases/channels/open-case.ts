@@ -7,7 +7,7 @@ import { shanghaiDay } from '../../domain/shanghai-time.js';
 import { effectsToRecord } from '../effects.js';
 import type { Deps } from '../deps.js';
 import { processPhotos, removePhotos, storeProcessed } from '../photo-intake.js';
-import { ReportUnconfirmed, type NewReport, type OrgNode } from '../repositories.js';
+import { ReportUnconfirmed, type NewReport, type NonceClaim, type OrgNode } from '../repositories.js';
 import type { PinnedLocation } from './intake-ports.js';
 
 /**
@@ -38,7 +38,7 @@ export interface ChannelCaseInput {
   urgent: boolean;
   receivedAt: Date | null;
   /** A partner request's nonce, claimed by the case's own statement (seen within its window: 401, nothing written). */
-  nonce?: NewReport['nonce'];
+  nonce?: NonceClaim | null;
 }
 
 export interface ChannelCaseResult {
@@ -122,7 +122,7 @@ export async function openChannelCase(deps: Deps, input: ChannelCaseInput): Prom
 }
 
 /** Claims a partner's nonce on its own statement (a ticket with attachments, before fetching them; a replay). */
-export async function claimNonce(deps: Deps, claim: NonNullable<NewReport['nonce']>): Promise<void> {
+export async function claimNonce(deps: Deps, claim: NonceClaim): Promise<void> {
   if (!(await deps.channelIntake.claimNonce(claim.channelId, claim.nonce, deps.clock.now(), claim.freshAfter))) throw nonceReused();
 }
 
