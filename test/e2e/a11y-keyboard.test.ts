@@ -1,11 +1,10 @@
-// The accessibility audit's last part (see a11y-suite.ts): the last visits, and the flows done with the
+// The accessibility audit's second half (see a11y-suite.ts): the later visits, and the flows done with the
 // keyboard only.
-// @expectedSeconds 180
 import { describe, expect, it } from '@jest/globals';
 import { tabUntil } from './a11y-audit.js';
-import { auditSuite, AUDIT_PARTS, MONTH, type AuditHarness } from './a11y-suite.js';
+import { auditSuite, FIRST_HALF, MONTH, VISITS, type AuditHarness } from './a11y-suite.js';
 
-auditSuite('H5 accessibility audit (last part) and keyboard-only flows', AUDIT_PARTS.keyboard, (h: AuditHarness) => {
+auditSuite('H5 accessibility audit (second half) and keyboard-only flows', VISITS.slice(FIRST_HALF), (h: AuditHarness) => {
   describe('with the keyboard only', () => {
     it('home: Tab to 随手拍 and Enter opens the report form', async () => {
       const { page, stop } = await h.open('resident', '/pages/home/index', { ready: '我的上报' });

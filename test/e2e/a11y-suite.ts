@@ -144,18 +144,10 @@ export const VISITS: Visit[] = [
 ];
 
 /**
- * The visits split over three files, each with its own server and browser, so that no one file holds the
- * browser pass up (one file of 62 visits took 363 s in CI, the last to finish by three minutes).
- * a11y-keyboard.test.ts also runs the keyboard-only flows (about 100 s in CI), so it takes the last 8 visits
- * only; a11y.test.ts and a11y-more.test.ts share the rest.
+ * Where the visits split between the two files. The keyboard file also runs the keyboard-only flows (about
+ * 100 s in CI), so it takes the last few visits only and the two files finish near each other.
  */
-const KEYBOARD_FILE_VISITS = 8;
-const PLAIN = VISITS.length - KEYBOARD_FILE_VISITS;
-export const AUDIT_PARTS = {
-  first: VISITS.slice(0, Math.ceil(PLAIN / 2)),
-  second: VISITS.slice(Math.ceil(PLAIN / 2), PLAIN),
-  keyboard: VISITS.slice(PLAIN),
-} as const;
+export const FIRST_HALF = VISITS.length - 8;
 
 /** Every page route of app.config.ts, sub-packages included. */
 export function appPages(): string[] {
