@@ -63,6 +63,8 @@ export default {
   // (https://jestjs.io/docs/configuration#workeridlememorylimit-numberstring), which in practice is after
   // every database-backed file; starting one costs well under a second. The PGlite pass: 683 s → 361 s.
   workerIdleMemoryLimit: '200MB',
+  // Files that declare a long run (`@expectedSeconds`) start first on a fresh clone: see the sequencer.
+  testSequencer: '<rootDir>/test/support/sequencer.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/server/src/**/*.test.ts', '<rootDir>/types/src/**/*.test.ts'] },
     {

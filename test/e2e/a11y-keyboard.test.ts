@@ -1,5 +1,6 @@
 // The accessibility audit's second half (see a11y-suite.ts): the later visits, and the flows done with the
 // keyboard only.
+// @expectedSeconds 170
 import { describe, expect, it } from '@jest/globals';
 import { tabUntil } from './a11y-audit.js';
 import { auditSuite, FIRST_HALF, MONTH, VISITS, type AuditHarness } from './a11y-suite.js';

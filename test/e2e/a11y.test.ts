@@ -1,4 +1,5 @@
 // The accessibility audit's first half (see a11y-suite.ts), and the check that every page has a visit.
+// @expectedSeconds 360
 import { expect, it } from '@jest/globals';
 import { appPages, auditSuite, FIRST_HALF, VISITS } from './a11y-suite.js';
 
