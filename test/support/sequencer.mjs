@@ -21,8 +21,13 @@ const declared = (file) => {
 export default class LongFirst extends Sequencer {
   sort(tests) {
     const ordered = super.sort(tests);
-    const long = ordered.filter((t) => t.duration == null && declared(t.path) != null);
-    long.sort((a, b) => declared(b.path) - declared(a.path));
-    return [...long, ...ordered.filter((t) => !long.includes(t))];
+    // Each file's mark is read once (a comparator would read it again on every comparison).
+    const marked = new Map();
+    for (const t of ordered) {
+      const seconds = t.duration == null ? declared(t.path) : null;
+      if (seconds != null) marked.set(t, seconds);
+    }
+    const long = [...marked.keys()].sort((a, b) => marked.get(b) - marked.get(a));
+    return [...long, ...ordered.filter((t) => !marked.has(t))];
   }
 }
