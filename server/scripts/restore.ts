@@ -96,7 +96,7 @@ export async function restore(archive: string, target: RestoreTarget): Promise<M
     if (manifest.mode === 'postgres') {
       await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', target.databaseUrl!, dump], { maxBuffer: 64 * 1024 * 1024 });
     } else {
-      const database = await openPglite(target.pgliteDir!, { loadDataDir: new Blob([fs.readFileSync(dump)]) });
+      const database = await openPglite(target.pgliteDir!, { loadDataDir: await fs.openAsBlob(dump) });
       await database.close();
     }
     const got = await countsIn(target);

@@ -54,7 +54,7 @@ export interface Harness {
 async function openCopy(): Promise<{ database: Database; drop: () => Promise<void> }> {
   const info = readTemplateInfo();
   if (info.kind === 'pglite') {
-    const database = await openPglite(null, { loadDataDir: new Blob([fs.readFileSync(info.ref)]) });
+    const database = await openPglite(null, { loadDataDir: await fs.openAsBlob(info.ref) });
     return { database, drop: async () => {} };
   }
   const name = `finecity_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;

@@ -13,7 +13,7 @@ import { pgliteTemplateDump, templateHash } from './template.js';
 export async function pgliteFolderFromTemplate(dataDir: string): Promise<void> {
   const folder = path.join(dataDir, 'pglite');
   if (fs.existsSync(folder) && fs.readdirSync(folder).length) throw new Error(`${folder} is not empty`);
-  const database = await openPglite(folder, { loadDataDir: new Blob([fs.readFileSync(currentDump())]) });
+  const database = await openPglite(folder, { loadDataDir: await fs.openAsBlob(currentDump()) });
   await database.close();
 }
 
