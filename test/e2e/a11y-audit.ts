@@ -58,7 +58,11 @@ async function settled(page: Page): Promise<void> {
 }
 
 async function axe(page: Page): Promise<Finding[]> {
-  const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  // Legacy mode runs axe.run() in the page itself. The default opens a blank page per analysis to merge
+  // the frames' partial results (axe.finishRun), which is for cross-origin frames; the H5 pages have no
+  // frames (https://github.com/dequelabs/axe-core-npm/tree/develop/packages/playwright#axebuildersetlegacymodelegacymode-boolean--true).
+  // Measured on 5 pages here: the same violations, passes and incomplete results, in 1.0–2.5 s instead of 1.6–5.7 s.
+  const result = await new AxeBuilder({ page }).withTags(WCAG).setLegacyMode(true).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .flatMap((v) => v.nodes.map((n) => `[axe ${v.impact} ${v.id}] ${n.target.join(' ')}: ${(n.failureSummary ?? v.help).replace(/\s+/g, ' ').slice(0, 220)}`));
